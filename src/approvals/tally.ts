@@ -1,0 +1,146 @@
+/**
+ * Counting approvals against a rule. Each person counts once (their latest decision), only for the
+ * environment and commit they approved, only if the rule names them, and never when separation of
+ * duties excludes them. Counted approvals are assigned to requirements by a bipartite matching, so
+ * one person can never fill two seats of "a team lead and an architect".
+ */
+import type { ApprovalRule, Requirement } from "../policy/model.js";
+import type { ApprovalTally, CountedApproval, IgnoredApproval } from "../readiness/decision.js";
+import { describeRef, isCoveredBy, membersOf, type Directory } from "./authority.js";
+
+export interface ApprovalRecord {
+  readonly approver: string;
+  readonly decision: "approve" | "reject";
+  readonly environment: string;
+  readonly sha: string;
+  readonly at: string;
+  readonly url?: string | undefined;
+  readonly note?: string | undefined;
+}
+
+export interface TallyInput {
+  readonly environment: string;
+  readonly changeType: string;
+  readonly rule: ApprovalRule;
+  readonly records: readonly ApprovalRecord[];
+  /** The commits an approval may be bound to (the deployed commit, and the PR head it was merged from). */
+  readonly acceptedShas: readonly string[];
+  /** Logins that separation of duties excludes, with why. */
+  readonly excluded: ReadonlyMap<string, string>;
+  readonly directory: Directory;
+}
+
+export type Tally = Omit<ApprovalTally, "mode" | "noticeEndsAt" | "dueBy">;
+
+const short = (sha: string) => sha.slice(0, 7);
+
+export function describeRequirement(requirement: Requirement): string {
+  return requirement.kind === "count"
+    ? `${requirement.count} of ${requirement.from.map(describeRef).join(", ")}`
+    : `every member of ${describeRef(requirement.of)}`;
+}
+
+export function describeRule(rule: ApprovalRule): string {
+  return rule.requirements.map(describeRequirement).join(" and ");
+}
+
+export function tallyApprovals(input: TallyInput): Tally {
+  const { rule, directory } = input;
+  const ignored: IgnoredApproval[] = [];
+  const ignore = (record: ApprovalRecord, why: string) =>
+    ignored.push({ login: record.approver, at: record.at, ...(record.url ? { url: record.url } : {}), why });
+  const covers = (login: string, requirement: Requirement) =>
+    requirement.kind === "count"
+      ? requirement.from.some((ref) => isCoveredBy(login, ref, directory))
+      : isCoveredBy(login, requirement.of, directory);
+
+  // Latest decision per person for this environment; earlier ones are superseded, not counted twice.
+  const latest = new Map<string, ApprovalRecord>();
+  const byTime = [...input.records].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  for (const record of byTime) {
+    if (record.environment !== input.environment) {
+      ignore(record, `for ${record.environment}, not ${input.environment}`);
+      continue;
+    }
+    latest.set(record.approver.toLowerCase(), record);
+  }
+
+  const approvers: string[] = [];
+  let rejectedBy: Tally["rejectedBy"];
+  for (const [login, record] of latest) {
+    if (!input.acceptedShas.some((sha) => sha.toLowerCase() === record.sha.toLowerCase())) {
+      ignore(record, `stale: given on ${short(record.sha)}, the commit is now ${short(input.acceptedShas[0] ?? "")}`);
+    } else if (input.excluded.has(login)) {
+      ignore(record, `separation of duties: ${input.excluded.get(login)}`);
+    } else if (!rule.requirements.some((requirement) => covers(login, requirement))) {
+      ignore(record, `not an approver for ${input.environment} (${input.changeType} change)`);
+    } else if (record.decision === "reject") {
+      rejectedBy ??= { login: record.approver, reason: record.note ?? "no reason given", ...(record.url ? { url: record.url } : {}) };
+    } else approvers.push(login);
+  }
+
+  // Seats of the count requirements, filled by augmenting paths (Kuhn's algorithm; sizes are tiny).
+  const seats: { requirement: Requirement; label: string }[] = [];
+  for (const requirement of rule.requirements) {
+    if (requirement.kind === "count") {
+      for (let i = 0; i < requirement.count; i++) seats.push({ requirement, label: describeRequirement(requirement) });
+    }
+  }
+  const seatOf = new Map<string, number>();
+  const holder: (string | undefined)[] = seats.map(() => undefined);
+  const assign = (login: string, visited: Set<number>): boolean => {
+    for (let s = 0; s < seats.length; s++) {
+      if (visited.has(s) || !covers(login, seats[s]!.requirement)) continue;
+      visited.add(s);
+      const current = holder[s];
+      if (current === undefined || assign(current, visited)) {
+        holder[s] = login;
+        seatOf.set(login, s);
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const login of approvers) assign(login, new Set());
+
+  let satisfied = holder.every((h) => h !== undefined);
+  const consensus: string[] = [];
+  for (const requirement of rule.requirements) {
+    if (requirement.kind !== "every_member") continue;
+    const members = membersOf(requirement.of, directory);
+    if (!members) {
+      satisfied = false;
+      continue;
+    }
+    const needed = members.filter((m) => !input.excluded.has(m));
+    if (needed.length === 0 || !needed.every((m) => approvers.includes(m))) satisfied = false;
+    consensus.push(...needed.filter((m) => approvers.includes(m)));
+  }
+
+  const counted: CountedApproval[] = approvers.map((login) => {
+    const record = latest.get(login)!;
+    const seat = seatOf.get(login);
+    const fills =
+      seat !== undefined ? seats[seat]!.label : consensus.includes(login) ? "consensus" : "more than needed";
+    return { login: record.approver, at: record.at, ...(record.url ? { url: record.url } : {}), fills };
+  });
+
+  return {
+    required: describeRule(rule),
+    satisfied: satisfied && rejectedBy === undefined,
+    counted,
+    ignored,
+    approvers: [...new Set(rule.requirements.flatMap((r) => (r.kind === "count" ? r.from : [r.of]).map(describeRef)))],
+    ...(rejectedBy ? { rejectedBy } : {}),
+  };
+}
+
+/** Who is missing from "every member" requirements, for the way forward. */
+export function missingMembers(rule: ApprovalRule, tally: Tally, directory: Directory, excluded: ReadonlyMap<string, string>): string[] {
+  const approved = new Set(tally.counted.map((c) => c.login.toLowerCase()));
+  return rule.requirements.flatMap((requirement) =>
+    requirement.kind === "every_member"
+      ? (membersOf(requirement.of, directory) ?? []).filter((m) => !approved.has(m) && !excluded.has(m))
+      : [],
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * `tollgate`: validate a policy, explain a verdict, and (with the other modules) run the sandbox or an
+ * audit. Each command returns its exit code; nothing here calls process.exit, so tests run it in-process.
+ */
+import { explainCommand } from "./explain.js";
+import { validateCommand } from "./validate.js";
+import type { Io } from "./io.js";
+import { processIo } from "./io.js";
+
+export const USAGE = `Usage:
+  tollgate validate [FILE]                 check a policy file (default .github/tollgate.yml)
+  tollgate explain --policy FILE --environment ENV --evidence FILE.json [--at ISO-TIME] [--format text|json]
+                                           would this deployment be allowed, and if not, why?
+
+Exit codes: validate 0 valid, 1 invalid, 2 usage or I/O error; explain 0 allowed, 1 not allowed, 2 error.`;
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  validate: validateCommand,
+  explain: explainCommand,
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.err(`tollgate: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    io.err(`tollgate ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+}

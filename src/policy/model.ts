@@ -1,0 +1,361 @@
+/**
+ * The policy as the engine uses it: references resolved, durations in milliseconds, conditions parsed,
+ * shorthands expanded. Built only from a document that passed the schema and the semantic checks.
+ */
+import { createHash } from "node:crypto";
+import { parseCondition, type Condition } from "./condition.js";
+import { parseDuration } from "./duration.js";
+import type {
+  AnalysisDocument,
+  ApprovalRuleDocument,
+  ChecklistItemDocument,
+  EnvironmentDocument,
+  PolicyDocument,
+  StrategyDocument,
+  WindowsDocument,
+} from "./schema.js";
+
+export type RepositoryRole = "admin" | "maintain" | "write" | "triage" | "read";
+
+export type ApproverRef =
+  | { readonly kind: "user"; readonly login: string }
+  | { readonly kind: "team"; readonly team: string }
+  | { readonly kind: "role"; readonly role: RepositoryRole }
+  | { readonly kind: "group"; readonly group: string };
+
+export type Requirement =
+  | { readonly kind: "count"; readonly from: readonly ApproverRef[]; readonly count: number }
+  | { readonly kind: "every_member"; readonly of: ApproverRef };
+
+export interface ApprovalRule {
+  readonly requirements: readonly Requirement[];
+  readonly noticeMs: number;
+  /** Set for emergency rules: approvals may follow the deployment within this long. */
+  readonly afterDeployWithinMs?: number;
+}
+
+interface ItemBase {
+  readonly id: string;
+  readonly title: string;
+  readonly skipFor: readonly string[];
+}
+export type ChecklistItem = ItemBase &
+  (
+    | { readonly kind: "checks"; readonly names: readonly string[] }
+    | { readonly kind: "reviews"; readonly count: number }
+    | { readonly kind: "security_alerts"; readonly severity: Severity }
+    | { readonly kind: "pr_section"; readonly heading: string }
+    | { readonly kind: "changed_files"; readonly globs: readonly string[] }
+    | { readonly kind: "no_secrets" }
+    | { readonly kind: "high_risk_paths"; readonly globs: readonly string[]; readonly strategies: readonly string[] }
+    | { readonly kind: "checkbox"; readonly label: string }
+  );
+export type ChecklistKind = ChecklistItem["kind"];
+export type Severity = "critical" | "high" | "medium" | "low";
+
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+export interface WeeklySpan {
+  readonly days: readonly Weekday[];
+  /** Minutes after local midnight; `to` ≤ `from` means the span crosses midnight. */
+  readonly fromMinute: number;
+  readonly toMinute: number;
+}
+export interface Freeze {
+  /** Either local dates (YYYY-MM-DD, inclusive) or instants (epoch ms). */
+  readonly from: string | number;
+  readonly to: string | number;
+  readonly reason?: string;
+}
+export interface Windows {
+  readonly timezone: string;
+  readonly allow: readonly WeeklySpan[];
+  readonly deny: readonly WeeklySpan[];
+  readonly freezes: readonly Freeze[];
+  readonly blackoutDates: readonly string[];
+  readonly overrideChangeTypes: readonly string[];
+}
+
+export interface RolloutStep {
+  readonly weight?: number;
+  readonly percent?: number;
+  readonly pauseMs: number;
+  readonly analyses: readonly string[];
+}
+export interface Strategy {
+  readonly name: string;
+  readonly type: "direct" | "rolling" | "blue-green" | "canary" | "feature-flag";
+  readonly run: readonly string[];
+  readonly batches: readonly string[];
+  readonly steps: readonly RolloutStep[];
+  readonly flag?: string;
+  readonly deployIdle: readonly string[];
+  readonly promote: readonly string[];
+  readonly switchBack: readonly string[];
+  readonly keepOldForMs: number;
+  readonly pauseMs: number;
+  readonly analyses: readonly string[];
+}
+
+export type AnalysisProvider =
+  | {
+      readonly kind: "http";
+      readonly url: string;
+      readonly method: "GET" | "HEAD" | "POST";
+      readonly expectStatus?: readonly number[];
+      readonly jsonPath?: string;
+      readonly measure: "value" | "latency";
+      readonly timeoutMs: number;
+    }
+  | { readonly kind: "prometheus"; readonly address: string; readonly query: string }
+  | { readonly kind: "command"; readonly run: string; readonly measure: "exit_code" | "stdout" };
+
+export interface Analysis {
+  readonly name: string;
+  readonly title: string;
+  readonly provider: AnalysisProvider;
+  readonly success?: Condition;
+  readonly failure?: Condition;
+  readonly intervalMs: number;
+  readonly count: number;
+  readonly failureLimit: number;
+  readonly consecutiveErrorLimit: number;
+  readonly noData: "fail" | "pass" | "inconclusive";
+  readonly inconclusive: "fail" | "pause";
+}
+
+export interface Environment {
+  readonly name: string;
+  readonly description?: string;
+  readonly url?: string;
+  readonly approval: "none" | "automatic" | "required";
+  /** Keyed by change type; "*" for change types without their own rule. */
+  readonly approvals: Readonly<Record<string, ApprovalRule>>;
+  readonly separationOfDuties: boolean;
+  readonly requires: readonly { readonly environment: string; readonly soakMs: number }[];
+  readonly checklist: readonly ChecklistItem[];
+  readonly windows?: Windows;
+  readonly strategies: readonly string[];
+  readonly validation?: {
+    readonly atMs: readonly number[];
+    readonly analyses: readonly string[];
+    readonly onFailure: "rollback" | "report";
+  };
+  readonly rollback: {
+    readonly run: readonly string[];
+    readonly redeployPrevious: boolean;
+    readonly workflow?: string;
+    readonly analyses: readonly string[];
+  };
+}
+
+export interface ChangeTypes {
+  readonly default: string;
+  readonly types: Readonly<Record<string, { readonly labels: readonly string[]; readonly semver?: "major" | "minor" | "patch" }>>;
+}
+
+export interface Policy {
+  readonly version: 1;
+  /** sha256 of the file's text: which policy judged a deployment. */
+  readonly digest: string;
+  readonly groups: Readonly<Record<string, readonly ApproverRef[]>>;
+  readonly changeTypes: ChangeTypes;
+  readonly strategies: Readonly<Record<string, Strategy>>;
+  readonly analyses: Readonly<Record<string, Analysis>>;
+  readonly environments: Readonly<Record<string, Environment>>;
+}
+
+export const DEFAULT_CHANGE_TYPES: ChangeTypes = { default: "standard", types: { standard: { labels: [] } } };
+
+const DEFAULT_TITLES: Record<ChecklistKind, (item: ChecklistItemDocument) => string> = {
+  checks: (i) => `CI checks green: ${i.checks!.join(", ")}`,
+  reviews: (i) => `${i.reviews} approving review${i.reviews === 1 ? "" : "s"}`,
+  security_alerts: (i) => `No open ${i.security_alerts} (or worse) security alerts`,
+  pr_section: (i) => `"${i.pr_section}" section in the PR description`,
+  changed_files: (i) => `Changed: ${i.changed_files!.join(", ")}`,
+  no_secrets: () => "No secrets in the diff",
+  high_risk_paths: (i) => `High-risk paths (${i.high_risk_paths!.paths.join(", ")}) ship only with ${i.high_risk_paths!.strategies.join(" or ")}`,
+  checkbox: (i) => `Checked: "${i.checkbox}"`,
+};
+
+export function parseApprover(spec: string): ApproverRef {
+  if (spec.startsWith("@")) return { kind: "team", team: spec.slice(1).toLowerCase() };
+  if (spec.startsWith("role:")) return { kind: "role", role: spec.slice(5) as RepositoryRole };
+  if (spec.startsWith("group:")) return { kind: "group", group: spec.slice(6) };
+  return { kind: "user", login: spec.toLowerCase() };
+}
+
+export function checklistKindOf(item: ChecklistItemDocument): ChecklistKind[] {
+  return (Object.keys(item) as (keyof ChecklistItemDocument)[]).filter(
+    (key): key is ChecklistKind => key !== "title" && key !== "skip_for",
+  );
+}
+
+const ms = (text: string | undefined, fallback = 0): number => (text === undefined ? fallback : parseDuration(text)!);
+const list = (commands: string | string[] | undefined): string[] =>
+  commands === undefined ? [] : typeof commands === "string" ? [commands] : commands;
+
+export function normalizeApprovalRule(rule: ApprovalRuleDocument): ApprovalRule {
+  const requirements: Requirement[] = [];
+  const add = (r: { from?: string[] | undefined; count?: number | undefined; every_member_of?: string | undefined }) => {
+    if (r.every_member_of !== undefined) requirements.push({ kind: "every_member", of: parseApprover(r.every_member_of) });
+    if (r.from !== undefined) requirements.push({ kind: "count", from: r.from.map(parseApprover), count: r.count ?? 1 });
+  };
+  add(rule);
+  for (const requirement of rule.all_of ?? []) add(requirement);
+  return {
+    requirements,
+    noticeMs: ms(rule.notice),
+    ...(rule.after_deploy_within !== undefined ? { afterDeployWithinMs: ms(rule.after_deploy_within) } : {}),
+  };
+}
+
+function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
+  const [kind] = checklistKindOf(item) as [ChecklistKind];
+  const base = { id, title: item.title ?? DEFAULT_TITLES[kind](item), skipFor: item.skip_for ?? [] };
+  switch (kind) {
+    case "checks":
+      return { ...base, kind, names: item.checks! };
+    case "reviews":
+      return { ...base, kind, count: item.reviews! };
+    case "security_alerts":
+      return { ...base, kind, severity: item.security_alerts! };
+    case "pr_section":
+      return { ...base, kind, heading: item.pr_section! };
+    case "changed_files":
+      return { ...base, kind, globs: item.changed_files! };
+    case "no_secrets":
+      return { ...base, kind };
+    case "high_risk_paths":
+      return { ...base, kind, globs: item.high_risk_paths!.paths, strategies: item.high_risk_paths!.strategies };
+    case "checkbox":
+      return { ...base, kind, label: item.checkbox! };
+  }
+}
+
+const minuteOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+const ALL_DAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const instantOrDate = (text: string): string | number => (text.length === 10 ? text : Date.parse(text));
+
+function normalizeWindows(doc: WindowsDocument): Windows {
+  const spans = (list: WindowsDocument["allow"]) =>
+    (list ?? []).map((s) => ({ days: s.days ?? ALL_DAYS, fromMinute: minuteOf(s.from), toMinute: minuteOf(s.to) }));
+  return {
+    timezone: doc.timezone,
+    allow: spans(doc.allow),
+    deny: spans(doc.deny),
+    freezes: (doc.freezes ?? []).map((f) => ({
+      from: instantOrDate(f.from),
+      to: instantOrDate(f.to),
+      ...(f.reason !== undefined ? { reason: f.reason } : {}),
+    })),
+    blackoutDates: doc.blackout_dates ?? [],
+    overrideChangeTypes: doc.override?.change_types ?? [],
+  };
+}
+
+function normalizeStrategy(name: string, doc: StrategyDocument): Strategy {
+  const batches = doc.batches;
+  return {
+    name,
+    type: doc.type,
+    run: list(doc.run),
+    batches:
+      typeof batches === "number" ? Array.from({ length: batches }, (_, i) => `${i + 1}/${batches}`) : (batches ?? []),
+    steps: (doc.steps ?? []).map((s) => ({
+      ...(s.weight !== undefined ? { weight: s.weight } : {}),
+      ...(s.percent !== undefined ? { percent: s.percent } : {}),
+      pauseMs: ms(s.pause),
+      analyses: s.analyses ?? doc.analyses ?? [],
+    })),
+    ...(doc.flag !== undefined ? { flag: doc.flag } : {}),
+    deployIdle: list(doc.deploy_idle),
+    promote: list(doc.promote),
+    switchBack: list(doc.switch_back),
+    keepOldForMs: ms(doc.keep_old_for),
+    pauseMs: ms(doc.pause),
+    analyses: doc.analyses ?? [],
+  };
+}
+
+function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
+  const provider: AnalysisProvider = doc.http
+    ? {
+        kind: "http",
+        url: doc.http.url,
+        method: doc.http.method ?? "GET",
+        ...(doc.http.expect_status ? { expectStatus: doc.http.expect_status } : {}),
+        ...(doc.http.json_path !== undefined ? { jsonPath: doc.http.json_path } : {}),
+        measure: doc.http.measure ?? (doc.http.json_path !== undefined ? "value" : "latency"),
+        timeoutMs: ms(doc.http.timeout, 10_000),
+      }
+    : doc.prometheus
+      ? { kind: "prometheus", address: doc.prometheus.address, query: doc.prometheus.query }
+      : { kind: "command", run: doc.command!.run, measure: doc.command!.measure };
+  return {
+    name,
+    title: doc.title ?? name,
+    provider,
+    ...(doc.success !== undefined ? { success: parseCondition(doc.success)! } : {}),
+    ...(doc.failure !== undefined ? { failure: parseCondition(doc.failure)! } : {}),
+    intervalMs: ms(doc.interval, 30_000),
+    count: doc.count ?? 1,
+    failureLimit: doc.failure_limit ?? 0,
+    consecutiveErrorLimit: doc.consecutive_error_limit ?? 4,
+    noData: doc.no_data ?? "inconclusive",
+    inconclusive: doc.inconclusive ?? "fail",
+  };
+}
+
+function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: PolicyDocument): Environment {
+  const approvals: Record<string, ApprovalRule> = {};
+  for (const [changeType, rule] of Object.entries(doc.approvals ?? {})) approvals[changeType] = normalizeApprovalRule(rule);
+  return {
+    name,
+    ...(doc.description !== undefined ? { description: doc.description } : {}),
+    ...(doc.url !== undefined ? { url: doc.url } : {}),
+    approval: doc.approval,
+    approvals,
+    separationOfDuties: doc.separation_of_duties ?? true,
+    requires: (doc.requires ?? []).map((r) => ({ environment: r.environment, soakMs: ms(r.soak) })),
+    checklist: (doc.checklist ?? []).map((id) => normalizeItem(id, policy.checklist![id]!)),
+    ...(doc.windows ? { windows: normalizeWindows(doc.windows) } : {}),
+    strategies: doc.strategies ?? [],
+    ...(doc.validation
+      ? {
+          validation: {
+            atMs: doc.validation.at.map((d) => ms(d)),
+            analyses: doc.validation.analyses,
+            onFailure: doc.validation.on_failure ?? "rollback",
+          },
+        }
+      : {}),
+    rollback: {
+      run: list(doc.rollback?.run),
+      redeployPrevious: doc.rollback?.redeploy_previous ?? false,
+      ...(doc.rollback?.workflow !== undefined ? { workflow: doc.rollback.workflow } : {}),
+      analyses: doc.rollback?.analyses ?? [],
+    },
+  };
+}
+
+export function normalizePolicy(doc: PolicyDocument, source: string): Policy {
+  const mapValues = <T, U>(record: Record<string, T> | undefined, f: (key: string, value: T) => U) =>
+    Object.fromEntries(Object.entries(record ?? {}).map(([key, value]) => [key, f(key, value)]));
+  return {
+    version: 1,
+    digest: createHash("sha256").update(source).digest("hex"),
+    groups: mapValues(doc.approvers, (_, specs) => specs.map(parseApprover)),
+    changeTypes: doc.change_types
+      ? {
+          default: doc.change_types.default,
+          types: mapValues(doc.change_types.types, (_, t) => ({
+            labels: t.labels ?? [],
+            ...(t.semver !== undefined ? { semver: t.semver } : {}),
+          })),
+        }
+      : DEFAULT_CHANGE_TYPES,
+    strategies: mapValues(doc.strategies, normalizeStrategy),
+    analyses: mapValues(doc.analyses, normalizeAnalysis),
+    environments: mapValues(doc.environments, (name, env) => normalizeEnvironment(name, env, doc)),
+  };
+}

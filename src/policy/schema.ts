@@ -1,0 +1,452 @@
+/**
+ * The policy language: `.github/tollgate.yml`, version 1.
+ *
+ * One zod schema is the single source of truth: the loader validates with it, the JSON Schema in
+ * schema/tollgate.schema.json is generated from it, and the README's policy reference is generated
+ * from the descriptions written here. Durations and conditions are kept as the author wrote them and
+ * parsed by refinements, so the JSON Schema describes exactly what a person types.
+ */
+import { z } from "zod";
+import { DURATION_PATTERN } from "./duration.js";
+import { CONDITION_HINT, parseCondition } from "./condition.js";
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const name = (what: string) =>
+  z
+    .string()
+    .regex(NAME, { error: `expected ${what}: letters, digits, ".", "_" or "-"` })
+    .max(100, { error: `${what} is longer than 100 characters` });
+
+export const durationSchema = z
+  .string({ error: "expected a duration like 30s, 5m, 24h or 2d" })
+  .regex(new RegExp(DURATION_PATTERN), { error: "expected a duration like 30s, 5m, 24h or 2d" })
+  .meta({ description: "A duration: 30s, 5m, 24h, 2d, or combined (1h30m); 250ms for latencies." });
+
+const positiveInt = z
+  .int({ error: "expected a positive integer" })
+  .positive({ error: "expected a positive integer" });
+const nonNegativeInt = z
+  .int({ error: "expected a whole number, 0 or more" })
+  .nonnegative({ error: "expected a whole number, 0 or more" });
+
+const text = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `${what} is empty` });
+
+/** Shell commands, run by the Action with the deployment's context in TOLLGATE_* environment variables. */
+const commands = z
+  .union([text("a command"), z.array(text("a command")).min(1, { error: "expected at least one command" })], {
+    error: "expected a command or a list of commands",
+  })
+  .meta({ description: "A command, or a list of commands, run by bash with TOLLGATE_* variables set." });
+
+export const APPROVER_PATTERN =
+  /^(@[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+|role:(admin|maintain|write|triage|read)|group:[A-Za-z0-9][A-Za-z0-9._-]*|[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?)$/;
+const approver = z
+  .string({ error: "expected an approver" })
+  .regex(APPROVER_PATTERN, {
+    error: 'expected an approver: a user ("alice"), a team ("@acme/sre"), a role ("role:admin") or a group ("group:leads")',
+  })
+  .meta({
+    description:
+      'A GitHub user ("alice"), a team ("@org/team"), a repository role or higher ("role:maintain"), or a named group ("group:leads").',
+  });
+const approvers = z.array(approver).min(1, { error: "expected at least one approver" });
+
+const requirementSchema = z
+  .strictObject({
+    from: approvers.optional().meta({ description: "Who may give these approvals." }),
+    count: positiveInt.optional().meta({ description: "How many distinct people from `from` (default 1)." }),
+    every_member_of: approver
+      .optional()
+      .meta({ description: "Every member of this team or group must approve (a consensus)." }),
+  })
+  .meta({ description: "One requirement: `count` approvals `from` a set of people, or `every_member_of` a group." });
+
+export const approvalRuleSchema = z
+  .strictObject({
+    from: approvers.optional().meta({ description: "Who may approve (shorthand for one requirement)." }),
+    count: positiveInt.optional().meta({ description: "How many distinct approvals from `from` (default 1)." }),
+    every_member_of: approver.optional().meta({ description: "Every member of this team or group must approve." }),
+    all_of: z
+      .array(requirementSchema)
+      .min(1, { error: "expected at least one requirement" })
+      .optional()
+      .meta({ description: "Several requirements that must all hold, e.g. a team lead and an architect." }),
+    notice: durationSchema
+      .optional()
+      .meta({ description: "How long the change must have been announced (PR ready for review) before deploying." }),
+    after_deploy_within: durationSchema.optional().meta({
+      description:
+        "Emergency changes: deploy first, and the approvals must be recorded within this long after the deployment.",
+    }),
+  })
+  .meta({ description: "The approvals a change type needs before (or, for emergencies, after) deploying." });
+
+const severity = z.enum(["critical", "high", "medium", "low"], {
+  error: "expected a severity: critical, high, medium or low",
+});
+const strategyType = z.enum(["direct", "rolling", "blue-green", "canary", "feature-flag"], {
+  error: "expected a strategy type: direct, rolling, blue-green, canary or feature-flag",
+});
+
+export const CHECKLIST_KINDS = [
+  "checks",
+  "reviews",
+  "security_alerts",
+  "pr_section",
+  "changed_files",
+  "no_secrets",
+  "high_risk_paths",
+  "checkbox",
+] as const;
+
+export const checklistItemSchema = z
+  .strictObject({
+    title: text("a title").optional().meta({ description: "What the checklist row says (defaults from the kind)." }),
+    checks: z
+      .array(text("a check name"))
+      .min(1, { error: "expected at least one check name" })
+      .optional()
+      .meta({ description: "CI check runs or commit statuses, by name, that must all have succeeded." }),
+    reviews: positiveInt
+      .optional()
+      .meta({ description: "Approving pull request reviews of the head commit, with no change requested." }),
+    security_alerts: severity
+      .optional()
+      .meta({ description: "No open security alert (Dependabot, code scanning, secret scanning) at or above this severity." }),
+    pr_section: text("a heading")
+      .optional()
+      .meta({ description: 'A non-empty section of the PR body under this heading, e.g. "Rollback plan".' }),
+    changed_files: z
+      .array(text("a path glob"))
+      .min(1)
+      .optional()
+      .meta({ description: "At least one changed file matches one of these globs (e.g. CHANGELOG.md)." }),
+    no_secrets: z
+      .literal(true, { error: "expected true" })
+      .optional()
+      .meta({ description: "No secret in the lines the PR adds, and no open secret-scanning alert." }),
+    high_risk_paths: z
+      .strictObject({
+        paths: z.array(text("a path glob")).min(1).meta({ description: "Globs of high-risk files, e.g. db/migrations/**." }),
+        strategies: z
+          .array(name("a strategy name"))
+          .min(1)
+          .meta({ description: "The only strategies allowed when such files change." }),
+      })
+      .optional()
+      .meta({ description: "Changes to these paths are high risk and may only ship with the listed strategies." }),
+    checkbox: text("a checkbox label")
+      .optional()
+      .meta({ description: 'A ticked checkbox in the PR body: "- [x] Runbook updated".' }),
+    skip_for: z
+      .array(name("a change type"))
+      .min(1)
+      .optional()
+      .meta({ description: "Change types for which this item is waived (recorded as waived, not passed)." }),
+  })
+  .meta({ description: "One readiness checklist item: exactly one kind key (checks, reviews, …)." });
+
+const weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], {
+  error: "expected a weekday: mon, tue, wed, thu, fri, sat or sun",
+});
+const clock = z
+  .string({ error: 'expected a time of day like "09:00"' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'expected a time of day like "09:00" (00:00 to 24:00)' });
+const weeklySpan = z.strictObject({
+  days: z.array(weekday).min(1).optional().meta({ description: "Weekdays (default: every day)." }),
+  from: clock.meta({ description: "Start, local time in the windows' time zone." }),
+  to: clock.meta({ description: "End, local time; earlier than `from` means the span crosses midnight." }),
+});
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const instantOrDate = z
+  .string({ error: "expected a date (2026-12-24) or a date and time with an offset (2026-12-24T12:00:00Z)" })
+  .refine((s) => (DATE.test(s) || DATE_TIME.test(s)) && !Number.isNaN(Date.parse(s)), {
+    error: "expected a date (2026-12-24) or a date and time with an offset (2026-12-24T12:00:00Z)",
+  });
+
+export const windowsSchema = z
+  .strictObject({
+    timezone: z
+      .string({ error: "expected an IANA time zone such as Europe/Stockholm" })
+      .refine(isTimeZone, { error: "expected an IANA time zone such as Europe/Stockholm or America/New_York" })
+      .meta({ description: "IANA time zone in which days and times are read (daylight saving included)." }),
+    allow: z.array(weeklySpan).min(1).optional().meta({ description: "Deploys only inside one of these weekly spans." }),
+    deny: z
+      .array(weeklySpan)
+      .min(1)
+      .optional()
+      .meta({ description: 'Never inside these weekly spans ("no Friday afternoon").' }),
+    freezes: z
+      .array(
+        z.strictObject({
+          from: instantOrDate.meta({ description: "First day (or instant) of the freeze." }),
+          to: instantOrDate.meta({ description: "Last day (inclusive) or end instant of the freeze." }),
+          reason: text("a reason").optional(),
+        }),
+      )
+      .optional()
+      .meta({ description: "Change freezes." }),
+    blackout_dates: z
+      .array(z.string({ error: "expected a date like 2026-12-25" }).regex(DATE, { error: "expected a date like 2026-12-25" }))
+      .optional()
+      .meta({ description: "Whole days, in the windows' time zone, with no deploys." }),
+    override: z
+      .strictObject({
+        change_types: z
+          .array(name("a change type"))
+          .min(1)
+          .meta({ description: "Change types that may deploy outside windows and freezes; the override is recorded." }),
+      })
+      .optional(),
+  })
+  .meta({ description: "When deploys may happen." });
+
+function isTimeZone(zone: string): boolean {
+  if (!zone.includes("/") && zone !== "UTC") return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const analysisRefs = z.array(name("an analysis name")).min(1).meta({ description: "Names from `analyses`." });
+
+const rolloutStep = z
+  .strictObject({
+    weight: z
+      .number({ error: "expected a traffic weight from 1 to 100" })
+      .gt(0, { error: "expected a traffic weight from 1 to 100" })
+      .max(100, { error: "expected a traffic weight from 1 to 100" })
+      .optional()
+      .meta({ description: "Canary: the share of traffic, in percent, sent to the new version (TOLLGATE_WEIGHT)." }),
+    percent: z
+      .number({ error: "expected a percentage from 0 to 100" })
+      .min(0, { error: "expected a percentage from 0 to 100" })
+      .max(100, { error: "expected a percentage from 0 to 100" })
+      .optional()
+      .meta({ description: "Feature flag: the share of users who get the flag (TOLLGATE_WEIGHT)." }),
+    pause: durationSchema.optional().meta({ description: "Wait, analysing in the background, before the next step." }),
+    analyses: analysisRefs.optional().meta({ description: "Analyses after this step (default: the strategy's)." }),
+  })
+  .meta({ description: "One canary or feature-flag step." });
+
+export const strategySchema = z
+  .strictObject({
+    type: strategyType,
+    run: commands.optional().meta({ description: "Deploy commands (direct, rolling per batch, canary and flag per step)." }),
+    batches: z
+      .union([positiveInt, z.array(text("a batch name")).min(1)], {
+        error: "expected a number of batches or a list of batch names",
+      })
+      .optional()
+      .meta({ description: "Rolling: how many batches, or their names (TOLLGATE_BATCH)." }),
+    steps: z
+      .array(rolloutStep)
+      .min(1)
+      .optional()
+      .meta({ description: "Canary weights or feature-flag percentages, in order." }),
+    flag: text("a flag name").optional().meta({ description: "Feature flag: its name (TOLLGATE_FLAG)." }),
+    deploy_idle: commands.optional().meta({ description: "Blue-green: deploy the new version to the idle side." }),
+    promote: commands.optional().meta({ description: "Blue-green: switch traffic to the new side." }),
+    switch_back: commands.optional().meta({ description: "Blue-green: switch traffic back to the old side." }),
+    keep_old_for: durationSchema.optional().meta({ description: "Blue-green: keep the old side this long after promotion." }),
+    pause: durationSchema.optional().meta({ description: "Rolling: wait between batches." }),
+    analyses: analysisRefs.optional().meta({ description: "Analyses run after each step (and in the background)." }),
+  })
+  .meta({ description: "A rollout strategy: its type and the commands each step runs." });
+
+const url = z
+  .string({ error: "expected a URL" })
+  .refine((s) => URL.canParse(s) && /^https?:/.test(s), { error: "expected an http(s) URL" });
+
+const condition = z
+  .string({ error: `expected ${CONDITION_HINT}` })
+  .refine((s) => parseCondition(s) !== undefined, { error: `expected ${CONDITION_HINT}` })
+  .meta({ description: `A condition on the measured value: ${CONDITION_HINT}.` });
+
+export const analysisSchema = z
+  .strictObject({
+    title: text("a title").optional(),
+    http: z
+      .strictObject({
+        url,
+        method: z.enum(["GET", "HEAD", "POST"], { error: "expected GET, HEAD or POST" }).optional(),
+        expect_status: z
+          .array(z.int({ error: "expected an HTTP status" }).min(100).max(599))
+          .min(1)
+          .optional()
+          .meta({ description: "Statuses counted as healthy (default: any 2xx)." }),
+        json_path: text("a JSON path")
+          .optional()
+          .meta({ description: 'Dotted path to a number in the JSON body, e.g. "metrics.error_rate".' }),
+        measure: z
+          .enum(["value", "latency"], { error: "expected value or latency" })
+          .optional()
+          .meta({ description: "What the conditions compare: the JSON value or the latency in ms (default value)." }),
+        timeout: durationSchema.optional(),
+      })
+      .optional()
+      .meta({ description: "Probe an HTTP endpoint." }),
+    prometheus: z
+      .strictObject({
+        address: url.meta({ description: "Prometheus base URL, e.g. http://prometheus:9090." }),
+        query: text("a PromQL query").meta({ description: "A PromQL instant query returning one sample." }),
+      })
+      .optional()
+      .meta({ description: "Query Prometheus's HTTP API." }),
+    command: z
+      .strictObject({
+        run: text("a command"),
+        measure: z
+          .enum(["exit_code", "stdout"], { error: "expected exit_code or stdout" })
+          .meta({ description: "exit_code: 0 is healthy; stdout: the number printed is the measurement." }),
+      })
+      .optional()
+      .meta({ description: "Run a command." }),
+    success: condition.optional().meta({ description: "A measurement is successful when this holds." }),
+    failure: condition.optional().meta({ description: "A measurement is failed when this holds." }),
+    interval: durationSchema.optional().meta({ description: "Time between measurements (default 30s)." }),
+    count: positiveInt.optional().meta({ description: "Measurements per run (default 1)." }),
+    failure_limit: nonNegativeInt
+      .optional()
+      .meta({ description: "The analysis fails when more measurements than this fail (default 0)." }),
+    consecutive_error_limit: nonNegativeInt
+      .optional()
+      .meta({ description: "Measurement errors in a row tolerated before the analysis errors (default 4)." }),
+    no_data: z
+      .enum(["fail", "pass", "inconclusive"], { error: "expected fail, pass or inconclusive" })
+      .optional()
+      .meta({ description: "How an empty or NaN answer counts (default inconclusive)." }),
+    inconclusive: z
+      .enum(["fail", "pause"], { error: "expected fail or pause" })
+      .optional()
+      .meta({ description: "What an inconclusive analysis does: fail (roll back) or pause (stop and ask) (default fail)." }),
+  })
+  .meta({ description: "A health analysis: one provider (http, prometheus, command) and its conditions." });
+
+export const environmentSchema = z
+  .strictObject({
+    description: text("a description").optional(),
+    url: url.optional().meta({ description: "The environment's URL (environment_url on deployment statuses)." }),
+    approval: z
+      .enum(["none", "automatic", "required"], { error: "expected none, automatic or required" })
+      .meta({
+        description:
+          "none: no gate beyond the checklist · automatic: approved when the checklist passes · required: people must approve.",
+      }),
+    approvals: z
+      .record(z.string(), approvalRuleSchema)
+      .optional()
+      .meta({ description: 'Approval rule per change type; "*" applies to change types without their own rule.' }),
+    separation_of_duties: z
+      .boolean({ error: "expected true or false" })
+      .optional()
+      .meta({
+        description:
+          "The PR author, the commit authors and whoever started the deployment may not approve (default true).",
+      }),
+    requires: z
+      .array(
+        z.strictObject({
+          environment: name("an environment name").meta({ description: "An environment deployed first." }),
+          soak: durationSchema
+            .optional()
+            .meta({ description: "How long ago that deployment of the same commit must have succeeded." }),
+        }),
+      )
+      .optional()
+      .meta({ description: "Prerequisites: successful deployments of the same commit elsewhere." }),
+    checklist: z
+      .array(name("a checklist item id"))
+      .optional()
+      .meta({ description: "Ids from the top-level `checklist` that gate this environment." }),
+    windows: windowsSchema.optional(),
+    strategies: z
+      .array(name("a strategy name"))
+      .min(1)
+      .optional()
+      .meta({ description: "Strategies allowed here, from the top-level `strategies`; the first is the default." }),
+    validation: z
+      .strictObject({
+        at: z.array(durationSchema).min(1).meta({ description: "Checkpoints after the deployment, e.g. [0s, 5m, 30m]." }),
+        analyses: analysisRefs,
+        on_failure: z
+          .enum(["rollback", "report"], { error: "expected rollback or report" })
+          .optional()
+          .meta({ description: "What a failed checkpoint does (default rollback)." }),
+      })
+      .optional()
+      .meta({ description: "Post-deploy validation schedule." }),
+    rollback: z
+      .strictObject({
+        run: commands.optional().meta({ description: "Rollback commands (TOLLGATE_PREVIOUS_SHA is set)." }),
+        redeploy_previous: z
+          .boolean({ error: "expected true or false" })
+          .optional()
+          .meta({ description: "Roll back by redeploying the last successful commit of this environment." }),
+        workflow: text("a workflow file name")
+          .optional()
+          .meta({ description: "Workflow file dispatched by a `/rollback <env>` comment, e.g. rollback.yml." }),
+        analyses: analysisRefs.optional().meta({ description: "Health checks after a rollback." }),
+        required: z
+          .boolean({ error: "expected true or false" })
+          .optional()
+          .meta({ description: "A rollback plan (run or redeploy_previous) must exist (default: true when approval is required)." }),
+      })
+      .optional()
+      .meta({ description: "How to roll back. Rollbacks never need approval." }),
+  })
+  .meta({ description: "One deployment environment and its gate." });
+
+export const changeTypesSchema = z
+  .strictObject({
+    default: name("a change type").meta({ description: "The change type when no label (or version bump) says otherwise." }),
+    types: z
+      .record(
+        name("a change type"),
+        z.strictObject({
+          description: text("a description").optional(),
+          labels: z.array(text("a label")).optional().meta({ description: "PR labels that mark this change type." }),
+          semver: z
+            .enum(["major", "minor", "patch"], { error: "expected major, minor or patch" })
+            .optional()
+            .meta({ description: "A version bump of this size marks this change type (when no label does)." }),
+        }),
+      )
+      .meta({ description: "Change types by name." }),
+  })
+  .meta({ description: "How a change's type is derived from its PR labels or version." });
+
+export const policySchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: "Editors: the JSON Schema of this file." }),
+    version: z.literal(1, { error: "expected version: 1" }).meta({ description: "The policy language version: 1." }),
+    approvers: z
+      .record(name("a group name"), approvers)
+      .optional()
+      .meta({ description: 'Named approver groups, referenced as "group:<name>".' }),
+    change_types: changeTypesSchema.optional(),
+    checklist: z
+      .record(name("a checklist item id"), checklistItemSchema)
+      .optional()
+      .meta({ description: "Checklist items by id, referenced from environments." }),
+    strategies: z.record(name("a strategy name"), strategySchema).optional().meta({ description: "Rollout strategies by name." }),
+    analyses: z.record(name("an analysis name"), analysisSchema).optional().meta({ description: "Health analyses by name." }),
+    environments: z
+      .record(name("an environment name"), environmentSchema)
+      .refine((envs) => Object.keys(envs).length > 0, { error: "expected at least one environment" })
+      .meta({ description: "The environments Tollgate gates, by name." }),
+  })
+  .meta({ title: "Tollgate policy", description: "The deployment policy of a repository: .github/tollgate.yml." });
+
+export type PolicyDocument = z.infer<typeof policySchema>;
+export type EnvironmentDocument = z.infer<typeof environmentSchema>;
+export type ApprovalRuleDocument = z.infer<typeof approvalRuleSchema>;
+export type ChecklistItemDocument = z.infer<typeof checklistItemSchema>;
+export type StrategyDocument = z.infer<typeof strategySchema>;
+export type AnalysisDocument = z.infer<typeof analysisSchema>;
+export type WindowsDocument = z.infer<typeof windowsSchema>;
+

@@ -1,0 +1,106 @@
+/** What a readiness evaluation returns: a verdict, a stable reason code, and the checklist behind it. */
+export type ItemState = "passed" | "failed" | "pending" | "waived";
+export type Verdict = "allowed" | "waiting" | "blocked";
+
+/**
+ * Stable reason codes. The Action publishes them (`reason-code` output, versioned result JSON) and
+ * workflows branch on them, so they are only ever added to, never renamed.
+ */
+export const REASON_CODES = [
+  "ready",
+  "environment_unknown",
+  "change_type_ambiguous",
+  "no_pull_request",
+  "prerequisite_missing",
+  "prerequisite_failed",
+  "soak_pending",
+  "window_closed",
+  "freeze_active",
+  "blackout_date",
+  "strategy_not_allowed",
+  "checks_failed",
+  "checks_pending",
+  "checks_missing",
+  "reviews_missing",
+  "changes_requested",
+  "security_alerts_open",
+  "evidence_incomplete",
+  "section_missing",
+  "file_not_changed",
+  "secrets_found",
+  "diff_incomplete",
+  "high_risk_strategy",
+  "checkbox_unchecked",
+  "awaiting_checklist",
+  "awaiting_approval",
+  "notice_pending",
+  "notice_unknown",
+  "rejected",
+  "emergency_post_approval",
+  "emergency_approval_overdue",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export interface ChecklistResult {
+  readonly id: string;
+  readonly title: string;
+  readonly state: ItemState;
+  /** Why, in words a person understands. */
+  readonly reason: string;
+  /** What to do about it, when there is something to do. */
+  readonly fix?: string;
+  readonly code: ReasonCode;
+}
+
+export interface CountedApproval {
+  readonly login: string;
+  readonly at: string;
+  readonly url?: string;
+  /** Which requirement this approval fills, e.g. "1 of group:leads". */
+  readonly fills: string;
+}
+
+export interface IgnoredApproval {
+  readonly login: string;
+  readonly at: string;
+  readonly url?: string;
+  readonly why: string;
+}
+
+export interface ApprovalTally {
+  readonly mode: "none" | "automatic" | "required";
+  /** What the rule demands, e.g. "1 of group:leads and 1 of group:architects". */
+  readonly required: string;
+  readonly satisfied: boolean;
+  readonly counted: readonly CountedApproval[];
+  readonly ignored: readonly IgnoredApproval[];
+  /** Who could still approve (the rule's approver references), for the way forward. */
+  readonly approvers: readonly string[];
+  readonly rejectedBy?: { readonly login: string; readonly reason: string; readonly url?: string };
+  readonly noticeEndsAt?: string;
+  /** Emergency changes: when the after-the-fact approvals are due. */
+  readonly dueBy?: string;
+}
+
+export interface Override {
+  readonly kind: "window" | "freeze" | "blackout";
+  readonly changeType: string;
+  readonly reason: string;
+}
+
+export interface Decision {
+  readonly environment: string;
+  readonly sha: string;
+  readonly verdict: Verdict;
+  readonly reasonCode: ReasonCode;
+  readonly summary: string;
+  readonly changeType: string;
+  readonly emergency: boolean;
+  readonly highRisk: boolean;
+  readonly strategy?: string;
+  readonly override?: Override;
+  readonly checklist: readonly ChecklistResult[];
+  readonly approvals: ApprovalTally;
+  readonly policyDigest: string;
+  readonly evaluatedAt: string;
+}

@@ -1,0 +1,122 @@
+/**
+ * Evidence: the facts about one commit that the readiness engine judges, as the App and the Action
+ * gather them from GitHub (one GraphQL query) and as `tollgate explain --evidence FILE` reads them.
+ * The zod schema documents every field and generates schema/evidence.schema.json.
+ */
+import { z } from "zod";
+
+const login = z.string().min(1).meta({ description: "A GitHub login." });
+const timestamp = z.iso.datetime({ offset: true, error: "expected an ISO 8601 time like 2026-11-22T09:30:00Z" });
+const sha = z.string().regex(/^[0-9a-f]{7,64}$/i, { error: "expected a commit SHA" });
+
+export const checkStateSchema = z.enum(["success", "failure", "pending", "neutral", "skipped", "error"]);
+
+export const evidenceSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, { error: "expected OWNER/REPO" }).meta({ description: "OWNER/REPO." }),
+    sha: sha.meta({ description: "The commit to deploy." }),
+    version: z.string().optional().meta({ description: "The version being deployed (a tag such as v1.4.0), if known." }),
+    previous_version: z.string().optional().meta({ description: "The version currently deployed, to derive the semver bump." }),
+    initiator: login.optional().meta({ description: "Who started the deployment (the workflow's actor)." }),
+    strategy: z.string().optional().meta({ description: "The rollout strategy requested for this deployment." }),
+    pull_request: z
+      .strictObject({
+        number: z.int().positive(),
+        title: z.string(),
+        author: login,
+        body: z.string().default(""),
+        labels: z.array(z.string()).default([]),
+        draft: z.boolean().default(false),
+        head_sha: sha.meta({ description: "The PR's head commit (approvals before merge bind to it)." }),
+        ready_at: timestamp.meta({ description: "When the PR was opened or marked ready for review: notice periods count from here." }),
+        merged_at: timestamp.optional(),
+        commit_authors: z.array(login).default([]).meta({ description: "Logins of every commit author and committer on the PR." }),
+        files: z
+          .array(
+            z.strictObject({
+              path: z.string(),
+              patch: z.string().optional().meta({ description: "The unified diff of the file, when available." }),
+            }),
+          )
+          .default([]),
+        files_complete: z.boolean().default(true).meta({ description: "False when the file list or patches were truncated." }),
+      })
+      .nullable()
+      .meta({ description: "The PR behind the commit, or null when none was found." }),
+    checks: z
+      .array(
+        z.strictObject({
+          name: z.string().meta({ description: "Check run name or commit status context." }),
+          state: checkStateSchema,
+          url: z.string().optional(),
+        }),
+      )
+      .default([])
+      .meta({ description: "Check runs and commit statuses on the commit (latest per name)." }),
+    reviews: z
+      .array(
+        z.strictObject({
+          author: login,
+          state: z.enum(["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED"]),
+          commit_sha: sha.meta({ description: "The commit the review was given on." }),
+          submitted_at: timestamp,
+        }),
+      )
+      .default([]),
+    approvals: z
+      .array(
+        z.strictObject({
+          approver: login,
+          decision: z.enum(["approve", "reject"]),
+          environment: z.string(),
+          sha: sha.meta({ description: "The commit the approval binds to." }),
+          at: timestamp,
+          url: z.string().optional().meta({ description: "The comment that gave it." }),
+          note: z.string().optional(),
+        }),
+      )
+      .default([])
+      .meta({ description: "Approvals and rejections recorded by the Tollgate App (deployment statuses)." }),
+    deployments: z
+      .array(
+        z.strictObject({
+          environment: z.string(),
+          sha,
+          state: z.enum(["success", "failure", "error", "in_progress", "queued", "pending", "inactive"]),
+          created_at: timestamp,
+          succeeded_at: timestamp.optional().meta({ description: "When its success status was written." }),
+          change_type: z.string().optional(),
+        }),
+      )
+      .default([])
+      .meta({ description: "Earlier deployments of this commit, per environment." }),
+    security_alerts: z
+      .array(
+        z.strictObject({
+          source: z.enum(["dependabot", "code_scanning", "secret_scanning"]),
+          severity: z.enum(["critical", "high", "medium", "low"]),
+          summary: z.string().optional(),
+          url: z.string().optional(),
+        }),
+      )
+      .default([])
+      .meta({ description: "Open security alerts of the repository." }),
+    teams: z
+      .record(z.string(), z.array(login))
+      .default({})
+      .meta({ description: 'Members of the teams the policy names, keyed "org/team".' }),
+    permissions: z
+      .record(z.string(), z.enum(["admin", "maintain", "write", "triage", "read", "none"]))
+      .default({})
+      .meta({ description: "Repository role of each person whose authority matters (approvers)." }),
+    incomplete: z
+      .array(z.string())
+      .default([])
+      .meta({ description: "Lists GitHub cut short (over 100 items): the engine will not pass what it cannot see." }),
+  })
+  .meta({ title: "Tollgate evidence", description: "The facts about one commit that a readiness evaluation judges." });
+
+export type Evidence = z.output<typeof evidenceSchema>;
+export type EvidenceInput = z.input<typeof evidenceSchema>;
+export type CheckState = z.infer<typeof checkStateSchema>;
