@@ -8,7 +8,13 @@ export default {
   transform: {
     "^.+\\.ts$": [
       "@swc/jest",
-      { jsc: { target: "es2022", parser: { syntax: "typescript" }, experimental: { keepImportAttributes: true } } },
+      {
+        jsc: {
+          target: "es2022",
+          parser: { syntax: "typescript" },
+          experimental: { keepImportAttributes: true },
+        },
+      },
     ],
   },
   setupFiles: ["<rootDir>/test/setup.ts"],

@@ -11,7 +11,14 @@ export interface Directory {
   readonly groups: Readonly<Record<string, readonly ApproverRef[]>>;
 }
 
-const ROLE_RANK: Record<RepositoryRole | "none", number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+const ROLE_RANK: Record<RepositoryRole | "none", number> = {
+  none: 0,
+  read: 1,
+  triage: 2,
+  write: 3,
+  maintain: 4,
+  admin: 5,
+};
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -25,7 +32,12 @@ function permissionOf(directory: Directory, login: string): RepositoryRole | "no
   return key === undefined ? "none" : directory.permissions[key]!;
 }
 
-export function isCoveredBy(login: string, ref: ApproverRef, directory: Directory, seen: readonly string[] = []): boolean {
+export function isCoveredBy(
+  login: string,
+  ref: ApproverRef,
+  directory: Directory,
+  seen: readonly string[] = [],
+): boolean {
   switch (ref.kind) {
     case "user":
       return same(ref.login, login);
@@ -35,12 +47,18 @@ export function isCoveredBy(login: string, ref: ApproverRef, directory: Director
       return ROLE_RANK[permissionOf(directory, login)] >= ROLE_RANK[ref.role];
     case "group":
       if (seen.includes(ref.group)) return false;
-      return (directory.groups[ref.group] ?? []).some((member) => isCoveredBy(login, member, directory, [...seen, ref.group]));
+      return (directory.groups[ref.group] ?? []).some((member) =>
+        isCoveredBy(login, member, directory, [...seen, ref.group]),
+      );
   }
 }
 
 /** Everyone a reference stands for, when that can be listed (users, teams, groups of those); undefined otherwise. */
-export function membersOf(ref: ApproverRef, directory: Directory, seen: readonly string[] = []): string[] | undefined {
+export function membersOf(
+  ref: ApproverRef,
+  directory: Directory,
+  seen: readonly string[] = [],
+): string[] | undefined {
   switch (ref.kind) {
     case "user":
       return [ref.login.toLowerCase()];

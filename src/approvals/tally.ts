@@ -69,13 +69,20 @@ export function tallyApprovals(input: TallyInput): Tally {
   let rejectedBy: Tally["rejectedBy"];
   for (const [login, record] of latest) {
     if (!input.acceptedShas.some((sha) => sha.toLowerCase() === record.sha.toLowerCase())) {
-      ignore(record, `stale: given on ${short(record.sha)}, the commit is now ${short(input.acceptedShas[0] ?? "")}`);
+      ignore(
+        record,
+        `stale: given on ${short(record.sha)}, the commit is now ${short(input.acceptedShas[0] ?? "")}`,
+      );
     } else if (input.excluded.has(login)) {
       ignore(record, `separation of duties: ${input.excluded.get(login)}`);
     } else if (!rule.requirements.some((requirement) => covers(login, requirement))) {
       ignore(record, `not an approver for ${input.environment} (${input.changeType} change)`);
     } else if (record.decision === "reject") {
-      rejectedBy ??= { login: record.approver, reason: record.note ?? "no reason given", ...(record.url ? { url: record.url } : {}) };
+      rejectedBy ??= {
+        login: record.approver,
+        reason: record.note ?? "no reason given",
+        ...(record.url ? { url: record.url } : {}),
+      };
     } else approvers.push(login);
   }
 
@@ -83,7 +90,8 @@ export function tallyApprovals(input: TallyInput): Tally {
   const seats: { requirement: Requirement; label: string }[] = [];
   for (const requirement of rule.requirements) {
     if (requirement.kind === "count") {
-      for (let i = 0; i < requirement.count; i++) seats.push({ requirement, label: describeRequirement(requirement) });
+      for (let i = 0; i < requirement.count; i++)
+        seats.push({ requirement, label: describeRequirement(requirement) });
     }
   }
   const seatOf = new Map<string, number>();
@@ -130,13 +138,20 @@ export function tallyApprovals(input: TallyInput): Tally {
     satisfied: satisfied && rejectedBy === undefined,
     counted,
     ignored,
-    approvers: [...new Set(rule.requirements.flatMap((r) => (r.kind === "count" ? r.from : [r.of]).map(describeRef)))],
+    approvers: [
+      ...new Set(rule.requirements.flatMap((r) => (r.kind === "count" ? r.from : [r.of]).map(describeRef))),
+    ],
     ...(rejectedBy ? { rejectedBy } : {}),
   };
 }
 
 /** Who is missing from "every member" requirements, for the way forward. */
-export function missingMembers(rule: ApprovalRule, tally: Tally, directory: Directory, excluded: ReadonlyMap<string, string>): string[] {
+export function missingMembers(
+  rule: ApprovalRule,
+  tally: Tally,
+  directory: Directory,
+  excluded: ReadonlyMap<string, string>,
+): string[] {
   const approved = new Set(tally.counted.map((c) => c.login.toLowerCase()));
   return rule.requirements.flatMap((requirement) =>
     requirement.kind === "every_member"

@@ -6,7 +6,8 @@ import { loadEvidence } from "../readiness/load-evidence.js";
 import { renderText } from "../readiness/render.js";
 import { readOrExplain, type Io } from "./io.js";
 
-const USAGE = "Usage: tollgate explain --policy FILE --environment ENV --evidence FILE.json [--at ISO-TIME] [--format text|json]";
+const USAGE =
+  "Usage: tollgate explain --policy FILE --environment ENV --evidence FILE.json [--at ISO-TIME] [--format text|json]";
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
   let values: { policy?: string; environment?: string; evidence?: string; at?: string; format?: string };
@@ -36,7 +37,9 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   }
   const now = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(now.getTime())) {
-    io.err(`tollgate explain: --at must be an ISO 8601 time such as 2026-11-22T09:30:00Z, got "${values.at}"`);
+    io.err(
+      `tollgate explain: --at must be an ISO 8601 time such as 2026-11-22T09:30:00Z, got "${values.at}"`,
+    );
     return 2;
   }
 

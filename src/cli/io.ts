@@ -14,12 +14,22 @@ export const processIo: Io = {
 };
 
 /** Reads a file, or returns a one-line reason it could not be read. */
-export async function readOrExplain(io: Io, path: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+export async function readOrExplain(
+  io: Io,
+  path: string,
+): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   try {
     return { ok: true, text: await io.readFile(path) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String(error);
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : String(error);
     return { ok: false, message: `cannot read ${path}: ${why}` };
   }
 }

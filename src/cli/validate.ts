@@ -28,6 +28,8 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
     return 1;
   }
   const environments = Object.keys(result.policy.environments);
-  io.out(`${file}: valid (${environments.length} environment${environments.length === 1 ? "" : "s"}: ${environments.join(", ")})`);
+  io.out(
+    `${file}: valid (${environments.length} environment${environments.length === 1 ? "" : "s"}: ${environments.join(", ")})`,
+  );
   return 0;
 }

@@ -21,7 +21,10 @@ export function loadPolicy(source: string, file = DEFAULT_POLICY_PATH): LoadResu
   const at = locator(parsed.map, file);
 
   if (value === undefined || value === null) {
-    return { ok: false, errors: [at([], "the policy file is empty: start with `version: 1` and `environments:`")] };
+    return {
+      ok: false,
+      errors: [at([], "the policy file is empty: start with `version: 1` and `environments:`")],
+    };
   }
   const result = validateLocated(policySchema, value, at);
   if (!result.ok) return result;

@@ -14,30 +14,56 @@ export function parseLocatedYaml(source: string, file: string): Parsed {
     const events = parseEvents(source, { filename: file });
     const documents = constructFromEvents(events, { source, filename: file, maxAliases: 100 });
     if (documents.length > 1) {
-      return { ok: false, errors: [{ file, line: 1, column: 1, path: "", message: "expected one YAML document, found several (remove the `---` separators)" }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            file,
+            line: 1,
+            column: 1,
+            path: "",
+            message: "expected one YAML document, found several (remove the `---` separators)",
+          },
+        ],
+      };
     }
     return { ok: true, value: documents[0], map: new SourceMap(source, events) };
   } catch (error) {
     if (error instanceof YAMLException) {
       const line = (error.mark?.line ?? 0) + 1;
       const column = (error.mark?.column ?? 0) + 1;
-      return { ok: false, errors: [{ file, line, column, path: "", message: `YAML syntax error: ${error.reason}` }] };
+      return {
+        ok: false,
+        errors: [{ file, line, column, path: "", message: `YAML syntax error: ${error.reason}` }],
+      };
     }
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, errors: [{ file, line: 1, column: 1, path: "", message: `cannot read the YAML: ${message}` }] };
+    return {
+      ok: false,
+      errors: [{ file, line: 1, column: 1, path: "", message: `cannot read the YAML: ${message}` }],
+    };
   }
 }
 
 export type At = (path: readonly PathSegment[], message: string, atKey?: boolean) => PolicyError;
 
-function explainIssue(schema: z.core.$ZodType, issue: z.core.$ZodIssue, root: unknown, at: At): PolicyError[] {
+function explainIssue(
+  schema: z.core.$ZodType,
+  issue: z.core.$ZodIssue,
+  root: unknown,
+  at: At,
+): PolicyError[] {
   const path = issue.path as PathSegment[];
   const raw = valueAt(root, path);
   switch (issue.code) {
     case "unrecognized_keys": {
       const known = knownKeys(schema, path);
       return issue.keys.map((key) =>
-        at([...path, key], `unknown key "${key}"${didYouMean(key, known)}${known.length ? `; expected one of: ${known.join(", ")}` : ""}`, true),
+        at(
+          [...path, key],
+          `unknown key "${key}"${didYouMean(key, known)}${known.length ? `; expected one of: ${known.join(", ")}` : ""}`,
+          true,
+        ),
       );
     }
     case "invalid_type":
@@ -49,7 +75,8 @@ function explainIssue(schema: z.core.$ZodType, issue: z.core.$ZodIssue, root: un
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}${hint}`)];
     }
     case "too_small":
-      if (Array.isArray(raw) && raw.length === 0) return [at(path, `${nonDefault(issue.message) ?? "expected at least one entry"}, got an empty list`)];
+      if (Array.isArray(raw) && raw.length === 0)
+        return [at(path, `${nonDefault(issue.message) ?? "expected at least one entry"}, got an empty list`)];
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
     default:
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
@@ -79,7 +106,14 @@ function nonDefault(message: string): string | undefined {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: "a mapping", array: "a list", string: "a string", number: "a number", boolean: "true or false", int: "a whole number" };
+  const names: Record<string, string> = {
+    object: "a mapping",
+    array: "a list",
+    string: "a string",
+    number: "a number",
+    boolean: "true or false",
+    int: "a whole number",
+  };
   return names[type] ?? type;
 }
 
@@ -97,14 +131,17 @@ function knownKeys(root: z.core.$ZodType, path: readonly PathSegment[]): string[
   let schema: z.core.$ZodType | undefined = root;
   for (const segment of path) schema = schema && childSchema(unwrap(schema), segment);
   const object = schema && unwrap(schema);
-  return object && object._zod.def.type === "object" ? Object.keys((object._zod.def as z.core.$ZodObjectDef).shape) : [];
+  return object && object._zod.def.type === "object"
+    ? Object.keys((object._zod.def as z.core.$ZodObjectDef).shape)
+    : [];
 }
 
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let current = schema;
   for (;;) {
     const def = current._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
-    if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType) current = def.innerType;
+    if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType)
+      current = def.innerType;
     else if (def.type === "pipe" && def.in) current = def.in;
     else return current;
   }
@@ -143,7 +180,10 @@ export function validateLocated<S extends z.ZodType>(
 ): { ok: true; data: z.output<S> } | { ok: false; errors: PolicyError[] } {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, errors: sortByPosition(result.error.issues.flatMap((issue) => explainIssue(schema, issue, value, at))) };
+  return {
+    ok: false,
+    errors: sortByPosition(result.error.issues.flatMap((issue) => explainIssue(schema, issue, value, at))),
+  };
 }
 
 export function sortByPosition(errors: PolicyError[]): PolicyError[] {

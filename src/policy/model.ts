@@ -47,7 +47,11 @@ export type ChecklistItem = ItemBase &
     | { readonly kind: "pr_section"; readonly heading: string }
     | { readonly kind: "changed_files"; readonly globs: readonly string[] }
     | { readonly kind: "no_secrets" }
-    | { readonly kind: "high_risk_paths"; readonly globs: readonly string[]; readonly strategies: readonly string[] }
+    | {
+        readonly kind: "high_risk_paths";
+        readonly globs: readonly string[];
+        readonly strategies: readonly string[];
+      }
     | { readonly kind: "checkbox"; readonly label: string }
   );
 export type ChecklistKind = ChecklistItem["kind"];
@@ -150,7 +154,9 @@ export interface Environment {
 
 export interface ChangeTypes {
   readonly default: string;
-  readonly types: Readonly<Record<string, { readonly labels: readonly string[]; readonly semver?: "major" | "minor" | "patch" }>>;
+  readonly types: Readonly<
+    Record<string, { readonly labels: readonly string[]; readonly semver?: "major" | "minor" | "patch" }>
+  >;
 }
 
 export interface Policy {
@@ -173,7 +179,8 @@ const DEFAULT_TITLES: Record<ChecklistKind, (item: ChecklistItemDocument) => str
   pr_section: (i) => `"${i.pr_section}" section in the PR description`,
   changed_files: (i) => `Changed: ${i.changed_files!.join(", ")}`,
   no_secrets: () => "No secrets in the diff",
-  high_risk_paths: (i) => `High-risk paths (${i.high_risk_paths!.paths.join(", ")}) ship only with ${i.high_risk_paths!.strategies.join(" or ")}`,
+  high_risk_paths: (i) =>
+    `High-risk paths (${i.high_risk_paths!.paths.join(", ")}) ship only with ${i.high_risk_paths!.strategies.join(" or ")}`,
   checkbox: (i) => `Checked: "${i.checkbox}"`,
 };
 
@@ -190,15 +197,22 @@ export function checklistKindOf(item: ChecklistItemDocument): ChecklistKind[] {
   );
 }
 
-const ms = (text: string | undefined, fallback = 0): number => (text === undefined ? fallback : parseDuration(text)!);
+const ms = (text: string | undefined, fallback = 0): number =>
+  text === undefined ? fallback : parseDuration(text)!;
 const list = (commands: string | string[] | undefined): string[] =>
   commands === undefined ? [] : typeof commands === "string" ? [commands] : commands;
 
 export function normalizeApprovalRule(rule: ApprovalRuleDocument): ApprovalRule {
   const requirements: Requirement[] = [];
-  const add = (r: { from?: string[] | undefined; count?: number | undefined; every_member_of?: string | undefined }) => {
-    if (r.every_member_of !== undefined) requirements.push({ kind: "every_member", of: parseApprover(r.every_member_of) });
-    if (r.from !== undefined) requirements.push({ kind: "count", from: r.from.map(parseApprover), count: r.count ?? 1 });
+  const add = (r: {
+    from?: string[] | undefined;
+    count?: number | undefined;
+    every_member_of?: string | undefined;
+  }) => {
+    if (r.every_member_of !== undefined)
+      requirements.push({ kind: "every_member", of: parseApprover(r.every_member_of) });
+    if (r.from !== undefined)
+      requirements.push({ kind: "count", from: r.from.map(parseApprover), count: r.count ?? 1 });
   };
   add(rule);
   for (const requirement of rule.all_of ?? []) add(requirement);
@@ -226,7 +240,12 @@ function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
     case "no_secrets":
       return { ...base, kind };
     case "high_risk_paths":
-      return { ...base, kind, globs: item.high_risk_paths!.paths, strategies: item.high_risk_paths!.strategies };
+      return {
+        ...base,
+        kind,
+        globs: item.high_risk_paths!.paths,
+        strategies: item.high_risk_paths!.strategies,
+      };
     case "checkbox":
       return { ...base, kind, label: item.checkbox! };
   }
@@ -238,7 +257,11 @@ const instantOrDate = (text: string): string | number => (text.length === 10 ? t
 
 function normalizeWindows(doc: WindowsDocument): Windows {
   const spans = (list: WindowsDocument["allow"]) =>
-    (list ?? []).map((s) => ({ days: s.days ?? ALL_DAYS, fromMinute: minuteOf(s.from), toMinute: minuteOf(s.to) }));
+    (list ?? []).map((s) => ({
+      days: s.days ?? ALL_DAYS,
+      fromMinute: minuteOf(s.from),
+      toMinute: minuteOf(s.to),
+    }));
   return {
     timezone: doc.timezone,
     allow: spans(doc.allow),
@@ -260,7 +283,9 @@ function normalizeStrategy(name: string, doc: StrategyDocument): Strategy {
     type: doc.type,
     run: list(doc.run),
     batches:
-      typeof batches === "number" ? Array.from({ length: batches }, (_, i) => `${i + 1}/${batches}`) : (batches ?? []),
+      typeof batches === "number"
+        ? Array.from({ length: batches }, (_, i) => `${i + 1}/${batches}`)
+        : (batches ?? []),
     steps: (doc.steps ?? []).map((s) => ({
       ...(s.weight !== undefined ? { weight: s.weight } : {}),
       ...(s.percent !== undefined ? { percent: s.percent } : {}),
@@ -308,7 +333,8 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
 
 function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: PolicyDocument): Environment {
   const approvals: Record<string, ApprovalRule> = {};
-  for (const [changeType, rule] of Object.entries(doc.approvals ?? {})) approvals[changeType] = normalizeApprovalRule(rule);
+  for (const [changeType, rule] of Object.entries(doc.approvals ?? {}))
+    approvals[changeType] = normalizeApprovalRule(rule);
   return {
     name,
     ...(doc.description !== undefined ? { description: doc.description } : {}),

@@ -43,7 +43,8 @@ export const APPROVER_PATTERN =
 const approver = z
   .string({ error: "expected an approver" })
   .regex(APPROVER_PATTERN, {
-    error: 'expected an approver: a user ("alice"), a team ("@acme/sre"), a role ("role:admin") or a group ("group:leads")',
+    error:
+      'expected an approver: a user ("alice"), a team ("@acme/sre"), a role ("role:admin") or a group ("group:leads")',
   })
   .meta({
     description:
@@ -59,13 +60,19 @@ const requirementSchema = z
       .optional()
       .meta({ description: "Every member of this team or group must approve (a consensus)." }),
   })
-  .meta({ description: "One requirement: `count` approvals `from` a set of people, or `every_member_of` a group." });
+  .meta({
+    description: "One requirement: `count` approvals `from` a set of people, or `every_member_of` a group.",
+  });
 
 export const approvalRuleSchema = z
   .strictObject({
     from: approvers.optional().meta({ description: "Who may approve (shorthand for one requirement)." }),
-    count: positiveInt.optional().meta({ description: "How many distinct approvals from `from` (default 1)." }),
-    every_member_of: approver.optional().meta({ description: "Every member of this team or group must approve." }),
+    count: positiveInt
+      .optional()
+      .meta({ description: "How many distinct approvals from `from` (default 1)." }),
+    every_member_of: approver
+      .optional()
+      .meta({ description: "Every member of this team or group must approve." }),
     all_of: z
       .array(requirementSchema)
       .min(1, { error: "expected at least one requirement" })
@@ -73,7 +80,9 @@ export const approvalRuleSchema = z
       .meta({ description: "Several requirements that must all hold, e.g. a team lead and an architect." }),
     notice: durationSchema
       .optional()
-      .meta({ description: "How long the change must have been announced (PR ready for review) before deploying." }),
+      .meta({
+        description: "How long the change must have been announced (PR ready for review) before deploying.",
+      }),
     after_deploy_within: durationSchema.optional().meta({
       description:
         "Emergency changes: deploy first, and the approvals must be recorded within this long after the deployment.",
@@ -101,7 +110,9 @@ export const CHECKLIST_KINDS = [
 
 export const checklistItemSchema = z
   .strictObject({
-    title: text("a title").optional().meta({ description: "What the checklist row says (defaults from the kind)." }),
+    title: text("a title")
+      .optional()
+      .meta({ description: "What the checklist row says (defaults from the kind)." }),
     checks: z
       .array(text("a check name"))
       .min(1, { error: "expected at least one check name" })
@@ -112,7 +123,10 @@ export const checklistItemSchema = z
       .meta({ description: "Approving pull request reviews of the head commit, with no change requested." }),
     security_alerts: severity
       .optional()
-      .meta({ description: "No open security alert (Dependabot, code scanning, secret scanning) at or above this severity." }),
+      .meta({
+        description:
+          "No open security alert (Dependabot, code scanning, secret scanning) at or above this severity.",
+      }),
     pr_section: text("a heading")
       .optional()
       .meta({ description: 'A non-empty section of the PR body under this heading, e.g. "Rollback plan".' }),
@@ -127,14 +141,19 @@ export const checklistItemSchema = z
       .meta({ description: "No secret in the lines the PR adds, and no open secret-scanning alert." }),
     high_risk_paths: z
       .strictObject({
-        paths: z.array(text("a path glob")).min(1).meta({ description: "Globs of high-risk files, e.g. db/migrations/**." }),
+        paths: z
+          .array(text("a path glob"))
+          .min(1)
+          .meta({ description: "Globs of high-risk files, e.g. db/migrations/**." }),
         strategies: z
           .array(name("a strategy name"))
           .min(1)
           .meta({ description: "The only strategies allowed when such files change." }),
       })
       .optional()
-      .meta({ description: "Changes to these paths are high risk and may only ship with the listed strategies." }),
+      .meta({
+        description: "Changes to these paths are high risk and may only ship with the listed strategies.",
+      }),
     checkbox: text("a checkbox label")
       .optional()
       .meta({ description: 'A ticked checkbox in the PR body: "- [x] Runbook updated".' }),
@@ -151,7 +170,9 @@ const weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], {
 });
 const clock = z
   .string({ error: 'expected a time of day like "09:00"' })
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'expected a time of day like "09:00" (00:00 to 24:00)' });
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, {
+    error: 'expected a time of day like "09:00" (00:00 to 24:00)',
+  });
 const weeklySpan = z.strictObject({
   days: z.array(weekday).min(1).optional().meta({ description: "Weekdays (default: every day)." }),
   from: clock.meta({ description: "Start, local time in the windows' time zone." }),
@@ -169,9 +190,15 @@ export const windowsSchema = z
   .strictObject({
     timezone: z
       .string({ error: "expected an IANA time zone such as Europe/Stockholm" })
-      .refine(isTimeZone, { error: "expected an IANA time zone such as Europe/Stockholm or America/New_York" })
+      .refine(isTimeZone, {
+        error: "expected an IANA time zone such as Europe/Stockholm or America/New_York",
+      })
       .meta({ description: "IANA time zone in which days and times are read (daylight saving included)." }),
-    allow: z.array(weeklySpan).min(1).optional().meta({ description: "Deploys only inside one of these weekly spans." }),
+    allow: z
+      .array(weeklySpan)
+      .min(1)
+      .optional()
+      .meta({ description: "Deploys only inside one of these weekly spans." }),
     deny: z
       .array(weeklySpan)
       .min(1)
@@ -188,7 +215,11 @@ export const windowsSchema = z
       .optional()
       .meta({ description: "Change freezes." }),
     blackout_dates: z
-      .array(z.string({ error: "expected a date like 2026-12-25" }).regex(DATE, { error: "expected a date like 2026-12-25" }))
+      .array(
+        z
+          .string({ error: "expected a date like 2026-12-25" })
+          .regex(DATE, { error: "expected a date like 2026-12-25" }),
+      )
       .optional()
       .meta({ description: "Whole days, in the windows' time zone, with no deploys." }),
     override: z
@@ -196,7 +227,10 @@ export const windowsSchema = z
         change_types: z
           .array(name("a change type"))
           .min(1)
-          .meta({ description: "Change types that may deploy outside windows and freezes; the override is recorded." }),
+          .meta({
+            description:
+              "Change types that may deploy outside windows and freezes; the override is recorded.",
+          }),
       })
       .optional(),
   })
@@ -221,22 +255,30 @@ const rolloutStep = z
       .gt(0, { error: "expected a traffic weight from 1 to 100" })
       .max(100, { error: "expected a traffic weight from 1 to 100" })
       .optional()
-      .meta({ description: "Canary: the share of traffic, in percent, sent to the new version (TOLLGATE_WEIGHT)." }),
+      .meta({
+        description: "Canary: the share of traffic, in percent, sent to the new version (TOLLGATE_WEIGHT).",
+      }),
     percent: z
       .number({ error: "expected a percentage from 0 to 100" })
       .min(0, { error: "expected a percentage from 0 to 100" })
       .max(100, { error: "expected a percentage from 0 to 100" })
       .optional()
       .meta({ description: "Feature flag: the share of users who get the flag (TOLLGATE_WEIGHT)." }),
-    pause: durationSchema.optional().meta({ description: "Wait, analysing in the background, before the next step." }),
-    analyses: analysisRefs.optional().meta({ description: "Analyses after this step (default: the strategy's)." }),
+    pause: durationSchema
+      .optional()
+      .meta({ description: "Wait, analysing in the background, before the next step." }),
+    analyses: analysisRefs
+      .optional()
+      .meta({ description: "Analyses after this step (default: the strategy's)." }),
   })
   .meta({ description: "One canary or feature-flag step." });
 
 export const strategySchema = z
   .strictObject({
     type: strategyType,
-    run: commands.optional().meta({ description: "Deploy commands (direct, rolling per batch, canary and flag per step)." }),
+    run: commands
+      .optional()
+      .meta({ description: "Deploy commands (direct, rolling per batch, canary and flag per step)." }),
     batches: z
       .union([positiveInt, z.array(text("a batch name")).min(1)], {
         error: "expected a number of batches or a list of batch names",
@@ -249,12 +291,20 @@ export const strategySchema = z
       .optional()
       .meta({ description: "Canary weights or feature-flag percentages, in order." }),
     flag: text("a flag name").optional().meta({ description: "Feature flag: its name (TOLLGATE_FLAG)." }),
-    deploy_idle: commands.optional().meta({ description: "Blue-green: deploy the new version to the idle side." }),
+    deploy_idle: commands
+      .optional()
+      .meta({ description: "Blue-green: deploy the new version to the idle side." }),
     promote: commands.optional().meta({ description: "Blue-green: switch traffic to the new side." }),
-    switch_back: commands.optional().meta({ description: "Blue-green: switch traffic back to the old side." }),
-    keep_old_for: durationSchema.optional().meta({ description: "Blue-green: keep the old side this long after promotion." }),
+    switch_back: commands
+      .optional()
+      .meta({ description: "Blue-green: switch traffic back to the old side." }),
+    keep_old_for: durationSchema
+      .optional()
+      .meta({ description: "Blue-green: keep the old side this long after promotion." }),
     pause: durationSchema.optional().meta({ description: "Rolling: wait between batches." }),
-    analyses: analysisRefs.optional().meta({ description: "Analyses run after each step (and in the background)." }),
+    analyses: analysisRefs
+      .optional()
+      .meta({ description: "Analyses run after each step (and in the background)." }),
   })
   .meta({ description: "A rollout strategy: its type and the commands each step runs." });
 
@@ -285,7 +335,9 @@ export const analysisSchema = z
         measure: z
           .enum(["value", "latency"], { error: "expected value or latency" })
           .optional()
-          .meta({ description: "What the conditions compare: the JSON value or the latency in ms (default value)." }),
+          .meta({
+            description: "What the conditions compare: the JSON value or the latency in ms (default value).",
+          }),
         timeout: durationSchema.optional(),
       })
       .optional()
@@ -323,14 +375,19 @@ export const analysisSchema = z
     inconclusive: z
       .enum(["fail", "pause"], { error: "expected fail or pause" })
       .optional()
-      .meta({ description: "What an inconclusive analysis does: fail (roll back) or pause (stop and ask) (default fail)." }),
+      .meta({
+        description:
+          "What an inconclusive analysis does: fail (roll back) or pause (stop and ask) (default fail).",
+      }),
   })
   .meta({ description: "A health analysis: one provider (http, prometheus, command) and its conditions." });
 
 export const environmentSchema = z
   .strictObject({
     description: text("a description").optional(),
-    url: url.optional().meta({ description: "The environment's URL (environment_url on deployment statuses)." }),
+    url: url
+      .optional()
+      .meta({ description: "The environment's URL (environment_url on deployment statuses)." }),
     approval: z
       .enum(["none", "automatic", "required"], { error: "expected none, automatic or required" })
       .meta({
@@ -340,14 +397,13 @@ export const environmentSchema = z
     approvals: z
       .record(z.string(), approvalRuleSchema)
       .optional()
-      .meta({ description: 'Approval rule per change type; "*" applies to change types without their own rule.' }),
-    separation_of_duties: z
-      .boolean({ error: "expected true or false" })
-      .optional()
       .meta({
-        description:
-          "The PR author, the commit authors and whoever started the deployment may not approve (default true).",
+        description: 'Approval rule per change type; "*" applies to change types without their own rule.',
       }),
+    separation_of_duties: z.boolean({ error: "expected true or false" }).optional().meta({
+      description:
+        "The PR author, the commit authors and whoever started the deployment may not approve (default true).",
+    }),
     requires: z
       .array(
         z.strictObject({
@@ -368,10 +424,15 @@ export const environmentSchema = z
       .array(name("a strategy name"))
       .min(1)
       .optional()
-      .meta({ description: "Strategies allowed here, from the top-level `strategies`; the first is the default." }),
+      .meta({
+        description: "Strategies allowed here, from the top-level `strategies`; the first is the default.",
+      }),
     validation: z
       .strictObject({
-        at: z.array(durationSchema).min(1).meta({ description: "Checkpoints after the deployment, e.g. [0s, 5m, 30m]." }),
+        at: z
+          .array(durationSchema)
+          .min(1)
+          .meta({ description: "Checkpoints after the deployment, e.g. [0s, 5m, 30m]." }),
         analyses: analysisRefs,
         on_failure: z
           .enum(["rollback", "report"], { error: "expected rollback or report" })
@@ -389,12 +450,17 @@ export const environmentSchema = z
           .meta({ description: "Roll back by redeploying the last successful commit of this environment." }),
         workflow: text("a workflow file name")
           .optional()
-          .meta({ description: "Workflow file dispatched by a `/rollback <env>` comment, e.g. rollback.yml." }),
+          .meta({
+            description: "Workflow file dispatched by a `/rollback <env>` comment, e.g. rollback.yml.",
+          }),
         analyses: analysisRefs.optional().meta({ description: "Health checks after a rollback." }),
         required: z
           .boolean({ error: "expected true or false" })
           .optional()
-          .meta({ description: "A rollback plan (run or redeploy_previous) must exist (default: true when approval is required)." }),
+          .meta({
+            description:
+              "A rollback plan (run or redeploy_previous) must exist (default: true when approval is required).",
+          }),
       })
       .optional()
       .meta({ description: "How to roll back. Rollbacks never need approval." }),
@@ -403,17 +469,24 @@ export const environmentSchema = z
 
 export const changeTypesSchema = z
   .strictObject({
-    default: name("a change type").meta({ description: "The change type when no label (or version bump) says otherwise." }),
+    default: name("a change type").meta({
+      description: "The change type when no label (or version bump) says otherwise.",
+    }),
     types: z
       .record(
         name("a change type"),
         z.strictObject({
           description: text("a description").optional(),
-          labels: z.array(text("a label")).optional().meta({ description: "PR labels that mark this change type." }),
+          labels: z
+            .array(text("a label"))
+            .optional()
+            .meta({ description: "PR labels that mark this change type." }),
           semver: z
             .enum(["major", "minor", "patch"], { error: "expected major, minor or patch" })
             .optional()
-            .meta({ description: "A version bump of this size marks this change type (when no label does)." }),
+            .meta({
+              description: "A version bump of this size marks this change type (when no label does).",
+            }),
         }),
       )
       .meta({ description: "Change types by name." }),
@@ -423,7 +496,9 @@ export const changeTypesSchema = z
 export const policySchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: "Editors: the JSON Schema of this file." }),
-    version: z.literal(1, { error: "expected version: 1" }).meta({ description: "The policy language version: 1." }),
+    version: z
+      .literal(1, { error: "expected version: 1" })
+      .meta({ description: "The policy language version: 1." }),
     approvers: z
       .record(name("a group name"), approvers)
       .optional()
@@ -433,14 +508,23 @@ export const policySchema = z
       .record(name("a checklist item id"), checklistItemSchema)
       .optional()
       .meta({ description: "Checklist items by id, referenced from environments." }),
-    strategies: z.record(name("a strategy name"), strategySchema).optional().meta({ description: "Rollout strategies by name." }),
-    analyses: z.record(name("an analysis name"), analysisSchema).optional().meta({ description: "Health analyses by name." }),
+    strategies: z
+      .record(name("a strategy name"), strategySchema)
+      .optional()
+      .meta({ description: "Rollout strategies by name." }),
+    analyses: z
+      .record(name("an analysis name"), analysisSchema)
+      .optional()
+      .meta({ description: "Health analyses by name." }),
     environments: z
       .record(name("an environment name"), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, { error: "expected at least one environment" })
       .meta({ description: "The environments Tollgate gates, by name." }),
   })
-  .meta({ title: "Tollgate policy", description: "The deployment policy of a repository: .github/tollgate.yml." });
+  .meta({
+    title: "Tollgate policy",
+    description: "The deployment policy of a repository: .github/tollgate.yml.",
+  });
 
 export type PolicyDocument = z.infer<typeof policySchema>;
 export type EnvironmentDocument = z.infer<typeof environmentSchema>;
@@ -449,4 +533,3 @@ export type ChecklistItemDocument = z.infer<typeof checklistItemSchema>;
 export type StrategyDocument = z.infer<typeof strategySchema>;
 export type AnalysisDocument = z.infer<typeof analysisSchema>;
 export type WindowsDocument = z.infer<typeof windowsSchema>;
-

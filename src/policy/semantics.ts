@@ -14,17 +14,24 @@ export interface SemanticIssue {
 }
 
 /** Fields each strategy type uses; others are mistakes, not silently ignored. */
-const STRATEGY_FIELDS: Record<StrategyDocument["type"], { required: (keyof StrategyDocument)[]; optional: (keyof StrategyDocument)[] }> = {
+const STRATEGY_FIELDS: Record<
+  StrategyDocument["type"],
+  { required: (keyof StrategyDocument)[]; optional: (keyof StrategyDocument)[] }
+> = {
   direct: { required: ["run"], optional: ["analyses"] },
   rolling: { required: ["run", "batches"], optional: ["pause", "analyses"] },
-  "blue-green": { required: ["deploy_idle", "promote", "switch_back"], optional: ["keep_old_for", "analyses"] },
+  "blue-green": {
+    required: ["deploy_idle", "promote", "switch_back"],
+    optional: ["keep_old_for", "analyses"],
+  },
   canary: { required: ["run", "steps"], optional: ["analyses"] },
   "feature-flag": { required: ["run", "steps", "flag"], optional: ["analyses"] },
 };
 
 export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
-  const report = (path: PathSegment[], message: string, atKey = false) => issues.push({ path, message, atKey });
+  const report = (path: PathSegment[], message: string, atKey = false) =>
+    issues.push({ path, message, atKey });
 
   const environments = Object.keys(doc.environments);
   const groups = doc.approvers ?? {};
@@ -64,25 +71,40 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
     specs.forEach((spec, i) => {
       approverRef(["approvers", name, i], spec);
       const ref = parseApprover(spec);
-      if (ref.kind === "group" && ref.group === name) report(["approvers", name, i], `group "${name}" includes itself`);
+      if (ref.kind === "group" && ref.group === name)
+        report(["approvers", name, i], `group "${name}" includes itself`);
     });
   }
 
   // Change types.
   if (doc.change_types) {
     const { types } = doc.change_types;
-    reference(["change_types", "default"], doc.change_types.default, changeTypes, "change type", "change_types.types");
+    reference(
+      ["change_types", "default"],
+      doc.change_types.default,
+      changeTypes,
+      "change type",
+      "change_types.types",
+    );
     const labelOwner = new Map<string, string>();
     const semverOwner = new Map<string, string>();
     for (const [type, def] of Object.entries(types)) {
       def.labels?.forEach((label, i) => {
         const owner = labelOwner.get(label.toLowerCase());
-        if (owner) report(["change_types", "types", type, "labels", i], `label "${label}" already marks change type "${owner}"`);
+        if (owner)
+          report(
+            ["change_types", "types", type, "labels", i],
+            `label "${label}" already marks change type "${owner}"`,
+          );
         labelOwner.set(label.toLowerCase(), type);
       });
       if (def.semver) {
         const owner = semverOwner.get(def.semver);
-        if (owner) report(["change_types", "types", type, "semver"], `a ${def.semver} bump already marks change type "${owner}"`);
+        if (owner)
+          report(
+            ["change_types", "types", type, "semver"],
+            `a ${def.semver} bump already marks change type "${owner}"`,
+          );
         semverOwner.set(def.semver, type);
       }
     }
@@ -99,9 +121,17 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           : `a checklist item has exactly one kind, found ${kinds.join(" and ")}: split it into separate items`,
       );
     }
-    item.skip_for?.forEach((t, i) => reference(["checklist", id, "skip_for", i], t, changeTypes, "change type", "change_types.types"));
+    item.skip_for?.forEach((t, i) =>
+      reference(["checklist", id, "skip_for", i], t, changeTypes, "change type", "change_types.types"),
+    );
     item.high_risk_paths?.strategies.forEach((s, i) =>
-      reference(["checklist", id, "high_risk_paths", "strategies", i], s, Object.keys(strategies), "strategy", "strategies"),
+      reference(
+        ["checklist", id, "high_risk_paths", "strategies", i],
+        s,
+        Object.keys(strategies),
+        "strategy",
+        "strategies",
+      ),
     );
   }
 
@@ -109,7 +139,8 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   for (const [name, strategy] of Object.entries(strategies)) {
     const { required, optional } = STRATEGY_FIELDS[strategy.type];
     for (const field of required) {
-      if (strategy[field] === undefined) report(["strategies", name], `a ${strategy.type} strategy needs \`${field}\``);
+      if (strategy[field] === undefined)
+        report(["strategies", name], `a ${strategy.type} strategy needs \`${field}\``);
     }
     for (const field of Object.keys(strategy) as (keyof StrategyDocument)[]) {
       if (field !== "type" && !required.includes(field) && !optional.includes(field)) {
@@ -122,10 +153,19 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
       let previous = -1;
       strategy.steps?.forEach((step, i) => {
         const value = step[stepKey];
-        if (value === undefined) report(["strategies", name, "steps", i], `a ${strategy.type} step needs \`${stepKey}\``);
-        if (step[otherKey] !== undefined) report(["strategies", name, "steps", i, otherKey], `not used by a ${strategy.type} step (use \`${stepKey}\`)`, true);
+        if (value === undefined)
+          report(["strategies", name, "steps", i], `a ${strategy.type} step needs \`${stepKey}\``);
+        if (step[otherKey] !== undefined)
+          report(
+            ["strategies", name, "steps", i, otherKey],
+            `not used by a ${strategy.type} step (use \`${stepKey}\`)`,
+            true,
+          );
         if (value !== undefined && value <= previous) {
-          report(["strategies", name, "steps", i, stepKey], `steps must increase: ${value} after ${previous}`);
+          report(
+            ["strategies", name, "steps", i, stepKey],
+            `steps must increase: ${value} after ${previous}`,
+          );
         }
         if (value !== undefined) previous = value;
         analysisRefs(["strategies", name, "steps", i, "analyses"], step.analyses);
@@ -145,12 +185,18 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           : `an analysis has one provider, found ${providers.join(" and ")}`,
       );
     }
-    const needsCondition = analysis.prometheus !== undefined || analysis.command?.measure === "stdout" || analysis.http?.json_path !== undefined;
+    const needsCondition =
+      analysis.prometheus !== undefined ||
+      analysis.command?.measure === "stdout" ||
+      analysis.http?.json_path !== undefined;
     if (needsCondition && analysis.success === undefined && analysis.failure === undefined) {
       report(["analyses", name], "a measured value needs a `success` or `failure` condition");
     }
     if (analysis.http?.measure === "value" && analysis.http.json_path === undefined) {
-      report(["analyses", name, "http", "measure"], "measure: value needs a `json_path` into the response body");
+      report(
+        ["analyses", name, "http", "measure"],
+        "measure: value needs a `json_path` into the response body",
+      );
     }
     const count = analysis.count ?? 1;
     if (analysis.failure_limit !== undefined && analysis.failure_limit >= count) {
@@ -166,42 +212,84 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
     const at = (...rest: PathSegment[]): PathSegment[] => ["environments", envName, ...rest];
 
     env.requires?.forEach((r, i) => {
-      if (r.environment === envName) report(at("requires", i, "environment"), "an environment cannot require itself");
-      else reference(at("requires", i, "environment"), r.environment, environments, "environment", "environments");
+      if (r.environment === envName)
+        report(at("requires", i, "environment"), "an environment cannot require itself");
+      else
+        reference(
+          at("requires", i, "environment"),
+          r.environment,
+          environments,
+          "environment",
+          "environments",
+        );
     });
-    env.checklist?.forEach((id, i) => reference(at("checklist", i), id, Object.keys(checklist), "checklist item", "checklist"));
-    env.strategies?.forEach((s, i) => reference(at("strategies", i), s, Object.keys(strategies), "strategy", "strategies"));
+    env.checklist?.forEach((id, i) =>
+      reference(at("checklist", i), id, Object.keys(checklist), "checklist item", "checklist"),
+    );
+    env.strategies?.forEach((s, i) =>
+      reference(at("strategies", i), s, Object.keys(strategies), "strategy", "strategies"),
+    );
     analysisRefs(at("validation", "analyses"), env.validation?.analyses);
     analysisRefs(at("rollback", "analyses"), env.rollback?.analyses);
     env.windows?.override?.change_types.forEach((t, i) =>
-      reference(at("windows", "override", "change_types", i), t, changeTypes, "change type", "change_types.types"),
+      reference(
+        at("windows", "override", "change_types", i),
+        t,
+        changeTypes,
+        "change type",
+        "change_types.types",
+      ),
     );
     checkWindows(env.windows, at("windows"), report);
 
     const rules = env.approvals ?? {};
     if (env.approval !== "required" && Object.keys(rules).length > 0) {
-      report(at("approvals"), `approval rules are only used when \`approval: required\` (this environment has approval: ${env.approval})`, true);
+      report(
+        at("approvals"),
+        `approval rules are only used when \`approval: required\` (this environment has approval: ${env.approval})`,
+        true,
+      );
     }
     if (env.approval === "required") {
-      if (Object.keys(rules).length === 0) report(at("approval"), "approval: required needs `approvals` rules (use \"*\" for every change type)");
+      if (Object.keys(rules).length === 0)
+        report(at("approval"), 'approval: required needs `approvals` rules (use "*" for every change type)');
       else if (!rules["*"]) {
         const missing = changeTypes.filter((t) => !rules[t]);
-        if (missing.length > 0) report(at("approvals"), `no approval rule for change type ${missing.map((t) => `"${t}"`).join(", ")}: add one or a "*" rule`, true);
+        if (missing.length > 0)
+          report(
+            at("approvals"),
+            `no approval rule for change type ${missing.map((t) => `"${t}"`).join(", ")}: add one or a "*" rule`,
+            true,
+          );
       }
       const rollbackRequired = env.rollback?.required ?? true;
       if (rollbackRequired && !env.rollback?.run && !env.rollback?.redeploy_previous) {
-        report(at(env.rollback ? "rollback" : "approval"), "a rollback plan is required here: set `rollback.run` or `rollback.redeploy_previous: true`");
+        report(
+          at(env.rollback ? "rollback" : "approval"),
+          "a rollback plan is required here: set `rollback.run` or `rollback.redeploy_previous: true`",
+        );
       }
     }
     for (const [changeType, rule] of Object.entries(rules)) {
       const rulePath = at("approvals", changeType);
-      if (changeType !== "*") reference(rulePath, changeType, changeTypes, "change type", "change_types.types");
-      const forms = [rule.from !== undefined || rule.count !== undefined, rule.every_member_of !== undefined, rule.all_of !== undefined].filter(Boolean).length;
+      if (changeType !== "*")
+        reference(rulePath, changeType, changeTypes, "change type", "change_types.types");
+      const forms = [
+        rule.from !== undefined || rule.count !== undefined,
+        rule.every_member_of !== undefined,
+        rule.all_of !== undefined,
+      ].filter(Boolean).length;
       if (forms !== 1) {
-        report(rulePath, "a rule needs exactly one of: `from` (with `count`), `every_member_of`, or `all_of`");
+        report(
+          rulePath,
+          "a rule needs exactly one of: `from` (with `count`), `every_member_of`, or `all_of`",
+        );
       }
       if (rule.after_deploy_within !== undefined && rule.notice !== undefined) {
-        report([...rulePath, "notice"], "an emergency rule (after_deploy_within) cannot also demand a notice period");
+        report(
+          [...rulePath, "notice"],
+          "an emergency rule (after_deploy_within) cannot also demand a notice period",
+        );
       }
       const requirements = [rule, ...(rule.all_of ?? [])];
       requirements.forEach((req, index) => {
@@ -209,12 +297,16 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
         if (index > 0 && (req.from !== undefined) === (req.every_member_of !== undefined)) {
           report(reqPath, "a requirement needs exactly one of: `from` (with `count`) or `every_member_of`");
         }
-        if (req.count !== undefined && req.from === undefined) report([...reqPath, "count"], "`count` needs `from`: who may approve");
+        if (req.count !== undefined && req.from === undefined)
+          report([...reqPath, "count"], "`count` needs `from`: who may approve");
         req.from?.forEach((spec, i) => approverRef([...reqPath, "from", i], spec));
         if (req.every_member_of !== undefined) {
           approverRef([...reqPath, "every_member_of"], req.every_member_of);
           if (parseApprover(req.every_member_of).kind === "role") {
-            report([...reqPath, "every_member_of"], "every_member_of needs a team, a group or a user, not a role");
+            report(
+              [...reqPath, "every_member_of"],
+              "every_member_of needs a team, a group or a user, not a role",
+            );
           }
         }
         if (req.from && req.count !== undefined) {
@@ -231,7 +323,8 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   }
 
   const cycle = findCycle(doc.environments);
-  if (cycle) report(["environments", cycle[0]!, "requires"], `prerequisites form a cycle: ${cycle.join(" → ")}`);
+  if (cycle)
+    report(["environments", cycle[0]!, "requires"], `prerequisites form a cycle: ${cycle.join(" → ")}`);
   return issues;
 }
 
@@ -260,7 +353,10 @@ function findCycle(environments: PolicyDocument["environments"]): string[] | und
 }
 
 /** The users behind a `from` list when it names only users and groups of users; undefined otherwise. */
-function enumerableUsers(specs: string[], groupUsers: (name: string, seen: string[]) => string[] | undefined): Set<string> | undefined {
+function enumerableUsers(
+  specs: string[],
+  groupUsers: (name: string, seen: string[]) => string[] | undefined,
+): Set<string> | undefined {
   const users = new Set<string>();
   for (const spec of specs) {
     const ref = parseApprover(spec);
@@ -282,13 +378,17 @@ function checkWindows(
   if (!windows) return;
   for (const kind of ["allow", "deny"] as const) {
     windows[kind]?.forEach((span, i) => {
-      if (span.from === span.to) report([...path, kind, i, "to"], `an empty span: from and to are both ${span.from}`);
+      if (span.from === span.to)
+        report([...path, kind, i, "to"], `an empty span: from and to are both ${span.from}`);
     });
   }
   windows.freezes?.forEach((freeze, i) => {
     const from = freeze.from.length === 10 ? Date.parse(`${freeze.from}T00:00:00Z`) : Date.parse(freeze.from);
     const to = freeze.to.length === 10 ? Date.parse(`${freeze.to}T23:59:59Z`) : Date.parse(freeze.to);
-    if (from > to) report([...path, "freezes", i, "to"], `the freeze ends (${freeze.to}) before it starts (${freeze.from})`);
+    if (from > to)
+      report(
+        [...path, "freezes", i, "to"],
+        `the freeze ends (${freeze.to}) before it starts (${freeze.from})`,
+      );
   });
 }
-

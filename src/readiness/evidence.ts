@@ -6,7 +6,10 @@
 import { z } from "zod";
 
 const login = z.string().min(1).meta({ description: "A GitHub login." });
-const timestamp = z.iso.datetime({ offset: true, error: "expected an ISO 8601 time like 2026-11-22T09:30:00Z" });
+const timestamp = z.iso.datetime({
+  offset: true,
+  error: "expected an ISO 8601 time like 2026-11-22T09:30:00Z",
+});
 const sha = z.string().regex(/^[0-9a-f]{7,64}$/i, { error: "expected a commit SHA" });
 
 export const checkStateSchema = z.enum(["success", "failure", "pending", "neutral", "skipped", "error"]);
@@ -14,12 +17,24 @@ export const checkStateSchema = z.enum(["success", "failure", "pending", "neutra
 export const evidenceSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, { error: "expected OWNER/REPO" }).meta({ description: "OWNER/REPO." }),
+    repository: z
+      .string()
+      .regex(/^[^/\s]+\/[^/\s]+$/, { error: "expected OWNER/REPO" })
+      .meta({ description: "OWNER/REPO." }),
     sha: sha.meta({ description: "The commit to deploy." }),
-    version: z.string().optional().meta({ description: "The version being deployed (a tag such as v1.4.0), if known." }),
-    previous_version: z.string().optional().meta({ description: "The version currently deployed, to derive the semver bump." }),
+    version: z
+      .string()
+      .optional()
+      .meta({ description: "The version being deployed (a tag such as v1.4.0), if known." }),
+    previous_version: z
+      .string()
+      .optional()
+      .meta({ description: "The version currently deployed, to derive the semver bump." }),
     initiator: login.optional().meta({ description: "Who started the deployment (the workflow's actor)." }),
-    strategy: z.string().optional().meta({ description: "The rollout strategy requested for this deployment." }),
+    strategy: z
+      .string()
+      .optional()
+      .meta({ description: "The rollout strategy requested for this deployment." }),
     pull_request: z
       .strictObject({
         number: z.int().positive(),
@@ -29,18 +44,29 @@ export const evidenceSchema = z
         labels: z.array(z.string()).default([]),
         draft: z.boolean().default(false),
         head_sha: sha.meta({ description: "The PR's head commit (approvals before merge bind to it)." }),
-        ready_at: timestamp.meta({ description: "When the PR was opened or marked ready for review: notice periods count from here." }),
+        ready_at: timestamp.meta({
+          description: "When the PR was opened or marked ready for review: notice periods count from here.",
+        }),
         merged_at: timestamp.optional(),
-        commit_authors: z.array(login).default([]).meta({ description: "Logins of every commit author and committer on the PR." }),
+        commit_authors: z
+          .array(login)
+          .default([])
+          .meta({ description: "Logins of every commit author and committer on the PR." }),
         files: z
           .array(
             z.strictObject({
               path: z.string(),
-              patch: z.string().optional().meta({ description: "The unified diff of the file, when available." }),
+              patch: z
+                .string()
+                .optional()
+                .meta({ description: "The unified diff of the file, when available." }),
             }),
           )
           .default([]),
-        files_complete: z.boolean().default(true).meta({ description: "False when the file list or patches were truncated." }),
+        files_complete: z
+          .boolean()
+          .default(true)
+          .meta({ description: "False when the file list or patches were truncated." }),
       })
       .nullable()
       .meta({ description: "The PR behind the commit, or null when none was found." }),
@@ -113,9 +139,14 @@ export const evidenceSchema = z
     incomplete: z
       .array(z.string())
       .default([])
-      .meta({ description: "Lists GitHub cut short (over 100 items): the engine will not pass what it cannot see." }),
+      .meta({
+        description: "Lists GitHub cut short (over 100 items): the engine will not pass what it cannot see.",
+      }),
   })
-  .meta({ title: "Tollgate evidence", description: "The facts about one commit that a readiness evaluation judges." });
+  .meta({
+    title: "Tollgate evidence",
+    description: "The facts about one commit that a readiness evaluation judges.",
+  });
 
 export type Evidence = z.output<typeof evidenceSchema>;
 export type EvidenceInput = z.input<typeof evidenceSchema>;

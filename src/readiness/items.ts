@@ -66,11 +66,19 @@ function checks(names: readonly string[], evidence: Evidence): Row {
     else if (!runs.every((r) => PASSING_CHECK_STATES.has(r.state))) pending.push(name);
   }
   if (failed.length > 0) {
-    return { state: "failed", code: "checks_failed", reason: `failed: ${failed.join(", ")}`, fix: "fix the failing checks and push, or re-run them" };
+    return {
+      state: "failed",
+      code: "checks_failed",
+      reason: `failed: ${failed.join(", ")}`,
+      fix: "fix the failing checks and push, or re-run them",
+    };
   }
-  if (pending.length > 0) return { state: "pending", code: "checks_pending", reason: `still running: ${pending.join(", ")}` };
+  if (pending.length > 0)
+    return { state: "pending", code: "checks_pending", reason: `still running: ${pending.join(", ")}` };
   if (missing.length > 0) {
-    const incomplete = evidence.incomplete.includes("checks") ? " (GitHub listed only the first 100 checks)" : "";
+    const incomplete = evidence.incomplete.includes("checks")
+      ? " (GitHub listed only the first 100 checks)"
+      : "";
     return {
       state: "pending",
       code: "checks_missing",
@@ -96,7 +104,11 @@ function securityAlerts(threshold: Severity, evidence: Evidence): Row {
     };
   }
   if (evidence.incomplete.includes("security_alerts")) {
-    return { state: "pending", code: "evidence_incomplete", reason: "not every security alert could be read" };
+    return {
+      state: "pending",
+      code: "evidence_incomplete",
+      reason: "not every security alert could be read",
+    };
   }
   return { state: "passed", code: "ready", reason: `no open ${threshold} or worse alerts` };
 }
@@ -104,7 +116,9 @@ function securityAlerts(threshold: Severity, evidence: Evidence): Row {
 function reviews(count: number, pr: PullRequest, evidence: Evidence): Row {
   // A reviewer's latest approving or blocking review is their position; comments don't change it.
   const positions = new Map<string, Evidence["reviews"][number]>();
-  for (const review of [...evidence.reviews].sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at))) {
+  for (const review of [...evidence.reviews].sort(
+    (a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at),
+  )) {
     if (review.state !== "COMMENTED") positions.set(review.author.toLowerCase(), review);
   }
   const blocking = [...positions.values()].filter((r) => r.state === "CHANGES_REQUESTED");
@@ -117,14 +131,26 @@ function reviews(count: number, pr: PullRequest, evidence: Evidence): Row {
     };
   }
   const approving = [...positions.values()].filter(
-    (r) => r.state === "APPROVED" && r.commit_sha === pr.head_sha && r.author.toLowerCase() !== pr.author.toLowerCase(),
+    (r) =>
+      r.state === "APPROVED" &&
+      r.commit_sha === pr.head_sha &&
+      r.author.toLowerCase() !== pr.author.toLowerCase(),
   );
-  const staleCount = [...positions.values()].filter((r) => r.state === "APPROVED" && r.commit_sha !== pr.head_sha).length;
+  const staleCount = [...positions.values()].filter(
+    (r) => r.state === "APPROVED" && r.commit_sha !== pr.head_sha,
+  ).length;
   if (approving.length >= count) {
-    return { state: "passed", code: "ready", reason: `approved by ${approving.map((r) => `@${r.author}`).join(", ")}` };
+    return {
+      state: "passed",
+      code: "ready",
+      reason: `approved by ${approving.map((r) => `@${r.author}`).join(", ")}`,
+    };
   }
-  const stale = staleCount > 0 ? `; ${plural(staleCount, "approval")} of an older commit no longer count` : "";
-  const incomplete = evidence.incomplete.includes("reviews") ? " (GitHub listed only the first 100 reviews)" : "";
+  const stale =
+    staleCount > 0 ? `; ${plural(staleCount, "approval")} of an older commit no longer count` : "";
+  const incomplete = evidence.incomplete.includes("reviews")
+    ? " (GitHub listed only the first 100 reviews)"
+    : "";
   return {
     state: "pending",
     code: "reviews_missing",
@@ -156,9 +182,16 @@ function prSection(heading: string, pr: PullRequest): Row {
 
 function changedFiles(globs: readonly string[], pr: PullRequest): Row {
   const touched = pr.files.filter((f) => matchesAny(f.path, globs)).map((f) => f.path);
-  if (touched.length > 0) return { state: "passed", code: "ready", reason: `changed: ${touched.slice(0, 5).join(", ")}` };
-  if (!pr.files_complete) return { state: "pending", code: "evidence_incomplete", reason: "the PR's file list was cut short" };
-  return { state: "failed", code: "file_not_changed", reason: `none of ${globs.join(", ")} was changed`, fix: `update ${globs[0]}` };
+  if (touched.length > 0)
+    return { state: "passed", code: "ready", reason: `changed: ${touched.slice(0, 5).join(", ")}` };
+  if (!pr.files_complete)
+    return { state: "pending", code: "evidence_incomplete", reason: "the PR's file list was cut short" };
+  return {
+    state: "failed",
+    code: "file_not_changed",
+    reason: `none of ${globs.join(", ")} was changed`,
+    fix: `update ${globs[0]}`,
+  };
 }
 
 function noSecrets(pr: PullRequest, evidence: Evidence): Row {
@@ -184,16 +217,27 @@ function noSecrets(pr: PullRequest, evidence: Evidence): Row {
   }
   const unscanned = pr.files.filter((f) => f.patch === undefined).length;
   const note = unscanned > 0 ? ` (${plural(unscanned, "binary or oversized file")} without a text diff)` : "";
-  return { state: "passed", code: "ready", reason: `no secrets in ${plural(pr.files.length, "changed file")}${note}` };
+  return {
+    state: "passed",
+    code: "ready",
+    reason: `no secrets in ${plural(pr.files.length, "changed file")}${note}`,
+  };
 }
 
-function highRisk(globs: readonly string[], allowed: readonly string[], pr: PullRequest, strategy: string | undefined): Row {
+function highRisk(
+  globs: readonly string[],
+  allowed: readonly string[],
+  pr: PullRequest,
+  strategy: string | undefined,
+): Row {
   const touched = pr.files.filter((f) => matchesAny(f.path, globs)).map((f) => f.path);
   if (touched.length === 0) {
-    if (!pr.files_complete) return { state: "pending", code: "evidence_incomplete", reason: "the PR's file list was cut short" };
+    if (!pr.files_complete)
+      return { state: "pending", code: "evidence_incomplete", reason: "the PR's file list was cut short" };
     return { state: "passed", code: "ready", reason: "no high-risk files changed" };
   }
-  const files = touched.slice(0, 3).join(", ") + (touched.length > 3 ? ` and ${touched.length - 3} more` : "");
+  const files =
+    touched.slice(0, 3).join(", ") + (touched.length > 3 ? ` and ${touched.length - 3} more` : "");
   if (strategy && allowed.includes(strategy)) {
     return { state: "passed", code: "ready", reason: `high risk (${files}), shipping with ${strategy}` };
   }
@@ -211,7 +255,8 @@ function checkbox(label: string, pr: PullRequest): Row {
   return {
     state: "failed",
     code: "checkbox_unchecked",
-    reason: state === "unchecked" ? `"${label}" is not ticked` : `the PR description has no "${label}" checkbox`,
+    reason:
+      state === "unchecked" ? `"${label}" is not ticked` : `the PR description has no "${label}" checkbox`,
     fix: `tick "- [x] ${label}" in the PR description`,
   };
 }

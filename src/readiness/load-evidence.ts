@@ -3,7 +3,10 @@ import type { PolicyError } from "../policy/errors.js";
 import { locator, parseLocatedYaml, validateLocated } from "../policy/located.js";
 import { evidenceSchema, type Evidence } from "./evidence.js";
 
-export function loadEvidence(source: string, file: string): { ok: true; evidence: Evidence } | { ok: false; errors: PolicyError[] } {
+export function loadEvidence(
+  source: string,
+  file: string,
+): { ok: true; evidence: Evidence } | { ok: false; errors: PolicyError[] } {
   const parsed = parseLocatedYaml(source, file);
   if (!parsed.ok) return parsed;
   const result = validateLocated(evidenceSchema, parsed.value ?? {}, locator(parsed.map, file));

@@ -1,7 +1,11 @@
 /** The few things Tollgate reads from a PR description: sections under a heading, and checkboxes. */
 
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-const normalize = (text: string) => text.replace(/[*_`:]/g, "").trim().toLowerCase();
+const normalize = (text: string) =>
+  text
+    .replace(/[*_`:]/g, "")
+    .trim()
+    .toLowerCase();
 
 /** The text under `heading` (any level) up to the next heading of the same or a higher level. */
 export function sectionText(body: string, heading: string): string | undefined {

@@ -2,12 +2,21 @@
 import type { ChecklistResult, Decision, ItemState } from "./decision.js";
 
 const ICON: Record<ItemState, string> = { passed: "✅", failed: "❌", pending: "⏳", waived: "➖" };
-const VERDICT: Record<Decision["verdict"], string> = { allowed: "ALLOWED", waiting: "WAITING", blocked: "BLOCKED" };
+const VERDICT: Record<Decision["verdict"], string> = {
+  allowed: "ALLOWED",
+  waiting: "WAITING",
+  blocked: "BLOCKED",
+};
 
 export function renderText(decision: Decision): string {
   const lines = [`${VERDICT[decision.verdict]} (${decision.reasonCode}): ${decision.summary}`, ""];
-  lines.push(`change type: ${decision.changeType}${decision.emergency ? " (emergency)" : ""}${decision.strategy ? ` · strategy: ${decision.strategy}` : ""}`);
-  if (decision.override) lines.push(`override: ${decision.override.kind} (${decision.override.changeType}): ${decision.override.reason}`);
+  lines.push(
+    `change type: ${decision.changeType}${decision.emergency ? " (emergency)" : ""}${decision.strategy ? ` · strategy: ${decision.strategy}` : ""}`,
+  );
+  if (decision.override)
+    lines.push(
+      `override: ${decision.override.kind} (${decision.override.changeType}): ${decision.override.reason}`,
+    );
   lines.push("");
   for (const item of decision.checklist) {
     lines.push(`${ICON[item.state]} ${item.title}: ${item.reason}`);
@@ -25,16 +34,26 @@ export function renderText(decision: Decision): string {
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function renderMarkdown(decision: Decision): string {
-  const out = [`**${VERDICT[decision.verdict]}** · \`${decision.reasonCode}\` · ${cell(decision.summary)}`, ""];
+  const out = [
+    `**${VERDICT[decision.verdict]}** · \`${decision.reasonCode}\` · ${cell(decision.summary)}`,
+    "",
+  ];
   out.push("| | Item | Why | What to do |", "|---|---|---|---|");
   for (const item of decision.checklist) out.push(row(item));
   const { approvals } = decision;
   if (approvals.mode === "required") {
-    out.push("", `**Approvals** (${cell(approvals.required)}): ${approvals.satisfied ? "complete" : "incomplete"}`);
-    for (const c of approvals.counted) out.push(`- ✅ @${c.login} (${cell(c.fills)})${c.url ? ` [comment](${c.url})` : ""}`);
+    out.push(
+      "",
+      `**Approvals** (${cell(approvals.required)}): ${approvals.satisfied ? "complete" : "incomplete"}`,
+    );
+    for (const c of approvals.counted)
+      out.push(`- ✅ @${c.login} (${cell(c.fills)})${c.url ? ` [comment](${c.url})` : ""}`);
     for (const i of approvals.ignored) out.push(`- ➖ @${i.login}: not counted, ${cell(i.why)}`);
   }
-  out.push("", `Change type: \`${decision.changeType}\`${decision.emergency ? " (emergency)" : ""} · policy \`${decision.policyDigest.slice(0, 12)}\``);
+  out.push(
+    "",
+    `Change type: \`${decision.changeType}\`${decision.emergency ? " (emergency)" : ""} · policy \`${decision.policyDigest.slice(0, 12)}\``,
+  );
   return out.join("\n");
 }
 

@@ -5,13 +5,17 @@
 const PATTERNS: readonly { name: string; regex: RegExp }[] = [
   { name: "AWS access key", regex: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/ },
   { name: "GitHub token", regex: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
-  { name: "private key", regex: /-----BEGIN (RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----/ },
+  {
+    name: "private key",
+    regex: /-----BEGIN (RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----/,
+  },
   { name: "Slack token", regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
   { name: "Stripe live key", regex: /\b[rs]k_live_[A-Za-z0-9]{20,}/ },
   { name: "Google API key", regex: /\bAIza[0-9A-Za-z_-]{35}\b/ },
   {
     name: "hard-coded credential",
-    regex: /\b(password|passwd|secret|api[_-]?key|access[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["'][^"'\s$]{8,}["']/i,
+    regex:
+      /\b(password|passwd|secret|api[_-]?key|access[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["'][^"'\s$]{8,}["']/i,
   },
 ];
 

@@ -60,26 +60,34 @@ export function inSpan(time: LocalTime, span: WeeklySpan): boolean {
 }
 
 function inFreeze(instant: Date, time: LocalTime, freeze: Freeze): boolean {
-  const afterStart = typeof freeze.from === "string" ? time.date >= freeze.from : instant.getTime() >= freeze.from;
+  const afterStart =
+    typeof freeze.from === "string" ? time.date >= freeze.from : instant.getTime() >= freeze.from;
   const beforeEnd = typeof freeze.to === "string" ? time.date <= freeze.to : instant.getTime() <= freeze.to;
   return afterStart && beforeEnd;
 }
 
-const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
-const describeSpan = (span: WeeklySpan) => `${span.days.join(",")} ${clock(span.fromMinute)}–${clock(span.toMinute)}`;
+const clock = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+const describeSpan = (span: WeeklySpan) =>
+  `${span.days.join(",")} ${clock(span.fromMinute)}–${clock(span.toMinute)}`;
 
 export function checkWindows(windows: Windows, instant: Date): WindowCheck {
   const time = localTime(instant, windows.timezone);
   const now = `${time.weekday} ${time.date} ${clock(time.minute)} ${windows.timezone}`;
   const freeze = windows.freezes.find((f) => inFreeze(instant, time, f));
   if (freeze) {
-    return { open: false, kind: "freeze", reason: `change freeze${freeze.reason ? ` (${freeze.reason})` : ""} is in effect at ${now}` };
+    return {
+      open: false,
+      kind: "freeze",
+      reason: `change freeze${freeze.reason ? ` (${freeze.reason})` : ""} is in effect at ${now}`,
+    };
   }
   if (windows.blackoutDates.includes(time.date)) {
     return { open: false, kind: "blackout", reason: `${time.date} is a blackout date` };
   }
   const denied = windows.deny.find((span) => inSpan(time, span));
-  if (denied) return { open: false, kind: "window", reason: `${now} falls in a denied span (${describeSpan(denied)})` };
+  if (denied)
+    return { open: false, kind: "window", reason: `${now} falls in a denied span (${describeSpan(denied)})` };
   if (windows.allow.length > 0 && !windows.allow.some((span) => inSpan(time, span))) {
     return {
       open: false,
