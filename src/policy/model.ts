@@ -32,12 +32,16 @@ export interface ApprovalRule {
   readonly noticeMs: number;
   /** Set for emergency rules: approvals may follow the deployment within this long. */
   readonly afterDeployWithinMs?: number;
+  /** Standard changes approved in advance: no one needs to approve. */
+  readonly preApproved: boolean;
 }
 
 interface ItemBase {
   readonly id: string;
   readonly title: string;
   readonly skipFor: readonly string[];
+  /** When set, the item applies only if a changed file matches one of these globs. */
+  readonly whenChanged?: readonly string[];
 }
 export type ChecklistItem = ItemBase &
   (
@@ -135,7 +139,13 @@ export interface Environment {
   /** Keyed by change type; "*" for change types without their own rule. */
   readonly approvals: Readonly<Record<string, ApprovalRule>>;
   readonly separationOfDuties: boolean;
-  readonly requires: readonly { readonly environment: string; readonly soakMs: number }[];
+  readonly requires: readonly {
+    readonly environment: string;
+    readonly soakMs: number;
+    readonly soakForChangeType: Readonly<Record<string, number>>;
+  }[];
+  /** Who may start a deployment; undefined when anyone may. */
+  readonly deployers?: readonly ApproverRef[];
   readonly checklist: readonly ChecklistItem[];
   readonly windows?: Windows;
   readonly strategies: readonly string[];
@@ -193,7 +203,7 @@ export function parseApprover(spec: string): ApproverRef {
 
 export function checklistKindOf(item: ChecklistItemDocument): ChecklistKind[] {
   return (Object.keys(item) as (keyof ChecklistItemDocument)[]).filter(
-    (key): key is ChecklistKind => key !== "title" && key !== "skip_for",
+    (key): key is ChecklistKind => key !== "title" && key !== "skip_for" && key !== "when_changed",
   );
 }
 
@@ -220,12 +230,18 @@ export function normalizeApprovalRule(rule: ApprovalRuleDocument): ApprovalRule 
     requirements,
     noticeMs: ms(rule.notice),
     ...(rule.after_deploy_within !== undefined ? { afterDeployWithinMs: ms(rule.after_deploy_within) } : {}),
+    preApproved: rule.pre_approved === true,
   };
 }
 
 function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
   const [kind] = checklistKindOf(item) as [ChecklistKind];
-  const base = { id, title: item.title ?? DEFAULT_TITLES[kind](item), skipFor: item.skip_for ?? [] };
+  const base = {
+    id,
+    title: item.title ?? DEFAULT_TITLES[kind](item),
+    skipFor: item.skip_for ?? [],
+    ...(item.when_changed ? { whenChanged: item.when_changed } : {}),
+  };
   switch (kind) {
     case "checks":
       return { ...base, kind, names: item.checks! };
@@ -342,7 +358,14 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
     approval: doc.approval,
     approvals,
     separationOfDuties: doc.separation_of_duties ?? true,
-    requires: (doc.requires ?? []).map((r) => ({ environment: r.environment, soakMs: ms(r.soak) })),
+    requires: (doc.requires ?? []).map((r) => ({
+      environment: r.environment,
+      soakMs: ms(r.soak),
+      soakForChangeType: Object.fromEntries(
+        Object.entries(r.soak_for ?? {}).map(([type, d]) => [type, ms(d)]),
+      ),
+    })),
+    ...(doc.deployers ? { deployers: doc.deployers.map(parseApprover) } : {}),
     checklist: (doc.checklist ?? []).map((id) => normalizeItem(id, policy.checklist![id]!)),
     ...(doc.windows ? { windows: normalizeWindows(doc.windows) } : {}),
     strategies: doc.strategies ?? [],

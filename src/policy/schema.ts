@@ -78,14 +78,15 @@ export const approvalRuleSchema = z
       .min(1, { error: "expected at least one requirement" })
       .optional()
       .meta({ description: "Several requirements that must all hold, e.g. a team lead and an architect." }),
-    notice: durationSchema
-      .optional()
-      .meta({
-        description: "How long the change must have been announced (PR ready for review) before deploying.",
-      }),
+    notice: durationSchema.optional().meta({
+      description: "How long the change must have been announced (PR ready for review) before deploying.",
+    }),
     after_deploy_within: durationSchema.optional().meta({
       description:
         "Emergency changes: deploy first, and the approvals must be recorded within this long after the deployment.",
+    }),
+    pre_approved: z.literal(true, { error: "expected true" }).optional().meta({
+      description: "Standard changes: approved in advance; recorded as waived, not as approved by anyone.",
     }),
   })
   .meta({ description: "The approvals a change type needs before (or, for emergencies, after) deploying." });
@@ -121,12 +122,10 @@ export const checklistItemSchema = z
     reviews: positiveInt
       .optional()
       .meta({ description: "Approving pull request reviews of the head commit, with no change requested." }),
-    security_alerts: severity
-      .optional()
-      .meta({
-        description:
-          "No open security alert (Dependabot, code scanning, secret scanning) at or above this severity.",
-      }),
+    security_alerts: severity.optional().meta({
+      description:
+        "No open security alert (Dependabot, code scanning, secret scanning) at or above this severity.",
+    }),
     pr_section: text("a heading")
       .optional()
       .meta({ description: 'A non-empty section of the PR body under this heading, e.g. "Rollback plan".' }),
@@ -162,6 +161,10 @@ export const checklistItemSchema = z
       .min(1)
       .optional()
       .meta({ description: "Change types for which this item is waived (recorded as waived, not passed)." }),
+    when_changed: z.array(text("a path glob")).min(1).optional().meta({
+      description:
+        "The item applies only when a changed file matches one of these globs (e.g. migrations); otherwise it is waived as not applicable.",
+    }),
   })
   .meta({ description: "One readiness checklist item: exactly one kind key (checks, reviews, …)." });
 
@@ -224,13 +227,9 @@ export const windowsSchema = z
       .meta({ description: "Whole days, in the windows' time zone, with no deploys." }),
     override: z
       .strictObject({
-        change_types: z
-          .array(name("a change type"))
-          .min(1)
-          .meta({
-            description:
-              "Change types that may deploy outside windows and freezes; the override is recorded.",
-          }),
+        change_types: z.array(name("a change type")).min(1).meta({
+          description: "Change types that may deploy outside windows and freezes; the override is recorded.",
+        }),
       })
       .optional(),
   })
@@ -332,12 +331,9 @@ export const analysisSchema = z
         json_path: text("a JSON path")
           .optional()
           .meta({ description: 'Dotted path to a number in the JSON body, e.g. "metrics.error_rate".' }),
-        measure: z
-          .enum(["value", "latency"], { error: "expected value or latency" })
-          .optional()
-          .meta({
-            description: "What the conditions compare: the JSON value or the latency in ms (default value).",
-          }),
+        measure: z.enum(["value", "latency"], { error: "expected value or latency" }).optional().meta({
+          description: "What the conditions compare: the JSON value or the latency in ms (default value).",
+        }),
         timeout: durationSchema.optional(),
       })
       .optional()
@@ -372,13 +368,10 @@ export const analysisSchema = z
       .enum(["fail", "pass", "inconclusive"], { error: "expected fail, pass or inconclusive" })
       .optional()
       .meta({ description: "How an empty or NaN answer counts (default inconclusive)." }),
-    inconclusive: z
-      .enum(["fail", "pause"], { error: "expected fail or pause" })
-      .optional()
-      .meta({
-        description:
-          "What an inconclusive analysis does: fail (roll back) or pause (stop and ask) (default fail).",
-      }),
+    inconclusive: z.enum(["fail", "pause"], { error: "expected fail or pause" }).optional().meta({
+      description:
+        "What an inconclusive analysis does: fail (roll back) or pause (stop and ask) (default fail).",
+    }),
   })
   .meta({ description: "A health analysis: one provider (http, prometheus, command) and its conditions." });
 
@@ -394,12 +387,12 @@ export const environmentSchema = z
         description:
           "none: no gate beyond the checklist · automatic: approved when the checklist passes · required: people must approve.",
       }),
-    approvals: z
-      .record(z.string(), approvalRuleSchema)
-      .optional()
-      .meta({
-        description: 'Approval rule per change type; "*" applies to change types without their own rule.',
-      }),
+    approvals: z.record(z.string(), approvalRuleSchema).optional().meta({
+      description: 'Approval rule per change type; "*" applies to change types without their own rule.',
+    }),
+    deployers: approvers.optional().meta({
+      description: "Who may start a deployment here (the workflow's actor); anyone when absent.",
+    }),
     separation_of_duties: z.boolean({ error: "expected true or false" }).optional().meta({
       description:
         "The PR author, the commit authors and whoever started the deployment may not approve (default true).",
@@ -411,6 +404,10 @@ export const environmentSchema = z
           soak: durationSchema
             .optional()
             .meta({ description: "How long ago that deployment of the same commit must have succeeded." }),
+          soak_for: z
+            .record(name("a change type"), durationSchema)
+            .optional()
+            .meta({ description: "A different soak per change type, e.g. { hotfix: 30m }." }),
         }),
       )
       .optional()
@@ -420,13 +417,9 @@ export const environmentSchema = z
       .optional()
       .meta({ description: "Ids from the top-level `checklist` that gate this environment." }),
     windows: windowsSchema.optional(),
-    strategies: z
-      .array(name("a strategy name"))
-      .min(1)
-      .optional()
-      .meta({
-        description: "Strategies allowed here, from the top-level `strategies`; the first is the default.",
-      }),
+    strategies: z.array(name("a strategy name")).min(1).optional().meta({
+      description: "Strategies allowed here, from the top-level `strategies`; the first is the default.",
+    }),
     validation: z
       .strictObject({
         at: z
@@ -448,19 +441,14 @@ export const environmentSchema = z
           .boolean({ error: "expected true or false" })
           .optional()
           .meta({ description: "Roll back by redeploying the last successful commit of this environment." }),
-        workflow: text("a workflow file name")
-          .optional()
-          .meta({
-            description: "Workflow file dispatched by a `/rollback <env>` comment, e.g. rollback.yml.",
-          }),
+        workflow: text("a workflow file name").optional().meta({
+          description: "Workflow file dispatched by a `/rollback <env>` comment, e.g. rollback.yml.",
+        }),
         analyses: analysisRefs.optional().meta({ description: "Health checks after a rollback." }),
-        required: z
-          .boolean({ error: "expected true or false" })
-          .optional()
-          .meta({
-            description:
-              "A rollback plan (run or redeploy_previous) must exist (default: true when approval is required).",
-          }),
+        required: z.boolean({ error: "expected true or false" }).optional().meta({
+          description:
+            "A rollback plan (run or redeploy_previous) must exist (default: true when approval is required).",
+        }),
       })
       .optional()
       .meta({ description: "How to roll back. Rollbacks never need approval." }),

@@ -211,7 +211,17 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   for (const [envName, env] of Object.entries(doc.environments)) {
     const at = (...rest: PathSegment[]): PathSegment[] => ["environments", envName, ...rest];
 
+    env.deployers?.forEach((spec, i) => approverRef(at("deployers", i), spec));
     env.requires?.forEach((r, i) => {
+      for (const type of Object.keys(r.soak_for ?? {})) {
+        reference(
+          at("requires", i, "soak_for", type),
+          type,
+          changeTypes,
+          "change type",
+          "change_types.types",
+        );
+      }
       if (r.environment === envName)
         report(at("requires", i, "environment"), "an environment cannot require itself");
       else
@@ -278,12 +288,16 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
         rule.from !== undefined || rule.count !== undefined,
         rule.every_member_of !== undefined,
         rule.all_of !== undefined,
+        rule.pre_approved !== undefined,
       ].filter(Boolean).length;
       if (forms !== 1) {
         report(
           rulePath,
-          "a rule needs exactly one of: `from` (with `count`), `every_member_of`, or `all_of`",
+          "a rule needs exactly one of: `from` (with `count`), `every_member_of`, `all_of`, or `pre_approved`",
         );
+      }
+      if (rule.pre_approved && (rule.notice !== undefined || rule.after_deploy_within !== undefined)) {
+        report(rulePath, "a pre-approved change type has no notice period or approval deadline");
       }
       if (rule.after_deploy_within !== undefined && rule.notice !== undefined) {
         report(

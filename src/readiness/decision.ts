@@ -18,6 +18,7 @@ export const REASON_CODES = [
   "freeze_active",
   "blackout_date",
   "strategy_not_allowed",
+  "deployer_not_allowed",
   "checks_failed",
   "checks_pending",
   "checks_missing",

@@ -4,12 +4,13 @@
  */
 import { formatDuration } from "../policy/duration.js";
 import type { ApprovalRule, Environment, Policy } from "../policy/model.js";
-import type { Directory } from "../approvals/authority.js";
+import { describeRef, isCoveredBy, type Directory } from "../approvals/authority.js";
 import { missingMembers, tallyApprovals } from "../approvals/tally.js";
 import { deriveChangeType } from "./change-type.js";
 import type { ApprovalTally, ChecklistResult, Decision, Override, ReasonCode, Verdict } from "./decision.js";
 import type { Evidence } from "./evidence.js";
 import { evaluateItem } from "./items.js";
+import { matchesAny } from "./glob.js";
 import { checkWindows } from "./windows.js";
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -53,7 +54,9 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     });
   }
 
-  items.push(...prerequisites(environment, evidence, now));
+  items.push(...prerequisites(environment, changeType, evidence, now));
+  const deployer = deployerItem(policy, environment, evidence);
+  if (deployer) items.push(deployer);
 
   let override: Override | undefined;
   if (environment.windows) {
@@ -113,8 +116,22 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     });
   }
 
+  const changed = evidence.pull_request?.files.map((f) => f.path);
   for (const item of environment.checklist) {
-    if (item.skipFor.includes(changeType)) {
+    const notApplicable =
+      item.whenChanged !== undefined &&
+      changed !== undefined &&
+      evidence.pull_request!.files_complete &&
+      !changed.some((path) => matchesAny(path, item.whenChanged!));
+    if (notApplicable) {
+      items.push({
+        id: item.id,
+        title: item.title,
+        state: "waived",
+        code: "ready",
+        reason: `not applicable: no change to ${item.whenChanged!.join(", ")}`,
+      });
+    } else if (item.skipFor.includes(changeType)) {
       items.push({
         id: item.id,
         title: item.title,
@@ -151,16 +168,23 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
   };
 }
 
-function prerequisites(environment: Environment, evidence: Evidence, now: Date): ChecklistResult[] {
-  return environment.requires.map(({ environment: required, soakMs }) => {
+function prerequisites(
+  environment: Environment,
+  changeType: string,
+  evidence: Evidence,
+  now: Date,
+): ChecklistResult[] {
+  return environment.requires.map(({ environment: required, soakMs: defaultSoak, soakForChangeType }) => {
+    const soakMs = soakForChangeType[changeType] ?? defaultSoak;
     const id = `requires-${required}`;
     const title =
       soakMs > 0
         ? `Deployed to ${required} at least ${formatDuration(soakMs)} ago`
         : `Deployed to ${required}`;
     const ofSha = evidence.deployments.filter((d) => d.environment === required && d.sha === evidence.sha);
+    // A success later marked inactive (GitHub does so when a newer deployment succeeds) still succeeded.
     const successes = ofSha
-      .filter((d) => d.state === "success")
+      .filter((d) => d.state === "success" || d.succeeded_at !== undefined)
       .map((d) => Date.parse(d.succeeded_at ?? d.created_at));
     if (successes.length === 0) {
       const latest = ofSha.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
@@ -282,6 +306,20 @@ function approvalItem(
   const comment = `/approve ${environment.name}`;
   const where = pr ? `on PR #${pr.number}` : "on the pull request";
 
+  if (rule.preApproved) {
+    const preApproved: ApprovalTally = { ...tally, required: "pre-approved", satisfied: true };
+    return {
+      item: {
+        id: "approval",
+        title,
+        state: "waived",
+        code: "ready",
+        reason: `${changeType} changes are pre-approved`,
+      },
+      tally: preApproved,
+      emergency: false,
+    };
+  }
   if (counted.rejectedBy) {
     const { login, reason } = counted.rejectedBy;
     return {
@@ -393,6 +431,38 @@ function approvalItem(
   };
 }
 
+/** Whether whoever started the deployment may; only judged when the evidence knows who that is. */
+function deployerItem(
+  policy: Policy,
+  environment: Environment,
+  evidence: Evidence,
+): ChecklistResult | undefined {
+  if (!environment.deployers || evidence.initiator === undefined) return undefined;
+  const directory: Directory = {
+    teams: evidence.teams,
+    permissions: evidence.permissions,
+    groups: policy.groups,
+  };
+  const allowed = environment.deployers.some((ref) => isCoveredBy(evidence.initiator!, ref, directory));
+  const who = environment.deployers.map(describeRef).join(", ");
+  return allowed
+    ? {
+        id: "deployer",
+        title: "Who deploys",
+        state: "passed",
+        code: "ready",
+        reason: `@${evidence.initiator} may deploy here`,
+      }
+    : {
+        id: "deployer",
+        title: "Who deploys",
+        state: "failed",
+        code: "deployer_not_allowed",
+        reason: `@${evidence.initiator} may not deploy to ${environment.name} (allowed: ${who})`,
+        fix: `ask ${who} to start the deployment`,
+      };
+}
+
 /** The people separation of duties keeps from approving, with why. */
 function separationOfDuties(environment: Environment, evidence: Evidence): Map<string, string> {
   const excluded = new Map<string, string>();
@@ -421,5 +491,5 @@ function summarize(
     ].filter(Boolean);
     return `${target}: ready${notes.length ? ` (${notes.join("; ")})` : ""}`;
   }
-  return `${target}: ${verdict === "blocked" ? "blocked" : "waiting"}: ${deciding!.title.toLowerCase()}: ${deciding!.reason}`;
+  return `${target}: ${verdict === "blocked" ? "blocked" : "waiting"}: ${deciding!.title}: ${deciding!.reason}`;
 }

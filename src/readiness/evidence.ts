@@ -111,7 +111,10 @@ export const evidenceSchema = z
           sha,
           state: z.enum(["success", "failure", "error", "in_progress", "queued", "pending", "inactive"]),
           created_at: timestamp,
-          succeeded_at: timestamp.optional().meta({ description: "When its success status was written." }),
+          succeeded_at: timestamp.optional().meta({
+            description:
+              "When its success status was written; it still counts after a newer deployment made it inactive.",
+          }),
           change_type: z.string().optional(),
         }),
       )
@@ -136,12 +139,9 @@ export const evidenceSchema = z
       .record(z.string(), z.enum(["admin", "maintain", "write", "triage", "read", "none"]))
       .default({})
       .meta({ description: "Repository role of each person whose authority matters (approvers)." }),
-    incomplete: z
-      .array(z.string())
-      .default([])
-      .meta({
-        description: "Lists GitHub cut short (over 100 items): the engine will not pass what it cannot see.",
-      }),
+    incomplete: z.array(z.string()).default([]).meta({
+      description: "Lists GitHub cut short (over 100 items): the engine will not pass what it cannot see.",
+    }),
   })
   .meta({
     title: "Tollgate evidence",

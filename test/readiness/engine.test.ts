@@ -151,11 +151,12 @@ const rows: Row[] = [
   {
     name: "whoever started the deployment cannot approve",
     change: (e) => {
-      e.initiator = "alice";
+      e.initiator = "johan";
+      e.approvals = [approve("johan")];
     },
     verdict: "waiting",
     code: "awaiting_approval",
-    ignored: ["alice", "started this deployment"],
+    ignored: ["johan", "started this deployment"],
   },
   {
     name: "an approval for another environment does not count",
@@ -492,6 +493,7 @@ const rows: Row[] = [
     name: "migrations with canary",
     change: (e) => {
       pr(e).files!.push({ path: "db/migrations/042_add.sql" });
+      pr(e).body += "- [x] Migration tested in staging\n";
       e.strategy = "canary";
     },
     verdict: "allowed",
@@ -523,6 +525,82 @@ const rows: Row[] = [
     },
     verdict: "blocked",
     code: "no_pull_request",
+  },
+  // language extensions the seeds asked for
+  {
+    name: "a pre-approved change type needs no one",
+    change: (e) => {
+      pr(e).labels = ["docs"];
+      e.approvals = [];
+    },
+    verdict: "allowed",
+    code: "ready",
+    item: ["approval", "waived", "docs changes are pre-approved"],
+  },
+  {
+    name: "a shorter soak for hotfixes (and a hotfix may deploy on a Sunday)",
+    at: "2026-11-22T10:30:00Z",
+    change: (e) => {
+      pr(e).labels = ["hotfix"];
+      e.approvals = [approve("olga", { at: "2026-11-22T10:00:00Z" })];
+    },
+    verdict: "allowed",
+    code: "ready",
+    item: ["requires-staging", "passed"],
+  },
+  {
+    name: "…but not before its own soak",
+    at: "2026-11-22T09:30:00Z",
+    change: (e) => {
+      pr(e).labels = ["hotfix"];
+      e.approvals = [approve("olga", { at: "2026-11-22T09:20:00Z" })];
+    },
+    verdict: "waiting",
+    code: "soak_pending",
+    item: ["requires-staging", "pending", "35m left"],
+  },
+  {
+    name: "someone not among the deployers starts the deployment",
+    change: (e) => {
+      e.initiator = "mallory";
+    },
+    verdict: "blocked",
+    code: "deployer_not_allowed",
+    item: ["deployer", "failed", "@mallory may not deploy to production"],
+  },
+  {
+    name: "an admin may start the deployment",
+    change: (e) => {
+      e.initiator = "johan";
+    },
+    verdict: "allowed",
+    code: "ready",
+    item: ["deployer", "passed"],
+  },
+  {
+    name: "an item applies only when its paths change",
+    verdict: "allowed",
+    code: "ready",
+    item: ["migration-tested", "waived", "not applicable"],
+  },
+  {
+    name: "…and is checked when they do",
+    change: (e) => {
+      pr(e).files!.push({ path: "db/migrations/001.sql" });
+      e.strategy = "canary";
+    },
+    verdict: "blocked",
+    code: "checkbox_unchecked",
+    item: ["migration-tested", "failed"],
+  },
+  {
+    name: "a staging success later marked inactive still counts",
+    change: (e) => {
+      e.deployments![0]!.state = "inactive";
+    },
+    verdict: "allowed",
+    code: "ready",
+    item: ["requires-staging", "passed"],
   },
   // windows, freezes, overrides
   {

@@ -18,6 +18,7 @@ change_types:
     major: { labels: [major], semver: major }
     breaking: { labels: [breaking] }
     emergency: { labels: [emergency] }
+    docs: { labels: [docs] }
 checklist:
   ci: { checks: [build, test] }
   review: { reviews: 1 }
@@ -28,6 +29,7 @@ checklist:
   migrations:
     high_risk_paths: { paths: ["db/migrations/**"], strategies: [canary] }
   runbook: { checkbox: Runbook updated, skip_for: [hotfix, emergency] }
+  migration-tested: { checkbox: Migration tested in staging, when_changed: ["db/migrations/**"] }
 strategies:
   canary:
     type: canary
@@ -41,7 +43,8 @@ environments:
     approval: automatic
     checklist: [ci]
   production:
-    requires: [{ environment: staging, soak: 24h }]
+    requires: [{ environment: staging, soak: 24h, soak_for: { hotfix: 1h } }]
+    deployers: [deploy-bot, group:admins]
     approval: required
     approvals:
       hotfix: { from: [group:oncall] }
@@ -53,7 +56,8 @@ environments:
         notice: 24h
       breaking: { every_member_of: "@acme/core", notice: 48h }
       emergency: { from: [group:admins], after_deploy_within: 24h }
-    checklist: [ci, review, security, rollback-plan, changelog, secrets, migrations, runbook]
+      docs: { pre_approved: true }
+    checklist: [ci, review, security, rollback-plan, changelog, secrets, migrations, runbook, migration-tested]
     strategies: [direct, canary]
     windows:
       timezone: Europe/Stockholm

@@ -29,7 +29,7 @@ describe("rendering a decision", () => {
   test("text: verdict first, then every item with the way forward", () => {
     const text = renderText(blocked);
     expect(text.split("\n")[0]).toBe(
-      "BLOCKED (checks_failed): 1111111 → production: blocked: ci checks green: build, test: failed: build",
+      "BLOCKED (checks_failed): 1111111 → production: blocked: CI checks green: build, test: failed: build",
     );
     expect(text).toContain(
       "❌ CI checks green: build, test: failed: build\n   → fix the failing checks and push, or re-run them",
