@@ -51,7 +51,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const suggestion = closest(word, candidates);
-  return suggestion ? ` (did you mean "${suggestion}"?)` : "";
+  return suggestion && suggestion !== word ? ` (did you mean "${suggestion}"?)` : "";
 }
 
 function editDistance(a: string, b: string): number {

@@ -69,9 +69,10 @@ export class SourceMap {
     const event = events[index];
     if (!event || event.type === EVENT_ID.POP) return index + 1;
     const here = this.entries.get(keyOf(path));
-    const start = startOf(event);
-    if (here) here.value = start;
-    else this.entries.set(keyOf(path), { value: start });
+    const start = startOf(event, this.source);
+    // An empty value has no position of its own: its key stands for it.
+    if (here) here.value = start >= 0 ? start : here.value;
+    else this.entries.set(keyOf(path), { value: Math.max(0, start) });
 
     if (event.type === EVENT_ID.MAPPING) {
       index++;
@@ -79,7 +80,8 @@ export class SourceMap {
         const keyEvent = events[index]!;
         const key = keyEvent.type === EVENT_ID.SCALAR ? getScalarValue(this.source, keyEvent) : "?";
         const childPath = [...path, key];
-        this.entries.set(keyOf(childPath), { key: startOf(keyEvent), value: startOf(keyEvent) });
+        const keyStart = Math.max(0, startOf(keyEvent, this.source));
+        this.entries.set(keyOf(childPath), { key: keyStart, value: keyStart });
         index = keyEvent.type === EVENT_ID.SCALAR ? index + 1 : this.skip(events, index);
         index = this.walk(events, index, childPath);
       }
@@ -113,20 +115,38 @@ function keyOf(path: readonly PathSegment[]): string {
   return path.join("\u0000");
 }
 
-function startOf(event: Event): number {
+/** Where a node starts as a person sees it: its tag or anchor, a quote, a block indicator; -1 when empty. */
+function startOf(event: Event, source: string): number {
+  const decorations = (e: { anchorStart: number; tagStart: number }) =>
+    [e.anchorStart >= 0 ? e.anchorStart - 1 : -1, e.tagStart].filter((offset) => offset >= 0);
   switch (event.type) {
     case EVENT_ID.SCALAR: {
-      const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
-      const anchored = event.anchorStart >= 0 ? event.anchorStart : event.tagStart;
-      if (anchored >= 0) return anchored;
-      return quoted ? event.valueStart - 1 : event.valueStart;
+      const decorated = decorations(event);
+      if (decorated.length > 0) return Math.min(...decorated);
+      if (event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED) {
+        return event.valueStart - 1;
+      }
+      if (event.style === SCALAR_STYLE.LITERAL_BLOCK || event.style === SCALAR_STYLE.FOLDED_BLOCK) {
+        return blockIndicator(source, event.valueStart);
+      }
+      return event.valueStart;
     }
     case EVENT_ID.MAPPING:
-    case EVENT_ID.SEQUENCE:
-      return event.anchorStart >= 0 ? event.anchorStart : event.start;
+    case EVENT_ID.SEQUENCE: {
+      const decorated = decorations(event);
+      return decorated.length > 0 ? Math.min(...decorated) : event.start;
+    }
     case EVENT_ID.ALIAS:
       return Math.max(0, event.anchorStart - 1);
     default:
       return 0;
   }
+}
+
+/** The `|` or `>` that opens a block scalar whose content starts at `contentStart`. */
+function blockIndicator(source: string, contentStart: number): number {
+  let i = contentStart - 1;
+  while (i >= 0 && /\s/.test(source[i]!)) i--;
+  while (i >= 0 && /[0-9+-]/.test(source[i]!)) i--;
+  return i >= 0 && (source[i] === "|" || source[i] === ">") ? i : contentStart;
 }

@@ -9,7 +9,9 @@ import { SourceMap } from "./locate.js";
 
 export type Parsed = { ok: true; value: unknown; map: SourceMap } | { ok: false; errors: PolicyError[] };
 
-export function parseLocatedYaml(source: string, file: string): Parsed {
+export function parseLocatedYaml(text: string, file: string): Parsed {
+  // A byte order mark is not part of line 1; dropping it keeps columns right.
+  const source = text.replace(/^\uFEFF/, "");
   try {
     const events = parseEvents(source, { filename: file });
     const documents = constructFromEvents(events, { source, filename: file, maxAliases: 100 });
@@ -74,6 +76,13 @@ function explainIssue(
       const hint = typeof raw === "string" ? didYouMean(raw, options) : "";
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}${hint}`)];
     }
+    case "invalid_key": {
+      // A record key that is not a valid name: point at the key, and say what a name looks like.
+      const key = path[path.length - 1];
+      const inner = issue.issues[0];
+      const what = inner ? expectation(inner as z.core.$ZodIssue) : "expected a name";
+      return [at(path, `${what}, got ${describeValue(key)}`, true)];
+    }
     case "too_small":
       if (Array.isArray(raw) && raw.length === 0)
         return [at(path, `${nonDefault(issue.message) ?? "expected at least one entry"}, got an empty list`)];
@@ -108,6 +117,7 @@ function nonDefault(message: string): string | undefined {
 function article(type: string): string {
   const names: Record<string, string> = {
     object: "a mapping",
+    record: "a mapping",
     array: "a list",
     string: "a string",
     number: "a number",

@@ -183,9 +183,15 @@ const weeklySpan = z.strictObject({
 });
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Date.parse rolls 2026-02-30 over to March; a real calendar date survives the round trip. */
+function isCalendarDate(text: string): boolean {
+  const day = text.slice(0, 10);
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
+}
 const instantOrDate = z
   .string({ error: "expected a date (2026-12-24) or a date and time with an offset (2026-12-24T12:00:00Z)" })
-  .refine((s) => (DATE.test(s) || DATE_TIME.test(s)) && !Number.isNaN(Date.parse(s)), {
+  .refine((s) => (DATE.test(s) || DATE_TIME.test(s)) && isCalendarDate(s) && !Number.isNaN(Date.parse(s)), {
     error: "expected a date (2026-12-24) or a date and time with an offset (2026-12-24T12:00:00Z)",
   });
 
@@ -221,7 +227,8 @@ export const windowsSchema = z
       .array(
         z
           .string({ error: "expected a date like 2026-12-25" })
-          .regex(DATE, { error: "expected a date like 2026-12-25" }),
+          .regex(DATE, { error: "expected a date like 2026-12-25" })
+          .refine((s) => !DATE.test(s) || isCalendarDate(s), { error: "expected a date like 2026-12-25" }),
       )
       .optional()
       .meta({ description: "Whole days, in the windows' time zone, with no deploys." }),

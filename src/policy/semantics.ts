@@ -40,9 +40,20 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   const strategies = doc.strategies ?? {};
   const analyses = doc.analyses ?? {};
 
-  const reference = (path: PathSegment[], value: string, known: string[], what: string, section: string) => {
+  const reference = (
+    path: PathSegment[],
+    value: string,
+    known: string[],
+    what: string,
+    section: string,
+    atKey = false,
+  ) => {
     if (!known.includes(value)) {
-      report(path, `unknown ${what} "${value}"${didYouMean(value, known)}; define it under \`${section}\``);
+      report(
+        path,
+        `unknown ${what} "${value}"${didYouMean(value, known)}; define it under \`${section}\``,
+        atKey,
+      );
     }
   };
   const analysisRefs = (path: PathSegment[], refs: string[] | undefined) =>
@@ -67,6 +78,9 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
     const ref = parseApprover(spec);
     if (ref.kind === "group") reference(path, ref.group, Object.keys(groups), "approver group", "approvers");
   };
+  const groupCycle = findGroupCycle(groups);
+  if (groupCycle)
+    report(["approvers", groupCycle[0]!], `approver groups form a cycle: ${groupCycle.join(" → ")}`);
   for (const [name, specs] of Object.entries(groups)) {
     specs.forEach((spec, i) => {
       approverRef(["approvers", name, i], spec);
@@ -283,7 +297,7 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
     for (const [changeType, rule] of Object.entries(rules)) {
       const rulePath = at("approvals", changeType);
       if (changeType !== "*")
-        reference(rulePath, changeType, changeTypes, "change type", "change_types.types");
+        reference(rulePath, changeType, changeTypes, "change type", "change_types.types", true);
       const forms = [
         rule.from !== undefined || rule.count !== undefined,
         rule.every_member_of !== undefined,
@@ -342,6 +356,34 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   return issues;
 }
 
+/** A cycle of two or more approver groups including each other (a group including itself is reported apart). */
+function findGroupCycle(groups: Record<string, string[]>): string[] | undefined {
+  const includes = (name: string) =>
+    (groups[name] ?? [])
+      .map(parseApprover)
+      .flatMap((ref) => (ref.kind === "group" && ref.group !== name ? [ref.group] : []));
+  const done = new Set<string>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    const open = stack.indexOf(name);
+    if (open >= 0) return [...stack.slice(open), name];
+    if (done.has(name) || !groups[name]) return undefined;
+    stack.push(name);
+    for (const next of includes(name)) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    done.add(name);
+    return undefined;
+  };
+  for (const name of Object.keys(groups)) {
+    const cycle = visit(name);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
 /** A cycle in the `requires` graph, as the environments along it (first repeated at the end). */
 function findCycle(environments: PolicyDocument["environments"]): string[] | undefined {
   const done = new Set<string>();
@@ -351,7 +393,8 @@ function findCycle(environments: PolicyDocument["environments"]): string[] | und
     if (open >= 0) return [...stack.slice(open), name];
     if (done.has(name) || !environments[name]) return undefined;
     stack.push(name);
-    for (const r of environments[name].requires ?? []) {
+    // An environment requiring itself is reported on its own; here only longer cycles.
+    for (const r of (environments[name].requires ?? []).filter((r) => r.environment !== name)) {
       const cycle = visit(r.environment);
       if (cycle) return cycle;
     }
