@@ -234,6 +234,7 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           changeTypes,
           "change type",
           "change_types.types",
+          true,
         );
       }
       if (r.environment === envName)
