@@ -27,8 +27,42 @@ export function loadPolicy(source: string, file = DEFAULT_POLICY_PATH): LoadResu
     };
   }
   const result = validateLocated(policySchema, value, at);
-  if (!result.ok) return result;
+  if (!result.ok)
+    return {
+      ok: false,
+      errors: sortByPosition([...result.errors, ...semanticsDespite(result.errors, value, at)]),
+    };
   const semantic = checkSemantics(result.data).map((issue) => at(issue.path, issue.message, issue.atKey));
   if (semantic.length > 0) return { ok: false, errors: sortByPosition(semantic) };
   return { ok: true, policy: normalizePolicy(result.data, source), document: result.data };
+}
+
+/**
+ * Cross-reference errors, reported alongside schema errors so one run shows everything. The semantic
+ * checks assume a well-typed document, so they run on a best-effort basis here: nothing they say about
+ * a part the schema already rejected is kept, and if the malformed parts trip them up they say nothing.
+ */
+function semanticsDespite(
+  schemaErrors: readonly PolicyError[],
+  value: unknown,
+  at: ReturnType<typeof locator>,
+): PolicyError[] {
+  const broken = schemaErrors.map((e) => e.path);
+  const overlaps = (path: string) =>
+    broken.some(
+      (b) =>
+        b === "" ||
+        path === b ||
+        path.startsWith(`${b}.`) ||
+        path.startsWith(`${b}[`) ||
+        b.startsWith(`${path}.`) ||
+        b.startsWith(`${path}[`),
+    );
+  try {
+    return checkSemantics(value as PolicyDocument)
+      .map((issue) => at(issue.path, issue.message, issue.atKey))
+      .filter((error) => !overlaps(error.path));
+  } catch {
+    return [];
+  }
 }

@@ -1139,7 +1139,26 @@ const cases: Case[] = [
           approval: none
           strategies: &s [direct, *s]
     `,
-    errors: ["5:29 environments.dev.strategies[1]: expected a string, got a list"],
+    errors: [
+      '5:21 environments.dev.strategies[0]: unknown strategy "direct"; define it under `strategies`',
+      "5:29 environments.dev.strategies[1]: expected a string, got a list",
+    ],
+  },
+  {
+    name: "schema errors and cross-reference errors together, in one run",
+    source: yaml`
+      version: 1
+      environments:
+        staging:
+          approval: automatic
+        production:
+          requires: [{ environment: stagin }]
+          approval: sometimes
+    `,
+    errors: [
+      '6:31 environments.production.requires[0].environment: unknown environment "stagin" (did you mean "staging"?); define it under `environments`',
+      '7:15 environments.production.approval: expected none, automatic or required, got "sometimes"',
+    ],
   },
 
   // ── Several errors at once, in source order ────────────────────────────────────────────────
