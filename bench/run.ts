@@ -4,9 +4,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { benchExplain } from "./explain.js";
+import { benchSandbox } from "./sandbox.js";
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   explain: benchExplain,
+  sandbox: benchSandbox,
 };
 
 const FILE = "BENCHMARKS.md";

@@ -3,6 +3,7 @@
  * audit. Each command returns its exit code; nothing here calls process.exit, so tests run it in-process.
  */
 import { explainCommand } from "./explain.js";
+import { sandboxCommand } from "./sandbox.js";
 import { validateCommand } from "./validate.js";
 import type { Io } from "./io.js";
 import { processIo } from "./io.js";
@@ -11,12 +12,15 @@ export const USAGE = `Usage:
   tollgate validate [FILE]                 check a policy file (default .github/tollgate.yml)
   tollgate explain --policy FILE --environment ENV --evidence FILE.json [--at ISO-TIME] [--format text|json]
                                            would this deployment be allowed, and if not, why?
+  tollgate sandbox [--port N] [--host HOST] [--strict]
+                                           run the local GitHub (REST, GraphQL, webhooks) and print its URL
 
 Exit codes: validate 0 valid, 1 invalid, 2 usage or I/O error; explain 0 allowed, 1 not allowed, 2 error.`;
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   validate: validateCommand,
   explain: explainCommand,
+  sandbox: sandboxCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

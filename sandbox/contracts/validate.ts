@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from "node:fs";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { DOCS, HttpError, type Ctx } from "../http.js";
+import type { Route } from "../router.js";
+
+type Schema = Record<string, unknown>;
+export interface OperationContract {
+  operationId: string;
+  parameters: { name: string; in: string; required: boolean; schema: Schema }[];
+  requestBody: { required: boolean; schema: Schema } | null;
+  responses: Record<string, Schema | null>;
+}
+
+/** The JSON sits next to this file in the source tree; compiled to lib/, look back in the source tree. */
+function contractFile(name: string): URL {
+  const here = new URL(`./${name}`, import.meta.url);
+  return existsSync(here) ? here : new URL(`../../../sandbox/contracts/${name}`, import.meta.url);
+}
+
+let rest: Record<string, OperationContract> | undefined;
+let hooks: Record<string, Schema> | undefined;
+const ajv = new Ajv({ strict: false, allErrors: true });
+let defsLoaded = false;
+const compiled = new Map<string, ValidateFunction>();
+
+export function restContract(): Record<string, OperationContract> {
+  rest ??= (
+    JSON.parse(readFileSync(contractFile("rest-operations.json"), "utf8")) as {
+      operations: Record<string, OperationContract>;
+    }
+  ).operations;
+  return rest;
+}
+
+export function webhookContract(): Record<string, Schema> {
+  hooks ??= (
+    JSON.parse(readFileSync(contractFile("webhook-schemas.json"), "utf8")) as {
+      webhooks: Record<string, Schema>;
+    }
+  ).webhooks;
+  return hooks;
+}
+
+function validator(key: string, schema: Schema): ValidateFunction {
+  if (!defsLoaded) {
+    ajv.addSchema(JSON.parse(readFileSync(contractFile("schema-defs.json"), "utf8")) as Schema);
+    defsLoaded = true;
+  }
+  let v = compiled.get(key);
+  if (!v) {
+    v = ajv.compile(schema);
+    compiled.set(key, v);
+  }
+  return v;
+}
+
+/** Renders an ajv error the way GitHub words schema failures ("\"ref\" wasn't supplied." …). */
+function describe(e: ErrorObject): string {
+  const at = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
+  if (e.keyword === "required") return `"${String(e.params["missingProperty"])}" wasn't supplied.`;
+  if (e.keyword === "enum")
+    return `For '${at}', ${JSON.stringify(e.data)} is not a member of ${JSON.stringify(e.params["allowedValues"])}.`;
+  if (e.keyword === "maxLength")
+    return `For '${at}', ${JSON.stringify(e.data)} is too long (maximum is ${String(e.params["limit"])} characters).`;
+  if (e.keyword === "type")
+    return `For '${at || "body"}', ${JSON.stringify(e.data)} is not ${e.params["type"] === "integer" ? "an integer" : `a ${String(e.params["type"])}`}.`;
+  return `For '${at || "body"}', ${e.message ?? "is invalid"}.`;
+}
+
+const uniq = (xs: string[]): string[] => [...new Set(xs)];
+
+/** Errors GitHub's contract reports for this request (body schema and enum query parameters). */
+export function requestErrors(key: string, body: unknown, query: URLSearchParams): string[] {
+  const op = restContract()[key];
+  if (!op) return [];
+  const out: string[] = [];
+  if (op.requestBody && (body !== undefined || op.requestBody.required)) {
+    const v = validator(`${key} request`, op.requestBody.schema);
+    if (!v(body ?? {}))
+      out.push(
+        ...uniq((v.errors ?? []).filter((e) => !["anyOf", "oneOf", "if"].includes(e.keyword)).map(describe)),
+      );
+  }
+  for (const p of op.parameters) {
+    if (p.in !== "query") continue;
+    const value = query.get(p.name);
+    const allowed = p.schema["enum"];
+    if (value !== null && Array.isArray(allowed) && !allowed.includes(value))
+      out.push(`For '${p.name}', ${JSON.stringify(value)} is not a member of ${JSON.stringify(allowed)}.`);
+  }
+  return out;
+}
+
+export function responseErrors(key: string, status: number, body: unknown): string[] {
+  const op = restContract()[key];
+  if (!op) return [`no contract for ${key}`];
+  if (!(String(status) in op.responses))
+    return [
+      `status ${status} is not a documented response of ${key} (${Object.keys(op.responses).join(", ")})`,
+    ];
+  const schema = op.responses[String(status)];
+  if (!schema) return body === undefined || body === "" ? [] : [];
+  const v = validator(`${key} ${status}`, schema);
+  return v(body)
+    ? []
+    : (v.errors ?? []).map(
+        (e) => `${e.instancePath || "(root)"} ${e.message ?? ""} ${JSON.stringify(e.params)}`,
+      );
+}
+
+/** e.g. ("pull_request", "opened") → the x-webhooks schema "pull-request-opened". */
+export function webhookErrors(event: string, action: string | null, payload: unknown): string[] {
+  const name = `${event}${action ? `-${action}` : ""}`.replace(/_/g, "-");
+  const schema = webhookContract()[name];
+  if (!schema) return [`no webhook schema for ${name}`];
+  const v = validator(`webhook ${name}`, schema);
+  return v(payload)
+    ? []
+    : (v.errors ?? []).map(
+        (e) => `${e.instancePath || "(root)"} ${e.message ?? ""} ${JSON.stringify(e.params)}`,
+      );
+}
+
+/** Strict mode: refuse with 422, as GitHub does, any request its published contract refuses. */
+export function strictValidator(): (route: Route, ctx: Ctx) => void {
+  restContract();
+  return (route, ctx) => {
+    const errors = requestErrors(`${route.method} ${route.path}`, ctx.body, ctx.query);
+    if (errors.length > 0) {
+      throw new HttpError(422, {
+        message: `Invalid request.\n\n${errors.join("\n")}`,
+        errors,
+        documentation_url: DOCS,
+        status: "422",
+      });
+    }
+  };
+}

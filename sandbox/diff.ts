@@ -1,0 +1,77 @@
+import type { Commit } from "./git.js";
+import type { Issue, Pull, Repo } from "./state.js";
+
+export interface FileChange {
+  filename: string;
+  status: "added" | "modified" | "removed";
+  sha: string;
+  additions: number;
+  deletions: number;
+  patch: string;
+}
+
+const lines = (b: Buffer | undefined): string[] =>
+  b
+    ? b
+        .toString("utf8")
+        .split("\n")
+        .filter((l, i, a) => l !== "" || i < a.length - 1)
+    : [];
+
+/** Line counts by multiset difference: not a minimal diff, but stable and right for adds/removes. */
+function countChanges(
+  before: string[],
+  after: string[],
+): { additions: number; deletions: number; patch: string } {
+  const pool = new Map<string, number>();
+  for (const l of before) pool.set(l, (pool.get(l) ?? 0) + 1);
+  const added: string[] = [];
+  for (const l of after) {
+    const n = pool.get(l) ?? 0;
+    if (n > 0) pool.set(l, n - 1);
+    else added.push(l);
+  }
+  const removed = [...pool.entries()].flatMap(([l, n]) => Array<string>(n).fill(l));
+  const patch = `@@ -1,${before.length} +1,${after.length} @@\n${[...removed.map((l) => `-${l}`), ...added.map((l) => `+${l}`)].join("\n")}`;
+  return { additions: added.length, deletions: removed.length, patch };
+}
+
+export function baseTip(repo: Repo, pull: Pull): string {
+  return pull.mergedBaseSha ?? repo.refs.get(`refs/heads/${pull.baseRef}`) ?? pull.headSha;
+}
+
+export function prCommits(repo: Repo, pull: Pull): Commit[] {
+  return repo.git.between(baseTip(repo, pull), pull.headSha);
+}
+
+export function prFiles(repo: Repo, pull: Pull): FileChange[] {
+  const base = repo.git.mergeBase(baseTip(repo, pull), pull.headSha);
+  const baseTree = base ? repo.git.get(base, "commit")?.tree : undefined;
+  const headTree = repo.git.get(pull.headSha, "commit")?.tree;
+  const before = baseTree ? repo.git.flatten(baseTree) : new Map<string, { sha: string; mode: string }>();
+  const after = headTree ? repo.git.flatten(headTree) : new Map<string, { sha: string; mode: string }>();
+  const out: FileChange[] = [];
+  for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const b = before.get(path);
+    const a = after.get(path);
+    if (b?.sha === a?.sha) continue;
+    const { additions, deletions, patch } = countChanges(
+      lines(b && repo.git.get(b.sha, "blob")?.content),
+      lines(a && repo.git.get(a.sha, "blob")?.content),
+    );
+    out.push({
+      filename: path,
+      status: !b ? "added" : !a ? "removed" : "modified",
+      sha: (a ?? b)?.sha ?? "",
+      additions,
+      deletions,
+      patch,
+    });
+  }
+  return out;
+}
+
+/** Open pull requests whose head is this branch: a push to it synchronizes them. */
+export function pullsWithHead(repo: Repo, branch: string): Issue[] {
+  return [...repo.issues.values()].filter((i) => i.pull && i.state === "open" && i.pull.headRef === branch);
+}

@@ -1,0 +1,49 @@
+import { nodeId, type View } from "../serialize/accounts.js";
+import { loginForEmail } from "../serialize/git.js";
+import type { GitPerson } from "../git.js";
+
+/** An Actor (User, Bot or Organization) for GraphQL, resolved from a login. */
+export function actorNode(v: View, login: string | null): Record<string, unknown> | null {
+  if (!login) return null;
+  const app = login.endsWith("[bot]") ? v.state.appBySlug(login.slice(0, -5)) : undefined;
+  if (app) {
+    const id = app.id + 40_000_000;
+    // GitHub's GraphQL shows bots by their slug, without the [bot] suffix REST uses.
+    return {
+      __typename: "Bot",
+      id: nodeId("Bot", id),
+      databaseId: id,
+      login: app.slug,
+      url: `${v.web}/apps/${app.slug}`,
+      avatarUrl: `${v.web}/avatars/u/${id}`,
+      resourcePath: `/apps/${app.slug}`,
+    };
+  }
+  const a = v.state.account(login);
+  const type = a?.type === "Organization" ? "Organization" : "User";
+  const id = a?.id ?? 0;
+  return {
+    __typename: type,
+    id: nodeId(type, id),
+    databaseId: id,
+    login: a?.login ?? login,
+    name: a?.name ?? null,
+    email: a?.email ?? "",
+    url: `${v.web}/${a?.login ?? login}`,
+    avatarUrl: `${v.web}/avatars/u/${id}`,
+    resourcePath: `/${a?.login ?? login}`,
+    isSiteAdmin: a?.site_admin ?? false,
+  };
+}
+
+export function gitActorNode(v: View, p: GitPerson): Record<string, unknown> {
+  const login = loginForEmail(v.state, p.email);
+  return {
+    __typename: "GitActor",
+    name: p.name,
+    email: p.email,
+    date: p.date,
+    avatarUrl: `${v.web}/avatars/u/0`,
+    user: login ? actorNode(v, login) : null,
+  };
+}

@@ -1,0 +1,66 @@
+import { GraphQLError } from "graphql";
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+const encode = (i: number): string => Buffer.from(`cursor:v2:${i}`).toString("base64");
+const decode = (c: string | null | undefined): number | undefined => {
+  if (!c) return undefined;
+  const m = /^cursor:v2:(\d+)$/.exec(Buffer.from(c, "base64").toString("utf8"));
+  if (!m)
+    throw new GraphQLError(`\`${c}\` does not appear to be a valid cursor.`, {
+      extensions: { type: "INVALID_CURSOR_ARGUMENTS" },
+    });
+  return Number(m[1]);
+};
+
+/** GitHub's connection rules: first or last is required, at most 100, opaque cursors. */
+export function connection<T, N>(
+  name: string,
+  items: readonly T[],
+  args: PageArgs,
+  node: (item: T) => N,
+): Record<string, unknown> {
+  const { first, last } = args;
+  if ((first === undefined || first === null) && (last === undefined || last === null)) {
+    throw new GraphQLError(
+      `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`,
+      { extensions: { type: "MISSING_PAGINATION_BOUNDARIES" } },
+    );
+  }
+  for (const [arg, v] of [
+    ["first", first],
+    ["last", last],
+  ] as const) {
+    if (typeof v === "number" && (v < 0 || v > 100)) {
+      throw new GraphQLError(
+        `Requesting ${v} records on the \`${name}\` connection exceeds the \`${arg}\` limit of 100 records.`,
+        { extensions: { type: "EXCESSIVE_PAGINATION" } },
+      );
+    }
+  }
+  let start = 0;
+  let end = items.length;
+  const after = decode(args.after);
+  const before = decode(args.before);
+  if (after !== undefined) start = after + 1;
+  if (before !== undefined) end = Math.min(end, before);
+  if (typeof first === "number") end = Math.min(end, start + first);
+  if (typeof last === "number") start = Math.max(start, end - last);
+  const slice = items.slice(start, end).map((item, i) => ({ cursor: encode(start + i), item }));
+  return {
+    totalCount: items.length,
+    pageInfo: {
+      hasNextPage: end < items.length,
+      hasPreviousPage: start > 0,
+      startCursor: slice[0]?.cursor ?? null,
+      endCursor: slice.at(-1)?.cursor ?? null,
+    },
+    nodes: () => slice.map((s) => node(s.item)),
+    edges: () => slice.map((s) => ({ cursor: s.cursor, node: node(s.item) })),
+  };
+}

@@ -1,0 +1,123 @@
+import type { IncomingMessage } from "node:http";
+import type { Actor } from "./auth.js";
+import type { State } from "./state.js";
+import type { Webhooks } from "./webhooks.js";
+
+export const DOCS = "https://docs.github.com/rest";
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Ctx {
+  req: IncomingMessage;
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+  actor: Actor | null;
+  state: State;
+  hooks: Webhooks;
+  /** Base of REST URLs in representations, e.g. http://127.0.0.1:1234/api/v3 */
+  api: string;
+  /** Base of HTML URLs, e.g. http://127.0.0.1:1234 */
+  web: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(String(body["message"] ?? status));
+  }
+}
+
+export interface FieldError {
+  resource: string;
+  field?: string;
+  code: string;
+  message?: string;
+  value?: unknown;
+}
+
+export const notFound = (): HttpError =>
+  new HttpError(404, { message: "Not Found", documentation_url: DOCS, status: "404" });
+
+export const validationFailed = (errors: (FieldError | string)[], message = "Validation Failed"): HttpError =>
+  new HttpError(422, { message, errors, documentation_url: DOCS, status: "422" });
+
+export const invalid = (resource: string, field: string, code = "invalid", message?: string): HttpError =>
+  validationFailed([{ resource, field, code, ...(message === undefined ? {} : { message }) }]);
+
+export const conflict = (message: string, extra: Record<string, unknown> = {}): HttpError =>
+  new HttpError(409, { message, ...extra, documentation_url: DOCS, status: "409" });
+
+export const forbidden = (message: string): HttpError =>
+  new HttpError(403, { message, documentation_url: DOCS, status: "403" });
+
+export const notAccessible = (): HttpError => forbidden("Resource not accessible by integration");
+
+export const unauthorized = (message = "Requires authentication"): HttpError =>
+  new HttpError(401, { message, documentation_url: DOCS, status: "401" });
+
+export const ok = (body: unknown, status = 200, headers: Record<string, string> = {}): Reply => ({
+  status,
+  body,
+  headers,
+});
+export const created = (body: unknown): Reply => ({ status: 201, body });
+export const noContent = (): Reply => ({ status: 204 });
+
+export type Json = Record<string, unknown>;
+
+/** The request body as an object; GitHub answers 400 "Problems parsing JSON" for anything else. */
+export function obj(ctx: Ctx): Json {
+  const b = ctx.body;
+  if (b === undefined || b === null) return {};
+  if (typeof b !== "object" || Array.isArray(b)) {
+    throw new HttpError(400, { message: "Problems parsing JSON", documentation_url: DOCS, status: "400" });
+  }
+  return b as Json;
+}
+
+export function str(body: Json, key: string, resource: string, required: true): string;
+export function str(body: Json, key: string, resource: string, required?: false): string | undefined;
+export function str(body: Json, key: string, resource: string, required = false): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) {
+    if (required) throw invalid(resource, key, "missing_field");
+    return undefined;
+  }
+  if (typeof v !== "string") throw invalid(resource, key, "invalid", `${key} is not a string`);
+  return v;
+}
+
+export function bool(body: Json, key: string, resource: string): boolean | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") throw invalid(resource, key, "invalid", `${key} is not a boolean`);
+  return v;
+}
+
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  resource: string,
+  field: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw invalid(resource, field, "invalid", `${field} is not included in the list`);
+  return value as T;
+}
+
+export function intParam(ctx: Ctx, name: string): number {
+  const n = Number(ctx.params[name]);
+  if (!Number.isInteger(n) || n < 0) throw notFound();
+  return n;
+}

@@ -1,0 +1,129 @@
+import type { AddressInfo } from "node:net";
+import { Faults } from "./faults.js";
+import { controlRoutes } from "./control.js";
+import { executeGraphql } from "./graphql/index.js";
+import { createAccount } from "./ops.js";
+import { Router } from "./router.js";
+import { restRoutes } from "./routes/index.js";
+import { SandboxServer, type LogEntry } from "./server.js";
+import { State } from "./state.js";
+import { Webhooks } from "./webhooks.js";
+import { newToken } from "./auth.js";
+import { SandboxClient } from "./client.js";
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** validate every REST request against GitHub's extracted contract; 422 where GitHub would refuse */
+  strict?: boolean;
+  log?: (line: string) => void;
+  /** seed for fault probabilities (default 1) */
+  seed?: number;
+}
+
+export interface Sandbox {
+  url: string;
+  apiUrl: string;
+  graphqlUrl: string;
+  /** token of the site administrator `sandbox-admin` (GHES admin endpoints accept it) */
+  adminToken: string;
+  /** typed helpers over the REST admin endpoints and the /_sandbox control API */
+  client: SandboxClient;
+  state: State;
+  faults: Faults;
+  webhooks: Webhooks;
+  /** the request log, in process */
+  requests(): readonly LogEntry[];
+  /** resolves once every queued webhook delivery has been attempted */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type { LogEntry } from "./server.js";
+export type { FaultSpec } from "./faults.js";
+export { SandboxClient } from "./client.js";
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const log = options.log ?? (() => undefined);
+  const state = new State();
+  const admin = createAccount(state, {
+    login: "sandbox-admin",
+    type: "User",
+    site_admin: true,
+    email: "admin@sandbox.local",
+    name: "Sandbox Admin",
+  });
+  const adminToken = newToken("ghp");
+  state.tokens.set(adminToken, {
+    token: adminToken,
+    login: admin.login,
+    kind: "user",
+    scopes: ["site_admin", "repo", "admin:org"],
+    expiresAt: null,
+  });
+  const faults = new Faults(options.seed ?? 1);
+  let base = "";
+  const hooks = new Webhooks(state, () => ({ state, api: `${base}/api/v3`, web: base }), faults, log);
+  const rest = new Router();
+  rest.add(...restRoutes);
+  const control = new Router();
+  let server: SandboxServer | undefined = undefined;
+  control.add(
+    ...controlRoutes({
+      faults,
+      requests: () => server?.requests ?? [],
+      clearRequests: () => server?.requests.splice(0),
+      info: () => ({
+        url: base,
+        api_url: `${base}/api/v3`,
+        graphql_url: `${base}/api/graphql`,
+        admin_login: admin.login,
+        admin_token: adminToken,
+        strict: options.strict ?? false,
+      }),
+    }),
+  );
+  // ajv is only needed for strict mode, so it is loaded only then.
+  const validate = options.strict ? (await import("./contracts/validate.js")).strictValidator() : undefined;
+  const srv = new SandboxServer({
+    state,
+    rest,
+    control,
+    hooks,
+    faults,
+    graphql: executeGraphql,
+    ...(validate ? { validate } : {}),
+    log,
+    base: () => base,
+  });
+  server = srv;
+  await new Promise<void>((resolve, reject) => {
+    srv.server.once("error", reject);
+    srv.server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const addr = srv.server.address() as AddressInfo;
+  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  base = `http://${host}:${addr.port}`;
+  log(
+    `sandbox listening on ${base} (REST ${base}/api/v3, GraphQL ${base}/api/graphql); site admin token ${adminToken}`,
+  );
+  return {
+    url: base,
+    apiUrl: `${base}/api/v3`,
+    graphqlUrl: `${base}/api/graphql`,
+    adminToken,
+    client: new SandboxClient(base, adminToken),
+    state,
+    faults,
+    webhooks: hooks,
+    requests: () => srv.requests,
+    idle: () => hooks.idle(),
+    close: async () => {
+      await hooks.idle();
+      await new Promise<void>((resolve) => {
+        srv.server.close(() => resolve());
+        srv.server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { conflict, created, notFound, obj, ok, str, validationFailed, type Ctx, type Json } from "../http.js";
+import { updateRef, writeCommit } from "../ops.js";
+import type { RouteDef } from "../router.js";
+import { gitCommitJson } from "../serialize/git.js";
+import { repoHtml, repoUrl } from "../serialize/repo.js";
+import type { Repo } from "../state.js";
+import { commitish, login, repoOf } from "./common.js";
+
+/** GitHub wraps base64 content at 60 characters per line. */
+const wrap = (b64: string): string => (b64.match(/.{1,60}/g) ?? [""]).join("\n") + "\n";
+
+function entryJson(
+  ctx: Ctx,
+  r: Repo,
+  path: string,
+  type: "file" | "dir",
+  sha: string,
+  ref: string,
+  size: number,
+): Json {
+  const self = `${repoUrl(ctx, r)}/contents/${path}?ref=${encodeURIComponent(ref)}`;
+  const git = `${repoUrl(ctx, r)}/git/${type === "file" ? "blobs" : "trees"}/${sha}`;
+  const html = `${repoHtml(ctx, r)}/${type === "file" ? "blob" : "tree"}/${ref}/${path}`;
+  return {
+    type,
+    size,
+    name: path.split("/").at(-1) ?? path,
+    path,
+    sha,
+    url: self,
+    git_url: git,
+    html_url: html,
+    download_url: type === "file" ? `${ctx.web}/raw/${r.owner}/${r.name}/${ref}/${path}` : null,
+    _links: { self, git, html },
+  };
+}
+
+function fileJson(ctx: Ctx, r: Repo, path: string, sha: string, ref: string): Json {
+  const blob = r.git.get(sha, "blob");
+  const content = blob?.content ?? Buffer.alloc(0);
+  return {
+    ...entryJson(ctx, r, path, "file", sha, ref, content.length),
+    content: wrap(content.toString("base64")),
+    encoding: "base64",
+  };
+}
+
+export const contentRoutes: RouteDef[] = [
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/contents/{path}",
+    operationId: "repos/get-content",
+    need: { perm: ["contents", "read"] },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const ref = ctx.query.get("ref") ?? r.defaultBranch;
+      const sha = commitish(r, ref);
+      const commit = sha ? r.git.get(sha, "commit") : undefined;
+      if (!commit) throw notFound();
+      const path = (ctx.params["path"] ?? "").replace(/^\/+|\/+$/g, "");
+      const entry = r.git.lookup(commit.tree, path);
+      if (!entry) throw notFound();
+      if (entry.type === "blob") return ok(fileJson(ctx, r, path, entry.sha, ref));
+      const tree = r.git.get(entry.sha, "tree");
+      const items = (tree?.entries ?? []).map((e) =>
+        entryJson(
+          ctx,
+          r,
+          path ? `${path}/${e.path}` : e.path,
+          e.type === "blob" ? "file" : "dir",
+          e.sha,
+          ref,
+          e.type === "blob" ? (r.git.get(e.sha, "blob")?.content.length ?? 0) : 0,
+        ),
+      );
+      return ok(items);
+    },
+  },
+  {
+    method: "PUT",
+    path: "/repos/{owner}/{repo}/contents/{path}",
+    operationId: "repos/create-or-update-file-contents",
+    need: { perm: ["contents", "write"], role: "write" },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const b = obj(ctx);
+      const message = str(b, "message", "Content", true);
+      const content = str(b, "content", "Content", true);
+      const branch = str(b, "branch", "Content") ?? r.defaultBranch;
+      const path = ctx.params["path"] ?? "";
+      const ref = `refs/heads/${branch}`;
+      const parent = r.refs.get(ref);
+      if (!parent && r.refs.size > 0) throw notFound();
+      const existing = parent ? r.git.lookup(r.git.get(parent, "commit")?.tree ?? "", path) : undefined;
+      const given = str(b, "sha", "Content");
+      if (existing && given === undefined) {
+        throw validationFailed(
+          [{ resource: "Content", field: "sha", code: "missing_field" }],
+          'Invalid request.\n\n"sha" wasn\'t supplied.',
+        );
+      }
+      if (existing && given !== existing.sha) throw conflict(`${path} does not match ${given ?? ""}`);
+      const c = writeCommit(
+        ctx.state,
+        r,
+        parent,
+        [{ path, content: Buffer.from(content, "base64") }],
+        message,
+        login(ctx),
+      );
+      updateRef(ctx, r, ref, c.sha, login(ctx));
+      const entry = r.git.lookup(c.tree, path);
+      const body = {
+        content: fileJson(ctx, r, path, entry?.sha ?? "", branch),
+        commit: gitCommitJson(ctx, r, c),
+      };
+      return existing ? ok(body) : created(body);
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/repos/{owner}/{repo}/contents/{path}",
+    operationId: "repos/delete-file",
+    need: { perm: ["contents", "write"], role: "write" },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const b = obj(ctx);
+      const message = str(b, "message", "Content", true);
+      const given = str(b, "sha", "Content", true);
+      const branch = str(b, "branch", "Content") ?? r.defaultBranch;
+      const path = ctx.params["path"] ?? "";
+      const parent = r.refs.get(`refs/heads/${branch}`);
+      const existing = parent ? r.git.lookup(r.git.get(parent, "commit")?.tree ?? "", path) : undefined;
+      if (!existing) throw notFound();
+      if (existing.sha !== given) throw conflict(`${path} does not match ${given}`);
+      const c = writeCommit(ctx.state, r, parent, [{ path, content: null }], message, login(ctx));
+      updateRef(ctx, r, `refs/heads/${branch}`, c.sha, login(ctx));
+      return ok({ content: null, commit: gitCommitJson(ctx, r, c) });
+    },
+  },
+];

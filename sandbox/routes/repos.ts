@@ -1,0 +1,267 @@
+import { roleOf } from "../auth.js";
+import {
+  bool,
+  conflict,
+  created,
+  invalid,
+  noContent,
+  notFound,
+  obj,
+  ok,
+  oneOf,
+  str,
+  validationFailed,
+  type Ctx,
+} from "../http.js";
+import { createRepo } from "../ops.js";
+import { listReply } from "../paginate.js";
+import type { RouteDef } from "../router.js";
+import { simpleUser } from "../serialize/accounts.js";
+import { commitJson } from "../serialize/git.js";
+import { pullJson } from "../serialize/issues.js";
+import { repoJson } from "../serialize/repo.js";
+import type { RepoRole } from "../state.js";
+import { commitish, login, repoOf } from "./common.js";
+
+const NAME_RE = /^[A-Za-z0-9_.-]{1,100}$/;
+const PERM_TO_ROLE: Record<string, RepoRole> = {
+  pull: "read",
+  triage: "triage",
+  push: "write",
+  maintain: "maintain",
+  admin: "admin",
+};
+
+function create(ctx: Ctx, owner: string): ReturnType<typeof created> {
+  const b = obj(ctx);
+  const name = str(b, "name", "Repository", true);
+  if (!NAME_RE.test(name)) throw invalid("Repository", "name", "custom", "name is invalid");
+  if (ctx.state.repo(owner, name)) {
+    throw validationFailed(
+      [
+        {
+          resource: "Repository",
+          code: "custom",
+          field: "name",
+          message: "name already exists on this account",
+        },
+      ],
+      "Repository creation failed.",
+    );
+  }
+  const r = createRepo(ctx.state, owner, name, {
+    private: bool(b, "private", "Repository") ?? false,
+    description: str(b, "description", "Repository") ?? null,
+    auto_init: bool(b, "auto_init", "Repository") ?? false,
+    creator: login(ctx),
+  });
+  return created(repoJson(ctx, r));
+}
+
+export const repoRoutes: RouteDef[] = [
+  {
+    method: "POST",
+    path: "/user/repos",
+    operationId: "repos/create-for-authenticated-user",
+    handler: (ctx) => create(ctx, login(ctx)),
+  },
+  {
+    method: "POST",
+    path: "/orgs/{org}/repos",
+    operationId: "repos/create-in-org",
+    handler: (ctx) => {
+      const org = ctx.state.account(ctx.params["org"] ?? "");
+      if (!org || org.type !== "Organization") throw notFound();
+      const me = login(ctx).toLowerCase();
+      if (!org.members.has(me) && !ctx.state.account(me)?.site_admin) throw notFound();
+      return create(ctx, org.login);
+    },
+  },
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}",
+    operationId: "repos/get",
+    need: { perm: ["metadata", "read"] },
+    handler: (ctx) => ok(repoJson(ctx, repoOf(ctx))),
+  },
+  {
+    method: "PUT",
+    path: "/repos/{owner}/{repo}/collaborators/{username}",
+    operationId: "repos/add-collaborator",
+    need: { perm: ["administration", "write"], role: "admin" },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const user = ctx.state.account(ctx.params["username"] ?? "");
+      if (!user || user.type !== "User") throw notFound();
+      const perm =
+        oneOf(
+          str(obj(ctx), "permission", "Collaborator"),
+          Object.keys(PERM_TO_ROLE),
+          "Collaborator",
+          "permission",
+        ) ?? "push";
+      const role = PERM_TO_ROLE[perm] ?? "write";
+      const lower = user.login.toLowerCase();
+      const org = ctx.state.account(r.owner);
+      // Existing collaborators and organization members are updated in place (204); others get an invitation (201).
+      if (r.collaborators.has(lower) || (org?.type === "Organization" && org.members.has(lower))) {
+        r.collaborators.set(lower, role);
+        return noContent();
+      }
+      const id = ctx.state.nextId("invitation");
+      const now = ctx.state.now();
+      r.invitations.set(id, { login: user.login, role, inviter: login(ctx), created_at: now });
+      return created({
+        id,
+        node_id: Buffer.from(`010:RepositoryInvitation${id}`).toString("base64"),
+        repository: { ...repoJson(ctx, r) },
+        invitee: simpleUser(ctx, user.login),
+        inviter: simpleUser(ctx, login(ctx)),
+        permissions: perm === "push" ? "write" : perm === "pull" ? "read" : perm,
+        created_at: now,
+        expired: false,
+        url: `${ctx.api}/user/repository_invitations/${id}`,
+        html_url: `${ctx.web}/${r.owner}/${r.name}/invitations`,
+      });
+    },
+  },
+  {
+    method: "PATCH",
+    path: "/user/repository_invitations/{invitation_id}",
+    operationId: "repos/accept-invitation-for-authenticated-user",
+    handler: (ctx) => {
+      const id = Number(ctx.params["invitation_id"]);
+      const me = login(ctx);
+      for (const r of ctx.state.repos.values()) {
+        const inv = r.invitations.get(id);
+        if (!inv || inv.login.toLowerCase() !== me.toLowerCase()) continue;
+        r.invitations.delete(id);
+        r.collaborators.set(me.toLowerCase(), inv.role);
+        return noContent();
+      }
+      throw notFound();
+    },
+  },
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/collaborators/{username}",
+    operationId: "repos/check-collaborator",
+    need: { perm: ["metadata", "read"] },
+    handler: (ctx) => {
+      const role = roleOf(ctx.state, repoOf(ctx), ctx.params["username"] ?? "");
+      if (!role) throw notFound();
+      return noContent();
+    },
+  },
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/collaborators/{username}/permission",
+    operationId: "repos/get-collaborator-permission-level",
+    need: { perm: ["metadata", "read"] },
+    handler: (ctx) => {
+      const user = ctx.state.account(ctx.params["username"] ?? "");
+      if (!user) throw notFound();
+      const role = roleOf(ctx.state, repoOf(ctx), user.login);
+      // `permission` keeps the legacy four values; `role_name` carries triage/maintain.
+      const permission =
+        role === null ? "none" : role === "maintain" ? "write" : role === "triage" ? "read" : role;
+      const roleName = role === null ? "none" : role;
+      return ok({
+        permission,
+        role_name: roleName,
+        user: { ...simpleUser(ctx, user.login), permissions: perms(role), role_name: roleName },
+      });
+    },
+  },
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/commits/{ref}",
+    operationId: "repos/get-commit",
+    need: { perm: ["contents", "read"] },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const sha = commitish(r, ctx.params["ref"] ?? "");
+      const c = sha ? r.git.get(sha, "commit") : undefined;
+      if (!c)
+        throw validationFailed(
+          [{ resource: "Commit", field: "sha", code: "invalid" }],
+          `No commit found for SHA: ${ctx.params["ref"] ?? ""}`,
+        );
+      return ok({ ...commitJson(ctx, r, c), stats: { total: 0, additions: 0, deletions: 0 }, files: [] });
+    },
+  },
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    operationId: "repos/list-pull-requests-associated-with-commit",
+    need: { perm: ["pull_requests", "read"] },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const sha = commitish(r, ctx.params["commit_sha"] ?? "");
+      if (!sha)
+        throw validationFailed(
+          [{ resource: "Commit", field: "sha", code: "invalid" }],
+          `No commit found for SHA: ${ctx.params["commit_sha"] ?? ""}`,
+        );
+      const prs = [...r.issues.values()].filter((i) => {
+        const p = i.pull;
+        if (!p) return false;
+        if (p.merge_commit_sha === sha || p.headSha === sha) return true;
+        return (
+          r.git.ancestors(p.headSha).has(sha) &&
+          !r.git.ancestors(p.mergedBaseSha ?? r.refs.get(`refs/heads/${p.baseRef}`) ?? "").has(sha)
+        );
+      });
+      return listReply(ctx, prs, (i) => pullJson(ctx, r, i));
+    },
+  },
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/branches/{branch}",
+    operationId: "repos/get-branch",
+    need: { perm: ["contents", "read"] },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const name = ctx.params["branch"] ?? "";
+      const sha = r.refs.get(`refs/heads/${name}`);
+      const c = sha ? r.git.get(sha, "commit") : undefined;
+      if (!c) throw notFound();
+      return ok({
+        name,
+        commit: commitJson(ctx, r, c),
+        _links: {
+          self: `${ctx.api}/repos/${r.owner}/${r.name}/branches/${name}`,
+          html: `${ctx.web}/${r.owner}/${r.name}/tree/${name}`,
+        },
+        protected: false,
+        protection: {
+          enabled: false,
+          required_status_checks: { enforcement_level: "off", contexts: [], checks: [] },
+        },
+        protection_url: `${ctx.api}/repos/${r.owner}/${r.name}/branches/${name}/protection`,
+      });
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/repos/{owner}/{repo}",
+    operationId: "repos/delete",
+    need: { perm: ["administration", "write"], role: "admin" },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      if (
+        r.deployments.size > 0 &&
+        [...r.deployments.values()].some((d) => d.statuses.at(-1)?.state === "in_progress")
+      ) {
+        throw conflict("Repository has deployments in progress");
+      }
+      ctx.state.repos.delete(`${r.owner}/${r.name}`.toLowerCase());
+      return noContent();
+    },
+  },
+];
+
+function perms(role: RepoRole | null): Record<string, boolean> {
+  const rank = role === null ? 0 : { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 }[role];
+  return { pull: rank >= 1, triage: rank >= 2, push: rank >= 3, maintain: rank >= 4, admin: rank >= 5 };
+}

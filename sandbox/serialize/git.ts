@@ -1,0 +1,93 @@
+import type { Commit, GitPerson } from "../git.js";
+import type { Json } from "../http.js";
+import type { Repo, State } from "../state.js";
+import { nodeId, simpleUser, type View } from "./accounts.js";
+import { repoHtml, repoUrl } from "./repo.js";
+
+/** The git identity GitHub uses for a user who commits through the API. */
+export function personFor(state: State, login: string, date: string): GitPerson {
+  const a = state.account(login.replace(/\[bot\]$/, ""));
+  const app = login.endsWith("[bot]") ? state.appBySlug(login.slice(0, -5)) : undefined;
+  const id = app ? app.id + 40_000_000 : (a?.id ?? 0);
+  const email = a?.email && !app ? a.email : `${id}+${login}@users.noreply.github.com`;
+  return { name: app ? login : (a?.name ?? login), email, date };
+}
+
+/** Maps a commit's author email back to the account, as GitHub links commits to users. */
+export function loginForEmail(state: State, email: string): string | null {
+  const m = /^\d+\+(.+)@users\.noreply\./.exec(email);
+  if (m?.[1]) return m[1];
+  for (const a of state.accounts.values())
+    if (a.email && a.email.toLowerCase() === email.toLowerCase()) return a.login;
+  return null;
+}
+
+const verification = {
+  verified: false,
+  reason: "unsigned",
+  signature: null,
+  payload: null,
+  verified_at: null,
+};
+
+export function gitCommitJson(v: View, r: Repo, c: Commit): Json {
+  const url = repoUrl(v, r);
+  return {
+    sha: c.sha,
+    node_id: nodeId("Commit", `${r.id}:${c.sha}`),
+    url: `${url}/git/commits/${c.sha}`,
+    html_url: `${repoHtml(v, r)}/commit/${c.sha}`,
+    author: c.author,
+    committer: c.committer,
+    tree: { sha: c.tree, url: `${url}/git/trees/${c.tree}` },
+    message: c.message,
+    parents: c.parents.map((p) => ({
+      sha: p,
+      url: `${url}/git/commits/${p}`,
+      html_url: `${repoHtml(v, r)}/commit/${p}`,
+    })),
+    verification,
+  };
+}
+
+/** REST `commit` object (commits API, status payloads). */
+export function commitJson(v: View, r: Repo, c: Commit): Json {
+  const url = repoUrl(v, r);
+  const author = loginForEmail(v.state, c.author.email);
+  const committer = loginForEmail(v.state, c.committer.email);
+  return {
+    sha: c.sha,
+    node_id: nodeId("Commit", `${r.id}:${c.sha}`),
+    commit: {
+      author: c.author,
+      committer: c.committer,
+      message: c.message,
+      tree: { sha: c.tree, url: `${url}/git/trees/${c.tree}` },
+      url: `${url}/git/commits/${c.sha}`,
+      comment_count: 0,
+      verification,
+    },
+    url: `${url}/commits/${c.sha}`,
+    html_url: `${repoHtml(v, r)}/commit/${c.sha}`,
+    comments_url: `${url}/commits/${c.sha}/comments`,
+    author: author ? simpleUser(v, author) : null,
+    committer: committer ? simpleUser(v, committer) : null,
+    parents: c.parents.map((p) => ({
+      sha: p,
+      url: `${url}/commits/${p}`,
+      html_url: `${repoHtml(v, r)}/commit/${p}`,
+    })),
+  };
+}
+
+/** Webhook `head_commit` (check_suite, workflow_run). */
+export function headCommitJson(c: Commit): Json {
+  return {
+    id: c.sha,
+    tree_id: c.tree,
+    message: c.message,
+    timestamp: c.committer.date,
+    author: { name: c.author.name, email: c.author.email },
+    committer: { name: c.committer.name, email: c.committer.email },
+  };
+}

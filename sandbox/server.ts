@@ -1,0 +1,243 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { authenticate, authorizeRepo, type Actor } from "./auth.js";
+import type { Faults } from "./faults.js";
+import { DOCS, HttpError, notFound, unauthorized, type Ctx, type Reply } from "./http.js";
+import type { Route, Router } from "./router.js";
+import type { State } from "./state.js";
+import type { Webhooks } from "./webhooks.js";
+
+export interface LogEntry {
+  at: string;
+  method: string;
+  path: string;
+  operationId: string | null;
+  actor: string | null;
+  status: number;
+  duration_ms: number;
+  fault: string | null;
+}
+
+export interface ServerDeps {
+  state: State;
+  rest: Router;
+  control: Router;
+  hooks: Webhooks;
+  faults: Faults;
+  graphql: (ctx: Ctx) => Promise<Reply>;
+  /** strict mode: throws a 422 HttpError for a request GitHub's contract refuses */
+  validate?: (route: Route, ctx: Ctx) => void;
+  log: (line: string) => void;
+  base: () => string;
+}
+
+const SECONDARY =
+  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID";
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class SandboxServer {
+  readonly requests: LogEntry[] = [];
+  readonly server: Server;
+
+  constructor(private readonly deps: ServerDeps) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    const method = (req.method ?? "GET").toUpperCase();
+    const requestId = randomUUID().toUpperCase().slice(0, 23);
+    let path = url.pathname;
+    let kind: "rest" | "graphql" | "control" = "rest";
+    if (path.startsWith("/_sandbox/") || path === "/_sandbox") kind = "control";
+    else if (path === "/api/graphql" || path === "/graphql") kind = "graphql";
+    else if (path.startsWith("/api/v3/") || path === "/api/v3") path = path.slice("/api/v3".length) || "/";
+    const entry: LogEntry = {
+      at: this.deps.state.now(),
+      method,
+      path,
+      operationId: null,
+      actor: null,
+      status: 0,
+      duration_ms: 0,
+      fault: null,
+    };
+    const headers: Record<string, string> = {
+      "x-github-request-id": requestId,
+      "x-github-media-type": "github.v3; format=json",
+    };
+    let reply: Reply;
+    try {
+      const raw = await readBody(req);
+      if (kind === "rest") entry.operationId = this.deps.rest.match(method, path)?.route.operationId ?? null;
+      if (kind !== "control") {
+        const fault = this.deps.faults.request(method, path);
+        if (fault) {
+          entry.fault = fault.kind;
+          if (fault.latency_ms) await sleep(fault.latency_ms);
+          if (fault.kind === "drop") {
+            entry.status = 0;
+            this.finish(entry, started);
+            req.socket.destroy();
+            return;
+          }
+          const early = this.faultReply(fault.kind, fault.status, fault.retry_after ?? 60, requestId);
+          if (early) throw early;
+        }
+      }
+      let body: unknown = undefined;
+      if (raw.length > 0) {
+        try {
+          body = JSON.parse(raw.toString("utf8"));
+        } catch {
+          throw new HttpError(400, {
+            message: "Problems parsing JSON",
+            documentation_url: DOCS,
+            status: "400",
+          });
+        }
+      }
+      const actor = kind === "control" ? null : authenticate(this.deps.state, req.headers.authorization);
+      entry.actor = actor?.login ?? null;
+      if (kind !== "control") Object.assign(headers, this.deps.state.limits.take(actor, kind));
+      const base = this.deps.base();
+      const ctx: Ctx = {
+        req,
+        method,
+        path,
+        params: {},
+        query: url.searchParams,
+        body,
+        actor,
+        state: this.deps.state,
+        hooks: this.deps.hooks,
+        api: `${base}/api/v3`,
+        web: base,
+      };
+      if (kind === "graphql") {
+        entry.operationId = "graphql";
+        if (method !== "POST") throw notFound();
+        if (!actor) throw unauthorized("This endpoint requires you to be authenticated.");
+        reply = await this.deps.graphql(ctx);
+      } else {
+        reply = await this.route(
+          kind === "control" ? this.deps.control : this.deps.rest,
+          ctx,
+          actor,
+          entry,
+          kind,
+        );
+      }
+    } catch (e) {
+      reply =
+        e instanceof HttpError ? { status: e.status, body: e.body, headers: e.headers } : this.internal(e);
+    }
+    entry.status = reply.status;
+    this.finish(entry, started);
+    const all = { ...headers, ...reply.headers };
+    if (reply.body !== undefined) all["content-type"] = "application/json; charset=utf-8";
+    res.writeHead(reply.status, all);
+    res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  }
+
+  private async route(
+    router: Router,
+    ctx: Ctx,
+    actor: Actor | null,
+    entry: LogEntry,
+    kind: string,
+  ): Promise<Reply> {
+    const m = router.match(
+      ctx.method,
+      kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : ctx.path,
+    );
+    if (!m) throw notFound();
+    entry.operationId = m.route.operationId;
+    ctx.params = m.params;
+    const auth = m.route.auth ?? (kind === "control" ? "none" : "token");
+    if (auth === "jwt" && actor?.kind !== "app") {
+      throw new HttpError(401, {
+        message: "A JSON web token could not be decoded",
+        documentation_url: DOCS,
+        status: "401",
+      });
+    }
+    if (auth === "token" && actor?.kind === "app") {
+      throw new HttpError(403, {
+        message: "Resource not accessible by integration",
+        documentation_url: DOCS,
+        status: "403",
+      });
+    }
+    const { owner, repo } = m.params;
+    if (kind === "rest" && auth !== "jwt" && owner !== undefined && repo !== undefined) {
+      const r = this.deps.state.repo(owner, repo);
+      if (!r) throw notFound();
+      authorizeRepo(this.deps.state, actor, r, m.route.need ?? {});
+    }
+    if (kind === "rest") this.deps.validate?.(m.route, ctx);
+    return m.route.handler(ctx);
+  }
+
+  private faultReply(
+    kind: string,
+    status: number | undefined,
+    retryAfter: number,
+    requestId: string,
+  ): HttpError | undefined {
+    const reset = String(Math.floor(Date.now() / 1000) + retryAfter);
+    if (kind === "status") {
+      const s = status ?? 500;
+      const message =
+        s === 502 ? "Server Error" : s === 503 ? "Service Unavailable" : "Internal Server Error";
+      return new HttpError(s, { message, documentation_url: DOCS, status: String(s) });
+    }
+    if (kind === "secondary_rate_limit") {
+      return new HttpError(
+        403,
+        {
+          message: `${SECONDARY} ${requestId}.`,
+          documentation_url:
+            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+          status: "403",
+        },
+        { "retry-after": String(retryAfter) },
+      );
+    }
+    if (kind === "rate_limit") {
+      return new HttpError(
+        429,
+        {
+          message: "API rate limit exceeded. Please wait before you try again.",
+          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+          status: "429",
+        },
+        { "retry-after": String(retryAfter), "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
+      );
+    }
+    return undefined;
+  }
+
+  private internal(e: unknown): Reply {
+    this.deps.log(`sandbox error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return { status: 500, body: { message: "Server Error", documentation_url: DOCS, status: "500" } };
+  }
+
+  private finish(entry: LogEntry, started: number): void {
+    entry.duration_ms = Math.round((performance.now() - started) * 100) / 100;
+    this.requests.push(entry);
+    if (this.requests.length > 50_000) this.requests.splice(0, 10_000);
+  }
+}
