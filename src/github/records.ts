@@ -1,0 +1,94 @@
+/**
+ * How Tollgate writes its decisions into GitHub, and reads them back. GitHub is the only system of
+ * record: a deployment per (environment, SHA) carries a Tollgate payload, and its statuses carry every
+ * decision (approvals, rejections, rollout steps, the outcome). Statuses cannot be edited or deleted one
+ * by one, and their `creator` is whoever wrote them, so only statuses written by the Tollgate App's bot
+ * are trusted as approvals. Descriptions are limited to 140 characters; the approver's identity is in
+ * the description and the comment that gave it is the status's `log_url`.
+ */
+export const PAYLOAD_VERSION = 1;
+export const DESCRIPTION_LIMIT = 140;
+
+/** The `payload.tollgate` object of a deployment created by Tollgate. */
+export interface DeploymentPayload {
+  readonly version: typeof PAYLOAD_VERSION;
+  /** Who asked: the workflow's actor, or the approver whose comment created the record. */
+  readonly requested_by: string;
+  readonly change_type: string;
+  readonly emergency: boolean;
+  readonly strategy?: string;
+  readonly pull_request?: {
+    readonly number: number;
+    readonly title: string;
+    readonly author: string;
+    readonly head_sha: string;
+  };
+  readonly version_label?: string;
+  /** sha256 of the policy file that judged it. */
+  readonly policy_digest: string;
+  /** The checklist when the record was made: item id → state. */
+  readonly checklist: Readonly<Record<string, string>>;
+  readonly override?: { readonly kind: string; readonly change_type: string; readonly reason: string };
+  /** Set on deployments that roll an environment back. */
+  readonly rollback_of?: string;
+}
+
+export type RecordKind =
+  "approved" | "rejected" | "step" | "outcome" | "awaiting" | "validation" | "rollback";
+
+/** A Tollgate status, parsed back from its description. */
+export type StatusRecord =
+  | { readonly kind: "approved" | "rejected"; readonly login: string; readonly note: string }
+  | { readonly kind: "step" | "outcome" | "awaiting" | "validation" | "rollback"; readonly text: string };
+
+const PREFIX = "Tollgate: ";
+const APPROVAL =
+  /^Tollgate: (approved|rejected) by @([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?)(?:: (.*))?$/s;
+const OTHER = /^Tollgate (step|outcome|awaiting|validation|rollback): (.*)$/s;
+
+/** Shortens to GitHub's 140-character limit, marking the cut. */
+export function fitDescription(text: string): string {
+  const chars = [...text];
+  return chars.length <= DESCRIPTION_LIMIT ? text : `${chars.slice(0, DESCRIPTION_LIMIT - 1).join("")}…`;
+}
+
+/** "Tollgate: approved by @alice: 1/2 of group:leads, group:architects" */
+export function approvalDescription(kind: "approved" | "rejected", login: string, note: string): string {
+  return fitDescription(`${PREFIX}${kind} by @${login}${note ? `: ${note}` : ""}`);
+}
+
+/** "Tollgate step: canary 25 %: error rate 0.4 % ≤ 1 %" */
+export function eventDescription(kind: Exclude<RecordKind, "approved" | "rejected">, text: string): string {
+  return fitDescription(`Tollgate ${kind}: ${text}`);
+}
+
+export function parseDescription(description: string | null | undefined): StatusRecord | undefined {
+  if (!description) return undefined;
+  const approval = APPROVAL.exec(description);
+  if (approval)
+    return { kind: approval[1] as "approved" | "rejected", login: approval[2]!, note: approval[3] ?? "" };
+  const other = OTHER.exec(description);
+  if (other) return { kind: other[1] as Exclude<RecordKind, "approved" | "rejected">, text: other[2]! };
+  return undefined;
+}
+
+/** Approvals wait for the deployment to run (queued); a rejection stops it (failure). */
+export const APPROVAL_STATE = { approved: "queued", rejected: "failure" } as const;
+
+/** Reads `payload.tollgate` from a deployment payload (an object, or a JSON string as GraphQL returns it). */
+export function readPayload(payload: unknown): DeploymentPayload | undefined {
+  let value = payload;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const tollgate = (value as { tollgate?: unknown } | null)?.tollgate;
+  if (!tollgate || typeof tollgate !== "object") return undefined;
+  const candidate = tollgate as Partial<DeploymentPayload>;
+  return candidate.version === PAYLOAD_VERSION && typeof candidate.requested_by === "string"
+    ? (candidate as DeploymentPayload)
+    : undefined;
+}
