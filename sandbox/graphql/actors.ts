@@ -1,4 +1,6 @@
 import { nodeId, type View } from "../serialize/accounts.js";
+import { teamsConnection } from "./access.js";
+import type { PageArgs } from "./connection.js";
 import { loginForEmail } from "../serialize/git.js";
 import type { GitPerson } from "../git.js";
 
@@ -33,6 +35,7 @@ export function actorNode(v: View, login: string | null): Record<string, unknown
     avatarUrl: `${v.web}/avatars/u/${id}`,
     resourcePath: `/${a?.login ?? login}`,
     isSiteAdmin: a?.site_admin ?? false,
+    ...(type === "Organization" ? { teams: (args: PageArgs) => teamsConnection(v, a!.login, args) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { nodeId, type View } from "../serialize/accounts.js";
 import { latestStatuses } from "../serialize/checks.js";
 import { mergeable } from "../serialize/issues.js";
 import type { CheckRun, Issue, Repo } from "../state.js";
+import { collaboratorsConnection } from "./access.js";
 import { actorNode, gitActorNode } from "./actors.js";
 import { connection, type PageArgs } from "./connection.js";
 import { deploymentsConnection, links, vulnerabilityAlerts } from "./deployments.js";
@@ -301,6 +302,8 @@ export function pullNode(v: View, r: Repo, i: Issue): Obj {
           commit: () => commitNode(v, r, rv.commit_id),
         }),
       ),
+    // The sandbox records no ready-for-review events (GitHub has no REST call to make one).
+    timelineItems: (args: PageArgs) => connection("timelineItems", [], args, (x) => x),
     comments: (args: PageArgs) =>
       connection(
         "comments",
@@ -356,6 +359,7 @@ export function repoNode(v: View, r: Repo, access: Access): Obj {
     deployments: (args: Parameters<typeof deploymentsConnection>[2]) => deploymentsConnection(v, r, args),
     vulnerabilityAlerts: (args: PageArgs & { states?: string[] | null }) =>
       vulnerabilityAlerts(v, r, args, access.alerts),
+    collaborators: (args: PageArgs) => collaboratorsConnection(v, r, args),
   };
 }
 

@@ -1,0 +1,47 @@
+import { roleOf } from "../auth.js";
+import type { View } from "../serialize/accounts.js";
+import type { Repo } from "../state.js";
+import { actorNode } from "./actors.js";
+import { connection, type PageArgs } from "./connection.js";
+
+type Obj = Record<string, unknown>;
+
+/** `Organization.teams`, with each team's `members`, as GitHub's schema has them. */
+export function teamsConnection(v: View, org: string, args: PageArgs): Obj {
+  const teams = [...v.state.teams.values()].filter((t) => t.org.toLowerCase() === org.toLowerCase());
+  return connection("teams", teams, args, (t) => ({
+    __typename: "Team",
+    slug: t.slug,
+    name: t.name,
+    combinedSlug: `${t.org}/${t.slug}`,
+    members: (memberArgs: PageArgs) =>
+      connection("members", [...t.members.keys()], memberArgs, (login) => actorNode(v, login)),
+  }));
+}
+
+/** `Repository.collaborators`: everyone with a role on the repository, each edge carrying its permission. */
+export function collaboratorsConnection(v: View, r: Repo, args: PageArgs): Obj {
+  const candidates = new Set<string>([r.owner.toLowerCase(), ...r.collaborators.keys()]);
+  const owner = v.state.account(r.owner);
+  if (owner?.type === "Organization")
+    for (const [login, role] of owner.members) if (role === "admin") candidates.add(login);
+  for (const t of v.state.teams.values())
+    if (t.repos.has(r.id)) for (const login of t.members.keys()) candidates.add(login);
+  const withRoles = [...candidates]
+    .filter((login) => v.state.account(login)?.type !== "Organization")
+    .flatMap((login) => {
+      const role = roleOf(v.state, r, login);
+      return role ? [{ login, role }] : [];
+    });
+  const page = connection("collaborators", withRoles, args, (c) => c);
+  return {
+    ...page,
+    nodes: () => (page["nodes"] as () => { login: string }[])().map((c) => actorNode(v, c.login)),
+    edges: () =>
+      (page["edges"] as () => { cursor: string; node: { login: string; role: string } }[])().map((e) => ({
+        cursor: e.cursor,
+        permission: e.node.role.toUpperCase(),
+        node: actorNode(v, e.node.login),
+      })),
+  };
+}

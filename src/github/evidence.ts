@@ -1,0 +1,309 @@
+/**
+ * Gathering evidence from GitHub: the GraphQL query (one request), and, only when a checklist scans the
+ * diff for secrets, the PR's files with their patches (one REST request). Everything GitHub says is
+ * mapped to the engine's Evidence; nothing is invented, and lists GitHub cut short are marked incomplete.
+ */
+import { evidenceSchema, type Evidence, type EvidenceInput } from "../readiness/evidence.js";
+import { graphqlWithPartialData, type GitHubClient, type RepositoryRef } from "./client.js";
+import {
+  EVIDENCE_QUERY,
+  isActor,
+  type DeploymentNode,
+  type EvidenceResponse,
+  type PullRequestNode,
+} from "./evidence-query.js";
+import { parseDescription } from "./records.js";
+
+export interface EvidenceRequest extends RepositoryRef {
+  /** The commit judged: the PR head before merge, the deployed commit after. */
+  readonly sha: string;
+  /** When the caller knows the PR (the App does), prefer it among the commit's pull requests. */
+  readonly pullNumber?: number;
+  readonly policyPath: string;
+  /** Login of the Tollgate App's bot: only its statuses are approvals. */
+  readonly appBot: string;
+  /** Logins whose success statuses prove a deployment happened (the App's bot, the workflow's token). */
+  readonly trustedWriters: readonly string[];
+  readonly initiator?: string;
+  readonly strategy?: string;
+  readonly version?: string;
+  readonly previousVersion?: string;
+  /** Fetch the PR's patches for secret scanning (one more request). */
+  readonly withPatches?: boolean;
+}
+
+export interface GatheredEvidence {
+  /** The policy file's text on the default branch, or null when there is none. */
+  readonly policyText: string | null;
+  readonly defaultBranch: string;
+  readonly evidence: Evidence;
+  /** The pull request number found, if any. */
+  readonly pullNumber?: number;
+  /** GitHub requests made. */
+  readonly requests: number;
+  /** Parts of the query GitHub refused (e.g. a permission the token lacks); those facts are missing. */
+  readonly warnings: readonly string[];
+}
+
+export async function gatherEvidence(
+  client: GitHubClient,
+  request: EvidenceRequest,
+): Promise<GatheredEvidence> {
+  const { data, errors } = await graphqlWithPartialData<EvidenceResponse>(client, EVIDENCE_QUERY, {
+    owner: request.owner,
+    name: request.repo,
+    sha: request.sha,
+    policyPath: `HEAD:${request.policyPath}`,
+  });
+  const repository = data.repository;
+  if (!repository)
+    throw new Error(`repository ${request.owner}/${request.repo} was not found or is not accessible`);
+  const commit = repository.commit;
+  if (!commit) throw new Error(`commit ${request.sha} was not found in ${request.owner}/${request.repo}`);
+
+  const incomplete = new Set<string>();
+  const pr = pickPullRequest(commit.associatedPullRequests?.nodes ?? [], request);
+  let requests = 1;
+  let files = pr?.files?.nodes.map((f) => ({ path: f.path })) ?? [];
+  let filesComplete = pr ? (pr.files?.totalCount ?? 0) <= files.length : true;
+  if (pr && request.withPatches) {
+    const response = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+      owner: request.owner,
+      repo: request.repo,
+      pull_number: pr.number,
+      per_page: 100,
+    });
+    requests++;
+    const listed = response.data as { filename: string; patch?: string }[];
+    files = listed.map((f) => ({ path: f.filename, ...(f.patch !== undefined ? { patch: f.patch } : {}) }));
+    filesComplete = (pr.files?.totalCount ?? listed.length) <= listed.length;
+  }
+
+  const checks = (commit.statusCheckRollup?.contexts.nodes ?? []).map((node) =>
+    node.__typename === "CheckRun"
+      ? {
+          name: node.name,
+          state: checkRunState(node.status, node.conclusion),
+          ...(node.detailsUrl ? { url: node.detailsUrl } : {}),
+        }
+      : {
+          name: node.context,
+          state: statusState(node.state),
+          ...(node.targetUrl ? { url: node.targetUrl } : {}),
+        },
+  );
+  if ((commit.statusCheckRollup?.contexts.totalCount ?? 0) > checks.length) incomplete.add("checks");
+
+  const ownDeployments = commit.deployments?.nodes ?? [];
+  const headDeployments =
+    pr && pr.headRefOid !== commit.oid ? (pr.headCommit.nodes[0]?.commit.deployments?.nodes ?? []) : [];
+  if ((commit.deployments?.totalCount ?? 0) > ownDeployments.length) incomplete.add("deployments");
+
+  const input: EvidenceInput = {
+    repository: repository.nameWithOwner,
+    sha: commit.oid,
+    ...(request.version !== undefined ? { version: request.version } : {}),
+    ...(request.previousVersion !== undefined ? { previous_version: request.previousVersion } : {}),
+    ...(request.initiator !== undefined ? { initiator: request.initiator } : {}),
+    ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
+    pull_request: pr ? mapPullRequest(pr, files, filesComplete, incomplete) : null,
+    checks,
+    reviews: (pr?.reviews?.nodes ?? []).flatMap((r) =>
+      r.author && r.commit && r.submittedAt && isReviewState(r.state)
+        ? [{ author: r.author.login, state: r.state, commit_sha: r.commit.oid, submitted_at: r.submittedAt }]
+        : [],
+    ),
+    approvals: [...ownDeployments, ...headDeployments].flatMap((d) => approvalsOf(d, request.appBot)),
+    deployments: ownDeployments.flatMap((d) => deploymentOf(d, request.trustedWriters)),
+    security_alerts: (repository.vulnerabilityAlerts?.nodes ?? []).flatMap((a) =>
+      a.securityVulnerability
+        ? [
+            {
+              source: "dependabot" as const,
+              severity: severityOf(a.securityVulnerability.severity),
+              summary: a.securityVulnerability.advisory.summary,
+            },
+          ]
+        : [],
+    ),
+    teams: Object.fromEntries(
+      (repository.owner.teams?.nodes ?? []).map((t) => {
+        if (t.members.totalCount > t.members.nodes.length) incomplete.add(`team:${t.slug}`);
+        return [`${request.owner}/${t.slug}`.toLowerCase(), t.members.nodes.map((m) => m.login)];
+      }),
+    ),
+    permissions: Object.fromEntries(
+      (repository.collaborators?.edges ?? []).map((e) => [e.node.login, permissionOf(e.permission)]),
+    ),
+    incomplete: [],
+  };
+  if ((repository.vulnerabilityAlerts?.totalCount ?? 0) > (repository.vulnerabilityAlerts?.nodes.length ?? 0))
+    incomplete.add("security_alerts");
+  if (errors.length > 0) incomplete.add("query");
+  input.incomplete = [...incomplete];
+
+  return {
+    policyText: repository.policy?.text ?? null,
+    defaultBranch: repository.defaultBranchRef?.name ?? "main",
+    evidence: evidenceSchema.parse(input),
+    ...(pr ? { pullNumber: pr.number } : {}),
+    requests,
+    warnings: errors,
+  };
+}
+
+/** The PR the commit belongs to: the one named, else the one whose head or merge commit it is. */
+function pickPullRequest(
+  prs: readonly PullRequestNode[],
+  request: EvidenceRequest,
+): PullRequestNode | undefined {
+  return (
+    prs.find((p) => p.number === request.pullNumber) ??
+    prs.find((p) => p.headRefOid === request.sha) ??
+    prs.find((p) => p.mergeCommit?.oid === request.sha) ??
+    prs[0]
+  );
+}
+
+function mapPullRequest(
+  pr: PullRequestNode,
+  files: { path: string; patch?: string }[],
+  filesComplete: boolean,
+  incomplete: Set<string>,
+) {
+  if ((pr.reviews?.totalCount ?? 0) > (pr.reviews?.nodes.length ?? 0)) incomplete.add("reviews");
+  if (pr.commits.totalCount > pr.commits.nodes.length) incomplete.add("commits");
+  const authors = new Set<string>();
+  for (const { commit } of pr.commits.nodes) {
+    for (const person of [commit.author?.user, commit.committer?.user]) {
+      // GitHub commits its web merges as "web-flow"; that is not a person on the change.
+      if (person && person.login !== "web-flow") authors.add(person.login);
+    }
+  }
+  const readyAt = pr.timelineItems.nodes.find((n) => n?.createdAt)?.createdAt ?? pr.createdAt;
+  return {
+    number: pr.number,
+    title: pr.title,
+    author: pr.author?.login ?? "ghost",
+    body: pr.body,
+    labels: pr.labels?.nodes.map((l) => l.name) ?? [],
+    draft: pr.isDraft,
+    head_sha: pr.headRefOid,
+    ready_at: readyAt,
+    ...(pr.mergedAt ? { merged_at: pr.mergedAt } : {}),
+    commit_authors: [...authors],
+    files,
+    files_complete: filesComplete,
+  };
+}
+
+/** Approvals and rejections: only statuses written by the Tollgate App's bot, bound to their deployment's commit. */
+function approvalsOf(deployment: DeploymentNode, appBot: string) {
+  if (!deployment.environment) return [];
+  return (deployment.statuses?.nodes ?? []).flatMap((status) => {
+    if (!isActor(status.creator, appBot)) return [];
+    const record = parseDescription(status.description);
+    if (!record || (record.kind !== "approved" && record.kind !== "rejected")) return [];
+    return [
+      {
+        approver: record.login,
+        decision: record.kind === "approved" ? ("approve" as const) : ("reject" as const),
+        environment: deployment.environment!,
+        sha: deployment.commitOid,
+        at: status.createdAt,
+        ...(status.logUrl ? { url: status.logUrl } : {}),
+        ...(record.note ? { note: record.note } : {}),
+      },
+    ];
+  });
+}
+
+function deploymentOf(deployment: DeploymentNode, trustedWriters: readonly string[]) {
+  if (!deployment.environment) return [];
+  const success = (deployment.statuses?.nodes ?? []).find(
+    (s) => s.state === "SUCCESS" && trustedWriters.some((writer) => isActor(s.creator, writer)),
+  );
+  return [
+    {
+      environment: deployment.environment,
+      sha: deployment.commitOid,
+      state: deploymentState(deployment.latestStatus?.state),
+      created_at: deployment.createdAt,
+      ...(success ? { succeeded_at: success.createdAt } : {}),
+    },
+  ];
+}
+
+type DeploymentState = "success" | "failure" | "error" | "in_progress" | "queued" | "pending" | "inactive";
+const DEPLOYMENT_STATES = new Set<DeploymentState>([
+  "success",
+  "failure",
+  "error",
+  "in_progress",
+  "queued",
+  "pending",
+  "inactive",
+]);
+
+function deploymentState(state: string | undefined): DeploymentState {
+  const lowered = (state ?? "pending").toLowerCase() as DeploymentState;
+  // GitHub's GraphQL also has DESTROYED and WAITING; neither proves anything, so they read as pending.
+  return DEPLOYMENT_STATES.has(lowered) ? lowered : "pending";
+}
+
+function checkRunState(status: string, conclusion: string | null) {
+  if (status !== "COMPLETED") return "pending" as const;
+  switch (conclusion) {
+    case "SUCCESS":
+      return "success" as const;
+    case "NEUTRAL":
+      return "neutral" as const;
+    case "SKIPPED":
+      return "skipped" as const;
+    default:
+      // failure, cancelled, timed_out, action_required, stale, startup_failure: none of them is a pass.
+      return "failure" as const;
+  }
+}
+
+function statusState(state: string) {
+  switch (state) {
+    case "SUCCESS":
+      return "success" as const;
+    case "FAILURE":
+      return "failure" as const;
+    case "ERROR":
+      return "error" as const;
+    default:
+      return "pending" as const;
+  }
+}
+
+const isReviewState = (
+  state: string,
+): state is "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" =>
+  ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED"].includes(state);
+
+function severityOf(severity: string): "critical" | "high" | "medium" | "low" {
+  switch (severity) {
+    case "CRITICAL":
+      return "critical";
+    case "HIGH":
+      return "high";
+    case "LOW":
+      return "low";
+    default:
+      return "medium";
+  }
+}
+
+function permissionOf(permission: string): "admin" | "maintain" | "write" | "triage" | "read" {
+  const roles = {
+    ADMIN: "admin",
+    MAINTAIN: "maintain",
+    WRITE: "write",
+    TRIAGE: "triage",
+    READ: "read",
+  } as const;
+  return roles[permission as keyof typeof roles] ?? "read";
+}

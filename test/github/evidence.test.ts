@@ -1,0 +1,203 @@
+/**
+ * Gathering evidence from GitHub (the sandbox, in strict mode): one GraphQL request, mapped faithfully,
+ * with approvals trusted only from the Tollgate App's bot and deployments only from trusted writers.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import type { Octokit } from "@octokit/rest";
+import { validate } from "@octokit/graphql-schema";
+import { gatherEvidence } from "../../src/github/evidence.js";
+import { EVIDENCE_QUERY } from "../../src/github/evidence-query.js";
+import { approvalDescription } from "../../src/github/records.js";
+import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
+
+const POLICY = `version: 1
+environments:
+  production:
+    approval: required
+    approvals: { "*": { from: ["@acme/leads"] } }
+    rollback: { redeploy_previous: true }
+`;
+
+let world: World;
+let app: Octokit;
+let pr: { number: number; head: string };
+
+beforeAll(async () => {
+  world = await createWorld({
+    policy: POLICY,
+    people: ["dave", "alice", "bob", "johan", "mallory"],
+    teams: { leads: ["alice", "bob"] },
+    collaborators: { johan: "admin", mallory: "write" },
+  });
+  app = await world.installation();
+  pr = await openPullRequest(world, "dave", {
+    branch: "checkout",
+    title: "Faster checkout $(touch /tmp/x)",
+    body: "## Rollback plan\nRevert.",
+    files: { "src/checkout.ts": "const key = 'AKIAABCDEFGHIJKLMNOP';\n", "CHANGELOG.md": "- faster\n" },
+    labels: ["minor"],
+  });
+  await app.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: ORG,
+    repo: REPO,
+    name: "build",
+    head_sha: pr.head,
+    status: "completed",
+    conclusion: "success",
+  });
+  await app.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: ORG,
+    repo: REPO,
+    name: "test",
+    head_sha: pr.head,
+    status: "in_progress",
+  });
+  await world.people["alice"]!.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+    owner: ORG,
+    repo: REPO,
+    pull_number: pr.number,
+    event: "APPROVE",
+    commit_id: pr.head,
+  });
+
+  // The App records alice's approval on a production deployment of the head commit…
+  const { data: production } = await app.request("POST /repos/{owner}/{repo}/deployments", {
+    owner: ORG,
+    repo: REPO,
+    ref: pr.head,
+    environment: "production",
+    auto_merge: false,
+    required_contexts: [],
+    payload: { tollgate: { version: 1 } },
+  });
+  const productionId = (production as { id: number }).id;
+  await app.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+    owner: ORG,
+    repo: REPO,
+    deployment_id: productionId,
+    state: "queued",
+    description: approvalDescription("approved", "alice", "1 of @acme/leads"),
+    log_url: "https://example.test/comment/1",
+  });
+  // …and mallory writes a status that looks the same with her own token: it must not count.
+  await world.people["mallory"]!.octokit.request(
+    "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+    {
+      owner: ORG,
+      repo: REPO,
+      deployment_id: productionId,
+      state: "queued",
+      description: approvalDescription("approved", "mallory", ""),
+    },
+  );
+  // A staging deployment that the App marked successful, and one only mallory claims succeeded.
+  for (const [environment, writer] of [
+    ["staging", app],
+    ["qa", world.people["mallory"]!.octokit],
+  ] as const) {
+    const { data } = await app.request("POST /repos/{owner}/{repo}/deployments", {
+      owner: ORG,
+      repo: REPO,
+      ref: pr.head,
+      environment,
+      auto_merge: false,
+      required_contexts: [],
+    });
+    await writer.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      owner: ORG,
+      repo: REPO,
+      deployment_id: (data as { id: number }).id,
+      state: "success",
+    });
+  }
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+const request = () => ({
+  owner: ORG,
+  repo: REPO,
+  sha: pr.head,
+  policyPath: ".github/tollgate.yml",
+  appBot: world.bot,
+  trustedWriters: [world.bot],
+  initiator: "dave",
+});
+
+describe("gathering evidence", () => {
+  test("the query is valid against GitHub's published GraphQL schema", () => {
+    expect(validate(EVIDENCE_QUERY).map((e) => e.message)).toEqual([]);
+  });
+
+  test("one GraphQL request gives the policy and every fact the engine needs", async () => {
+    const before = world.sandbox.requests().length;
+    const gathered = await gatherEvidence(asClient(app), request());
+    const made = world.sandbox.requests().slice(before);
+    expect(made.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/graphql"]);
+    expect(gathered.requests).toBe(1);
+    expect(gathered.warnings).toEqual([]);
+    expect(gathered.policyText).toBe(POLICY);
+    expect(gathered.pullNumber).toBe(pr.number);
+
+    const { evidence } = gathered;
+    expect(evidence.pull_request).toMatchObject({
+      number: pr.number,
+      title: "Faster checkout $(touch /tmp/x)",
+      author: "dave",
+      labels: ["minor"],
+      head_sha: pr.head,
+      commit_authors: ["dave"],
+      files_complete: true,
+    });
+    expect(evidence.pull_request!.files.map((f) => f.path).sort()).toEqual([
+      "CHANGELOG.md",
+      "src/checkout.ts",
+    ]);
+    expect(evidence.checks).toEqual(
+      expect.arrayContaining(
+        [
+          { name: "build", state: "success" },
+          { name: "test", state: "pending" },
+        ].map((c) => expect.objectContaining(c)),
+      ),
+    );
+    expect(evidence.reviews).toEqual([
+      expect.objectContaining({ author: "alice", state: "APPROVED", commit_sha: pr.head }),
+    ]);
+    expect(evidence.approvals).toEqual([
+      {
+        approver: "alice",
+        decision: "approve",
+        environment: "production",
+        sha: pr.head,
+        at: expect.any(String),
+        url: "https://example.test/comment/1",
+        note: "1 of @acme/leads",
+      },
+    ]);
+    const staging = evidence.deployments.find((d) => d.environment === "staging");
+    const qa = evidence.deployments.find((d) => d.environment === "qa");
+    expect(staging).toMatchObject({ state: "success", succeeded_at: expect.any(String) });
+    expect(qa).toMatchObject({ state: "success" });
+    expect(qa!.succeeded_at).toBeUndefined();
+    expect(evidence.teams["acme/leads"]!.sort()).toEqual(["alice", "bob"]);
+    expect(evidence.permissions).toMatchObject({ johan: "admin", mallory: "write", owner: "admin" });
+    expect(evidence.incomplete).toEqual([]);
+  });
+
+  test("patches for secret scanning cost one more request", async () => {
+    const gathered = await gatherEvidence(asClient(app), { ...request(), withPatches: true });
+    expect(gathered.requests).toBe(2);
+    const file = gathered.evidence.pull_request!.files.find((f) => f.path === "src/checkout.ts");
+    expect(file?.patch).toContain("+const key = 'AKIAABCDEFGHIJKLMNOP';");
+  });
+
+  test("an unknown commit or repository is an error that says which", async () => {
+    await expect(gatherEvidence(asClient(app), { ...request(), sha: "0".repeat(40) })).rejects.toThrow(
+      `commit ${"0".repeat(40)} was not found in acme/shop`,
+    );
+    await expect(gatherEvidence(asClient(app), { ...request(), repo: "nope" })).rejects.toThrow(/nope/);
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * A GitHub world on the sandbox for Tollgate's end-to-end tests: an organization with teams, people
+ * with their own tokens, a repository whose default branch holds a policy, and the Tollgate App
+ * registered and installed with exactly the permissions app.yml asks for. Everything is set up
+ * through GitHub's own REST endpoints (or the sandbox's control API where GitHub has none).
+ */
+import { Octokit } from "@octokit/rest";
+import { startSandbox, type Sandbox } from "../../sandbox/index.js";
+import type { RegisteredApp } from "../../sandbox/client.js";
+import type { GitHubClient } from "../../src/github/client.js";
+import { appJwt } from "../sandbox/scenario.js";
+
+export const ORG = "acme";
+export const REPO = "shop";
+export const FULL = `${ORG}/${REPO}`;
+
+/** The permissions and events the Tollgate App asks for (kept in step with app.yml). */
+export const APP_PERMISSIONS = {
+  checks: "write",
+  contents: "read",
+  deployments: "write",
+  issues: "write",
+  pull_requests: "write",
+  statuses: "read",
+  actions: "write",
+  members: "read",
+  metadata: "read",
+  vulnerability_alerts: "read",
+} as const;
+export const APP_EVENTS = [
+  "pull_request",
+  "pull_request_review",
+  "issue_comment",
+  "check_run",
+  "check_suite",
+  "status",
+  "deployment_protection_rule",
+  "workflow_run",
+];
+
+export interface Person {
+  login: string;
+  token: string;
+  octokit: Octokit;
+}
+
+export interface World {
+  sandbox: Sandbox;
+  app: RegisteredApp;
+  installationId: number;
+  /** The App's bot login as REST shows it. */
+  bot: string;
+  people: Record<string, Person>;
+  /** An Octokit acting as the App's installation (a fresh installation token). */
+  installation(): Promise<Octokit>;
+  close(): Promise<void>;
+}
+
+export interface WorldOptions {
+  policy: string;
+  webhookUrl?: string;
+  strict?: boolean;
+  /** Logins to create; "owner" (org admin, repo admin) always exists. */
+  people?: string[];
+  /** Teams: slug → members (all get write access to the repository). */
+  teams?: Record<string, string[]>;
+  /** Repository roles other than the default: everyone in `people` gets write. */
+  collaborators?: Record<string, "read" | "triage" | "write" | "maintain" | "admin">;
+}
+
+export function octokitFor(sandbox: Sandbox, token: string): Octokit {
+  return new Octokit({ auth: token, baseUrl: sandbox.apiUrl });
+}
+
+export async function createWorld(options: WorldOptions): Promise<World> {
+  const sandbox = await startSandbox({ strict: options.strict ?? true });
+  const client = sandbox.client;
+  const people: Record<string, Person> = {};
+  for (const login of ["owner", ...(options.people ?? [])]) {
+    const user = await client.createUser(login, `${login}@example.com`);
+    people[login] = { login, token: user.token, octokit: octokitFor(sandbox, user.token) };
+  }
+  const owner = people["owner"]!;
+  await client.createOrg(ORG, "owner");
+  await client.createRepo(owner.token, REPO, { org: ORG });
+  const PERMISSION = {
+    read: "pull",
+    triage: "triage",
+    write: "push",
+    maintain: "maintain",
+    admin: "admin",
+  } as const;
+  // Everyone gets write access (they push branches), unless the options give them another role.
+  const roles = {
+    ...Object.fromEntries((options.people ?? []).map((login) => [login, "write" as const])),
+    ...options.collaborators,
+  };
+  for (const [login, role] of Object.entries(roles)) {
+    const invited = await owner.octokit.request("PUT /repos/{owner}/{repo}/collaborators/{username}", {
+      owner: ORG,
+      repo: REPO,
+      username: login,
+      permission: PERMISSION[role],
+    });
+    if (invited.status === 201) {
+      await people[login]!.octokit.request("PATCH /user/repository_invitations/{invitation_id}", {
+        invitation_id: Number((invited.data as { id: number }).id),
+      });
+    }
+  }
+  for (const [slug, members] of Object.entries(options.teams ?? {})) {
+    await owner.octokit.request("POST /orgs/{org}/teams", { org: ORG, name: slug, privacy: "closed" });
+    for (const member of members) {
+      await owner.octokit.request("PUT /orgs/{org}/teams/{team_slug}/memberships/{username}", {
+        org: ORG,
+        team_slug: slug,
+        username: member,
+        role: "member",
+      });
+    }
+    await owner.octokit.request("PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}", {
+      org: ORG,
+      team_slug: slug,
+      owner: ORG,
+      repo: REPO,
+      permission: "push",
+    });
+  }
+  await client.putFile(owner.token, FULL, ".github/tollgate.yml", options.policy, {
+    message: "Add the Tollgate policy",
+  });
+
+  const app = await client.registerApp({
+    name: "Tollgate",
+    ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {}),
+    permissions: { ...APP_PERMISSIONS },
+    events: APP_EVENTS,
+  });
+  const installation = await client.installApp(app.id, ORG);
+  return {
+    sandbox,
+    app,
+    installationId: Number(installation.id),
+    bot: `${app.slug}[bot]`,
+    people,
+    async installation() {
+      const jwt = new Octokit({ auth: appJwt(app), baseUrl: sandbox.apiUrl });
+      const { data } = await jwt.request("POST /app/installations/{installation_id}/access_tokens", {
+        installation_id: installation.id,
+      });
+      return octokitFor(sandbox, data.token);
+    },
+    close: () => sandbox.close(),
+  };
+}
+
+/** The narrow client Tollgate's adapters take, over an Octokit. */
+export function asClient(octokit: Octokit): GitHubClient {
+  return {
+    graphql: (query, variables) => octokit.graphql(query, variables),
+    request: (route, parameters) => octokit.request(route, parameters),
+  };
+}
+
+/** Opens a PR from a new branch with one commit by `author`, returning its number and head SHA. */
+export async function openPullRequest(
+  world: World,
+  author: string,
+  options: { branch: string; title: string; body: string; files?: Record<string, string>; labels?: string[] },
+): Promise<{ number: number; head: string }> {
+  const person = world.people[author]!;
+  const { client } = world.sandbox;
+  await client.createBranch(world.people["owner"]!.token, FULL, options.branch, "main");
+  let head = "";
+  for (const [path, content] of Object.entries(
+    options.files ?? { [`src/${options.branch}.ts`]: "export {};\n" },
+  )) {
+    head = (
+      await client.putFile(person.token, FULL, path, content, {
+        branch: options.branch,
+        message: `Change ${path}`,
+      })
+    ).commit.sha;
+  }
+  const { data } = await person.octokit.request("POST /repos/{owner}/{repo}/pulls", {
+    owner: ORG,
+    repo: REPO,
+    title: options.title,
+    body: options.body,
+    head: options.branch,
+    base: "main",
+  });
+  if (options.labels?.length) {
+    await world.people["owner"]!.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+      owner: ORG,
+      repo: REPO,
+      issue_number: data.number,
+      labels: options.labels,
+    });
+  }
+  return { number: data.number, head };
+}
