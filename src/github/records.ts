@@ -92,3 +92,16 @@ export function readPayload(payload: unknown): DeploymentPayload | undefined {
     ? (candidate as DeploymentPayload)
     : undefined;
 }
+
+/**
+ * The Action's "awaiting approval" status links the workflow run that asked (`log_url`), so the App,
+ * which keeps no state, can re-run that run's failed jobs once the approvals are complete.
+ */
+export function workflowRunUrl(serverUrl: string, repository: string, runId: number): string {
+  return `${serverUrl.replace(/\/$/, "")}/${repository}/actions/runs/${runId}`;
+}
+
+export function workflowRunIdFrom(url: string | null | undefined): number | undefined {
+  const match = url ? /\/actions\/runs\/(\d+)(?:\/|$|\?|#)/.exec(url) : null;
+  return match ? Number(match[1]) : undefined;
+}
