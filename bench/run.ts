@@ -4,11 +4,13 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { benchExplain } from "./explain.js";
+import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   explain: benchExplain,
   sandbox: benchSandbox,
+  rollout: benchRollout,
 };
 
 const FILE = "BENCHMARKS.md";

@@ -1,0 +1,216 @@
+/**
+ * Runs a rollout plan step by step: the step's commands, then its analyses (in the background for as
+ * long as it pauses, stopping the pause at the first failed analysis), one reported event per step. A
+ * failed command or analysis rolls back at once; an inconclusive analysis set to `pause` stops and asks.
+ * Relative thresholds compare with baselines measured before the first step.
+ */
+import { runAnalysis, type AnalysisResult } from "./analysis.js";
+import { needsBaseline } from "./judge.js";
+import type { PlanStep, RolloutPlan } from "./plan.js";
+import { providers, type ProviderFactory } from "./providers/index.js";
+import { executeRollback, type RollbackPlan } from "./rollback.js";
+import { Timeline, type TimelineEntry } from "./timeline.js";
+import { contextEnv, runCommand, type Clock, type CommandRunner, type RolloutContext } from "./types.js";
+
+export type RolloutOutcome = "success" | "rolled_back" | "rollback_failed" | "paused" | "failed";
+
+/** One deployment status to write: the kinds match src/github/records.ts. */
+export interface RolloutEvent {
+  readonly kind: "step" | "rollback" | "outcome";
+  readonly state: "in_progress" | "success" | "failure" | "error";
+  readonly outcome?: RolloutOutcome;
+  readonly text: string;
+}
+
+export interface ExecuteOptions {
+  readonly plan: RolloutPlan;
+  readonly context: RolloutContext;
+  readonly runner: CommandRunner;
+  readonly clock: Clock;
+  readonly rollback: RollbackPlan;
+  readonly reporter?: (event: RolloutEvent) => Promise<void>;
+  /** How analyses measure (default: the real http, prometheus and command providers). */
+  readonly measure?: ProviderFactory;
+}
+
+export interface RolloutResult {
+  readonly outcome: RolloutOutcome;
+  readonly reason: string;
+  readonly timeline: readonly TimelineEntry[];
+  readonly baselines: Readonly<Record<string, number>>;
+}
+
+type StepVerdict =
+  | { readonly kind: "ok"; readonly text: string }
+  | { readonly kind: "failed" | "paused"; readonly text: string };
+
+const STATE = {
+  success: "success",
+  rolled_back: "failure",
+  failed: "failure",
+  paused: "in_progress",
+  rollback_failed: "error",
+} as const;
+
+export async function executeRollout(options: ExecuteOptions): Promise<RolloutResult> {
+  const { plan, context, runner, clock } = options;
+  const measure = options.measure ?? providers(runner);
+  const timeline = new Timeline(clock);
+  const baseEnv = contextEnv(context);
+  const report = async (event: RolloutEvent) => {
+    try {
+      await options.reporter?.(event);
+    } catch (error) {
+      // A lost status must not strand a half-done rollout: note it and carry on.
+      timeline.add({
+        phase: "note",
+        label: event.kind,
+        text: `status not written: ${(error as Error).message}`,
+        ok: false,
+      });
+    }
+  };
+  const finish = async (outcome: RolloutOutcome, reason: string, baselines: Record<string, number>) => {
+    timeline.add({ phase: "decision", label: outcome, text: reason, ok: outcome === "success" });
+    await report({ kind: "outcome", state: STATE[outcome], outcome, text: reason });
+    return { outcome, reason, timeline: timeline.entries, baselines };
+  };
+
+  const baselines: Record<string, number> = {};
+  const baselineError = await measureBaselines(options, measure, baseEnv, baselines, timeline);
+  if (baselineError) return finish("failed", `not started: ${baselineError}`, baselines);
+
+  for (const step of plan.steps) {
+    timeline.add({
+      phase: "step",
+      label: step.label,
+      text: "started",
+      weight: step.weight,
+    });
+    const verdict = await runStep(step, { ...options, measure, baselines, timeline, baseEnv });
+    if (verdict.kind === "ok") {
+      await report({ kind: "step", state: "in_progress", text: `${step.label}: ${verdict.text}` });
+      continue;
+    }
+    if (verdict.kind === "paused")
+      return finish(
+        "paused",
+        `paused at ${step.label}: ${verdict.text} — decide to resume or roll back`,
+        baselines,
+      );
+    if (step.undo === "nothing")
+      return finish(
+        "failed",
+        `failed at ${step.label}: ${verdict.text}; traffic never switched, nothing to roll back`,
+        baselines,
+      );
+
+    const cause = `${step.label}: ${verdict.text}`;
+    // The status is written while the rollback runs: an API round trip must not delay it.
+    const announced = report({ kind: "rollback", state: "in_progress", text: `rolling back at ${cause}` });
+    const undone = await executeRollback(
+      options.rollback,
+      step.undo === "switch-back" ? "switch-back" : "rollback",
+      {
+        context,
+        runner,
+        clock,
+        measure,
+        baselines,
+        timeline,
+      },
+    );
+    await announced;
+    return undone.ok
+      ? finish("rolled_back", `rolled back at ${cause} — ${undone.detail}`, baselines)
+      : finish("rollback_failed", `CRITICAL: rollback failed after ${cause}: ${undone.detail}`, baselines);
+  }
+  const last = plan.steps.at(-1)?.label ?? "no steps";
+  return finish("success", `${plan.strategy}: ${plan.steps.length} steps done, last ${last}`, baselines);
+}
+
+async function measureBaselines(
+  options: ExecuteOptions,
+  measure: ProviderFactory,
+  env: Record<string, string>,
+  baselines: Record<string, number>,
+  timeline: Timeline,
+): Promise<string | undefined> {
+  const all = [...options.plan.steps.flatMap((s) => s.analyses), ...options.rollback.analyses];
+  const relative = [...new Map(all.filter(needsBaseline).map((a) => [a.name, a])).values()];
+  for (const analysis of relative) {
+    let reading;
+    try {
+      reading = await measure(analysis, env)(new AbortController().signal);
+    } catch (error) {
+      reading = { error: (error as Error).message };
+    }
+    if (!("value" in reading) || !Number.isFinite(reading.value)) {
+      const why =
+        "error" in reading
+          ? reading.error
+          : "noData" in reading
+            ? `no data (${reading.reason})`
+            : "not finite";
+      timeline.add({ phase: "baseline", label: analysis.title, text: why, ok: false });
+      return `no baseline for ${analysis.title}: ${why}`;
+    }
+    baselines[analysis.name] = reading.value;
+    timeline.add({ phase: "baseline", label: analysis.title, text: `baseline ${reading.value}`, ok: true });
+  }
+  return undefined;
+}
+
+interface StepDeps extends ExecuteOptions {
+  readonly measure: ProviderFactory;
+  readonly baselines: Readonly<Record<string, number>>;
+  readonly timeline: Timeline;
+  readonly baseEnv: Record<string, string>;
+}
+
+async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
+  const { clock, timeline } = deps;
+  const env = { ...deps.baseEnv, ...step.env };
+  for (const command of step.commands) {
+    const { exitCode, error } = await runCommand(deps.runner, command, env);
+    const outcome = error === undefined ? `exit code ${exitCode}` : `could not run: ${error}`;
+    timeline.add({
+      phase: "command",
+      label: step.label,
+      text: `\`${command}\`: ${outcome}`,
+      ok: exitCode === 0,
+    });
+    if (exitCode !== 0) return { kind: "failed", text: `command failed (${outcome})` };
+  }
+  if (step.analyses.length === 0) {
+    if (step.pauseMs > 0) await clock.sleep(step.pauseMs);
+    return { kind: "ok", text: step.pauseMs > 0 ? "done, paused" : "done" };
+  }
+  const results = await analyseStep(step, env, deps);
+  for (const result of results) timeline.analysis(step.label, result);
+  const failed = results.find((r) => !r.aborted && (r.outcome === "failed" || r.outcome === "error"));
+  if (failed) return { kind: "failed", text: failed.summary };
+  const undecided = results.find((r) => r.outcome === "inconclusive");
+  if (undecided) return { kind: "paused", text: `${undecided.summary} (inconclusive)` };
+  return { kind: "ok", text: results.map((r) => r.summary).join("; ") };
+}
+
+/** All the step's analyses at once; through the pause when there is one; the first failure stops all. */
+function analyseStep(step: PlanStep, env: Record<string, string>, deps: StepDeps): Promise<AnalysisResult[]> {
+  const stop = new AbortController();
+  const until = step.pauseMs > 0 ? deps.clock.now() + step.pauseMs : undefined;
+  return Promise.all(
+    step.analyses.map(async (analysis) => {
+      const baseline = deps.baselines[analysis.name];
+      const result = await runAnalysis(analysis, {
+        measure: deps.measure(analysis, env),
+        clock: deps.clock,
+        signal: stop.signal,
+        ...(baseline !== undefined ? { baseline } : {}),
+        ...(until !== undefined ? { until } : {}),
+      });
+      if (!result.aborted && (result.outcome === "failed" || result.outcome === "error")) stop.abort();
+      return result;
+    }),
+  );
+}

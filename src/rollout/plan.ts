@@ -1,0 +1,145 @@
+/**
+ * A strategy as a sequence of steps (pure). Each step names itself the way the deployment statuses will
+ * ("canary 25 %", "batch 2/4"), carries its commands and the env vars that tell them what to do, how long
+ * to pause (analysing in the background), which analyses judge it, and what undoing it takes.
+ */
+import type { Analysis, Environment, Strategy } from "../policy/model.js";
+
+/** What a failure at or after this step requires: nothing changed yet for users, a rollback, or
+ * switching blue-green traffic back. */
+export type Undo = "nothing" | "rollback" | "switch-back";
+
+export interface PlanStep {
+  readonly label: string;
+  readonly commands: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Share of traffic (or users) on the new version once the step is done, for the timeline. */
+  readonly weight: number;
+  readonly pauseMs: number;
+  readonly analyses: readonly Analysis[];
+  readonly undo: Undo;
+}
+
+export interface RolloutPlan {
+  readonly strategy: string;
+  readonly type: Strategy["type"];
+  readonly steps: readonly PlanStep[];
+}
+
+type Draft = Omit<PlanStep, "env" | "analyses"> & {
+  readonly env?: Record<string, string>;
+  readonly analyses: readonly string[];
+};
+
+export const percent = (value: number) => `${value} %`;
+
+export function resolveAnalyses(
+  names: readonly string[],
+  analyses: Readonly<Record<string, Analysis>>,
+): Analysis[] {
+  return names.map((name) => {
+    const analysis = analyses[name];
+    if (!analysis) throw new Error(`unknown analysis "${name}"`);
+    return analysis;
+  });
+}
+
+function drafts(strategy: Strategy): Draft[] {
+  const { analyses } = strategy;
+  switch (strategy.type) {
+    case "direct":
+      return [
+        {
+          label: "deploy",
+          commands: strategy.run,
+          env: { TOLLGATE_WEIGHT: "100" },
+          weight: 100,
+          pauseMs: 0,
+          analyses,
+          undo: "rollback",
+        },
+      ];
+    case "rolling": {
+      const n = strategy.batches.length;
+      return strategy.batches.map((batch, i) => ({
+        // Named batches keep their names; `batches: 4` yields "1/4" …, which the label already says.
+        label: `batch ${i + 1}/${n}${batch === `${i + 1}/${n}` ? "" : ` (${batch})`}`,
+        commands: strategy.run,
+        env: { TOLLGATE_BATCH: batch },
+        weight: Math.round(((i + 1) / n) * 100),
+        pauseMs: i < n - 1 ? strategy.pauseMs : 0,
+        analyses,
+        undo: "rollback",
+      }));
+    }
+    case "blue-green":
+      return [
+        // The idle side gets no user traffic: a failure here leaves production untouched.
+        {
+          label: "deploy idle side",
+          commands: strategy.deployIdle,
+          env: { TOLLGATE_WEIGHT: "0" },
+          weight: 0,
+          pauseMs: 0,
+          analyses,
+          undo: "nothing",
+        },
+        {
+          label: "promote",
+          commands: strategy.promote,
+          env: { TOLLGATE_WEIGHT: "100" },
+          weight: 100,
+          pauseMs: strategy.keepOldForMs,
+          analyses,
+          undo: "switch-back",
+        },
+      ];
+    case "canary":
+      return strategy.steps.map((step) => ({
+        label: `canary ${percent(step.weight ?? 100)}`,
+        commands: strategy.run,
+        env: { TOLLGATE_WEIGHT: String(step.weight ?? 100) },
+        weight: step.weight ?? 100,
+        pauseMs: step.pauseMs,
+        analyses: step.analyses,
+        undo: "rollback",
+      }));
+    case "feature-flag":
+      return strategy.steps.map((step) => ({
+        label: `flag ${percent(step.percent ?? 100)}`,
+        commands: strategy.run,
+        env: {
+          TOLLGATE_FLAG: strategy.flag ?? "",
+          TOLLGATE_WEIGHT: String(step.percent ?? 100),
+          TOLLGATE_PERCENT: String(step.percent ?? 100),
+        },
+        weight: step.percent ?? 100,
+        pauseMs: step.pauseMs,
+        analyses: step.analyses,
+        undo: "rollback",
+      }));
+  }
+}
+
+export function planRollout(
+  strategy: Strategy,
+  environment: Environment,
+  analyses: Readonly<Record<string, Analysis>>,
+): RolloutPlan {
+  if (environment.strategies.length > 0 && !environment.strategies.includes(strategy.name))
+    throw new Error(
+      `strategy "${strategy.name}" is not allowed in ${environment.name} (allowed: ${environment.strategies.join(", ")})`,
+    );
+  const list = drafts(strategy);
+  const steps = list.map((draft, i) => ({
+    ...draft,
+    env: {
+      ...draft.env,
+      TOLLGATE_STEP: String(i + 1),
+      TOLLGATE_STEP_COUNT: String(list.length),
+      TOLLGATE_STEP_LABEL: draft.label,
+    },
+    analyses: resolveAnalyses(draft.analyses, analyses),
+  }));
+  return { strategy: strategy.name, type: strategy.type, steps };
+}

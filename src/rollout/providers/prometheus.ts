@@ -1,0 +1,69 @@
+/**
+ * Prometheus instant query over the HTTP API (GET /api/v1/query). One sample is one measurement: a
+ * scalar, or a vector of exactly one series. An empty vector or NaN (e.g. 0/0 when there is no traffic)
+ * is "no data", judged by the analysis's `no_data` rule; several series are an error, since picking one
+ * would be arbitrary.
+ */
+import type { AnalysisProvider } from "../../policy/model.js";
+import type { MeasureFn, Measurement } from "../types.js";
+
+type PrometheusProvider = Extract<AnalysisProvider, { kind: "prometheus" }>;
+
+interface ApiAnswer {
+  status?: string;
+  errorType?: string;
+  error?: string;
+  data?: { resultType?: string; result?: unknown };
+}
+
+const TIMEOUT_MS = 10_000;
+
+/** A sample value as Prometheus encodes it: a string, "NaN", "+Inf", "-Inf". */
+function sampleValue(sample: unknown): Measurement {
+  const raw = Array.isArray(sample) ? sample[1] : undefined;
+  if (typeof raw !== "string") return { error: "the answer holds no sample value" };
+  if (raw === "NaN") return { noData: true, reason: "the query returned NaN" };
+  const value = raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw);
+  return Number.isNaN(value) ? { error: `unreadable sample value ${JSON.stringify(raw)}` } : { value };
+}
+
+export function interpret(answer: ApiAnswer): Measurement {
+  if (answer.status !== "success") {
+    const kind = answer.errorType ? `${answer.errorType}: ` : "";
+    return { error: `Prometheus: ${kind}${answer.error ?? "unsuccessful answer"}` };
+  }
+  const { resultType, result } = answer.data ?? {};
+  if (resultType === "scalar") return sampleValue(result);
+  if (resultType !== "vector")
+    return { error: `the query returned a ${resultType ?? "missing"} result; expected one instant sample` };
+  if (!Array.isArray(result)) return { error: "the vector result is not a list" };
+  if (result.length === 0) return { noData: true, reason: "the query returned no series" };
+  if (result.length > 1) return { error: `the query returned ${result.length} series; aggregate it to one` };
+  return sampleValue((result[0] as { value?: unknown }).value);
+}
+
+export function prometheusProvider(provider: PrometheusProvider, fetchImpl: typeof fetch = fetch): MeasureFn {
+  const url = `${provider.address.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(provider.query)}`;
+  return async (signal) => {
+    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetchImpl(url, { signal: AbortSignal.any([signal, timeout]) });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      if (timeout.aborted) return { error: `Prometheus did not answer within ${TIMEOUT_MS / 1000}s` };
+      return { error: `Prometheus unreachable: ${(error as Error).message}` };
+    }
+    let answer: ApiAnswer;
+    try {
+      answer = JSON.parse(text) as ApiAnswer;
+    } catch {
+      return { error: `Prometheus answered HTTP ${status} without JSON` };
+    }
+    // Prometheus reports bad queries as 400/422 with a JSON error body: its message says more than the status.
+    if (status >= 300 && answer.status === "success") return { error: `Prometheus answered HTTP ${status}` };
+    return interpret(answer);
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The Prometheus provider against a real Prometheus (Debian package `prometheus`, /usr/bin/prometheus)
+ * that this test starts on a loopback port, scraping the sample service every second. Without the
+ * binary the test fails under CI and, elsewhere, warns loudly and passes a single placeholder.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { runAnalysis } from "../../src/rollout/analysis.js";
+import { realClock } from "../../src/rollout/clock.js";
+import { prometheusProvider } from "../../src/rollout/providers/prometheus.js";
+import { startSampleService, type SampleService } from "../fixtures/sample-service/server.js";
+import { analysisOf } from "./helpers.js";
+
+const BINARY = process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus";
+const NAME = `(requires ${BINARY})`;
+const ERROR_RATE =
+  'sum(rate(sample_requests_total{status="500"}[5s])) / sum(rate(sample_requests_total[5s]))';
+const INSTALL = "apt-get update && apt-get install -y prometheus";
+
+if (!existsSync(BINARY)) {
+  test(`Prometheus end-to-end did not run ${NAME}`, () => {
+    const message = `${BINARY} is missing, so the Prometheus end-to-end test did not run. Install it: ${INSTALL}`;
+    if (process.env.CI) throw new Error(message);
+    console.warn(`\n⚠️  ${message}\n`);
+    expect(existsSync(BINARY)).toBe(false);
+  });
+} else {
+  describe(`Prometheus provider end to end ${NAME}`, () => {
+    let service: SampleService;
+    let prometheus: ChildProcess;
+    let address = "";
+    let logs = "";
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-prometheus-"));
+
+    const freePort = async () => {
+      const server = createServer();
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const { port } = server.address() as { port: number };
+      await new Promise<void>((r) => server.close(() => r()));
+      return port;
+    };
+    const query = (q: string) =>
+      prometheusProvider({ kind: "prometheus", address, query: q })(new AbortController().signal);
+    const until = async (what: string, check: () => Promise<boolean>, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline) {
+        if (await check().catch(() => false)) return;
+        await realClock.sleep(200);
+      }
+      throw new Error(`timed out waiting for ${what}; Prometheus said:\n${logs}`);
+    };
+    const errorRate = (overrides: Parameters<typeof analysisOf>[0] = {}) =>
+      analysisOf({
+        provider: { kind: "prometheus", address, query: ERROR_RATE },
+        failure: "> 5%",
+        ...overrides,
+      });
+
+    beforeAll(async () => {
+      service = await startSampleService();
+      service.startTraffic(50);
+      const port = await freePort();
+      address = `http://127.0.0.1:${port}`;
+      writeFileSync(
+        join(dir, "prometheus.yml"),
+        [
+          "global: { scrape_interval: 1s, evaluation_interval: 1s }",
+          "scrape_configs:",
+          "  - job_name: sample",
+          `    static_configs: [{ targets: ["127.0.0.1:${service.port}"] }]`,
+        ].join("\n"),
+      );
+      prometheus = spawn(
+        BINARY,
+        [
+          `--config.file=${join(dir, "prometheus.yml")}`,
+          `--storage.tsdb.path=${join(dir, "data")}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          "--log.level=warn",
+        ],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      );
+      prometheus.stderr!.on("data", (chunk: Buffer) => (logs += chunk.toString()));
+      await until("Prometheus to be ready", async () => (await fetch(`${address}/-/ready`)).ok, 15_000);
+      // A 5-second rate needs two scrapes with traffic in them.
+      await until(
+        "the first samples",
+        async () => {
+          const m = await query("sum(rate(sample_requests_total[5s]))");
+          return "value" in m && m.value > 0;
+        },
+        15_000,
+      );
+    }, 40_000);
+
+    afterAll(async () => {
+      await service?.close();
+      if (prometheus && prometheus.exitCode === null) {
+        const exited = once(prometheus, "exit");
+        prometheus.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test("a healthy error rate: one vector sample, 0 %", async () => {
+      const result = await runAnalysis(errorRate({ count: 2, intervalMs: 300 }), {
+        measure: () => query(ERROR_RATE),
+        clock: realClock,
+      });
+      expect(result.outcome).toBe("successful");
+      expect(result.summary).toBe("error rate 0 % ≤ 5 % (2/2 ok)");
+    });
+
+    test("scalars and histogram quantiles are values", async () => {
+      const total = await query("scalar(sum(sample_requests_total))");
+      expect("value" in total && total.value > 0).toBe(true);
+      const p99 = await query(
+        "histogram_quantile(0.99, sum(rate(sample_request_duration_seconds_bucket[5s])) by (le)) * 1000",
+      );
+      expect("value" in p99 && p99.value >= 0 && p99.value < 100).toBe(true);
+    });
+
+    test("an empty answer and NaN are no data, judged by no_data", async () => {
+      expect(await query('sum(rate(sample_requests_total{status="404"}[5s]))')).toEqual({
+        noData: true,
+        reason: "the query returned no series",
+      });
+      // 0/0: no errors to divide, the honest answer is NaN.
+      const nan =
+        'sum(rate(sample_requests_total{status="500"}[5s])) / sum(rate(sample_requests_total{status="500"}[5s]))';
+      expect(await query(nan)).toEqual({ noData: true, reason: "the query returned NaN" });
+      const strict = await runAnalysis(errorRate({ noData: "fail" }), {
+        measure: () => query(nan),
+        clock: realClock,
+      });
+      expect(strict).toMatchObject({
+        outcome: "failed",
+        summary: "error rate no data (the query returned NaN)",
+      });
+      const lenient = await runAnalysis(errorRate({ noData: "pass" }), {
+        measure: () => query(nan),
+        clock: realClock,
+      });
+      expect(lenient.outcome).toBe("successful");
+    });
+
+    test("several series and bad queries are errors", async () => {
+      expect(await query("rate(sample_requests_total[5s])")).toEqual({
+        error: "the query returned 2 series; aggregate it to one",
+      });
+      expect(await query("sum(rate(")).toEqual({ error: expect.stringMatching(/^Prometheus: bad_data: /) });
+    });
+
+    test("errors turned up: the error-rate analysis fails", async () => {
+      service.setFaults({ errorRate: 0.2 });
+      const result = await runAnalysis(errorRate({ count: 40, intervalMs: 250, failureLimit: 1 }), {
+        measure: () => query(ERROR_RATE),
+        clock: realClock,
+      });
+      service.setFaults({ errorRate: 0 });
+      expect(result.outcome).toBe("failed");
+      expect(result.summary).toMatch(/^error rate [\d.]+ % > 5 % \(2 of \d+ failed > limit 1\)$/);
+    }, 15_000);
+  });
+}
