@@ -18,7 +18,12 @@ export default {
     ],
   },
   setupFiles: ["<rootDir>/test/setup.ts"],
-  collectCoverageFrom: ["src/policy/**/*.ts", "src/readiness/**/*.ts", "src/approvals/**/*.ts", "src/rollout/**/*.ts"],
+  collectCoverageFrom: [
+    "src/policy/**/*.ts",
+    "src/readiness/**/*.ts",
+    "src/approvals/**/*.ts",
+    "src/rollout/**/*.ts",
+  ],
   coverageThreshold: { global: { lines: 95, branches: 90 } },
   coverageReporters: ["text-summary", "lcov"],
 };
