@@ -3,6 +3,7 @@
  * one benchmark can be re-run without losing the others: `npm run bench [-- NAME …]`.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { benchAudit } from "./audit.js";
 import { benchExplain } from "./explain.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   explain: benchExplain,
   sandbox: benchSandbox,
   rollout: benchRollout,
+  audit: benchAudit,
 };
 
 const FILE = "BENCHMARKS.md";

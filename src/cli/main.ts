@@ -2,6 +2,7 @@
  * `tollgate`: validate a policy, explain a verdict, and (with the other modules) run the sandbox or an
  * audit. Each command returns its exit code; nothing here calls process.exit, so tests run it in-process.
  */
+import { auditCommand } from "./audit.js";
 import { explainCommand } from "./explain.js";
 import { sandboxCommand } from "./sandbox.js";
 import { validateCommand } from "./validate.js";
@@ -12,6 +13,9 @@ export const USAGE = `Usage:
   tollgate validate [FILE]                 check a policy file (default .github/tollgate.yml)
   tollgate explain --policy FILE --environment ENV --evidence FILE.json [--at ISO-TIME] [--format text|json]
                                            would this deployment be allowed, and if not, why?
+  tollgate audit --repo OWNER/REPO [--environment ENV] [--since DATE] [--until DATE]
+                [--format md|json|csv|html] [--out FILE] [--compare previous.json]
+                                           every deployment's record, findings and DORA metrics, from GitHub alone
   tollgate sandbox [--port N] [--host HOST] [--strict]
                                            run the local GitHub (REST, GraphQL, webhooks) and print its URL
 
@@ -21,6 +25,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   validate: validateCommand,
   explain: explainCommand,
   sandbox: sandboxCommand,
+  audit: auditCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -1,0 +1,165 @@
+/**
+ * What an auditor must look at, per record. Each finding says what is wrong in words and names the
+ * deployment; where the judgement rests on today's policy rather than the one that judged the
+ * deployment (the payload's policy digest differs), the message says so.
+ */
+import { parseDescription, readPayload } from "../github/records.js";
+import type { Policy } from "../policy/model.js";
+import { checkWindows } from "../readiness/windows.js";
+import { checkAuthority, ruleFor, trustedDecisions, selfLogins } from "./authority.js";
+import { wentOut } from "./links.js";
+import { isTrustedApprovalWriter, isTrustedWriter, type TrustOptions } from "./record.js";
+import type { AuditRecord, DeploymentFact, Finding, FindingCode } from "./types.js";
+
+export interface FindingOptions {
+  readonly policy: Policy | undefined;
+  readonly trust: TrustOptions;
+  readonly now: number;
+  /** A deployment still unfinished after this long was left behind. */
+  readonly staleAfterMs: number;
+  /** The deadline for emergency approvals when the policy gives none. */
+  readonly emergencyDeadlineMs: number;
+}
+
+const SEVERITY: Record<FindingCode, Finding["severity"]> = {
+  missing_approvals: "high",
+  outside_approver_set: "high",
+  self_approval: "high",
+  untrusted_writer: "high",
+  emergency_approval_late: "high",
+  outside_window: "medium",
+  no_rollback_plan: "medium",
+  foreign_payload: "medium",
+  stale_in_progress: "low",
+  statuses_truncated: "low",
+};
+
+const HOUR = 3_600_000;
+const hours = (ms: number): string => `${Math.round((ms / HOUR) * 10) / 10} h`;
+
+function rollbackPlanFinding(record: AuditRecord): string | undefined {
+  const items = Object.entries(record.checklist).filter(([id]) => /rollback/i.test(id));
+  if (items.length === 0) return "its checklist snapshot records no rollback plan";
+  const bad = items.find(([, state]) => state !== "passed" && state !== "waived");
+  return bad ? `its rollback plan (${bad[0]}) was ${bad[1]} when it was recorded` : undefined;
+}
+
+function untrustedWriters(fact: DeploymentFact, trust: TrustOptions, tollgate: boolean): string[] {
+  const writers = new Set<string>();
+  for (const s of fact.statuses) {
+    const parsed = parseDescription(s.description);
+    const approval = parsed?.kind === "approved" || parsed?.kind === "rejected";
+    const trusted = approval ? isTrustedApprovalWriter(s.creator, trust) : isTrustedWriter(s.creator, trust);
+    if (!trusted && (tollgate || parsed)) writers.add(s.creator ?? "(unknown)");
+  }
+  return [...writers];
+}
+
+export function findingsFor(record: AuditRecord, fact: DeploymentFact, options: FindingOptions): Finding[] {
+  const out: Finding[] = [];
+  const add = (code: FindingCode, message: string) =>
+    out.push({
+      code,
+      deploymentId: record.id,
+      environment: record.environment,
+      severity: SEVERITY[code],
+      message,
+    });
+  const { policy } = options;
+  const environment = policy?.environments[record.environment];
+  const payload = readPayload(fact.payload);
+  const policyNote =
+    policy && payload && payload.policy_digest !== policy.digest
+      ? ` (judged by today's policy; the deployment was judged by policy ${payload.policy_digest.slice(0, 12)})`
+      : "";
+
+  if (!record.tollgate)
+    add(
+      "foreign_payload",
+      `created by @${record.creator ?? "unknown"} without a Tollgate payload: nothing records its gate`,
+    );
+  const writers = untrustedWriters(fact, options.trust, record.tollgate);
+  if (writers.length > 0)
+    add(
+      "untrusted_writer",
+      `statuses written by ${writers.map((w) => `@${w}`).join(", ")}, not by the Tollgate App or a trusted writer`,
+    );
+  if (!fact.statusesComplete)
+    add("statuses_truncated", "more statuses than could be read: the record may be incomplete");
+
+  const deployed = wentOut(record) || record.deployedAt !== null;
+  const isRollback = record.rollbackOf !== null;
+  const rule = environment && policy ? ruleFor(environment, policy, record.changeType) : undefined;
+  const needsApproval = environment ? environment.approval === "required" : record.production;
+
+  for (const a of trustedDecisions(record)) {
+    if (a.decision === "approved" && selfLogins(record).has(a.login.toLowerCase()))
+      add(
+        "self_approval",
+        `approved by @${a.login}, who ${a.login.toLowerCase() === record.pullRequest?.author?.toLowerCase() ? "wrote the pull request" : "asked for the deployment"}`,
+      );
+  }
+
+  if (deployed && !isRollback && needsApproval && !rule?.preApproved) {
+    const emergencyWithin = record.emergency
+      ? (rule?.afterDeployWithinMs ?? options.emergencyDeadlineMs)
+      : undefined;
+    if (emergencyWithin !== undefined) {
+      const due = Date.parse(record.createdAt) + emergencyWithin;
+      const inTime =
+        rule && environment && policy ? checkAuthority(record, environment, policy, rule, due) : undefined;
+      const metInTime = inTime
+        ? inTime.satisfied || inTime.unverifiable.length > 0
+        : trustedDecisions(record, due).some((a) => a.decision === "approved");
+      if (!metInTime && options.now > due) {
+        const late = trustedDecisions(record).filter(
+          (a) => a.decision === "approved" && Date.parse(a.at) > due,
+        );
+        add(
+          "emergency_approval_late",
+          late.length > 0
+            ? `emergency change approved by ${late.map((a) => `@${a.login} at ${a.at}`).join(", ")}, after its deadline ${new Date(due).toISOString()} (${hours(emergencyWithin)} after deployment)`
+            : `emergency change not approved by its deadline ${new Date(due).toISOString()} (${hours(emergencyWithin)} after deployment)`,
+        );
+      }
+    } else if (rule && environment && policy) {
+      const check = checkAuthority(record, environment, policy, rule);
+      if (!check.satisfied && check.unverifiable.length === 0)
+        add("missing_approvals", `deployed without the required approvals (${check.required})${policyNote}`);
+      for (const a of check.outside)
+        add(
+          "outside_approver_set",
+          `approved by @${a.login}, who is not an approver for ${record.environment} (${check.required})${policyNote}`,
+        );
+    } else if (
+      !trustedDecisions(record).some(
+        (a) => a.decision === "approved" && !selfLogins(record).has(a.login.toLowerCase()),
+      )
+    ) {
+      add("missing_approvals", `production deployment without any approval recorded by the Tollgate App`);
+    }
+  }
+
+  if (deployed && !isRollback && environment?.windows && !record.override) {
+    const at = new Date(record.deployedAt ?? record.createdAt);
+    const check = checkWindows(environment.windows, at);
+    if (!check.open)
+      add("outside_window", `deployed outside its windows without a recorded override: ${check.reason}`);
+  }
+
+  if (deployed && !isRollback && record.production && record.tollgate) {
+    const why = rollbackPlanFinding(record);
+    if (why) add("no_rollback_plan", `production deployment whose ${why.replace(/^its /, "")}`);
+  }
+
+  if (record.outcome === "in_progress") {
+    const last = [...fact.statuses].reverse().find((s) => s.state !== "inactive");
+    const since = Date.parse(last?.createdAt ?? record.createdAt);
+    if (options.now - since > options.staleAfterMs)
+      add(
+        "stale_in_progress",
+        `left ${last?.state ?? "without a status"} since ${new Date(since).toISOString()} (over ${hours(options.staleAfterMs)})`,
+      );
+  }
+  return out;
+}

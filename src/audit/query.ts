@@ -1,0 +1,259 @@
+/**
+ * Reading the history: one GraphQL query per 100 deployments, statuses nested, the policy from the
+ * default branch in the first one. Deployments come newest first so reading can stop at the start of
+ * the previous period: an audit of last month in a repository with years of history reads last month
+ * and the month before, not everything since the first deployment. GitHub's GraphQL API has no filter
+ * by date, so this is the only way to bound the reading.
+ */
+import { AuditAccessError, type AuditClient } from "./client.js";
+import type { DeploymentFact, PullFact, StatusFact } from "./types.js";
+
+export const POLICY_EXPRESSION = "HEAD:.github/tollgate.yml";
+
+const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: String, $environments: [String!], $withPolicy: Boolean!, $policy: String!) {
+  repository(owner: $owner, name: $name) {
+    nameWithOwner
+    policy: object(expression: $policy) @include(if: $withPolicy) { ... on Blob { text oid } }
+    deployments(first: 100, after: $after, environments: $environments, orderBy: {field: CREATED_AT, direction: DESC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        databaseId commitOid createdAt environment task description payload
+        ref { name }
+        creator { __typename login }
+        statuses(first: 100) {
+          pageInfo { hasNextPage }
+          nodes { state description createdAt logUrl environment creator { __typename login } }
+        }
+      }
+    }
+  }
+}`;
+
+interface ActorNode {
+  __typename?: string;
+  login: string;
+}
+interface StatusNode {
+  state: string;
+  description: string | null;
+  createdAt: string;
+  logUrl: string | null;
+  environment: string | null;
+  creator: ActorNode | null;
+}
+interface DeploymentNode {
+  databaseId: number;
+  commitOid: string;
+  createdAt: string;
+  environment: string | null;
+  task: string | null;
+  description: string | null;
+  payload: string | null;
+  ref: { name: string } | null;
+  creator: ActorNode | null;
+  statuses: { pageInfo: { hasNextPage: boolean }; nodes: StatusNode[] };
+}
+interface HistoryData {
+  repository: {
+    nameWithOwner: string;
+    policy?: { text?: string | null; oid?: string } | null;
+    deployments: {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: DeploymentNode[];
+    };
+  } | null;
+}
+
+/** GraphQL names bots by slug ("tollgate"); REST and the rest of Tollgate say "tollgate[bot]". */
+export function actorLogin(actor: ActorNode | null | undefined): string | null {
+  if (!actor) return null;
+  return actor.__typename === "Bot" && !actor.login.endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
+}
+
+/** Oldest first. GitHub lists statuses newest first; equal timestamps keep GitHub's relative order. */
+function chronological(statuses: readonly StatusFact[]): StatusFact[] {
+  return [...statuses].reverse().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+}
+
+function deploymentFact(node: DeploymentNode): DeploymentFact {
+  return {
+    id: node.databaseId,
+    environment: node.environment ?? "",
+    sha: node.commitOid,
+    ref: node.ref?.name ?? null,
+    task: node.task,
+    description: node.description,
+    creator: actorLogin(node.creator),
+    createdAt: node.createdAt,
+    payload: node.payload,
+    statuses: chronological(
+      node.statuses.nodes.map((s) => ({
+        state: s.state.toLowerCase(),
+        description: s.description,
+        creator: actorLogin(s.creator),
+        createdAt: s.createdAt,
+        logUrl: s.logUrl,
+        environment: s.environment,
+      })),
+    ),
+    statusesComplete: !node.statuses.pageInfo.hasNextPage,
+  };
+}
+
+export interface HistoryOptions {
+  readonly owner: string;
+  readonly name: string;
+  readonly environment?: string | undefined;
+  /** Reading stops once deployments are older than this (epoch ms). */
+  readonly stopBefore: number;
+  readonly readPolicy: boolean;
+  readonly onProgress?: ((read: number, total: number) => void) | undefined;
+}
+
+export interface History {
+  readonly repository: string;
+  readonly policyText: string | null;
+  readonly deployments: DeploymentFact[];
+  readonly totalCount: number;
+}
+
+export async function fetchHistory(client: AuditClient, options: HistoryOptions): Promise<History> {
+  const deployments: DeploymentFact[] = [];
+  let after: string | null = null;
+  let policyText: string | null = null;
+  let repository = `${options.owner}/${options.name}`;
+  let totalCount = 0;
+  for (let page = 0; ; page++) {
+    const { data } = await client.graphql(HISTORY, {
+      owner: options.owner,
+      name: options.name,
+      after,
+      environments: options.environment ? [options.environment] : null,
+      withPolicy: page === 0 && options.readPolicy,
+      policy: POLICY_EXPRESSION,
+    });
+    const repo = (data as HistoryData).repository;
+    if (!repo)
+      throw new AuditAccessError(
+        "not_found",
+        `repository ${repository} not found, or the token cannot see it`,
+      );
+    if (page === 0) {
+      repository = repo.nameWithOwner;
+      policyText = repo.policy?.text ?? null;
+      totalCount = repo.deployments.totalCount;
+    }
+    let reachedStart = false;
+    for (const node of repo.deployments.nodes) {
+      if (Date.parse(node.createdAt) < options.stopBefore) {
+        reachedStart = true;
+        continue;
+      }
+      deployments.push(deploymentFact(node));
+    }
+    options.onProgress?.(deployments.length, totalCount);
+    const { hasNextPage, endCursor } = repo.deployments.pageInfo;
+    if (!hasNextPage || reachedStart || !endCursor) break;
+    after = endCursor;
+  }
+  return { repository, policyText, deployments, totalCount };
+}
+
+interface RestStatus {
+  state: string;
+  description: string | null;
+  created_at: string;
+  log_url?: string | null;
+  environment?: string | null;
+  creator: { login: string } | null;
+}
+
+/** The few deployments with more than 100 statuses: their full list over REST, within `budget` requests. */
+export async function completeStatuses(
+  client: AuditClient,
+  repository: string,
+  facts: DeploymentFact[],
+  budget: number,
+): Promise<void> {
+  let left = budget;
+  for (let i = 0; i < facts.length && left > 0; i++) {
+    const fact = facts[i]!;
+    if (fact.statusesComplete) continue;
+    const all: StatusFact[] = [];
+    let complete = false;
+    for (let page = 1; left > 0; page++) {
+      left--;
+      const list = (await client.restGet(
+        `/repos/${repository}/deployments/${fact.id}/statuses?per_page=100&page=${page}`,
+      )) as RestStatus[];
+      all.push(
+        ...list.map((s) => ({
+          state: s.state,
+          description: s.description,
+          creator: s.creator?.login ?? null,
+          createdAt: s.created_at,
+          logUrl: s.log_url || null,
+          environment: s.environment ?? null,
+        })),
+      );
+      if (list.length < 100) {
+        complete = true;
+        break;
+      }
+    }
+    if (complete) facts[i] = { ...fact, statuses: chronological(all), statusesComplete: true };
+  }
+}
+
+interface PullNode {
+  number: number;
+  title: string;
+  url: string;
+  mergedAt: string | null;
+  author: ActorNode | null;
+  commits: { nodes: { commit: { authoredDate: string } }[] };
+}
+
+/**
+ * The linked PRs' first commits, many PRs per query (aliases), sized so the whole audit stays within
+ * its request budget; a number GitHub does not know simply comes back null.
+ */
+export async function fetchPulls(
+  client: AuditClient,
+  owner: string,
+  name: string,
+  numbers: readonly number[],
+  budget: number,
+): Promise<Map<number, PullFact>> {
+  const out = new Map<number, PullFact>();
+  if (numbers.length === 0) return out;
+  // GitHub has no documented alias limit, but large queries risk its 10 s timeout: 100–500 per query.
+  const size = Math.min(500, Math.max(100, Math.ceil(numbers.length / Math.max(1, budget))));
+  for (let start = 0; start < numbers.length; start += size) {
+    const chunk = numbers.slice(start, start + size).filter((n) => Number.isSafeInteger(n) && n > 0);
+    if (chunk.length === 0) continue;
+    const fields = chunk.map((n) => `pr${n}: pullRequest(number: ${n}) { ...P }`).join("\n    ");
+    const query = `query AuditPulls($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    ${fields}
+  }
+}
+fragment P on PullRequest { number title url mergedAt author { login } commits(first: 1) { nodes { commit { authoredDate } } } }`;
+    const { data } = await client.graphql(query, { owner, name });
+    const repo = (data as { repository: Record<string, PullNode | null> | null }).repository ?? {};
+    for (const node of Object.values(repo)) {
+      if (!node) continue;
+      out.set(node.number, {
+        number: node.number,
+        title: node.title,
+        url: node.url,
+        author: node.author?.login ?? null,
+        mergedAt: node.mergedAt,
+        firstCommitAt: node.commits.nodes[0]?.commit.authoredDate ?? null,
+      });
+    }
+  }
+  return out;
+}

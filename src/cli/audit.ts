@@ -1,0 +1,184 @@
+/**
+ * `tollgate audit`: every deployment's record rebuilt from GitHub alone, with findings and DORA
+ * metrics. Exit 0 no findings, 1 findings, 2 usage or access error (nothing is written then).
+ */
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { AuditAccessError, httpClient } from "../audit/client.js";
+import { parsePreviousReport } from "../audit/compare.js";
+import { renderCsv } from "../audit/csv.js";
+import { renderHtml } from "../audit/html.js";
+import { renderMarkdown } from "../audit/markdown.js";
+import { runAudit, type AuditOptions } from "../audit/run.js";
+import type { AuditReport } from "../audit/types.js";
+import { parseDuration } from "../policy/duration.js";
+import { readOrExplain, type Io } from "./io.js";
+
+export const AUDIT_USAGE = `Usage: tollgate audit --repo OWNER/REPO [--environment ENV] [--since DATE] [--until DATE]
+         [--format md|json|csv|html] [--out FILE] [--compare previous.json] [--policy FILE]
+         [--app-login LOGIN] [--trusted-writer LOGIN]... [--production ENV]... [--stale-after DURATION]
+  DATE is YYYY-MM-DD (UTC midnight) or an ISO 8601 time; the period defaults to the 30 days before now.
+  Reads GITHUB_TOKEN, GITHUB_API_URL (default https://api.github.com) and GITHUB_GRAPHQL_URL.
+  Exit 0 no findings, 1 findings, 2 usage or access error.`;
+
+const FORMATS = {
+  md: renderMarkdown,
+  json: (r: AuditReport) => `${JSON.stringify(r, null, 2)}\n`,
+  csv: renderCsv,
+  html: renderHtml,
+};
+type Format = keyof typeof FORMATS;
+const DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Strict dates only: `Date.parse` would take "March 3" or "2025-02-30" and guess. */
+export function parseDate(text: string): Date | undefined {
+  if (!DATE.test(text)) return undefined;
+  const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(date.getTime())) return undefined;
+  // Reject days that roll over (2025-02-30 → March 2) by reading the date part back.
+  const day = text.slice(0, 10);
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? date : undefined;
+}
+
+/** GHES serves REST at /api/v3 and GraphQL at /api/graphql; github.com at / and /graphql. */
+export function graphqlUrlFor(apiUrl: string): string {
+  const base = apiUrl.replace(/\/+$/, "");
+  return base.endsWith("/api/v3") ? `${base.slice(0, -2)}graphql` : `${base}/graphql`;
+}
+
+function progressBar(): ((read: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (read, total) => {
+    const width = 30;
+    const done = total === 0 ? width : Math.min(width, Math.round((read / total) * width));
+    process.stderr.write(`\r[${"#".repeat(done)}${" ".repeat(width - done)}] ${read}/${total} deployments`);
+    if (read >= total) process.stderr.write("\n");
+  };
+}
+
+export async function auditCommand(
+  args: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const usage = (message: string): number => {
+    io.err(`tollgate audit: ${message}\n${AUDIT_USAGE}`);
+    return 2;
+  };
+  let values: ReturnType<typeof parse>["values"];
+  const parse = (a: string[]) =>
+    parseArgs({
+      args: a,
+      options: {
+        repo: { type: "string" },
+        environment: { type: "string" },
+        since: { type: "string" },
+        until: { type: "string" },
+        format: { type: "string", default: "md" },
+        out: { type: "string" },
+        compare: { type: "string" },
+        policy: { type: "string" },
+        "app-login": { type: "string" },
+        "trusted-writer": { type: "string", multiple: true },
+        production: { type: "string", multiple: true },
+        "stale-after": { type: "string" },
+      },
+    });
+  try {
+    ({ values } = parse(args));
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const repo = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(values.repo ?? "");
+  if (!repo)
+    return usage(
+      values.repo === undefined
+        ? "--repo OWNER/REPO is required"
+        : `--repo must be OWNER/REPO, got "${values.repo}"`,
+    );
+  const format = values.format as string;
+  if (!(format in FORMATS)) return usage(`--format must be md, json, csv or html, got "${format}"`);
+  const dates: Record<"since" | "until", Date | undefined> = { since: undefined, until: undefined };
+  for (const key of ["since", "until"] as const) {
+    const text = values[key];
+    if (text === undefined) continue;
+    const date = parseDate(text);
+    if (!date)
+      return usage(
+        `--${key} "${text}" is not a date (use YYYY-MM-DD or an ISO 8601 time such as 2025-03-01T12:00:00Z)`,
+      );
+    dates[key] = date;
+  }
+  const now = new Date();
+  const until = dates.until ?? now;
+  if (dates.since && dates.since.getTime() >= until.getTime()) return usage("--since must be before --until");
+  const staleAfter = values["stale-after"] === undefined ? undefined : parseDuration(values["stale-after"]);
+  if (staleAfter === undefined && values["stale-after"] !== undefined)
+    return usage(`--stale-after "${values["stale-after"]}" is not a duration (e.g. 30m, 6h, 2d)`);
+  const token = env["GITHUB_TOKEN"];
+  if (!token) return usage("set GITHUB_TOKEN to a token that can read the repository's deployments");
+
+  let policy: AuditOptions["policy"];
+  if (values.policy !== undefined) {
+    const read = await readOrExplain(io, values.policy);
+    if (!read.ok) return usage(read.message);
+    policy = { text: read.text, source: values.policy };
+  }
+  let previous: AuditOptions["previous"];
+  if (values.compare !== undefined) {
+    const read = await readOrExplain(io, values.compare);
+    if (!read.ok) return usage(read.message);
+    const parsed = parsePreviousReport(read.text);
+    if (!parsed.ok) return usage(`${values.compare}: ${parsed.message}`);
+    previous = parsed.report;
+  }
+
+  const apiUrl = env["GITHUB_API_URL"] || "https://api.github.com";
+  const client = httpClient({
+    apiUrl,
+    graphqlUrl: env["GITHUB_GRAPHQL_URL"] || graphqlUrlFor(apiUrl),
+    token,
+  });
+  let report: AuditReport;
+  try {
+    report = await runAudit(client, {
+      owner: repo[1]!,
+      name: repo[2]!,
+      environment: values.environment,
+      since: dates.since,
+      until,
+      now,
+      policy,
+      previous,
+      appLogin: values["app-login"],
+      trustedWriters: values["trusted-writer"],
+      productionEnvironments: values.production,
+      staleAfterMs: staleAfter,
+      onProgress: progressBar(),
+    });
+  } catch (error) {
+    if (error instanceof AuditAccessError || error instanceof RangeError) {
+      io.err(`tollgate audit: ${error.message}`);
+      return 2;
+    }
+    io.err(`tollgate audit: unexpected answer from GitHub: ${(error as Error).message}`);
+    return 2;
+  }
+  const text = FORMATS[format as Format](report);
+  if (values.out !== undefined) {
+    try {
+      await writeFile(values.out, text);
+    } catch (error) {
+      io.err(
+        `tollgate audit: cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+      return 2;
+    }
+    io.err(
+      `tollgate audit: ${report.records.length} record(s), ${report.findings.length} finding(s) → ${values.out}`,
+    );
+  } else io.out(text);
+  return report.findings.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,261 @@
+/**
+ * End to end on the sandbox: the mixed history of history.ts, audited through the CLI as a user
+ * would, checked against figures worked out by hand below.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox, type Sandbox } from "../../sandbox/index.js";
+import { auditCommand } from "../../src/cli/audit.js";
+import type { AuditReport, EnvironmentMetrics } from "../../src/audit/types.js";
+import { REPO, SINCE, UNTIL, seedHistory, type History } from "./history.js";
+
+const HOUR = 3_600_000;
+const MIN = 60_000;
+let sb: Sandbox;
+let history: History;
+let dir: string;
+
+async function audit(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await auditCommand(
+    ["--repo", REPO, "--since", SINCE, "--until", UNTIL, ...args],
+    { out: (s) => out.push(s), err: (s) => err.push(s), readFile: (p) => readFile(p, "utf8") },
+    { GITHUB_TOKEN: history.tokens["alice"], GITHUB_API_URL: sb.apiUrl },
+  );
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+async function jsonReport(...args: string[]): Promise<AuditReport> {
+  const file = join(dir, `report-${Math.random().toString(36).slice(2)}.json`);
+  const { code, err } = await audit("--format", "json", "--out", file, ...args);
+  expect([0, 1]).toContain(code);
+  expect(err).toContain("record(s)");
+  return JSON.parse(await readFile(file, "utf8")) as AuditReport;
+}
+
+beforeAll(async () => {
+  sb = await startSandbox();
+  history = await seedHistory(sb);
+  dir = await mkdtemp(join(tmpdir(), "tollgate-audit-"));
+});
+afterAll(async () => {
+  await sb.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("audit of a mixed history", () => {
+  let report: AuditReport;
+  let requestsLogged: number;
+  beforeAll(async () => {
+    await sb.client.control("DELETE", "/requests");
+    report = await jsonReport();
+    // The log also holds the control call that cleared it; count GitHub API requests only.
+    requestsLogged = sb.requests().filter((r) => !r.path.startsWith("/_sandbox")).length;
+  });
+
+  test("reads everything in ⌈N/100⌉ + 10 requests, counted by the sandbox's own log", () => {
+    // 18 deployments (3 before the period, 15 in it) → budget ⌈18/100⌉ + 10 = 11. Actual: one page of
+    // deployments with statuses and the policy, one query for the linked PRs' first commits.
+    expect(requestsLogged).toBe(2);
+    expect(report.requests).toBe(requestsLogged);
+  });
+
+  test("one record per deployment in the period, with the eight answers", () => {
+    const ids = history.ids;
+    // 15 in the period: S1–S3 and A B C E F G D H I J M L; P1–P3 belong to the previous period.
+    expect(report.records.map((r) => r.id).sort()).toEqual(
+      ["S1", "S2", "S3", "A", "B", "C", "E", "F", "G", "D", "H", "I", "J", "M", "L"]
+        .map((k) => ids[k])
+        .sort(),
+    );
+    const byKey = (key: string) => report.records.find((r) => r.id === ids[key])!;
+    const a = byKey("A");
+    expect(a).toMatchObject({
+      environment: "production",
+      production: true,
+      tollgate: true,
+      initiatedBy: "carol",
+      creator: "github-actions[bot]",
+      pullRequest: { number: history.pulls["A"], title: "Add search", author: "carol" },
+      createdAt: "2025-03-03T10:00:00Z",
+      deployedAt: "2025-03-03T10:10:00Z",
+      finishedAt: "2025-03-03T10:20:00Z",
+      strategy: "direct",
+      changeType: "minor",
+      outcome: "success",
+      // success 03-03 10:20 − first commit 03-01 10:20 = 48 h
+      leadTimeMs: 48 * HOUR,
+    });
+    expect(a.pullRequest?.url).toMatch(new RegExp(`/alice/shop/pull/${history.pulls["A"]}$`));
+    expect(a.approvals).toEqual([
+      {
+        decision: "approved",
+        login: "bob",
+        at: "2025-03-03T10:05:00Z",
+        note: "1 of group:leads",
+        url: history.comments["A"]![0],
+        writer: "tollgate[bot]",
+        trusted: true,
+      },
+    ]);
+    expect(a.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(byKey("B")).toMatchObject({
+      outcome: "rejected",
+      outcomeDetail: "rejected by @alice: rollback untested",
+    });
+    expect(byKey("C")).toMatchObject({
+      outcome: "rolled_back",
+      failedChange: true,
+      finishedAt: "2025-03-05T11:30:00Z",
+    });
+    expect(byKey("E")).toMatchObject({
+      outcome: "success",
+      rollbackOf: String(ids["C"]),
+      unplanned: true,
+      leadTimeMs: null,
+    });
+    expect(byKey("F")).toMatchObject({ outcome: "success", failedChange: true });
+    expect(byKey("D")).toMatchObject({
+      outcome: "success",
+      emergency: true,
+      unplanned: true,
+      leadTimeMs: 1 * HOUR,
+    });
+    expect(byKey("I")).toMatchObject({ outcome: "in_progress" });
+    expect(byKey("J")).toMatchObject({ outcome: "success", steps: [] });
+    expect(byKey("J").approvals[0]).toMatchObject({ login: "alice", writer: "mallory", trusted: false });
+    expect(byKey("M")).toMatchObject({
+      tollgate: false,
+      initiatedBy: "carol",
+      pullRequest: null,
+      outcome: "success",
+    });
+  });
+
+  test("findings: exactly the eleven planted problems", () => {
+    const ids = history.ids;
+    const got = report.findings
+      .map((f) => `${Object.keys(ids).find((k) => ids[k] === f.deploymentId)}:${f.code}`)
+      .sort();
+    expect(got).toEqual(
+      [
+        "F:outside_window", // Fri 18:10 UTC, windows Mon–Thu 09–17, no override (G and D carry one)
+        "G:outside_approver_set", // dave is not in group:leads (bob's approval satisfies the rule)
+        "D:emergency_approval_late", // deployed 02:00, due 06:00 (4 h), approved 08:00
+        "H:self_approval", // bob approved his own PR
+        "H:missing_approvals", // …and separation of duties leaves no one else
+        "I:stale_in_progress", // in_progress since 03-12 10:10, far over 6 h
+        "J:untrusted_writer", // mallory wrote the "approval" and the outcome
+        "J:missing_approvals", // mallory's approval is not trusted
+        "M:foreign_payload", // created by hand, no payload.tollgate
+        "M:missing_approvals", // production requires approval; none recorded
+        "L:no_rollback_plan", // checklist snapshot: rollback-plan failed
+      ].sort(),
+    );
+    expect(report.findings.find((f) => f.code === "emergency_approval_late")?.message).toContain(
+      "2025-03-09T06:00:00.000Z",
+    );
+  });
+
+  test("DORA metrics for production, worked out by hand", () => {
+    const p = report.metrics.find((m) => m.environment === "production") as EnvironmentMetrics;
+    // Went out (success, failure, rolled back): A C E F G D H J M L = 10 (B rejected, I in progress).
+    expect(p.deployments).toBe(10);
+    // Frequency: successes A E F G D H J M L = 9 in 14 days → 9/14 per day = 4.5/week → high (daily–weekly).
+    // Previous: P1 P3 = 2 in 14 days → 1/week.
+    expect(p.deploymentFrequency).toMatchObject({
+      value: 9 / 14,
+      previous: 2 / 14,
+      trend: "better",
+      band: "high",
+    });
+    // Lead time: A 48 h, F 24 h, G 2 h, D 1 h, H 72 h, J 12 h, L 6 h (E is a rollback, M has no PR)
+    // → sorted 1 2 6 12 24 48 72 → median 12 h → elite (< 1 day). Previous: P1 96 h, P3 48 h → 72 h.
+    expect(p.leadTime).toMatchObject({
+      value: 12 * HOUR,
+      samples: 7,
+      previous: 72 * HOUR,
+      trend: "better",
+      band: "elite",
+    });
+    // Failed changes: C (rolled back) and F (followed 2 h later by hotfix G; G → D is 30 h > 24 h)
+    // → 2/10 = 20 %. Previous: P2 failed → 1/3.
+    expect(p.changeFailRate).toMatchObject({ value: 0.2, previous: 1 / 3, trend: "better", band: null });
+    expect(p.changeFailRate.bandNote).toContain("DORA 2024");
+    // Recovery: C failed 11:30 → E succeeded 11:40 = 10 min; F (18:20) → G succeeded 20:20 = 120 min
+    // → median (10 + 120) / 2 = 65 min. Previous: P2 failed 10:20 → P3 succeeded 12:20 = 2 h.
+    expect(p.recoveryTime).toMatchObject({
+      value: 65 * MIN,
+      samples: 2,
+      previous: 2 * HOUR,
+      trend: "better",
+      band: null,
+    });
+    expect(p.unrecovered).toBe(0);
+    // Rework: unplanned E (rollback) G (hotfix) D (emergency) = 3/10 = 30 %. Previous: 0/3.
+    expect(p.reworkRate).toMatchObject({ value: 0.3, previous: 0, trend: "worse", band: null });
+  });
+
+  test("DORA metrics for staging", () => {
+    const s = report.metrics.find((m) => m.environment === "staging") as EnvironmentMetrics;
+    // S1 S2 S3 all succeeded: 3 in 14 days = 1.5/week → high. Nothing before the period.
+    expect(s.deploymentFrequency).toMatchObject({ value: 3 / 14, previous: 0, band: "high" });
+    // Lead: S1 03-03 09:20 − 03-01 10:20 = 47 h; S2 03-05 09:20 − 03-04 12:00 = 21 h 20 min;
+    // S3 03-10 09:20 − 03-08 10:20 = 47 h → median 47 h → high (1 day – 1 week).
+    expect(s.leadTime).toMatchObject({ value: 47 * HOUR, band: "high", previous: null, trend: "n/a" });
+    expect(s.changeFailRate.value).toBe(0);
+    expect(s.recoveryTime).toMatchObject({ value: null, samples: 0 });
+  });
+
+  test("Markdown, CSV and HTML carry the same report", async () => {
+    const md = await audit("--format", "md");
+    expect(md.code).toBe(1);
+    expect(md.out).toContain("```mermaid\n%%{init");
+    expect(md.out).toContain("xychart-beta");
+    expect(md.out).toMatch(/\| Change lead time \(median\) \| 12 h \| 3 d \| ▲ better \| elite/);
+    const csv = await audit("--format", "csv");
+    expect(csv.out.split("\r\n").filter(Boolean)).toHaveLength(16); // header + 15 records
+    const html = await audit("--format", "html");
+    expect(html.out).toMatch(/^<!doctype html>/);
+    expect(html.out).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // self-contained
+  });
+});
+
+describe("tamper evidence with --compare", () => {
+  test("grown, changed and disappeared records are told apart", async () => {
+    const first = await jsonReport();
+    const file = join(dir, "previous.json");
+    await writeFile(file, JSON.stringify(first));
+    const repo = sb.state.repo("alice", "shop")!;
+    // Grown: a later status on I, through GitHub's API (allowed: statuses are only ever added).
+    await sb.client.rest(
+      "POST",
+      `/repos/${REPO}/deployments/${history.ids["I"]}/statuses`,
+      { state: "failure", description: "Tollgate outcome: failed: timeout" },
+      history.tokens["actions"],
+    );
+    // Changed: a status of A rewritten behind the API's back (GitHub has no endpoint for this).
+    const a = repo.deployments.get(history.ids["A"]!)!;
+    a.statuses[0]!.description = "Tollgate: approved by @alice: 1 of group:leads";
+    // Disappeared: S1, already inactive (S2 superseded it), deleted through the API.
+    await sb.client.rest(
+      "DELETE",
+      `/repos/${REPO}/deployments/${history.ids["S1"]}`,
+      undefined,
+      history.tokens["alice"],
+    );
+    const second = await jsonReport("--compare", file);
+    expect(second.comparison).toMatchObject({
+      grown: [history.ids["I"]],
+      changed: [{ id: history.ids["A"] }],
+      disappeared: [history.ids["S1"]],
+      added: [],
+      unchanged: first.records.length - 3, // the 15 records of the first report, minus I, A and S1
+    });
+    const md = await audit("--compare", file);
+    expect(md.out).toContain(`**disappeared**: ${history.ids["S1"]}`);
+  });
+});
