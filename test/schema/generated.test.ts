@@ -5,6 +5,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { load } from "js-yaml";
 import { GENERATED_SCHEMAS } from "../../src/policy/json-schema.js";
+import { policyReference, withReference } from "../../src/policy/reference.js";
 
 describe("committed JSON Schemas", () => {
   test.each(Object.keys(GENERATED_SCHEMAS))("%s matches the zod schema (run `npm run schema` if not)", (file) => {
@@ -29,6 +30,21 @@ describe("committed JSON Schemas", () => {
       expect({ file, errors: evidenceSchema.errors ?? [] }).toEqual({ file, errors: [] });
       expect(valid).toBe(true);
     }
+  });
+
+  test("the README's policy reference is the one the schema generates (run `npm run schema` if not)", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const reference = policyReference(JSON.parse(GENERATED_SCHEMAS["schema/tollgate.schema.json"]!()));
+    // prettier aligns the table's columns, so compare cell by cell, not byte for byte.
+    const cells = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => line.startsWith("|") && !/^\|[\s|:-]+\|$/.test(line))
+        .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()));
+    const section = readme.slice(readme.indexOf("<!-- policy-reference:start"), readme.indexOf("<!-- policy-reference:end"));
+    expect(cells(section)).toEqual(cells(reference));
+    expect(withReference(readme, reference)).toContain(reference);
+    expect(cells(section).length).toBeGreaterThan(80);
   });
 
   test("an editor flags a misspelt key, as the loader does", () => {
