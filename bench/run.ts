@@ -3,6 +3,7 @@
  * one benchmark can be re-run without losing the others: `npm run bench [-- NAME …]`.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { benchApp } from "./app.js";
 import { benchAudit } from "./audit.js";
 import { benchExplain } from "./explain.js";
 import { benchRollout } from "./rollout.js";
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   sandbox: benchSandbox,
   rollout: benchRollout,
   audit: benchAudit,
+  app: benchApp,
 };
 
 const FILE = "BENCHMARKS.md";

@@ -20,7 +20,7 @@ export const APP_PERMISSIONS = {
   contents: "read",
   deployments: "write",
   issues: "write",
-  pull_requests: "write",
+  pull_requests: "read",
   statuses: "read",
   actions: "write",
   members: "read",
@@ -35,7 +35,7 @@ export const APP_EVENTS = [
   "check_suite",
   "status",
   "deployment_protection_rule",
-  "workflow_run",
+  "deployment_status",
 ];
 
 export interface Person {

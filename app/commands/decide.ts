@@ -1,0 +1,136 @@
+/**
+ * `/approve <env> [note]` and `/reject <env> <reason>`: bound to one environment and one commit (the
+ * merge commit once merged, else the PR head), judged against the default branch's policy, and recorded
+ * as a deployment status written by the App's bot, the comment as its `log_url`.
+ */
+import { findOrCreateDeployment, writeDeploymentStatus } from "../../src/github/deployments.js";
+import { APPROVAL_STATE, approvalDescription, type DeploymentPayload } from "../../src/github/records.js";
+import { evaluate } from "../../src/readiness/evaluate.js";
+import { assess } from "../assess.js";
+import { followUp } from "../followup.js";
+import { pullFacts } from "../github.js";
+import { nowOf, writeDecisions } from "../readiness.js";
+import { tollgateDeployment } from "../deployment-lookup.js";
+import { judge, tallyText, unknownEnvironment } from "./judge.js";
+import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
+
+const short = (sha: string) => sha.slice(0, 7);
+
+export async function decide(
+  cx: CommandContext,
+  command:
+    | { kind: "approve"; environment: string; note?: string }
+    | { kind: "reject"; environment: string; reason: string },
+): Promise<Outcome> {
+  const what = command.kind === "approve" ? "approval" : "rejection";
+  const { client, repo, identity, settings, comment } = cx;
+  const pr = await pullFacts(client, repo, cx.issueNumber);
+  if (pr.state === "CLOSED")
+    return refuse(what, "this pull request is closed without merging, so nothing of it deploys");
+  const sha = pr.mergeSha ?? pr.headSha;
+  // The command was written before the head commit existed: it approved an earlier commit, not this one.
+  if (!pr.mergeSha && pr.headCommittedAt && Date.parse(comment.createdAt) < Date.parse(pr.headCommittedAt))
+    return refuse(
+      what,
+      `stale commit: the pull request changed after the comment (head is now ${short(sha)}); review it and comment again`,
+    );
+
+  const assessment = await assess(client, identity, settings, { ...repo, sha, pullNumber: cx.issueNumber });
+  if (!assessment.policy) return refuse(what, "this repository has no Tollgate policy on its default branch");
+  if (!assessment.policy.ok)
+    return refuse(
+      what,
+      `the policy on the default branch is invalid (${assessment.policy.errors.length} errors, see the "Tollgate · policy" check), so no approval can be recorded until it is fixed`,
+    );
+  const policy = assessment.policy.policy;
+  const unknown = unknownEnvironment(policy, command.environment);
+  if (unknown) return refuse(what, unknown);
+  if (assessment.evidence.approvals.some((a) => a.url === comment.url)) {
+    cx.log.debug({ url: comment.url }, "already recorded (a redelivered webhook): no second effect");
+    return done();
+  }
+
+  const existing = await tollgateDeployment(client, repo, command.environment, sha);
+  // Whoever started a deployment the Action recorded may not approve it; a record the App made has no starter.
+  const initiator = existing && existing.creator !== identity.bot ? existing.payload.requested_by : undefined;
+  const evidence = initiator ? { ...assessment.evidence, initiator } : assessment.evidence;
+  const now = nowOf(settings);
+  const judgement = judge({
+    policy,
+    environment: command.environment,
+    evidence,
+    login: comment.login,
+    decision: command.kind,
+    sha,
+    ...(command.kind === "approve" ? (command.note ? { note: command.note } : {}) : { note: command.reason }),
+    url: comment.url,
+    now,
+  });
+  if (!judgement.ok) return refuse(what, judgement.why);
+
+  const environment = policy.environments[command.environment]!;
+  const decision = evaluate(policy, environment.name, evidence, now);
+  const pull = evidence.pull_request;
+  const payload: DeploymentPayload = {
+    version: 1,
+    requested_by: comment.login,
+    change_type: decision.changeType,
+    emergency: decision.emergency,
+    policy_digest: policy.digest,
+    checklist: Object.fromEntries(decision.checklist.map((item) => [item.id, item.state])),
+    ...(pull
+      ? {
+          pull_request: {
+            number: pull.number,
+            title: pull.title,
+            author: pull.author,
+            head_sha: pull.head_sha,
+          },
+        }
+      : {}),
+  };
+  const deploymentId =
+    existing?.id ??
+    (
+      await findOrCreateDeployment(
+        client,
+        { ...repo, environment: environment.name, sha },
+        {
+          payload,
+          description: `Tollgate record of ${environment.name} for ${short(sha)}`,
+          productionEnvironment: environment.name === "production",
+        },
+      )
+    ).id;
+  const note =
+    command.kind === "approve"
+      ? tallyText(judgement.tally, policy, environment, judgement.changeType, evidence)
+      : command.reason;
+  await writeDeploymentStatus(
+    client,
+    { ...repo, deploymentId },
+    {
+      state: APPROVAL_STATE[command.kind === "approve" ? "approved" : "rejected"],
+      description: approvalDescription(
+        command.kind === "approve" ? "approved" : "rejected",
+        comment.login,
+        note,
+      ),
+      logUrl: comment.url,
+    },
+  );
+
+  const after = { ...assessment.evidence, approvals: [...assessment.evidence.approvals, judgement.record] };
+  // The PR's check run shows the new tally at once, without reading GitHub again.
+  if (!pr.mergeSha) await writeDecisions(cx, policy, after, pr.headSha, environment.name);
+  await followUp(cx, {
+    policy,
+    evidence: after,
+    environment: environment.name,
+    sha,
+    deploymentId,
+    starter: initiator,
+    rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
+  });
+  return done();
+}

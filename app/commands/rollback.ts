@@ -1,0 +1,102 @@
+/**
+ * `/rollback <env>`: an approver of the environment, or anyone with maintain or admin on the repository,
+ * dispatches the policy's rollback workflow on the default branch. No approval is needed (rolling back
+ * restores a known state), and the request is recorded on the environment's current deployment.
+ */
+import { isCoveredBy, type Directory } from "../../src/approvals/authority.js";
+import { eventDescription } from "../../src/github/records.js";
+import { dispatchWorkflow } from "../../src/github/runs.js";
+import { writeDeploymentStatus, type DeploymentState } from "../../src/github/deployments.js";
+import type { Environment } from "../../src/policy/model.js";
+import type { Evidence } from "../../src/readiness/evidence.js";
+import type { Policy } from "../../src/policy/model.js";
+import { assess } from "../assess.js";
+import { pullFacts } from "../github.js";
+import { unknownEnvironment } from "./judge.js";
+import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
+
+const WHAT = "rollback";
+
+export function mayRollBack(
+  policy: Policy,
+  environment: Environment,
+  evidence: Evidence,
+  login: string,
+): boolean {
+  const directory: Directory = {
+    teams: evidence.teams,
+    permissions: evidence.permissions,
+    groups: policy.groups,
+  };
+  if (isCoveredBy(login, { kind: "role", role: "maintain" }, directory)) return true;
+  return Object.values(environment.approvals).some((rule) =>
+    rule.requirements.some((r) =>
+      r.kind === "count"
+        ? r.from.some((ref) => isCoveredBy(login, ref, directory))
+        : isCoveredBy(login, r.of, directory),
+    ),
+  );
+}
+
+export async function rollback(cx: CommandContext, environmentName: string): Promise<Outcome> {
+  const { client, repo, comment } = cx;
+  const pr = await pullFacts(client, repo, cx.issueNumber);
+  const { policy, evidence, gathered } = await assess(client, cx.identity, cx.settings, {
+    ...repo,
+    sha: pr.mergeSha ?? pr.headSha,
+    pullNumber: cx.issueNumber,
+  });
+  if (!policy) return refuse(WHAT, "this repository has no Tollgate policy on its default branch");
+  if (!policy.ok)
+    return refuse(
+      WHAT,
+      "the policy on the default branch is invalid, so Tollgate does nothing until it is fixed",
+    );
+  const unknown = unknownEnvironment(policy.policy, environmentName);
+  if (unknown) return refuse(WHAT, unknown);
+  const environment = policy.policy.environments[environmentName]!;
+  if (!mayRollBack(policy.policy, environment, evidence, comment.login))
+    return refuse(
+      WHAT,
+      `only approvers of ${environmentName} and people with the maintain or admin role may roll it back`,
+    );
+  const workflow = environment.rollback.workflow;
+  if (!workflow)
+    return refuse(WHAT, `the policy names no rollback workflow for ${environmentName} (rollback.workflow)`);
+
+  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
+    ...repo,
+    environment: environmentName,
+    per_page: 1,
+  });
+  const current = (data as { id: number }[])[0];
+  if (!current) return refuse(WHAT, `nothing has been deployed to ${environmentName} yet`);
+  const statuses = (
+    await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      ...repo,
+      deployment_id: current.id,
+      per_page: 100,
+    })
+  ).data as { state: DeploymentState; log_url?: string }[];
+  if (statuses.some((s) => s.log_url === comment.url)) {
+    cx.log.debug({ url: comment.url }, "rollback already requested by this comment (a redelivery)");
+    return done();
+  }
+  await dispatchWorkflow(client, repo, workflow, gathered.defaultBranch, {
+    environment: environmentName,
+    requested_by: comment.login,
+    comment_url: comment.url,
+  });
+  // The record keeps the deployment's state: the rollback's own deployment will say how it ended.
+  await writeDeploymentStatus(
+    client,
+    { ...repo, deploymentId: current.id },
+    {
+      state: statuses[0]?.state ?? "success",
+      description: eventDescription("rollback", `requested by @${comment.login}`),
+      logUrl: comment.url,
+      autoInactive: false,
+    },
+  );
+  return done();
+}

@@ -1,0 +1,69 @@
+/** The narrow client and repository of a Probot context, and the PR facts a comment needs. */
+import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
+
+interface OctokitLike {
+  graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
+}
+
+export function clientOf(octokit: OctokitLike): GitHubClient {
+  return {
+    graphql: <T>(query: string, variables?: Record<string, unknown>) => octokit.graphql<T>(query, variables),
+    request: (route, parameters) => octokit.request(route, parameters),
+  };
+}
+
+export function repoOf(payload: { repository: { name: string; owner: { login: string } } }): RepositoryRef {
+  return { owner: payload.repository.owner.login, repo: payload.repository.name };
+}
+
+/** The PR a comment was made on: issue_comment payloads carry no commit, so the App asks (one request). */
+export const PULL_QUERY = `
+query TollgatePull($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      state
+      merged
+      headRefOid
+      mergeCommit { oid }
+      commits(last: 1) { nodes { commit { oid committedDate } } }
+    }
+  }
+}`;
+
+export interface PullFacts {
+  readonly state: "OPEN" | "CLOSED" | "MERGED";
+  readonly headSha: string;
+  readonly mergeSha?: string;
+  /** When the head commit was committed: a command older than it was given on an earlier commit. */
+  readonly headCommittedAt?: string;
+}
+
+interface PullResponse {
+  repository: {
+    pullRequest: {
+      state: "OPEN" | "CLOSED" | "MERGED";
+      merged: boolean;
+      headRefOid: string;
+      mergeCommit: { oid: string } | null;
+      commits: { nodes: { commit: { oid: string; committedDate: string } }[] };
+    } | null;
+  } | null;
+}
+
+export async function pullFacts(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  number: number,
+): Promise<PullFacts> {
+  const data = await client.graphql<PullResponse>(PULL_QUERY, { owner: repo.owner, name: repo.repo, number });
+  const pr = data.repository?.pullRequest;
+  if (!pr) throw new Error(`pull request #${number} was not found in ${repo.owner}/${repo.repo}`);
+  const head = pr.commits.nodes[0]?.commit;
+  return {
+    state: pr.merged ? "MERGED" : pr.state,
+    headSha: pr.headRefOid,
+    ...(pr.merged && pr.mergeCommit ? { mergeSha: pr.mergeCommit.oid } : {}),
+    ...(head && head.oid === pr.headRefOid ? { headCommittedAt: head.committedDate } : {}),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * issue_comment: the commands. Only a `created` comment by a person can act; edits, deletions, bots and
+ * comments that carry no command never do. Every command gets a reaction, and a reply when refused.
+ */
+import type { Context } from "probot";
+import { parseCommand, type Command } from "../../src/approvals/commands.js";
+import { react, reply, hasCommentWith } from "../../src/github/comments.js";
+import { fitSummary } from "../../src/github/checks.js";
+import { decide } from "../commands/decide.js";
+import { explain, help } from "../commands/explain.js";
+import { refuse, type CommandContext, type Outcome } from "../commands/outcome.js";
+import { rollback } from "../commands/rollback.js";
+import { clientOf, repoOf } from "../github.js";
+import type { Identity, Settings } from "../settings.js";
+
+const ACTING = new Set(["approve", "reject", "rollback"]);
+const MENTION = /(^|[^\w/])\/(approve|reject|rollback)\b/im;
+const MENTION_HINT =
+  "a command counts only at the very start of a new comment; quoted text, code blocks and commands inside a sentence never do";
+
+function label(command: Command): string {
+  return command.kind === "approve"
+    ? "approval"
+    : command.kind === "reject"
+      ? "rejection"
+      : command.kind === "invalid"
+        ? "command"
+        : command.kind;
+}
+
+export async function onIssueComment(
+  context: Context<"issue_comment">,
+  identity: Identity,
+  settings: Settings,
+): Promise<void> {
+  const { payload, log } = context;
+  const author = payload.comment.user;
+  if (author?.login === identity.bot) return log.debug("our own comment");
+  const command = parseCommand(payload.comment.body);
+  const client = clientOf(context.octokit);
+  const repo = repoOf(payload);
+  const answer = async (outcome: Outcome) => {
+    await react(client, repo, payload.comment.id, outcome.reaction);
+    if (outcome.reply) await reply(client, repo, payload.issue.number, fitSummary(outcome.reply));
+  };
+  if (!command) {
+    // Someone meant a command but wrote it where it never counts (a quote, a code block, mid-sentence).
+    if (payload.action === "created" && author?.type !== "Bot" && MENTION.test(payload.comment.body))
+      return answer(refuse("comment", MENTION_HINT));
+    return log.debug("no command in the comment");
+  }
+
+  if (payload.action !== "created") {
+    if (payload.action === "deleted" || !ACTING.has(command.kind) || author?.type === "Bot")
+      return log.debug("not a new comment");
+    // An edit can change what an already-answered comment says; only a new comment is a new command.
+    return answer(refuse(label(command), "edited comments never count; post the command as a new comment"));
+  }
+  if (author?.type === "Bot" || payload.sender.type === "Bot") {
+    // Told once per bot and PR: a bot that answers every comment must not start a conversation with us.
+    const marker = `<!-- tollgate:bot:${author?.login ?? "unknown"} -->`;
+    await react(client, repo, payload.comment.id, "-1");
+    if (await hasCommentWith(client, repo, payload.issue.number, identity.bot, marker)) return;
+    await reply(
+      client,
+      repo,
+      payload.issue.number,
+      `Tollgate ignores commands from bots: only people approve, reject or roll back.\n${marker}`,
+    );
+    return;
+  }
+  if (!payload.issue.pull_request) return answer(refuse(label(command), "this is not a pull request"));
+
+  const cx: CommandContext = {
+    client,
+    repo,
+    identity,
+    settings,
+    log,
+    issueNumber: payload.issue.number,
+    comment: {
+      id: payload.comment.id,
+      url: payload.comment.html_url,
+      createdAt: payload.comment.created_at,
+      login: author?.login ?? "ghost",
+    },
+  };
+  switch (command.kind) {
+    case "approve":
+    case "reject":
+      return answer(await decide(cx, command));
+    case "rollback":
+      return answer(await rollback(cx, command.environment));
+    case "help":
+      return answer(help());
+    case "explain":
+      return answer(await explain(cx, command.environment));
+    case "invalid":
+      // The parser's problem may quote the comment; the reply gives the usage instead.
+      return answer(refuse("command", `it is not complete; ${command.problem.replace(/"[^"]*"/g, "that")}`));
+  }
+}

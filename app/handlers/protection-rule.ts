@@ -1,0 +1,65 @@
+/**
+ * deployment_protection_rule.requested: GitHub holds a job that targets an environment with Tollgate as
+ * a custom rule. The gate is judged for that deployment (its environment, commit, PR and who started it);
+ * approved when the checklist and approvals are complete, rejected on a rejection, otherwise a status
+ * report says what it waits for (an approval recorded later approves it: see followup.ts).
+ */
+import type { Context } from "probot";
+import { reviewGate, runIdFromCallback } from "../../src/github/runs.js";
+import { evaluate } from "../../src/readiness/evaluate.js";
+import type { Decision } from "../../src/readiness/decision.js";
+import { assess } from "../assess.js";
+import { clientOf, repoOf } from "../github.js";
+import { nowOf } from "../readiness.js";
+import type { Identity, Settings } from "../settings.js";
+
+interface ProtectionPayload {
+  environment?: string;
+  deployment_callback_url?: string;
+  deployment?: { sha: string; creator?: { login: string } | null };
+  pull_requests?: { number: number }[];
+  repository: { name: string; owner: { login: string } };
+}
+
+export function gateReport(decision: Decision): string {
+  const open = decision.checklist.filter((i) => i.state === "failed" || i.state === "pending");
+  return [
+    `Tollgate: ${decision.summary}`,
+    ...open.map((i) => `- ${i.title}: ${i.reason}${i.fix ? ` (${i.fix})` : ""}`),
+  ].join("\n");
+}
+
+export async function onProtectionRule(
+  context: Context<"deployment_protection_rule">,
+  env: { identity: Identity; settings: Settings },
+): Promise<void> {
+  const payload = context.payload as unknown as ProtectionPayload;
+  const runId = runIdFromCallback(payload.deployment_callback_url ?? "");
+  const environment = payload.environment;
+  const sha = payload.deployment?.sha;
+  if (runId === undefined || !environment || !sha)
+    return context.log.debug("not a protection rule request Tollgate can answer");
+  const client = clientOf(context.octokit);
+  const repo = repoOf(payload);
+  const initiator = payload.deployment?.creator?.login;
+  const pullNumber = payload.pull_requests?.[0]?.number;
+  const { policy, evidence } = await assess(client, env.identity, env.settings, {
+    ...repo,
+    sha,
+    ...(pullNumber !== undefined ? { pullNumber } : {}),
+    ...(initiator ? { initiator } : {}),
+  });
+  const report = (comment: string) => reviewGate(client, repo, runId, { environment, comment });
+  if (!policy)
+    return report("Tollgate: this repository has no policy on its default branch; the deployment waits.");
+  if (!policy.ok)
+    return report(
+      `Tollgate: the policy on the default branch has ${policy.errors.length} errors; the deployment waits until it is fixed.`,
+    );
+  const decision = evaluate(policy.policy, environment, evidence, nowOf(env.settings));
+  if (decision.verdict === "allowed")
+    return reviewGate(client, repo, runId, { environment, state: "approved", comment: gateReport(decision) });
+  if (decision.reasonCode === "rejected")
+    return reviewGate(client, repo, runId, { environment, state: "rejected", comment: gateReport(decision) });
+  await report(gateReport(decision));
+}

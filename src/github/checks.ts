@@ -1,0 +1,128 @@
+/**
+ * Readiness as check runs: one "Tollgate · <environment>" run per gated environment on the PR head, and
+ * "Tollgate · policy" when the policy file itself is broken. Every evaluation creates a new run with its
+ * final state in one POST (GitHub shows the latest run of a name): no read to find an earlier run's id,
+ * and no run is ever left in_progress to hold its check suite open.
+ */
+import type { PolicyError } from "../policy/errors.js";
+import { formatPolicyError } from "../policy/errors.js";
+import type { Decision } from "../readiness/decision.js";
+import { renderMarkdown } from "../readiness/render.js";
+import type { GitHubClient, RepositoryRef } from "./client.js";
+
+export const CHECK_PREFIX = "Tollgate · ";
+export const POLICY_CHECK = `${CHECK_PREFIX}policy`;
+export const REEVALUATE = "reevaluate";
+/** GitHub's limits: output.summary ≤ 65,535 characters, ≤ 50 annotations per request. */
+export const SUMMARY_LIMIT = 65_535;
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+export type Conclusion = "success" | "action_required" | "failure";
+
+export const checkRunName = (environment: string) => `${CHECK_PREFIX}${environment}`;
+
+/**
+ * allowed → success; blocked → failure; waiting → action_required, also while CI is still running:
+ * a run is written complete so it never keeps the suite pending, and the next CI event replaces it.
+ */
+export function conclusionOf(decision: Decision): Conclusion {
+  return decision.verdict === "allowed"
+    ? "success"
+    : decision.verdict === "blocked"
+      ? "failure"
+      : "action_required";
+}
+
+export function fitSummary(text: string): string {
+  if (text.length <= SUMMARY_LIMIT) return text;
+  const note = "\n\n… (cut to GitHub's 65,535-character limit)";
+  return text.slice(0, SUMMARY_LIMIT - note.length) + note;
+}
+
+function titleOf(decision: Decision): string {
+  if (decision.verdict === "allowed") return `Ready for ${decision.environment}`;
+  const deciding =
+    decision.checklist.find((i) => i.state === "failed") ??
+    decision.checklist.find((i) => i.state === "pending");
+  const open = decision.checklist.filter((i) => i.state === "failed" || i.state === "pending").length;
+  const head = decision.verdict === "blocked" ? "Blocked" : "Waiting";
+  return `${head}: ${deciding?.title ?? decision.reasonCode}${open > 1 ? ` (+${open - 1} more)` : ""}`;
+}
+
+export function readinessCheckRun(decision: Decision, headSha: string) {
+  return {
+    name: checkRunName(decision.environment),
+    head_sha: headSha,
+    status: "completed" as const,
+    conclusion: conclusionOf(decision),
+    external_id: `${decision.environment}@${decision.sha}`,
+    output: { title: titleOf(decision), summary: fitSummary(renderMarkdown(decision)) },
+    actions: [{ label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE }],
+  };
+}
+
+export async function writeReadinessCheck(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  headSha: string,
+  decision: Decision,
+): Promise<number> {
+  const { data } = await client.request("POST /repos/{owner}/{repo}/check-runs", {
+    ...repo,
+    ...readinessCheckRun(decision, headSha),
+  });
+  return (data as { id: number }).id;
+}
+
+/** The policy check: failure with each error as an annotation on the file, or success once it is fixed. */
+export async function writePolicyCheck(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  headSha: string,
+  errors: readonly PolicyError[],
+): Promise<void> {
+  const base = { ...repo, name: POLICY_CHECK, head_sha: headSha, status: "completed" };
+  if (errors.length === 0) {
+    await client.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...base,
+      conclusion: "success",
+      output: { title: "The policy is valid", summary: "The policy on the default branch is valid." },
+    });
+    return;
+  }
+  const output = {
+    title: `The policy has ${errors.length} error${errors.length === 1 ? "" : "s"}: no deployment can pass`,
+    summary: fitSummary(
+      [
+        "Tollgate reads `.github/tollgate.yml` from the default branch and fails closed while it is invalid:",
+        "no approval is recorded and every gate stays shut until it is fixed.",
+        "",
+        ...errors.map((e) => `- \`${formatPolicyError(e)}\``),
+      ].join("\n"),
+    ),
+  };
+  const annotations = errors.map((e) => ({
+    path: e.file,
+    start_line: Math.max(1, e.line),
+    end_line: Math.max(1, e.line),
+    annotation_level: "failure",
+    title: e.path || "policy",
+    message: e.message,
+  }));
+  const batches: (typeof annotations)[] = [];
+  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST)
+    batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  const { data } = await client.request("POST /repos/{owner}/{repo}/check-runs", {
+    ...base,
+    conclusion: "failure",
+    output: { ...output, annotations: batches[0] },
+  });
+  // GitHub takes 50 annotations per request; the rest are appended by updating the same run.
+  for (const batch of batches.slice(1)) {
+    await client.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      ...repo,
+      check_run_id: (data as { id: number }).id,
+      output: { ...output, annotations: batch },
+    });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * GitHub misbehaving: 20 % of requests fail with 500/502 and some hit a secondary rate limit (seeded).
+ * With Probot's retry and throttling on, every webhook either ends in a correct check run or fails
+ * visibly (its delivery answered ≥ 500, redeliverable), and no approval is ever recorded wrongly.
+ */
+import { afterAll, beforeAll, expect, jest, test } from "@jest/globals";
+import type { Octokit } from "@octokit/rest";
+import { ORG, REPO, openPullRequest } from "../support/world.js";
+import {
+  approvalStatuses,
+  latestChecks,
+  RESILIENT_OCTOKIT,
+  startAppWorld,
+  type AppWorld,
+} from "./harness.js";
+import { BODY, POLICY, ciApp, ciCheck } from "./fixtures.js";
+
+jest.setTimeout(180_000);
+
+let world: AppWorld;
+let ci: Octokit;
+
+/** The test's own requests (people, CI) are retried by hand: only the App is under test here. */
+async function persist<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 0;
+      if (attempt > 20 || (status !== 500 && status !== 502 && status !== 403)) throw error;
+    }
+  }
+}
+
+beforeAll(async () => {
+  world = await startAppWorld({
+    policy: POLICY,
+    people: ["dave", "alice", "bob", "mallory"],
+    teams: { leads: ["alice", "bob"] },
+    octokit: RESILIENT_OCTOKIT,
+  });
+  ci = await ciApp(world);
+});
+afterAll(() => world.close());
+
+test("under 500/502s and secondary rate limits: correct check runs or visible failures, never a wrong approval", async () => {
+  const pr = await openPullRequest(world, "dave", { branch: "f", title: "F", body: BODY });
+  await world.sandbox.idle();
+  await world.sandbox.client.control("POST", "/faults/seed", { seed: 7 });
+  await world.sandbox.client.addFault({ kind: "status", status: 500, path: "/**", probability: 0.1 });
+  await world.sandbox.client.addFault({ kind: "status", status: 502, path: "/**", probability: 0.1 });
+  await world.sandbox.client.addFault({
+    kind: "secondary_rate_limit",
+    path: "/repos/**",
+    retry_after: 1,
+    probability: 0.05,
+  });
+
+  await persist(() => ciCheck(ci, pr.head, "success"));
+  const say = (login: string, body: string) =>
+    persist(() =>
+      world.people[login]!.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner: ORG,
+        repo: REPO,
+        issue_number: pr.number,
+        body,
+      }),
+    );
+  await say("mallory", "/approve production");
+  await say("dave", "/approve production");
+  await say("alice", "/approve production");
+  await say("bob", "/approve production");
+  await world.sandbox.idle();
+  const faults = await world.sandbox.client.control<{ fired: number }[]>("GET", "/faults");
+  await world.sandbox.client.clearFaults();
+  expect(faults.reduce((n, f) => n + f.fired, 0)).toBeGreaterThan(3);
+
+  // Never a wrong approval: only alice and bob, each at most once, each from their own comment.
+  const recorded = await approvalStatuses(world);
+  expect(recorded.every((s) => /^Tollgate: approved by @(alice|bob):/.test(s.description))).toBe(true);
+  expect(new Set(recorded.map((s) => s.log_url)).size).toBe(recorded.length);
+
+  // Every delivery was handled (200) or failed visibly (≥ 500, shown in GitHub's delivery log).
+  const deliveries = await world.sandbox.client.deliveries();
+  expect(deliveries.every((d) => d.status_code === 200 || d.status_code >= 500)).toBe(true);
+
+  // The check run GitHub shows now: success only if both approvals were recorded; otherwise waiting.
+  const production = (await latestChecks(world, pr.head)).get("Tollgate · production");
+  const approvers = new Set(recorded.map((s) => s.description.split(" ")[3]));
+  if (production?.conclusion === "success") expect(approvers).toEqual(new Set(["@alice:", "@bob:"]));
+  else {
+    // A lost update is a visible failure, and a redelivery repairs it.
+    expect(deliveries.some((d) => d.status_code >= 500)).toBe(true);
+    const failed = deliveries.filter((d) => d.status_code >= 500 && d.event !== "issue_comment");
+    for (const d of failed) await world.sandbox.client.redeliver(d.id);
+    await world.sandbox.idle();
+  }
+  const final = (await latestChecks(world, pr.head)).get("Tollgate · production")!;
+  expect(final.conclusion).toBe(approvers.size === 2 ? "success" : "action_required");
+});

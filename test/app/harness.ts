@@ -1,0 +1,165 @@
+/**
+ * The real Tollgate App (createProbot + createNodeMiddleware + http.createServer) serving a sandbox
+ * world: the sandbox delivers signed webhooks to it and it talks to the sandbox as GitHub Enterprise
+ * Server, with exactly the settings a user would give Probot.
+ */
+import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
+import { tollgate } from "../../app/index.js";
+import type { Settings } from "../../app/settings.js";
+import { listen } from "../sandbox/helpers.js";
+import { createWorld, FULL, type World, type WorldOptions } from "../support/world.js";
+
+export interface AppWorld extends World {
+  readonly webhookUrl: string;
+}
+
+export const PLAIN_OCTOKIT = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+  ...o,
+  retry: { enabled: false },
+  throttle: { enabled: false },
+}));
+
+/** Probot's own retry and throttling, with short retry delays so a test under faults stays quick. */
+export const RESILIENT_OCTOKIT = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+  ...o,
+  retry: { enabled: true, retryAfterBaseValue: 20 },
+}));
+
+export async function startAppWorld(
+  options: WorldOptions & { octokit?: typeof ProbotOctokit; settings?: Partial<Settings>; strict?: boolean },
+): Promise<AppWorld> {
+  const server = await listen();
+  const webhookUrl = `${server.url}/api/github/webhooks`;
+  const world = await createWorld({ ...options, webhookUrl, strict: options.strict ?? true });
+  const { host } = new URL(world.sandbox.url);
+  const probot = createProbot({
+    env: {
+      APP_ID: String(world.app.id),
+      PRIVATE_KEY: world.app.pem,
+      WEBHOOK_SECRET: world.app.webhook_secret,
+      GHE_HOST: host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: (process.env["TOLLGATE_TEST_LOG"] ?? "fatal") as "fatal",
+    },
+    overrides: { Octokit: options.octokit ?? PLAIN_OCTOKIT },
+  });
+  const settings: Settings = {
+    trustedWriters: ["github-actions[bot]"],
+    policyPath: ".github/tollgate.yml",
+    ...options.settings,
+  };
+  const middleware = await createNodeMiddleware(tollgate(settings), { probot });
+  server.setHandler((req, res) => {
+    void middleware(req, res, () => res.writeHead(404).end());
+  });
+  return {
+    ...world,
+    webhookUrl,
+    close: async () => {
+      await server.close();
+      await world.close();
+    },
+  };
+}
+
+export interface CheckRunView {
+  id: number;
+  name: string;
+  conclusion: string | null;
+  output: { title: string | null; summary: string | null };
+  app: { slug: string } | null;
+}
+
+/** The latest check run of each name on a commit, as GitHub's UI shows them. */
+export async function latestChecks(world: World, sha: string): Promise<Map<string, CheckRunView>> {
+  await world.sandbox.idle();
+  const owner = world.people["owner"]!.octokit;
+  const { data } = await owner.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+    owner: FULL.split("/")[0]!,
+    repo: FULL.split("/")[1]!,
+    ref: sha,
+    per_page: 100,
+  });
+  const latest = new Map<string, CheckRunView>();
+  for (const run of (data.check_runs as unknown as CheckRunView[]).sort((a, b) => a.id - b.id))
+    latest.set(run.name, run);
+  return latest;
+}
+
+export interface Answer {
+  reactions: string[];
+  replies: string[];
+}
+
+/** Posts a comment as `login` and returns the App's answer: its reactions and the replies after it. */
+export async function comment(
+  world: World,
+  login: string,
+  issue: number,
+  body: string,
+): Promise<Answer & { id: number; url: string }> {
+  const [owner, repo] = FULL.split("/") as [string, string];
+  const person = world.people[login]!.octokit;
+  const { data } = await person.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner,
+    repo,
+    issue_number: issue,
+    body,
+  });
+  await world.sandbox.idle();
+  return { id: Number(data.id), url: data.html_url, ...(await answerTo(world, issue, Number(data.id))) };
+}
+
+export async function answerTo(world: World, issue: number, commentId: number): Promise<Answer> {
+  const [owner, repo] = FULL.split("/") as [string, string];
+  const admin = world.people["owner"]!.octokit;
+  const reactions = await admin.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    owner,
+    repo,
+    comment_id: commentId,
+  });
+  const comments = await admin.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner,
+    repo,
+    issue_number: issue,
+    per_page: 100,
+  });
+  return {
+    reactions: reactions.data.filter((r) => r.user?.login === world.bot).map((r) => r.content),
+    replies: comments.data
+      .filter((c) => c.user?.login === world.bot && c.id > commentId)
+      .map((c) => c.body ?? ""),
+  };
+}
+
+/** Every approval or rejection status the App's bot wrote in the repository. */
+export async function approvalStatuses(
+  world: World,
+): Promise<{ environment: string; sha: string; description: string; log_url: string; state: string }[]> {
+  const [owner, repo] = FULL.split("/") as [string, string];
+  const admin = world.people["owner"]!.octokit;
+  const { data: deployments } = await admin.request("GET /repos/{owner}/{repo}/deployments", {
+    owner,
+    repo,
+    per_page: 100,
+  });
+  const out = [];
+  for (const d of deployments) {
+    const { data } = await admin.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      owner,
+      repo,
+      deployment_id: Number(d.id),
+      per_page: 100,
+    });
+    for (const s of data)
+      if (s.creator?.login === world.bot && /^Tollgate: (approved|rejected)/.test(s.description ?? ""))
+        out.push({
+          environment: d.environment,
+          sha: d.sha,
+          description: s.description ?? "",
+          log_url: s.log_url ?? "",
+          state: s.state,
+        });
+  }
+  return out;
+}
