@@ -124,7 +124,7 @@ export const checklistItemSchema = z
       .meta({ description: "Approving pull request reviews of the head commit, with no change requested." }),
     security_alerts: severity.optional().meta({
       description:
-        "No open security alert (Dependabot, code scanning, secret scanning) at or above this severity.",
+        "No open Dependabot alert at or above this severity (code scanning alerts are not read yet).",
     }),
     pr_section: text("a heading")
       .optional()
