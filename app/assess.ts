@@ -4,9 +4,10 @@
  */
 import { gatherEvidence, type GatheredEvidence } from "../src/github/evidence.js";
 import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
-import { loadPolicy, type LoadResult } from "../src/policy/load.js";
+import type { LoadResult } from "../src/policy/load.js";
 import type { Environment, Policy } from "../src/policy/model.js";
 import type { Evidence } from "../src/readiness/evidence.js";
+import { loadPolicyCached } from "./policy-cache.js";
 import type { Identity, Settings } from "./settings.js";
 
 export interface Assessment {
@@ -48,7 +49,7 @@ export async function assess(
     trustedWriters: identity.trustedWriters,
   });
   const policy =
-    gathered.policyText === null ? undefined : loadPolicy(gathered.policyText, settings.policyPath);
+    gathered.policyText === null ? undefined : loadPolicyCached(gathered.policyText, settings.policyPath);
   let evidence = gathered.evidence;
   let requests = gathered.requests;
   const pr = evidence.pull_request;
