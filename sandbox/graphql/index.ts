@@ -1,4 +1,12 @@
-import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from "graphql";
+import {
+  buildSchema,
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from "graphql";
 import { schema as githubSchema } from "@octokit/graphql-schema";
 import { authorizeRepo } from "../auth.js";
 import { HttpError, type Ctx, type Reply } from "../http.js";
@@ -71,9 +79,11 @@ export async function executeGraphql(ctx: Ctx): Promise<Reply> {
       },
     };
   }
-  const result = await graphql({
+  const document = parsedQuery(body.query);
+  if (!("kind" in document)) return { status: 200, body: { errors: document.errors.map(githubError) } };
+  const result = await execute({
     schema: githubGraphqlSchema(),
-    source: body.query,
+    document,
     rootValue: root(ctx),
     variableValues: (body.variables ?? null) as Record<string, unknown> | null,
     operationName: typeof body.operationName === "string" ? body.operationName : null,
@@ -83,4 +93,26 @@ export async function executeGraphql(ctx: Ctx): Promise<Reply> {
   if (result.data !== undefined) out["data"] = result.data;
   if (result.errors) out["errors"] = result.errors.map(githubError);
   return { status: 200, body: out };
+}
+
+/**
+ * Parsing and validating against GitHub's large schema costs more than answering; clients send the same
+ * few queries again and again, so each distinct text is checked once (a bounded memo, like any server's).
+ */
+const checked = new Map<string, DocumentNode | { errors: readonly GraphQLError[] }>();
+
+function parsedQuery(source: string): DocumentNode | { errors: readonly GraphQLError[] } {
+  const cached = checked.get(source);
+  if (cached) return cached;
+  let outcome: DocumentNode | { errors: readonly GraphQLError[] };
+  try {
+    const document = parse(source);
+    const errors = validate(githubGraphqlSchema(), document);
+    outcome = errors.length > 0 ? { errors } : document;
+  } catch (error) {
+    outcome = { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
+  }
+  if (checked.size >= 200) checked.delete(checked.keys().next().value!);
+  checked.set(source, outcome);
+  return outcome;
 }
