@@ -3,6 +3,7 @@
  * one benchmark can be re-run without losing the others: `npm run bench [-- NAME …]`.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { benchAction } from "./action.js";
 import { benchApp } from "./app.js";
 import { benchAudit } from "./audit.js";
 import { benchExplain } from "./explain.js";
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   rollout: benchRollout,
   audit: benchAudit,
   app: benchApp,
+  action: benchAction,
 };
 
 const FILE = "BENCHMARKS.md";

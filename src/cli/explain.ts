@@ -4,12 +4,15 @@ import { loadPolicy } from "../policy/load.js";
 import { evaluate } from "../readiness/evaluate.js";
 import { loadEvidence } from "../readiness/load-evidence.js";
 import { renderText } from "../readiness/render.js";
+import { explainLiveCommand } from "./explain-live.js";
 import { readOrExplain, type Io } from "./io.js";
 
 const USAGE =
   "Usage: tollgate explain --policy FILE --environment ENV --evidence FILE.json [--at ISO-TIME] [--format text|json]";
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
+  // With --repo the evidence comes live from GitHub (or the sandbox) instead of a file.
+  if (args.includes("--repo")) return explainLiveCommand(args, io);
   let values: { policy?: string; environment?: string; evidence?: string; at?: string; format?: string };
   try {
     ({ values } = parseArgs({

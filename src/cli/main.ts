@@ -13,6 +13,8 @@ export const USAGE = `Usage:
   tollgate validate [FILE]                 check a policy file (default .github/tollgate.yml)
   tollgate explain --policy FILE --environment ENV --evidence FILE.json [--at ISO-TIME] [--format text|json]
                                            would this deployment be allowed, and if not, why?
+  tollgate explain --repo OWNER/REPO --sha SHA --environment ENV [--format text|json]
+                                           the same, with live evidence from GitHub (GITHUB_TOKEN, GITHUB_API_URL)
   tollgate audit --repo OWNER/REPO [--environment ENV] [--since DATE] [--until DATE]
                 [--format md|json|csv|html] [--out FILE] [--compare previous.json]
                                            every deployment's record, findings and DORA metrics, from GitHub alone

@@ -12,7 +12,7 @@ import {
   type EvidenceResponse,
   type PullRequestNode,
 } from "./evidence-query.js";
-import { parseDescription } from "./records.js";
+import { parseDescription, readPayload } from "./records.js";
 
 export interface EvidenceRequest extends RepositoryRef {
   /** The commit judged: the PR head before merge, the deployed commit after. */
@@ -43,6 +43,12 @@ export interface GatheredEvidence {
   readonly requests: number;
   /** Parts of the query GitHub refused (e.g. a permission the token lacks); those facts are missing. */
   readonly warnings: readonly string[];
+  /** Tollgate's deployment records of this commit (with its payload), newest first: reusing one saves a request. */
+  readonly records: readonly {
+    readonly id: number;
+    readonly environment: string;
+    readonly createdAt: string;
+  }[];
 }
 
 export async function gatherEvidence(
@@ -149,6 +155,13 @@ export async function gatherEvidence(
     ...(pr ? { pullNumber: pr.number } : {}),
     requests,
     warnings: errors,
+    records: ownDeployments
+      .flatMap((d) =>
+        d.databaseId !== null && d.environment && readPayload(d.payload)
+          ? [{ id: d.databaseId, environment: d.environment, createdAt: d.createdAt }]
+          : [],
+      )
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),
   };
 }
 

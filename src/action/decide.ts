@@ -1,0 +1,82 @@
+/**
+ * The gate phase every deploying mode starts with: judge (waiting for approval if asked to), then record
+ * what was decided — "awaiting" (pending) when approvers must act, "gate passed" (queued) when `mode:
+ * gate` lets the workflow's own steps deploy. A refusal writes nothing: no deployment happened, and the
+ * run's log and summary say why. `dry-run` judges and writes nothing.
+ */
+import type { DeploymentState } from "../github/deployments.js";
+import { awaitsApproval, judge, judgeUntilApproved, type GateDeps, type Judgement } from "./gate.js";
+import type { ActionSettings } from "./inputs.js";
+import { awaitingText, openDeployment, passedText, statusWriter, type StatusWriter } from "./record.js";
+
+export interface ActionDeps extends GateDeps {
+  /** One log group per phase (`core.group`). */
+  readonly phase: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+}
+
+export interface GatePhase {
+  readonly judgement: Judgement;
+  readonly deploymentId?: number;
+  readonly status?: DeploymentState;
+  /** Writes more statuses on the record (deploy mode), when there is one. */
+  readonly write?: StatusWriter;
+  readonly requests: number;
+  readonly failure?: string;
+}
+
+export async function gatePhase(deps: ActionDeps, settings: ActionSettings): Promise<GatePhase> {
+  let deploymentId: number | undefined;
+  let status: DeploymentState | undefined;
+  let write: StatusWriter | undefined;
+  let writes = 0;
+  const open = async (judgement: Judgement) => {
+    if (write) return write;
+    const handle = await openDeployment(deps.client, settings, judgement);
+    writes += handle.requests;
+    deploymentId = handle.id;
+    deps.log(`deployment ${handle.id} ${handle.created ? "created" : "found"} for ${settings.environment}`);
+    const url = judgement.policy.environments[settings.environment]?.url;
+    write = statusWriter(deps.client, settings, handle.id, url, (state) => {
+      writes++;
+      status = state;
+    });
+    return write;
+  };
+  const awaiting = async (judgement: Judgement) => {
+    if (settings.dryRun) return;
+    await (
+      await open(judgement)
+    )("pending", "awaiting", awaitingText(judgement));
+  };
+
+  const judgement = await deps.phase("Gather evidence and decide", async () => {
+    const first = await judge(deps, settings);
+    deps.log(first.decision.summary);
+    return judgeUntilApproved(deps, settings, first, awaiting);
+  });
+  const { decision } = judgement;
+
+  await deps.phase("Record the decision", async () => {
+    if (settings.dryRun) return deps.log("dry run: nothing written to GitHub");
+    if (decision.verdict === "allowed") {
+      const writeStatus = await open(judgement);
+      if (settings.mode === "gate") await writeStatus("queued", "step", passedText(judgement));
+    } else if (awaitsApproval(decision) && status !== "pending") await awaiting(judgement);
+    else deps.log(`nothing recorded: ${decision.verdict} (${decision.reasonCode})`);
+  });
+
+  const failure =
+    decision.verdict === "allowed"
+      ? undefined
+      : awaitsApproval(decision)
+        ? `Awaiting approval: ${decision.summary}. The Tollgate App re-runs this job once the approvals are recorded.`
+        : `${decision.verdict === "blocked" ? "Blocked" : "Not ready"}: ${decision.summary}`;
+  return {
+    judgement,
+    ...(deploymentId !== undefined ? { deploymentId } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(write ? { write } : {}),
+    requests: judgement.requests + writes,
+    ...(failure ? { failure } : {}),
+  };
+}

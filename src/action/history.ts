@@ -1,0 +1,46 @@
+/**
+ * The environment's last good version before this one: the newest deployment of another commit with a
+ * success status written by a trusted writer (the App or the workflow token). It is the rollback target.
+ * Reads at most 10 deployments and their statuses (REST, newest first), so it stays cheap.
+ */
+import type { GitHubClient } from "../github/client.js";
+import type { ActionSettings } from "./inputs.js";
+
+interface RestDeployment {
+  id: number;
+  sha: string;
+}
+interface RestStatus {
+  state: string;
+  creator: { login: string } | null;
+}
+
+export async function previousSuccess(
+  client: GitHubClient,
+  settings: Pick<ActionSettings, "owner" | "repo" | "environment" | "sha">,
+  trustedWriters: readonly string[],
+  exceptSha = settings.sha,
+): Promise<{ sha?: string; deploymentId?: number; requests: number }> {
+  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
+    owner: settings.owner,
+    repo: settings.repo,
+    environment: settings.environment,
+    per_page: 10,
+  });
+  let requests = 1;
+  for (const deployment of data as RestDeployment[]) {
+    if (deployment.sha.toLowerCase() === exceptSha.toLowerCase()) continue;
+    const statuses = await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      owner: settings.owner,
+      repo: settings.repo,
+      deployment_id: deployment.id,
+      per_page: 100,
+    });
+    requests++;
+    const ok = (statuses.data as RestStatus[]).some(
+      (s) => s.state === "success" && s.creator !== null && trustedWriters.includes(s.creator.login),
+    );
+    if (ok) return { sha: deployment.sha, deploymentId: deployment.id, requests };
+  }
+  return { requests };
+}

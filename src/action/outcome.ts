@@ -1,0 +1,80 @@
+/**
+ * What a mode hands back to run(): the judgement, what was written, and whether the step fails. The
+ * versioned result JSON (`result` output) is built from it; its fields are only ever added to.
+ */
+import type { DeploymentState } from "../github/deployments.js";
+import type { Judgement } from "./gate.js";
+import type { ActionSettings } from "./inputs.js";
+
+export const RESULT_VERSION = 1;
+
+export interface ModeOutcome {
+  readonly judgement?: Judgement;
+  readonly deploymentId?: number;
+  /** The last deployment status written. */
+  readonly status?: DeploymentState;
+  readonly rolledBack: boolean;
+  readonly previousSha?: string;
+  /** Why the step fails; undefined when it succeeds. */
+  readonly failure?: string;
+  /** Extra Markdown sections for the job summary (a rollout timeline, an audit). */
+  readonly sections: readonly string[];
+  /** GitHub requests the mode made. */
+  readonly requests: number;
+}
+
+export type ResultDecision = "allowed" | "waiting" | "blocked" | "error";
+
+export function resultJson(settings: ActionSettings, outcome: ModeOutcome) {
+  const decision = outcome.judgement?.decision;
+  const pr = outcome.judgement?.evidence.pull_request;
+  return {
+    version: RESULT_VERSION,
+    mode: settings.mode,
+    environment: settings.environment,
+    sha: settings.sha,
+    decision: (decision?.verdict ?? (outcome.failure ? "error" : "allowed")) as ResultDecision,
+    reason_code: decision?.reasonCode ?? (outcome.failure ? "action_error" : "ready"),
+    summary: decision?.summary ?? outcome.failure ?? "",
+    change_type: decision?.changeType ?? null,
+    emergency: decision?.emergency ?? false,
+    strategy: decision?.strategy ?? settings.strategy ?? null,
+    override: decision?.override ?? null,
+    pull_request: pr ? { number: pr.number, title: pr.title, author: pr.author } : null,
+    checklist: (decision?.checklist ?? []).map((i) => ({
+      id: i.id,
+      state: i.state,
+      code: i.code,
+      reason: i.reason,
+    })),
+    approvals: decision
+      ? {
+          required: decision.approvals.required,
+          satisfied: decision.approvals.satisfied,
+          counted: decision.approvals.counted.map((c) => c.login),
+        }
+      : null,
+    deployment_id: outcome.deploymentId ?? null,
+    status: outcome.status ?? null,
+    rolled_back: outcome.rolledBack,
+    previous_sha: outcome.previousSha ?? null,
+    dry_run: settings.dryRun,
+    requests: outcome.requests,
+    failure: outcome.failure ?? null,
+  };
+}
+export type ActionResult = ReturnType<typeof resultJson>;
+
+/** For a failure before any mode ran (bad inputs, an invalid policy, GitHub unreachable). */
+export function errorResult(message: string, settings?: ActionSettings) {
+  return {
+    version: RESULT_VERSION,
+    mode: settings?.mode ?? null,
+    environment: settings?.environment ?? null,
+    sha: settings?.sha ?? null,
+    decision: "error" as ResultDecision,
+    reason_code: "action_error",
+    summary: message,
+    failure: message,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The deployment record of (environment, SHA): reused when the evidence already shows one (the App may
+ * have created it to record an approval), else created with Tollgate's payload — who asked, the change
+ * type, the checklist snapshot, the policy digest, the PR, the strategy and any override. Every status
+ * the Action writes links the workflow run (`log_url`), which is how the App finds the run to re-run.
+ */
+import type { GitHubClient } from "../github/client.js";
+import { writeDeploymentStatus, type DeploymentState } from "../github/deployments.js";
+import {
+  eventDescription,
+  fitDescription,
+  type DeploymentPayload,
+  type RecordKind,
+} from "../github/records.js";
+import type { ActionSettings } from "./inputs.js";
+import type { Judgement } from "./gate.js";
+
+export interface DeploymentHandle {
+  readonly id: number;
+  readonly created: boolean;
+  /** Requests this took (0 when the evidence already named the record). */
+  readonly requests: number;
+}
+
+export function payloadOf(settings: ActionSettings, judgement: Judgement): DeploymentPayload {
+  const { decision, evidence } = judgement;
+  const pr = evidence.pull_request;
+  return {
+    version: 1,
+    requested_by: settings.actor,
+    change_type: decision.changeType,
+    emergency: decision.emergency,
+    ...(decision.strategy !== undefined ? { strategy: decision.strategy } : {}),
+    ...(pr
+      ? { pull_request: { number: pr.number, title: pr.title, author: pr.author, head_sha: pr.head_sha } }
+      : {}),
+    policy_digest: decision.policyDigest,
+    checklist: Object.fromEntries(decision.checklist.map((item) => [item.id, item.state])),
+    ...(decision.override
+      ? {
+          override: {
+            kind: decision.override.kind,
+            change_type: decision.override.changeType,
+            reason: decision.override.reason,
+          },
+        }
+      : {}),
+  };
+}
+
+export async function openDeployment(
+  client: GitHubClient,
+  settings: ActionSettings,
+  judgement: Judgement,
+): Promise<DeploymentHandle> {
+  const known = judgement.gathered.records.find((r) => r.environment === settings.environment);
+  if (known) return { id: known.id, created: false, requests: 0 };
+  // The evidence listed this commit's deployments a moment ago, so no second lookup: create it. Same
+  // settings as src/github/deployments.ts: no auto-merge, and Tollgate (not GitHub) judges the checks.
+  const { data } = await client.request("POST /repos/{owner}/{repo}/deployments", {
+    owner: settings.owner,
+    repo: settings.repo,
+    ref: settings.sha,
+    environment: settings.environment,
+    auto_merge: false,
+    required_contexts: [],
+    payload: { tollgate: payloadOf(settings, judgement) },
+    description: fitDescription(judgement.decision.summary),
+  });
+  const id = (data as { id?: unknown }).id;
+  if (typeof id !== "number")
+    throw new Error(`GitHub did not create the deployment: ${JSON.stringify(data)}`);
+  return { id, created: true, requests: 1 };
+}
+
+export interface StatusWriter {
+  (state: DeploymentState, kind: Exclude<RecordKind, "approved" | "rejected">, text: string): Promise<void>;
+}
+
+/** Writes statuses on one deployment, each linking the run and, on success, the environment's URL. */
+export function statusWriter(
+  client: GitHubClient,
+  settings: ActionSettings,
+  deploymentId: number,
+  environmentUrl: string | undefined,
+  onWrite: (state: DeploymentState) => void,
+): StatusWriter {
+  return async (state, kind, text) => {
+    await writeDeploymentStatus(
+      client,
+      { owner: settings.owner, repo: settings.repo, deploymentId },
+      {
+        state,
+        description: eventDescription(kind, text),
+        logUrl: settings.runUrl,
+        ...(environmentUrl !== undefined && (state === "success" || state === "in_progress")
+          ? { environmentUrl }
+          : {}),
+      },
+    );
+    onWrite(state);
+  };
+}
+
+/** "gate passed (minor, freeze override for hotfix: …)": what the gate let through, and on what grounds. */
+export function passedText(judgement: Judgement): string {
+  const { decision } = judgement;
+  const notes = [decision.changeType];
+  if (decision.override)
+    notes.push(
+      `${decision.override.kind} override for ${decision.override.changeType}: ${decision.override.reason}`,
+    );
+  if (decision.emergency) notes.push(`emergency, approvals due by ${decision.approvals.dueBy ?? "?"}`);
+  return `gate passed (${notes.join("; ")})`;
+}
+
+/** "needs 1 of group:leads; comment /approve production on PR #12" */
+export function awaitingText(judgement: Judgement): string {
+  const { decision, evidence } = judgement;
+  const approval = decision.checklist.find((i) => i.id === "approval");
+  const where = evidence.pull_request ? ` on PR #${evidence.pull_request.number}` : "";
+  return approval?.code === "notice_pending"
+    ? `notice period: ${approval.reason}`
+    : `needs ${decision.approvals.required}; comment /approve ${decision.environment}${where}`;
+}

@@ -1,0 +1,141 @@
+/**
+ * `mode: rollback`: puts the environment back on its previous good version, without approval (the
+ * policies say so: a rollback must never wait for people). The current version is the newest trusted
+ * success; the target is the newest trusted success of another commit. The rollback is recorded as its
+ * own deployment of the target commit, `payload.tollgate.rollback_of` naming what it replaced.
+ */
+import type { DeploymentState } from "../github/deployments.js";
+import type { Environment, Policy } from "../policy/model.js";
+import { realClock } from "../rollout/clock.js";
+import { execRunner } from "../rollout/exec-runner.js";
+import { resolveAnalyses } from "../rollout/plan.js";
+import { providers } from "../rollout/providers/index.js";
+import { executeRollback, planRollback, type RollbackPlan } from "../rollout/rollback.js";
+import { Timeline, renderTimeline } from "../rollout/timeline.js";
+import type { ActionDeps } from "./decide.js";
+import { judge, WORKFLOW_BOT } from "./gate.js";
+import { previousSuccess } from "./history.js";
+import type { ActionSettings } from "./inputs.js";
+import type { ModeOutcome } from "./outcome.js";
+import { statusWriter } from "./record.js";
+
+export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
+  // The evaluation is not needed (rollbacks need no approval), only the policy from the default branch.
+  const { policy, requests: read } = await deps.phase("Read the policy", () => judge(deps, settings));
+  const environment = policy.environments[settings.environment];
+  if (!environment) throw new Error(`the policy has no environment "${settings.environment}"`);
+  return rollBack(deps, settings, policy, environment, read);
+}
+
+export async function rollBack(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  policy: Policy,
+  environment: Environment,
+  requestsSoFar: number,
+): Promise<ModeOutcome> {
+  const trusted = [settings.appBot, WORKFLOW_BOT];
+  let requests = requestsSoFar;
+  const { current, target } = await deps.phase("Find the version to roll back to", async () => {
+    const current = await previousSuccess(deps.client, settings, trusted, "");
+    const target = current.sha
+      ? await previousSuccess(deps.client, settings, trusted, current.sha)
+      : undefined;
+    requests += current.requests + (target?.requests ?? 0);
+    return { current, target };
+  });
+  const base = { rolledBack: false, sections: [] as string[] };
+  if (!current.sha || !target?.sha) {
+    return {
+      ...base,
+      requests,
+      failure: `nothing to roll back to: ${settings.environment} has no earlier successful deployment`,
+    };
+  }
+  const strategyName = settings.strategy ?? environment.strategies[0];
+  const strategy = strategyName !== undefined ? policy.strategies[strategyName] : undefined;
+  const plan: RollbackPlan = strategy
+    ? planRollback(strategy, environment, policy.analyses, target.sha)
+    : {
+        run: environment.rollback.run,
+        switchBack: [],
+        analyses: resolveAnalyses(environment.rollback.analyses, policy.analyses),
+      };
+  deps.log(
+    `rolling ${settings.environment} back from ${current.sha.slice(0, 7)} to ${target.sha.slice(0, 7)}`,
+  );
+  if (settings.dryRun) return { ...base, previousSha: target.sha, requests };
+
+  const { data } = await deps.client.request("POST /repos/{owner}/{repo}/deployments", {
+    owner: settings.owner,
+    repo: settings.repo,
+    ref: target.sha,
+    environment: settings.environment,
+    auto_merge: false,
+    required_contexts: [],
+    payload: {
+      tollgate: {
+        version: 1,
+        requested_by: settings.actor,
+        change_type: "rollback",
+        emergency: false,
+        ...(strategyName !== undefined ? { strategy: strategyName } : {}),
+        policy_digest: policy.digest,
+        checklist: {},
+        rollback_of: current.sha,
+      },
+    },
+    description: `Rollback of ${current.sha.slice(0, 7)}`,
+  });
+  const deploymentId = (data as { id: number }).id;
+  requests++;
+  let status: DeploymentState | undefined;
+  const write = statusWriter(
+    deps.client,
+    { ...settings, sha: target.sha },
+    deploymentId,
+    environment.url,
+    (s) => {
+      status = s;
+      requests++;
+    },
+  );
+  const timeline = new Timeline(realClock);
+  const result = await deps.phase("Roll back", async () => {
+    await write(
+      "in_progress",
+      "rollback",
+      `rolling back from ${current.sha!.slice(0, 7)} to ${target.sha!.slice(0, 7)}`,
+    );
+    const runner = execRunner();
+    const done = await executeRollback(plan, "rollback", {
+      context: {
+        environment: settings.environment,
+        sha: current.sha!,
+        previousSha: target.sha!,
+        strategy: strategyName ?? "rollback",
+        initiator: settings.actor,
+      },
+      runner,
+      clock: realClock,
+      measure: providers(runner),
+      baselines: {},
+      timeline,
+    });
+    await write(
+      done.ok ? "success" : "error",
+      "outcome",
+      `${done.ok ? "rolled back" : "rollback failed"}: ${done.detail}`,
+    );
+    return done;
+  });
+  return {
+    deploymentId,
+    ...(status !== undefined ? { status } : {}),
+    rolledBack: result.ok,
+    previousSha: target.sha,
+    sections: [renderTimeline(timeline.entries, "Rollback")],
+    requests,
+    ...(result.ok ? {} : { failure: `Rollback failed: ${result.detail}` }),
+  };
+}

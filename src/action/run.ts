@@ -1,0 +1,119 @@
+/**
+ * The Action's I/O, and only that: inputs → settings, the Octokit, the chosen mode, then outputs, the
+ * job summary and the step's result. Whatever goes wrong — bad inputs, an invalid policy, GitHub
+ * failing, a throw that is not even an Error — ends in a failed step: the gate fails closed.
+ */
+import * as core from "@actions/core";
+import * as github from "@actions/github";
+import type { GitHubClient } from "../github/client.js";
+import { InvalidPolicyError, formatPolicyError } from "../policy/errors.js";
+import { auditMode } from "./audit.js";
+import { gatePhase, type ActionDeps } from "./decide.js";
+import { deployMode } from "./deploy.js";
+import { readSettings, type ActionSettings, type Mode } from "./inputs.js";
+import { errorResult, resultJson, type ModeOutcome } from "./outcome.js";
+import { rollbackMode } from "./rollback.js";
+import { renderSummary } from "./summary.js";
+import { validateMode } from "./validate.js";
+import { wayForward } from "./way-forward.js";
+
+const MODES: Record<Mode, (deps: ActionDeps, settings: ActionSettings) => Promise<ModeOutcome>> = {
+  gate: async (deps, settings) => {
+    const gate = await gatePhase(deps, settings);
+    return {
+      judgement: gate.judgement,
+      ...(gate.deploymentId !== undefined ? { deploymentId: gate.deploymentId } : {}),
+      ...(gate.status !== undefined ? { status: gate.status } : {}),
+      rolledBack: false,
+      sections: [],
+      requests: gate.requests,
+      ...(gate.failure ? { failure: gate.failure } : {}),
+    };
+  },
+  deploy: deployMode,
+  rollback: rollbackMode,
+  validate: validateMode,
+  audit: auditMode,
+};
+
+export async function run(): Promise<void> {
+  let settings: ActionSettings | undefined;
+  try {
+    const { context } = github;
+    settings = readSettings((name) => core.getInput(name), {
+      ...context.repo,
+      sha: context.sha,
+      actor: context.actor,
+      runId: context.runId,
+      serverUrl: context.serverUrl,
+    });
+    core.setSecret(settings.token);
+    const octokit = github.getOctokit(settings.token);
+    const client: GitHubClient = {
+      graphql: (query, variables) => octokit.graphql(query, variables),
+      request: (route, parameters) => octokit.request(route, parameters),
+    };
+    const deps: ActionDeps = {
+      client,
+      now: () => new Date(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      log: (message) => core.info(message),
+      phase: (name, fn) => core.group(name, fn),
+    };
+    const outcome = await MODES[settings.mode](deps, settings);
+    await publish(settings, outcome);
+    if (outcome.failure) core.setFailed(outcome.failure);
+  } catch (error) {
+    await failClosed(error, settings);
+  }
+}
+
+async function publish(settings: ActionSettings, outcome: ModeOutcome): Promise<void> {
+  const result = resultJson(settings, outcome);
+  core.setOutput("decision", result.decision);
+  core.setOutput("reason-code", result.reason_code);
+  core.setOutput("deployment-id", outcome.deploymentId ?? "");
+  core.setOutput("status", outcome.status ?? "");
+  core.setOutput("rolled-back", String(outcome.rolledBack));
+  core.setOutput("previous-sha", outcome.previousSha ?? "");
+  core.setOutput("result", JSON.stringify(result));
+  const judgement = outcome.judgement;
+  const way = judgement
+    ? wayForward(judgement.policy, judgement.decision, judgement.evidence, github.context.serverUrl)
+    : undefined;
+  await writeSummary(renderSummary(settings, outcome, way));
+}
+
+async function failClosed(error: unknown, settings: ActionSettings | undefined): Promise<void> {
+  const message = error instanceof Error ? error.message : `non-error thrown: ${String(error)}`;
+  try {
+    if (error instanceof InvalidPolicyError) {
+      // Annotations point at the policy's line, so the fix shows up where the mistake is.
+      for (const e of error.errors)
+        core.error(formatPolicyError(e), {
+          title: "Tollgate policy",
+          file: e.file,
+          startLine: e.line,
+          startColumn: e.column,
+        });
+    }
+    core.setOutput("decision", "error");
+    core.setOutput("reason-code", "action_error");
+    core.setOutput("result", JSON.stringify(errorResult(message, settings)));
+    await writeSummary(
+      `## Tollgate${settings ? ` · ${settings.environment}` : ""} · ❌ failed\n\n${message}\n`,
+    );
+  } catch (secondary) {
+    core.warning(
+      `could not publish the failure: ${secondary instanceof Error ? secondary.message : String(secondary)}`,
+    );
+  } finally {
+    core.setFailed(message);
+  }
+}
+
+/** The summary is a convenience: outside a runner (no GITHUB_STEP_SUMMARY) the log says it all. */
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env["GITHUB_STEP_SUMMARY"]) return;
+  await core.summary.addRaw(markdown).write();
+}

@@ -1,0 +1,131 @@
+/**
+ * `mode: validate` (on a schedule): runs the post-deploy checks whose time has come — the policy's
+ * `validation.at` offsets after the deployment's success — and records each as a status. The facts
+ * come from GitHub (when it succeeded, which checkpoints are recorded), so runs keep no state; a failed
+ * checkpoint rolls back when the policy says so.
+ */
+import type { DeploymentState } from "../github/deployments.js";
+import { parseDescription } from "../github/records.js";
+import { parseDuration } from "../policy/duration.js";
+import { realClock } from "../rollout/clock.js";
+import { execRunner } from "../rollout/exec-runner.js";
+import { providers } from "../rollout/providers/index.js";
+import { dueCheckpoints, nextCheckpointAt, runCheckpoint } from "../rollout/validation.js";
+import type { ActionDeps } from "./decide.js";
+import { judge, WORKFLOW_BOT } from "./gate.js";
+import type { ActionSettings } from "./inputs.js";
+import type { ModeOutcome } from "./outcome.js";
+import { statusWriter } from "./record.js";
+import { rollBack } from "./rollback.js";
+
+interface RestStatus {
+  state: string;
+  description: string | null;
+  created_at: string;
+  creator: { login: string } | null;
+}
+
+export async function validateMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
+  const { policy, requests: read } = await deps.phase("Read the policy", () => judge(deps, settings));
+  let requests = read;
+  const environment = policy.environments[settings.environment];
+  const validation = environment?.validation;
+  if (!environment || !validation)
+    throw new Error(`${settings.environment} has no validation schedule in ${settings.policyPath}`);
+
+  const { data } = await deps.client.request("GET /repos/{owner}/{repo}/deployments", {
+    owner: settings.owner,
+    repo: settings.repo,
+    sha: settings.sha,
+    environment: settings.environment,
+    per_page: 10,
+  });
+  requests++;
+  const trusted = [settings.appBot, WORKFLOW_BOT];
+  let found: { id: number; deployedAt: number; recorded: number[] } | undefined;
+  for (const deployment of data as { id: number }[]) {
+    const statuses = (
+      await deps.client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+        owner: settings.owner,
+        repo: settings.repo,
+        deployment_id: deployment.id,
+        per_page: 100,
+      })
+    ).data as RestStatus[];
+    requests++;
+    const ours = statuses.filter((s) => s.creator !== null && trusted.includes(s.creator.login));
+    const successes = ours.filter((s) => s.state === "success").map((s) => Date.parse(s.created_at));
+    if (successes.length === 0) continue;
+    const recorded = ours.flatMap((s) => {
+      const record = parseDescription(s.description);
+      const label = record?.kind === "validation" ? /^\+(\S+?):/.exec(record.text)?.[1] : undefined;
+      const ms = label !== undefined ? parseDuration(label) : undefined;
+      return ms !== undefined ? [ms] : [];
+    });
+    found = { id: deployment.id, deployedAt: Math.min(...successes), recorded };
+    break;
+  }
+  if (!found)
+    return {
+      rolledBack: false,
+      sections: [],
+      requests,
+      failure: `${settings.sha.slice(0, 7)} has no successful ${settings.environment} deployment to validate`,
+    };
+
+  const now = deps.now().getTime();
+  const due = dueCheckpoints(validation.atMs, found.deployedAt, found.recorded, now);
+  const next = nextCheckpointAt(validation.atMs, found.deployedAt, [...found.recorded, ...due], now);
+  deps.log(
+    `checkpoints due: ${due.length}; next: ${next === undefined ? "none" : new Date(next).toISOString()}`,
+  );
+  let status: DeploymentState | undefined;
+  const write = statusWriter(deps.client, settings, found.id, environment.url, (s) => {
+    status = s;
+    requests++;
+  });
+  const runner = execRunner();
+  const lines: string[] = [];
+  for (const checkpoint of due) {
+    const result = await deps.phase(`Checkpoint +${checkpoint / 1000}s`, () =>
+      runCheckpoint(checkpoint, environment, {
+        context: {
+          environment: settings.environment,
+          sha: settings.sha,
+          strategy: environment.strategies[0] ?? "direct",
+        },
+        clock: realClock,
+        measure: providers(runner),
+        analyses: policy.analyses,
+      }),
+    );
+    lines.push(`- ${result.passed ? "✅" : "❌"} ${result.summary}`);
+    if (settings.dryRun) continue;
+    await write(result.passed ? "success" : "failure", "validation", result.summary);
+    if (!result.passed && result.action === "rollback") {
+      const rolled = await rollBack(deps, settings, policy, environment, requests);
+      return {
+        ...rolled,
+        deploymentId: found.id,
+        sections: [lines.join("\n"), ...rolled.sections],
+        failure: `Validation failed (${result.summary}); ${rolled.failure ?? "rolled back"}`,
+      };
+    }
+    if (!result.passed)
+      return {
+        deploymentId: found.id,
+        ...(status ? { status } : {}),
+        rolledBack: false,
+        sections: [lines.join("\n")],
+        requests,
+        failure: `Validation failed: ${result.summary}`,
+      };
+  }
+  return {
+    deploymentId: found.id,
+    ...(status ? { status } : {}),
+    rolledBack: false,
+    sections: lines.length ? [lines.join("\n")] : [],
+    requests,
+  };
+}

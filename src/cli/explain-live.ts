@@ -1,0 +1,104 @@
+/**
+ * `tollgate explain --repo OWNER/REPO --sha SHA --environment ENV`: "why can't I deploy?" from a
+ * terminal, with the same evidence the Action gathers (one GraphQL request) from GitHub, GitHub
+ * Enterprise Server or the sandbox: GITHUB_TOKEN authenticates, GITHUB_API_URL points elsewhere.
+ */
+import { parseArgs } from "node:util";
+import { Octokit } from "@octokit/rest";
+import { WORKFLOW_BOT } from "../action/gate.js";
+import { wayForward } from "../action/way-forward.js";
+import { renderWayForward } from "../action/summary.js";
+import { gatherEvidence } from "../github/evidence.js";
+import { formatPolicyError } from "../policy/errors.js";
+import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
+import { evaluate } from "../readiness/evaluate.js";
+import { renderText } from "../readiness/render.js";
+import type { Io } from "./io.js";
+
+export const LIVE_USAGE =
+  "Usage: tollgate explain --repo OWNER/REPO --sha SHA --environment ENV [--policy PATH] [--app-bot LOGIN] [--initiator LOGIN] [--at ISO-TIME] [--format text|json]\n" +
+  "       GITHUB_TOKEN authenticates; GITHUB_API_URL (default https://api.github.com) and GITHUB_SERVER_URL for GHES or the sandbox.";
+
+/** Exit codes as `tollgate explain`: 0 allowed, 1 waiting or blocked, 2 usage, policy or GitHub error. */
+export async function explainLiveCommand(
+  args: string[],
+  io: Io,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        repo: { type: "string" },
+        sha: { type: "string" },
+        environment: { type: "string" },
+        policy: { type: "string", default: DEFAULT_POLICY_PATH },
+        "app-bot": { type: "string", default: "tollgate[bot]" },
+        initiator: { type: "string" },
+        at: { type: "string" },
+        format: { type: "string", default: "text" },
+      },
+    }));
+  } catch (error) {
+    io.err(`tollgate explain: ${(error as Error).message}\n${LIVE_USAGE}`);
+    return 2;
+  }
+  const [owner, repo, extra] = (values["repo"] ?? "").split("/");
+  if (!owner || !repo || extra !== undefined) {
+    io.err(`tollgate explain: --repo must be OWNER/REPO, got "${values["repo"] ?? ""}"\n${LIVE_USAGE}`);
+    return 2;
+  }
+  const missing = (["sha", "environment"] as const).filter((key) => !values[key]);
+  if (missing.length > 0) {
+    io.err(`tollgate explain: missing ${missing.map((m) => `--${m}`).join(", ")}\n${LIVE_USAGE}`);
+    return 2;
+  }
+  const now = values["at"] === undefined ? new Date() : new Date(values["at"]);
+  if (Number.isNaN(now.getTime()) || (values["format"] !== "text" && values["format"] !== "json")) {
+    io.err(`tollgate explain: --at must be an ISO 8601 time and --format text or json\n${LIVE_USAGE}`);
+    return 2;
+  }
+
+  const apiUrl = (env["GITHUB_API_URL"] ?? "https://api.github.com").replace(/\/$/, "");
+  const octokit = new Octokit({
+    baseUrl: apiUrl,
+    ...(env["GITHUB_TOKEN"] ? { auth: env["GITHUB_TOKEN"] } : {}),
+  });
+  const policyPath = values["policy"]!;
+  const appBot = values["app-bot"]!;
+  const gathered = await gatherEvidence(
+    { graphql: (q, v) => octokit.graphql(q, v), request: (r, p) => octokit.request(r, p) },
+    {
+      owner,
+      repo,
+      sha: values["sha"]!,
+      policyPath,
+      appBot,
+      trustedWriters: [appBot, WORKFLOW_BOT],
+      ...(values["initiator"] ? { initiator: values["initiator"] } : {}),
+    },
+  );
+  if (gathered.policyText === null) {
+    io.err(
+      `tollgate explain: no policy at ${policyPath} on ${owner}/${repo}'s default branch (${gathered.defaultBranch})`,
+    );
+    return 2;
+  }
+  const loaded = loadPolicy(gathered.policyText, policyPath);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) io.err(formatPolicyError(error));
+    return 2;
+  }
+  const decision = evaluate(loaded.policy, values["environment"]!, gathered.evidence, now);
+  for (const warning of gathered.warnings)
+    io.err(`warning: GitHub left out part of the evidence: ${warning}`);
+  if (values["format"] === "json") io.out(JSON.stringify(decision, null, 2));
+  else {
+    const serverUrl = env["GITHUB_SERVER_URL"] ?? "https://github.com";
+    const way = wayForward(loaded.policy, decision, gathered.evidence, serverUrl);
+    const forward = decision.verdict === "allowed" ? [] : ["", ...renderWayForward(way).slice(2)];
+    io.out([renderText(decision), ...forward].join("\n"));
+  }
+  return decision.verdict === "allowed" ? 0 : 1;
+}
