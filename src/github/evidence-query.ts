@@ -67,7 +67,14 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             files(first: 100) { totalCount nodes { path } }
             commits(first: 100) {
               totalCount
-              nodes { commit { author { user { login } } committer { user { login } } } }
+              nodes {
+                commit {
+                  oid
+                  author { user { login } }
+                  committer { user { login } }
+                  deployments(first: 5) { totalCount ${DEPLOYMENTS} }
+                }
+              }
             }
             reviews(first: 100) {
               totalCount
@@ -115,7 +122,7 @@ export interface DeploymentNode {
       description: string | null;
       createdAt: string;
       logUrl: string | null;
-      creator: { login: string } | null;
+      creator: Actor | null;
     }[];
   } | null;
 }
@@ -136,8 +143,11 @@ export interface PullRequestNode {
     totalCount: number;
     nodes: {
       commit: {
+        oid: string;
         author: { user: { login: string } | null } | null;
         committer: { user: { login: string } | null } | null;
+        /** Approvals given on earlier commits of the PR: read so the check run can say they went stale. */
+        deployments: { totalCount: number; nodes: DeploymentNode[] } | null;
       };
     }[];
   };

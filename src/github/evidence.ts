@@ -101,8 +101,15 @@ export async function gatherEvidence(
   if ((commit.statusCheckRollup?.contexts.totalCount ?? 0) > checks.length) incomplete.add("checks");
 
   const ownDeployments = commit.deployments?.nodes ?? [];
-  const headDeployments =
-    pr && pr.headRefOid !== commit.oid ? (pr.headCommit.nodes[0]?.commit.deployments?.nodes ?? []) : [];
+  // Approvals live on deployments of this commit, of the PR head it was merged from, and of the PR's
+  // earlier commits (those are stale, and read only so that the check run can say so).
+  const prDeployments = pr
+    ? [
+        ...(pr.headCommit.nodes[0]?.commit.deployments?.nodes ?? []),
+        ...pr.commits.nodes.flatMap((n) => n.commit.deployments?.nodes ?? []),
+      ]
+    : [];
+  const withApprovals = uniqueById([...ownDeployments, ...prDeployments]);
   if ((commit.deployments?.totalCount ?? 0) > ownDeployments.length) incomplete.add("deployments");
 
   const input: EvidenceInput = {
@@ -119,7 +126,7 @@ export async function gatherEvidence(
         ? [{ author: r.author.login, state: r.state, commit_sha: r.commit.oid, submitted_at: r.submittedAt }]
         : [],
     ),
-    approvals: [...ownDeployments, ...headDeployments].flatMap((d) => approvalsOf(d, request.appBot)),
+    approvals: withApprovals.flatMap((d) => approvalsOf(d, request.appBot)),
     deployments: ownDeployments.flatMap((d) => deploymentOf(d, request.trustedWriters)),
     security_alerts: (repository.vulnerabilityAlerts?.nodes ?? []).flatMap((a) =>
       a.securityVulnerability
@@ -163,6 +170,15 @@ export async function gatherEvidence(
       )
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),
   };
+}
+
+function uniqueById(deployments: readonly DeploymentNode[]): DeploymentNode[] {
+  const seen = new Set<number | null>();
+  return deployments.filter((d) => {
+    if (d.databaseId !== null && seen.has(d.databaseId)) return false;
+    seen.add(d.databaseId);
+    return true;
+  });
 }
 
 /** The PR the commit belongs to: the one named, else the one whose head or merge commit it is. */

@@ -201,3 +201,36 @@ describe("gathering evidence", () => {
     await expect(gatherEvidence(asClient(app), { ...request(), repo: "nope" })).rejects.toThrow(/nope/);
   });
 });
+
+describe("after a new push", () => {
+  test("approvals given on the PR's earlier commits are read, so the check run can call them stale", async () => {
+    const { evaluate } = await import("../../src/readiness/evaluate.js");
+    const { loadPolicy } = await import("../../src/policy/load.js");
+    const pushed = await world.sandbox.client.putFile(
+      world.people["dave"]!.token,
+      `${ORG}/${REPO}`,
+      "src/more.ts",
+      "export {};\n",
+      {
+        branch: "checkout",
+        message: "One more change",
+      },
+    );
+    const gathered = await gatherEvidence(asClient(app), { ...request(), sha: pushed.commit.sha });
+    expect(gathered.requests).toBe(1);
+    expect(gathered.evidence.approvals).toEqual([
+      expect.objectContaining({ approver: "alice", sha: pr.head }),
+    ]);
+
+    const policy = loadPolicy(POLICY);
+    if (!policy.ok) throw new Error("policy");
+    const decision = evaluate(policy.policy, "production", gathered.evidence, new Date());
+    expect(decision.approvals.counted).toEqual([]);
+    expect(decision.approvals.ignored).toEqual([
+      expect.objectContaining({
+        login: "alice",
+        why: `stale: given on ${pr.head.slice(0, 7)}, the commit is now ${pushed.commit.sha.slice(0, 7)}`,
+      }),
+    ]);
+  });
+});
