@@ -1,9 +1,13 @@
 /**
- * `mode: audit`: src/audit's report over this repository's deployment history, in the job summary and
- * the `result` output. The audit reads through the Action's own token.
+ * `mode: audit`: src/audit's report over this repository's deployment history: Markdown in the job
+ * summary, HTML in a file (`$RUNNER_TEMP/tollgate-audit/<environment>.html`, its path in the
+ * `audit-report` output, ready for actions/upload-artifact). The audit reads through the Action's token.
  */
 import { graphqlWithPartialData } from "../github/client.js";
-import { renderMarkdown, runAudit, type AuditClient } from "../audit/index.js";
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderHtml, renderMarkdown, runAudit, type AuditClient } from "../audit/index.js";
 import type { ActionDeps } from "./decide.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
@@ -32,9 +36,18 @@ export async function auditMode(deps: ActionDeps, settings: ActionSettings): Pro
       appLogin: settings.appBot,
     }),
   );
+  const dir = join(process.env["RUNNER_TEMP"] || tmpdir(), "tollgate-audit");
+  const file = join(
+    dir,
+    `${settings.environment === "*" ? "all" : settings.environment.replace(/[^\w.-]/g, "_")}.html`,
+  );
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, renderHtml(report));
+  deps.log(`HTML report: ${file}`);
   const high = report.findings.filter((f) => f.severity === "high");
   return {
     rolledBack: false,
+    auditReport: file,
     sections: [renderMarkdown(report)],
     requests,
     ...(high.length > 0 ? { failure: `The audit found ${high.length} high-severity finding(s)` } : {}),

@@ -24,7 +24,15 @@ export interface GatePhase {
   readonly failure?: string;
 }
 
-export async function gatePhase(deps: ActionDeps, settings: ActionSettings): Promise<GatePhase> {
+/**
+ * `beforeRecord` runs once the gate allows, before any record is written (deploy mode: the in-flight
+ * scan); a reason it returns stops the run there, with nothing written.
+ */
+export async function gatePhase(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  beforeRecord?: (judgement: Judgement) => Promise<string | undefined>,
+): Promise<GatePhase> {
   let deploymentId: number | undefined;
   let status: DeploymentState | undefined;
   let write: StatusWriter | undefined;
@@ -56,8 +64,12 @@ export async function gatePhase(deps: ActionDeps, settings: ActionSettings): Pro
   });
   const { decision } = judgement;
 
+  let refused: string | undefined;
+  if (decision.verdict === "allowed" && beforeRecord) refused = await beforeRecord(judgement);
+
   await deps.phase("Record the decision", async () => {
     if (settings.dryRun) return deps.log("dry run: nothing written to GitHub");
+    if (refused) return deps.log(`nothing recorded: ${refused}`);
     if (decision.verdict === "allowed") {
       const writeStatus = await open(judgement);
       if (settings.mode === "gate") await writeStatus("queued", "step", passedText(judgement));
@@ -67,7 +79,7 @@ export async function gatePhase(deps: ActionDeps, settings: ActionSettings): Pro
 
   const failure =
     decision.verdict === "allowed"
-      ? undefined
+      ? refused
       : awaitsApproval(decision)
         ? `Awaiting approval: ${decision.summary}. The Tollgate App re-runs this job once the approvals are recorded.`
         : `${decision.verdict === "blocked" ? "Blocked" : "Not ready"}: ${decision.summary}`;

@@ -14,9 +14,20 @@ import { gatePhase, type ActionDeps } from "./decide.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { previousSuccess } from "./history.js";
+import { busyText, scanInFlight } from "./inflight.js";
 
 export async function deployMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
-  const gate = await gatePhase(deps, settings);
+  let scanned = 0;
+  // Before anything is written: abandoned rollouts of the environment are closed, a live one refuses.
+  const gate = await gatePhase(deps, settings, async ({ policy }) => {
+    if (settings.dryRun) return undefined;
+    const environment = policy.environments[settings.environment]!;
+    const scan = await deps.phase("Look for rollouts in flight", () =>
+      scanInFlight(deps, settings, policy, environment),
+    );
+    scanned = scan.requests;
+    return scan.live ? busyText(scan.live) : undefined;
+  });
   const base = {
     judgement: gate.judgement,
     ...(gate.deploymentId !== undefined ? { deploymentId: gate.deploymentId } : {}),
@@ -24,7 +35,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
     rolledBack: false,
     sections: [],
   };
-  if (gate.failure) return { ...base, failure: gate.failure, requests: gate.requests };
+  if (gate.failure) return { ...base, failure: gate.failure, requests: gate.requests + scanned };
 
   const { policy, decision } = gate.judgement;
   const environment = policy.environments[settings.environment]!;
@@ -37,7 +48,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
     };
   }
   const plan = planRollout(strategy, environment, policy.analyses);
-  let requests = gate.requests;
+  let requests = gate.requests + scanned;
   const previous = environment.rollback.redeployPrevious
     ? await previousSuccess(deps.client, settings, [settings.appBot, "github-actions[bot]"])
     : undefined;
@@ -51,6 +62,8 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
 
   let status: DeploymentState | undefined = gate.status;
   const write = gate.write;
+  const pullRequest = await pullRequestContext(deps, settings, gate.judgement.evidence.pull_request);
+  if (pullRequest) requests++;
   const result = await deps.phase(`Roll out (${strategy.name}, ${plan.steps.length} steps)`, async () => {
     await write(
       "in_progress",
@@ -70,6 +83,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
         strategy: strategy.name,
         initiator: settings.actor,
         ...(previousSha ? { previousSha } : {}),
+        ...(pullRequest ? { pullRequest } : {}),
       },
       reporter: async (event) => {
         await write(event.state, event.kind, event.text);
@@ -87,6 +101,27 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
     ...(previousSha ? { previousSha } : {}),
     sections: [renderTimeline(result.timeline)],
     requests,
+    rollout: result.outcome,
+    ...(result.outcome === "rollback_failed" ? { critical: true } : {}),
     ...(result.outcome === "success" ? {} : { failure: `Rollout ${result.outcome}: ${result.reason}` }),
   };
+}
+
+/**
+ * The PR's number, title and branch for the commands' environment (TOLLGATE_PR_TITLE, TOLLGATE_BRANCH):
+ * untrusted text, which only ever travels as environment variables. The branch costs one request.
+ */
+async function pullRequestContext(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  pr: { number: number; title: string } | null,
+): Promise<{ number: number; title: string; branch: string } | undefined> {
+  if (!pr) return undefined;
+  const { data } = await deps.client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    owner: settings.owner,
+    repo: settings.repo,
+    pull_number: pr.number,
+  });
+  const branch = (data as { head?: { ref?: unknown } }).head?.ref;
+  return { number: pr.number, title: pr.title, branch: typeof branch === "string" ? branch : "" };
 }

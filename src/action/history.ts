@@ -1,6 +1,7 @@
 /**
- * The environment's last good version before this one: the newest deployment of another commit with a
- * success status written by a trusted writer (the App or the workflow token). It is the rollback target.
+ * The environment's last good version before this one: the newest deployment of another commit whose
+ * newest status from a trusted writer (the App or the workflow token), `inactive` aside, is success —
+ * one that later failed (a failed validation, a rollback) is not good. It is the rollback target.
  * Reads at most 10 deployments and their statuses (REST, newest first), so it stays cheap.
  */
 import type { GitHubClient } from "../github/client.js";
@@ -37,9 +38,11 @@ export async function previousSuccess(
       per_page: 100,
     });
     requests++;
-    const ok = (statuses.data as RestStatus[]).some(
-      (s) => s.state === "success" && s.creator !== null && trustedWriters.includes(s.creator.login),
+    // Newest first, as GitHub lists them. `inactive` only says a newer deployment replaced it.
+    const newest = (statuses.data as RestStatus[]).find(
+      (s) => s.state !== "inactive" && s.creator !== null && trustedWriters.includes(s.creator.login),
     );
+    const ok = newest?.state === "success";
     if (ok) return { sha: deployment.sha, deploymentId: deployment.id, requests };
   }
   return { requests };

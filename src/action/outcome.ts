@@ -3,6 +3,7 @@
  * versioned result JSON (`result` output) is built from it; its fields are only ever added to.
  */
 import type { DeploymentState } from "../github/deployments.js";
+import type { RolloutOutcome } from "../rollout/executor.js";
 import type { Judgement } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 
@@ -17,6 +18,15 @@ export interface ModeOutcome {
   readonly previousSha?: string;
   /** Why the step fails; undefined when it succeeds. */
   readonly failure?: string;
+  /**
+   * A rollback failed: the environment may be broken and needs a human now. The step fails with exit
+   * code 2 (not 1), a "Tollgate CRITICAL" error annotation and the deployment status `error`.
+   */
+  readonly critical?: boolean;
+  /** How the rollout (deploy mode) or the rollback (rollback, validate) ended, when one ran. */
+  readonly rollout?: RolloutOutcome;
+  /** Where `mode: audit` wrote its HTML report. */
+  readonly auditReport?: string;
   /** Extra Markdown sections for the job summary (a rollout timeline, an audit). */
   readonly sections: readonly string[];
   /** GitHub requests the mode made. */
@@ -57,6 +67,8 @@ export function resultJson(settings: ActionSettings, outcome: ModeOutcome) {
     deployment_id: outcome.deploymentId ?? null,
     status: outcome.status ?? null,
     rolled_back: outcome.rolledBack,
+    rollout: outcome.rollout ?? null,
+    critical: outcome.critical ?? false,
     previous_sha: outcome.previousSha ?? null,
     dry_run: settings.dryRun,
     requests: outcome.requests,

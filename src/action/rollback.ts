@@ -15,6 +15,7 @@ import { Timeline, renderTimeline } from "../rollout/timeline.js";
 import type { ActionDeps } from "./decide.js";
 import { judge, WORKFLOW_BOT } from "./gate.js";
 import { previousSuccess } from "./history.js";
+import { busyText, scanInFlight } from "./inflight.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { statusWriter } from "./record.js";
@@ -24,7 +25,14 @@ export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): 
   const { policy, requests: read } = await deps.phase("Read the policy", () => judge(deps, settings));
   const environment = policy.environments[settings.environment];
   if (!environment) throw new Error(`the policy has no environment "${settings.environment}"`);
-  return rollBack(deps, settings, policy, environment, read);
+  if (settings.dryRun) return rollBack(deps, settings, policy, environment, read);
+  const scan = await deps.phase("Look for rollouts in flight", () =>
+    scanInFlight(deps, settings, policy, environment),
+  );
+  // A rollout in flight has its own automatic rollback; two writers on one environment would fight.
+  if (scan.live)
+    return { rolledBack: false, sections: [], requests: read + scan.requests, failure: busyText(scan.live) };
+  return rollBack(deps, settings, policy, environment, read + scan.requests);
 }
 
 export async function rollBack(
@@ -33,11 +41,15 @@ export async function rollBack(
   policy: Policy,
   environment: Environment,
   requestsSoFar: number,
+  /** The version being replaced, when the caller knows it (validate: the deployment that failed). */
+  known?: { sha: string },
 ): Promise<ModeOutcome> {
   const trusted = [settings.appBot, WORKFLOW_BOT];
   let requests = requestsSoFar;
   const { current, target } = await deps.phase("Find the version to roll back to", async () => {
-    const current = await previousSuccess(deps.client, settings, trusted, "");
+    const current = known
+      ? { sha: known.sha, requests: 0 }
+      : await previousSuccess(deps.client, settings, trusted, "");
     const target = current.sha
       ? await previousSuccess(deps.client, settings, trusted, current.sha)
       : undefined;
@@ -136,6 +148,7 @@ export async function rollBack(
     previousSha: target.sha,
     sections: [renderTimeline(timeline.entries, "Rollback")],
     requests,
-    ...(result.ok ? {} : { failure: `Rollback failed: ${result.detail}` }),
+    rollout: result.ok ? "rolled_back" : "rollback_failed",
+    ...(result.ok ? {} : { critical: true, failure: `CRITICAL: rollback failed: ${result.detail}` }),
   };
 }

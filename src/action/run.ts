@@ -17,6 +17,9 @@ import { renderSummary } from "./summary.js";
 import { validateMode } from "./validate.js";
 import { wayForward } from "./way-forward.js";
 
+/** The exit code of a run whose rollback failed (any other failure exits 1). */
+export const CRITICAL_EXIT_CODE = 2;
+
 const MODES: Record<Mode, (deps: ActionDeps, settings: ActionSettings) => Promise<ModeOutcome>> = {
   gate: async (deps, settings) => {
     const gate = await gatePhase(deps, settings);
@@ -62,7 +65,12 @@ export async function run(): Promise<void> {
     };
     const outcome = await MODES[settings.mode](deps, settings);
     await publish(settings, outcome);
-    if (outcome.failure) core.setFailed(outcome.failure);
+    if (outcome.critical) {
+      core.error(outcome.failure ?? "rollback failed", { title: "Tollgate CRITICAL" });
+      core.setFailed(outcome.failure ?? "rollback failed");
+      // Every failure exits 1; a failed rollback (the environment may be broken) exits 2.
+      process.exitCode = CRITICAL_EXIT_CODE;
+    } else if (outcome.failure) core.setFailed(outcome.failure);
   } catch (error) {
     await failClosed(error, settings);
   }
@@ -76,6 +84,8 @@ async function publish(settings: ActionSettings, outcome: ModeOutcome): Promise<
   core.setOutput("status", outcome.status ?? "");
   core.setOutput("rolled-back", String(outcome.rolledBack));
   core.setOutput("previous-sha", outcome.previousSha ?? "");
+  core.setOutput("rollout", outcome.rollout ?? "");
+  core.setOutput("audit-report", outcome.auditReport ?? "");
   core.setOutput("result", JSON.stringify(result));
   const judgement = outcome.judgement;
   const way = judgement

@@ -11,7 +11,13 @@ const HEADLINE = { allowed: "✅ allowed", waiting: "⏳ waiting", blocked: "❌
 
 export function renderSummary(settings: ActionSettings, outcome: ModeOutcome, way?: WayForward): string {
   const decision = outcome.judgement?.decision;
-  const verdict = decision ? HEADLINE[decision.verdict] : outcome.failure ? "❌ failed" : "✅ done";
+  const verdict = outcome.critical
+    ? "🚨 CRITICAL"
+    : decision && (decision.verdict !== "allowed" || !outcome.failure)
+      ? HEADLINE[decision.verdict]
+      : outcome.failure
+        ? "❌ failed"
+        : "✅ done";
   const out = [`## Tollgate · ${settings.environment} · ${verdict}`, ""];
   out.push(
     `\`${settings.mode}\` of \`${settings.sha.slice(0, 7)}\`${settings.dryRun ? " (dry run: nothing written)" : ""}`,
@@ -22,7 +28,8 @@ export function renderSummary(settings: ActionSettings, outcome: ModeOutcome, wa
   if (outcome.deploymentId !== undefined)
     out.push(`Deployment ${outcome.deploymentId}${outcome.status ? `: \`${outcome.status}\`` : ""}`, "");
   out.push(...outcome.sections.flatMap((s) => [s, ""]));
-  if (outcome.failure && !decision) out.push(`**Failed:** ${outcome.failure}`, "");
+  if (outcome.failure && (!decision || decision.verdict === "allowed"))
+    out.push(`**${outcome.critical ? "CRITICAL" : "Failed"}:** ${outcome.failure}`, "");
   return out.join("\n").trimEnd() + "\n";
 }
 

@@ -10,12 +10,13 @@ import { parseDuration } from "../policy/duration.js";
 import { realClock } from "../rollout/clock.js";
 import { execRunner } from "../rollout/exec-runner.js";
 import { providers } from "../rollout/providers/index.js";
-import { dueCheckpoints, nextCheckpointAt, runCheckpoint } from "../rollout/validation.js";
+import { checkpointLabel, dueCheckpoints, nextCheckpointAt, runCheckpoint } from "../rollout/validation.js";
 import type { ActionDeps } from "./decide.js";
 import { judge, WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { statusWriter } from "./record.js";
+import { busyText, scanInFlight } from "./inflight.js";
 import { rollBack } from "./rollback.js";
 
 interface RestStatus {
@@ -33,17 +34,29 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
   if (!environment || !validation)
     throw new Error(`${settings.environment} has no validation schedule in ${settings.policyPath}`);
 
+  if (!settings.dryRun) {
+    const scan = await deps.phase("Look for rollouts in flight", () =>
+      scanInFlight(deps, settings, policy, environment),
+    );
+    requests += scan.requests;
+    // Mid-rollout the analyses of the rollout itself are watching: the checkpoints wait for the next run.
+    if (scan.live) {
+      deps.log(`validation skipped: ${busyText(scan.live)}`);
+      return { rolledBack: false, sections: [`Validation skipped: ${busyText(scan.live)}`], requests };
+    }
+  }
+
+  // The environment's current version: its newest deployment with a success from a trusted writer.
   const { data } = await deps.client.request("GET /repos/{owner}/{repo}/deployments", {
     owner: settings.owner,
     repo: settings.repo,
-    sha: settings.sha,
     environment: settings.environment,
     per_page: 10,
   });
   requests++;
   const trusted = [settings.appBot, WORKFLOW_BOT];
-  let found: { id: number; deployedAt: number; recorded: number[] } | undefined;
-  for (const deployment of data as { id: number }[]) {
+  let found: { id: number; sha: string; deployedAt: number; recorded: number[] } | undefined;
+  for (const deployment of data as { id: number; sha: string }[]) {
     const statuses = (
       await deps.client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
         owner: settings.owner,
@@ -54,7 +67,10 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
     ).data as RestStatus[];
     requests++;
     const ours = statuses.filter((s) => s.creator !== null && trusted.includes(s.creator.login));
-    const successes = ours.filter((s) => s.state === "success").map((s) => Date.parse(s.created_at));
+    // A rollout's own success: validation results are written as statuses too, and don't restart the clock.
+    const successes = ours
+      .filter((s) => s.state === "success" && parseDescription(s.description)?.kind !== "validation")
+      .map((s) => Date.parse(s.created_at));
     if (successes.length === 0) continue;
     const recorded = ours.flatMap((s) => {
       const record = parseDescription(s.description);
@@ -62,7 +78,7 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
       const ms = label !== undefined ? parseDuration(label) : undefined;
       return ms !== undefined ? [ms] : [];
     });
-    found = { id: deployment.id, deployedAt: Math.min(...successes), recorded };
+    found = { id: deployment.id, sha: deployment.sha, deployedAt: Math.min(...successes), recorded };
     break;
   }
   if (!found)
@@ -70,7 +86,7 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
       rolledBack: false,
       sections: [],
       requests,
-      failure: `${settings.sha.slice(0, 7)} has no successful ${settings.environment} deployment to validate`,
+      failure: `${settings.environment} has no successful deployment to validate`,
     };
 
   const now = deps.now().getTime();
@@ -80,18 +96,20 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
     `checkpoints due: ${due.length}; next: ${next === undefined ? "none" : new Date(next).toISOString()}`,
   );
   let status: DeploymentState | undefined;
-  const write = statusWriter(deps.client, settings, found.id, environment.url, (s) => {
+  const validated = { ...settings, sha: found.sha };
+  deps.log(`validating deployment ${found.id} of ${found.sha.slice(0, 7)}`);
+  const write = statusWriter(deps.client, validated, found.id, environment.url, (s) => {
     status = s;
     requests++;
   });
   const runner = execRunner();
   const lines: string[] = [];
   for (const checkpoint of due) {
-    const result = await deps.phase(`Checkpoint +${checkpoint / 1000}s`, () =>
+    const result = await deps.phase(`Checkpoint ${checkpointLabel(checkpoint)}`, () =>
       runCheckpoint(checkpoint, environment, {
         context: {
           environment: settings.environment,
-          sha: settings.sha,
+          sha: found.sha,
           strategy: environment.strategies[0] ?? "direct",
         },
         clock: realClock,
@@ -103,10 +121,9 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
     if (settings.dryRun) continue;
     await write(result.passed ? "success" : "failure", "validation", result.summary);
     if (!result.passed && result.action === "rollback") {
-      const rolled = await rollBack(deps, settings, policy, environment, requests);
+      const rolled = await rollBack(deps, settings, policy, environment, requests, found);
       return {
         ...rolled,
-        deploymentId: found.id,
         sections: [lines.join("\n"), ...rolled.sections],
         failure: `Validation failed (${result.summary}); ${rolled.failure ?? "rolled back"}`,
       };

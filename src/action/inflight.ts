@@ -1,0 +1,140 @@
+/**
+ * Rollouts in flight, found in GitHub alone: a Tollgate deployment of the environment whose newest
+ * trusted status is `in_progress`. Two rules, so nothing stays in_progress forever and two rollouts
+ * never run at once:
+ *
+ * - **Abandoned**: written by this same workflow run (an earlier attempt: GitHub runs one attempt of a run
+ *   at a time, so that one is dead), or with no status for longer than the environment's longest wait
+ *   (the longest step pause or analysis of its strategies, the rollback analyses) plus STALE_MARGIN_MS.
+ *   It is marked `error` ("abandoned: …") and no longer counts.
+ * - **Live**: any other in_progress one. It holds the environment: deploy and rollback refuse with
+ *   "another rollout is in progress: <its run>", validate skips.
+ *
+ * Reads the environment's 10 newest deployments and their statuses (1 + 10 requests at most).
+ */
+import type { DeploymentState } from "../github/deployments.js";
+import type { Analysis, Environment, Policy, Strategy } from "../policy/model.js";
+import { formatDuration } from "../policy/duration.js";
+import type { ActionDeps } from "./decide.js";
+import { WORKFLOW_BOT } from "./gate.js";
+import type { ActionSettings } from "./inputs.js";
+import { statusWriter } from "./record.js";
+
+/** Time a step's commands may take on top of the longest wait (no status is written while they run). */
+export const STALE_MARGIN_MS = 30 * 60_000;
+const SCAN = 10;
+
+interface RestDeployment {
+  id: number;
+  sha: string;
+}
+interface RestStatus {
+  state: string;
+  created_at: string;
+  log_url?: string | null;
+  creator: { login: string } | null;
+}
+
+export interface InFlight {
+  readonly deploymentId: number;
+  readonly sha: string;
+  /** The run that wrote its newest status. */
+  readonly runUrl: string;
+  readonly since: string;
+}
+
+export interface InFlightScan {
+  /** A rollout that holds the environment. */
+  readonly live?: InFlight;
+  /** Abandoned rollouts this scan marked `error`. */
+  readonly abandoned: readonly InFlight[];
+  readonly requests: number;
+}
+
+const analysisMs = (a: Analysis) => a.intervalMs * Math.max(a.count, 1);
+
+function strategyPausesMs(strategy: Strategy): number {
+  const waits: number[] = [];
+  if (strategy.type === "canary" || strategy.type === "feature-flag")
+    for (const step of strategy.steps) waits.push(step.pauseMs);
+  if (strategy.type === "rolling") waits.push(strategy.pauseMs);
+  if (strategy.type === "blue-green") waits.push(strategy.keepOldForMs);
+  return Math.max(0, ...waits);
+}
+
+/** How long an in_progress rollout of the environment may go without a status before it counts as dead. */
+export function staleAfterMs(policy: Policy, environment: Environment): number {
+  const strategies = environment.strategies.flatMap((name) => {
+    const s = policy.strategies[name];
+    return s ? [s] : [];
+  });
+  const named = (names: readonly string[]) =>
+    names.flatMap((n) => (policy.analyses[n] ? [analysisMs(policy.analyses[n])] : []));
+  const stepAnalyses = strategies.flatMap((s) =>
+    s.type === "canary" || s.type === "feature-flag" ? s.steps.flatMap((step) => named(step.analyses)) : [],
+  );
+  const longest = Math.max(
+    0,
+    ...strategies.map(strategyPausesMs),
+    ...strategies.flatMap((s) => named(s.analyses)),
+    ...stepAnalyses,
+    ...named(environment.rollback.analyses),
+    ...named(environment.validation?.analyses ?? []),
+  );
+  return longest + STALE_MARGIN_MS;
+}
+
+export async function scanInFlight(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  policy: Policy,
+  environment: Environment,
+): Promise<InFlightScan> {
+  const trusted = [settings.appBot, WORKFLOW_BOT];
+  const staleMs = staleAfterMs(policy, environment);
+  const { data } = await deps.client.request("GET /repos/{owner}/{repo}/deployments", {
+    owner: settings.owner,
+    repo: settings.repo,
+    environment: settings.environment,
+    per_page: SCAN,
+  });
+  let requests = 1;
+  const now = deps.now().getTime();
+  const abandoned: InFlight[] = [];
+  let live: InFlight | undefined;
+  for (const deployment of data as RestDeployment[]) {
+    const { data: statuses } = await deps.client.request(
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+      { owner: settings.owner, repo: settings.repo, deployment_id: deployment.id, per_page: 100 },
+    );
+    requests++;
+    // Newest first, as GitHub lists them; only Tollgate's own writers count.
+    const newest = (statuses as RestStatus[]).find(
+      (s) => s.creator !== null && trusted.includes(s.creator.login),
+    );
+    if (newest?.state !== "in_progress") continue;
+    const found: InFlight = {
+      deploymentId: deployment.id,
+      sha: deployment.sha,
+      runUrl: newest.log_url ?? "",
+      since: newest.created_at,
+    };
+    const silentMs = now - Date.parse(newest.created_at);
+    const sameRun = found.runUrl === settings.runUrl;
+    if (!sameRun && silentMs <= staleMs) {
+      live ??= found;
+      continue;
+    }
+    const why = sameRun
+      ? "an earlier attempt of this run stopped midway"
+      : `no status for ${formatDuration(silentMs)} (limit ${formatDuration(staleMs)})`;
+    const write = statusWriter(deps.client, settings, deployment.id, undefined, () => requests++);
+    await write("error" satisfies DeploymentState, "outcome", `abandoned: ${why}; run ${found.runUrl}`);
+    deps.log(`deployment ${deployment.id} (${deployment.sha.slice(0, 7)}) marked error: abandoned, ${why}`);
+    abandoned.push(found);
+  }
+  return { ...(live ? { live } : {}), abandoned, requests };
+}
+
+export const busyText = (live: InFlight) =>
+  `another rollout is in progress: ${live.runUrl || `deployment ${live.deploymentId}`} (deployment ${live.deploymentId} of ${live.sha.slice(0, 7)}, in_progress since ${live.since})`;
