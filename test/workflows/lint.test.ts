@@ -137,7 +137,17 @@ describe("action.yml", () => {
 
   test("declares the outputs, described", () => {
     expect(Object.keys(action.outputs).sort()).toEqual(
-      ["decision", "deployment-id", "previous-sha", "reason-code", "result", "rolled-back", "status"].sort(),
+      [
+        "audit-report",
+        "decision",
+        "deployment-id",
+        "previous-sha",
+        "reason-code",
+        "result",
+        "rolled-back",
+        "rollout",
+        "status",
+      ].sort(),
     );
     for (const output of Object.values(action.outputs))
       expect(output.description?.length ?? 0).toBeGreaterThan(10);
