@@ -73,7 +73,7 @@ export async function decide(
   const pull = evidence.pull_request;
   const payload: DeploymentPayload = {
     version: 1,
-    requested_by: comment.login,
+    requested_by: pull?.author ?? comment.login,
     change_type: decision.changeType,
     emergency: decision.emergency,
     policy_digest: policy.digest,

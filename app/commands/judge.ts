@@ -107,12 +107,14 @@ export function judge(ask: Ask): Judgement {
   const ignored = alone.ignored[0];
   if (ignored) return { ok: false, why: `${ignored.why}; the approvers are ${alone.approvers.join(", ")}` };
   // The tally with everyone's earlier decisions on this commit, as the record's description states it.
+  const pull = evidence.pull_request;
   const tally = tallyApprovals({
     environment: environment.name,
     changeType,
     rule,
-    records: [...evidence.approvals.filter((a) => a.sha.toLowerCase() === ask.sha.toLowerCase()), record],
-    acceptedShas: [ask.sha],
+    records: [...evidence.approvals, record],
+    // As the engine does: after the merge, approvals given on the PR head still count for the merge commit.
+    acceptedShas: [ask.sha, ...(pull?.merged_at && pull.head_sha !== ask.sha ? [pull.head_sha] : [])],
     excluded,
     directory,
   });

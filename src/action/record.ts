@@ -48,12 +48,18 @@ export function payloadOf(settings: ActionSettings, judgement: Judgement): Deplo
   };
 }
 
+const ENDED = new Set(["success", "failure", "error", "inactive"]);
+
 export async function openDeployment(
   client: GitHubClient,
   settings: ActionSettings,
   judgement: Judgement,
 ): Promise<DeploymentHandle> {
-  const known = judgement.gathered.records.find((r) => r.environment === settings.environment);
+  // Reuse the record while it is still open (awaiting approval, approved, running); once a rollout has
+  // ended on it, a new attempt gets a deployment of its own, so each record tells one story.
+  const known = judgement.gathered.records.find(
+    (r) => r.environment === settings.environment && !ENDED.has(r.latestState ?? ""),
+  );
   if (known) return { id: known.id, created: false, requests: 0 };
   // The evidence listed this commit's deployments a moment ago, so no second lookup: create it. Same
   // settings as src/github/deployments.ts: no auto-merge, and Tollgate (not GitHub) judges the checks.

@@ -48,6 +48,8 @@ export interface GatheredEvidence {
     readonly id: number;
     readonly environment: string;
     readonly createdAt: string;
+    /** Its latest status, lowercased ("queued", "failure" …), or undefined when it has none. */
+    readonly latestState?: string;
   }[];
 }
 
@@ -165,7 +167,14 @@ export async function gatherEvidence(
     records: ownDeployments
       .flatMap((d) =>
         d.databaseId !== null && d.environment && readPayload(d.payload)
-          ? [{ id: d.databaseId, environment: d.environment, createdAt: d.createdAt }]
+          ? [
+              {
+                id: d.databaseId,
+                environment: d.environment,
+                createdAt: d.createdAt,
+                ...(d.latestStatus ? { latestState: d.latestStatus.state.toLowerCase() } : {}),
+              },
+            ]
           : [],
       )
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),

@@ -601,7 +601,8 @@ describe("issue_comment", () => {
         auto_merge: false,
         required_contexts: [],
         payload: {
-          tollgate: expect.objectContaining({ version: 1, requested_by: OWNER, change_type: "standard" }),
+          // The record names the PR's author as who asked, never the approver (the audit would call that self-approval).
+          tollgate: expect.objectContaining({ version: 1, requested_by: "octocat", change_type: "standard" }),
         },
       }),
     ]);
