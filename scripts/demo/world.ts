@@ -6,6 +6,7 @@
  * Everything is set up through GitHub's own REST endpoints, or the sandbox's control API where GitHub
  * has none (registering and installing Apps).
  */
+import { APP_EVENTS, APP_PERMISSIONS } from "../../app/manifest.js";
 import { createSign } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -143,28 +144,8 @@ export async function createDemoWorld(files: WorldFiles): Promise<DemoWorld> {
       name: "Tollgate",
       webhook_url: server.webhookUrl,
       // Exactly what app.yml asks for.
-      permissions: {
-        checks: "write",
-        contents: "read",
-        deployments: "write",
-        issues: "write",
-        pull_requests: "read",
-        statuses: "read",
-        actions: "write",
-        members: "read",
-        metadata: "read",
-        vulnerability_alerts: "read",
-      },
-      events: [
-        "pull_request",
-        "pull_request_review",
-        "issue_comment",
-        "check_run",
-        "check_suite",
-        "status",
-        "deployment_protection_rule",
-        "deployment_status",
-      ],
+      permissions: { ...APP_PERMISSIONS },
+      events: [...APP_EVENTS],
     });
     const installation = await client.installApp(app.id, ORG);
     await server.serve(app);

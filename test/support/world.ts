@@ -8,35 +8,12 @@ import { Octokit } from "@octokit/rest";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import type { RegisteredApp } from "../../sandbox/client.js";
 import type { GitHubClient } from "../../src/github/client.js";
+import { APP_EVENTS, APP_PERMISSIONS } from "../../app/manifest.js";
 import { appJwt } from "../sandbox/scenario.js";
 
 export const ORG = "acme";
 export const REPO = "shop";
 export const FULL = `${ORG}/${REPO}`;
-
-/** The permissions and events the Tollgate App asks for (kept in step with app.yml). */
-export const APP_PERMISSIONS = {
-  checks: "write",
-  contents: "read",
-  deployments: "write",
-  issues: "write",
-  pull_requests: "read",
-  statuses: "read",
-  actions: "write",
-  members: "read",
-  metadata: "read",
-  vulnerability_alerts: "read",
-} as const;
-export const APP_EVENTS = [
-  "pull_request",
-  "pull_request_review",
-  "issue_comment",
-  "check_run",
-  "check_suite",
-  "status",
-  "deployment_protection_rule",
-  "deployment_status",
-];
 
 export interface Person {
   login: string;
@@ -134,7 +111,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     name: "Tollgate",
     ...(options.webhookUrl ? { webhook_url: options.webhookUrl } : {}),
     permissions: { ...APP_PERMISSIONS },
-    events: APP_EVENTS,
+    events: [...APP_EVENTS],
   });
   const installation = await client.installApp(app.id, ORG);
   return {
