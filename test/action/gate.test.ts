@@ -227,3 +227,14 @@ test("a freeze refuses a minor change; a hotfix passes by override, recorded in 
     /^Tollgate step: gate passed \(hotfix; freeze override for hotfix: .*Migration freeze/,
   );
 });
+
+test("a new attempt after a rollout has ended gets a deployment of its own; one still open is reused", async () => {
+  const first = await gate("staging", "deploy");
+  const again = await gate("staging", "deploy");
+  expect([first.code, again.code]).toEqual([0, 0]);
+  // The first attempt ended in success, so its record tells that story alone.
+  expect(again.outputs["deployment-id"]).not.toBe(first.outputs["deployment-id"]);
+  const open = await gate("production");
+  const reopened = await gate("production");
+  expect(reopened.outputs["deployment-id"]).toBe(open.outputs["deployment-id"]);
+});
