@@ -1,0 +1,213 @@
+/** The approval row of the checklist: none, automatic, or the tally of people against the rule. */
+import type { Directory } from "../approvals/authority.js";
+import { missingMembers, tallyApprovals } from "../approvals/tally.js";
+import { formatDuration } from "../policy/duration.js";
+import type { ApprovalRule, Environment, Policy } from "../policy/model.js";
+import type { ApprovalTally, ChecklistResult } from "./decision.js";
+import type { Evidence } from "./evidence.js";
+import { separationOfDuties } from "./people.js";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function approvalItem(
+  policy: Policy,
+  environment: Environment,
+  changeType: string,
+  evidence: Evidence,
+  now: Date,
+  others: readonly ChecklistResult[],
+): { item: ChecklistResult; tally: ApprovalTally; emergency: boolean } {
+  const title = "Approval";
+  if (environment.approval === "none") {
+    const tally: ApprovalTally = {
+      mode: "none",
+      required: "none",
+      satisfied: true,
+      counted: [],
+      ignored: [],
+      approvers: [],
+    };
+    return {
+      item: { id: "approval", title, state: "passed", code: "ready", reason: "no approval needed here" },
+      tally,
+      emergency: false,
+    };
+  }
+  if (environment.approval === "automatic") {
+    const open = others.filter((i) => i.state === "failed" || i.state === "pending").length;
+    const tally: ApprovalTally = {
+      mode: "automatic",
+      required: "the checklist",
+      satisfied: open === 0,
+      counted: [],
+      ignored: [],
+      approvers: [],
+    };
+    const item: ChecklistResult =
+      open === 0
+        ? {
+            id: "approval",
+            title,
+            state: "passed",
+            code: "ready",
+            reason: "approved automatically: the checklist passes",
+          }
+        : {
+            id: "approval",
+            title,
+            state: "pending",
+            code: "awaiting_checklist",
+            reason: "approved automatically once the checklist passes",
+          };
+    return { item, tally, emergency: false };
+  }
+
+  const rule: ApprovalRule = environment.approvals[changeType] ?? environment.approvals["*"]!;
+  const directory: Directory = {
+    teams: evidence.teams,
+    permissions: evidence.permissions,
+    groups: policy.groups,
+  };
+  const excluded = separationOfDuties(environment, evidence);
+  const pr = evidence.pull_request;
+  const acceptedShas = [
+    evidence.sha,
+    ...(pr && pr.merged_at && pr.head_sha !== evidence.sha ? [pr.head_sha] : []),
+  ];
+  const counted = tallyApprovals({
+    environment: environment.name,
+    changeType,
+    rule,
+    records: evidence.approvals,
+    acceptedShas,
+    excluded,
+    directory,
+  });
+  const tally: ApprovalTally = { mode: "required", ...counted };
+  const comment = `/approve ${environment.name}`;
+  const where = pr ? `on PR #${pr.number}` : "on the pull request";
+
+  if (rule.preApproved) {
+    const preApproved: ApprovalTally = { ...tally, required: "pre-approved", satisfied: true };
+    return {
+      item: {
+        id: "approval",
+        title,
+        state: "waived",
+        code: "ready",
+        reason: `${changeType} changes are pre-approved`,
+      },
+      tally: preApproved,
+      emergency: false,
+    };
+  }
+  if (counted.rejectedBy) {
+    const { login, reason } = counted.rejectedBy;
+    return {
+      item: {
+        id: "approval",
+        title,
+        state: "failed",
+        code: "rejected",
+        reason: `rejected by @${login}: ${reason}`,
+        fix: "address the rejection and push a new commit",
+      },
+      tally,
+      emergency: false,
+    };
+  }
+
+  if (rule.afterDeployWithinMs !== undefined && !counted.satisfied) {
+    const first = evidence.deployments
+      .filter((d) => d.environment === environment.name && d.sha === evidence.sha)
+      .map((d) => Date.parse(d.created_at))
+      .sort((a, b) => a - b)[0];
+    const due = (first ?? now.getTime()) + rule.afterDeployWithinMs;
+    const withDue: ApprovalTally = { ...tally, dueBy: iso(due) };
+    if (first !== undefined && now.getTime() > due) {
+      return {
+        item: {
+          id: "approval",
+          title,
+          state: "failed",
+          code: "emergency_approval_overdue",
+          reason: `emergency change deployed at ${iso(first)} was not approved by ${iso(due)} (${counted.required})`,
+          fix: `an approver must still comment ${comment} ${where}`,
+        },
+        tally: withDue,
+        emergency: true,
+      };
+    }
+    return {
+      item: {
+        id: "approval",
+        title,
+        state: "waived",
+        code: "emergency_post_approval",
+        reason: `emergency change: deploy now; ${counted.required} must approve by ${iso(due)}`,
+      },
+      tally: withDue,
+      emergency: true,
+    };
+  }
+
+  if (rule.noticeMs > 0) {
+    if (!pr) {
+      return {
+        item: {
+          id: "approval",
+          title,
+          state: "failed",
+          code: "notice_unknown",
+          reason: `a notice period of ${formatDuration(rule.noticeMs)} applies, but no pull request dates the announcement`,
+        },
+        tally,
+        emergency: false,
+      };
+    }
+    const noticeEnds = Date.parse(pr.ready_at) + rule.noticeMs;
+    if (noticeEnds > now.getTime()) {
+      return {
+        item: {
+          id: "approval",
+          title,
+          state: "pending",
+          code: "notice_pending",
+          reason: `${changeType} changes need ${formatDuration(rule.noticeMs)} notice: deployable from ${iso(noticeEnds)} (${formatDuration(noticeEnds - now.getTime())} left)`,
+        },
+        tally: { ...tally, noticeEndsAt: iso(noticeEnds) },
+        emergency: false,
+      };
+    }
+  }
+
+  if (counted.satisfied) {
+    const names = counted.counted.map((c) => `@${c.login}`).join(", ");
+    return {
+      item: {
+        id: "approval",
+        title,
+        state: "passed",
+        code: "ready",
+        reason: `approved by ${names} (${counted.required})`,
+      },
+      tally,
+      emergency: false,
+    };
+  }
+  const missing = missingMembers(rule, counted, directory, excluded);
+  const who = missing.length > 0 ? missing.map((m) => `@${m}`).join(", ") : counted.approvers.join(", ");
+  const have = counted.counted.length;
+  return {
+    item: {
+      id: "approval",
+      title,
+      state: "pending",
+      code: "awaiting_approval",
+      reason: `${have > 0 ? `${have} counted so far; ` : ""}needs ${counted.required}${missing.length > 0 ? ` (still missing: ${who})` : ""}`,
+      fix: `${who} can comment \`${comment}\` ${where}`,
+    },
+    tally,
+    emergency: false,
+  };
+}
