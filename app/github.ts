@@ -1,18 +1,6 @@
 /** The narrow client and repository of a Probot context, and the PR facts a comment needs. */
 import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
 
-interface OctokitLike {
-  graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
-}
-
-export function clientOf(octokit: OctokitLike): GitHubClient {
-  return {
-    graphql: <T>(query: string, variables?: Record<string, unknown>) => octokit.graphql<T>(query, variables),
-    request: (route, parameters) => octokit.request(route, parameters),
-  };
-}
-
 export function repoOf(payload: { repository: { name: string; owner: { login: string } } }): RepositoryRef {
   return { owner: payload.repository.owner.login, repo: payload.repository.name };
 }

@@ -10,7 +10,8 @@ import { decide } from "../commands/decide.js";
 import { explain, help } from "../commands/explain.js";
 import { refuse, type CommandContext, type Outcome } from "../commands/outcome.js";
 import { rollback } from "../commands/rollback.js";
-import { clientOf, repoOf } from "../github.js";
+import { clientOf } from "../../src/github/client.js";
+import { repoOf } from "../github.js";
 import type { Identity, Settings } from "../settings.js";
 
 const ACTING = new Set(["approve", "reject", "rollback"]);

@@ -9,7 +9,8 @@ import { reviewGate, runIdFromCallback } from "../../src/github/runs.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import type { Decision } from "../../src/readiness/decision.js";
 import { assess } from "../assess.js";
-import { clientOf, repoOf } from "../github.js";
+import { clientOf } from "../../src/github/client.js";
+import { repoOf } from "../github.js";
 import { nowOf } from "../readiness.js";
 import type { Identity, Settings } from "../settings.js";
 

@@ -5,7 +5,8 @@
  */
 import type { Context } from "probot";
 import { REEVALUATE } from "../../src/github/checks.js";
-import { clientOf, repoOf } from "../github.js";
+import { clientOf } from "../../src/github/client.js";
+import { repoOf } from "../github.js";
 import { refreshReadiness, type Deps } from "../readiness.js";
 import type { Identity, Settings } from "../settings.js";
 

@@ -127,7 +127,8 @@ export async function scanInFlight(
     }
     const why = sameRun
       ? "an earlier attempt of this run stopped midway"
-      : `no status for ${formatDuration(silentMs)} (limit ${formatDuration(staleMs)})`;
+      : // Whole minutes: seconds here are noise (how long the check itself took), not information.
+        `no status for ${formatDuration(Math.floor(silentMs / 60_000) * 60_000)} (limit ${formatDuration(staleMs)})`;
     const write = statusWriter(deps.client, settings, deployment.id, undefined, () => requests++);
     await write("error" satisfies DeploymentState, "outcome", `abandoned: ${why}; run ${found.runUrl}`);
     deps.log(`deployment ${deployment.id} (${deployment.sha.slice(0, 7)}) marked error: abandoned, ${why}`);

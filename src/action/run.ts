@@ -5,7 +5,7 @@
  */
 import * as core from "@actions/core";
 import * as github from "@actions/github";
-import type { GitHubClient } from "../github/client.js";
+import { clientOf } from "../github/client.js";
 import { InvalidPolicyError, formatPolicyError } from "../policy/errors.js";
 import { auditMode } from "./audit.js";
 import { gatePhase, type ActionDeps } from "./decide.js";
@@ -52,10 +52,7 @@ export async function run(): Promise<void> {
     });
     core.setSecret(settings.token);
     const octokit = github.getOctokit(settings.token);
-    const client: GitHubClient = {
-      graphql: (query, variables) => octokit.graphql(query, variables),
-      request: (route, parameters) => octokit.request(route, parameters),
-    };
+    const client = clientOf(octokit);
     const deps: ActionDeps = {
       client,
       now: () => new Date(),

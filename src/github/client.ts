@@ -7,6 +7,19 @@ export interface GitHubClient {
   request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
 }
 
+/** What every Octokit (Probot's, @actions/github's, @octokit/rest's) offers; `clientOf` narrows it. */
+export interface OctokitLike {
+  graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
+}
+
+export function clientOf(octokit: OctokitLike): GitHubClient {
+  return {
+    graphql: <T>(query: string, variables?: Record<string, unknown>) => octokit.graphql<T>(query, variables),
+    request: (route, parameters) => octokit.request(route, parameters),
+  };
+}
+
 export interface RepositoryRef {
   readonly owner: string;
   readonly repo: string;

@@ -7,7 +7,6 @@
 import { Octokit } from "@octokit/rest";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import type { RegisteredApp } from "../../sandbox/client.js";
-import type { GitHubClient } from "../../src/github/client.js";
 import { APP_EVENTS, APP_PERMISSIONS } from "../../app/manifest.js";
 import { appJwt } from "../sandbox/scenario.js";
 
@@ -132,12 +131,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
 }
 
 /** The narrow client Tollgate's adapters take, over an Octokit. */
-export function asClient(octokit: Octokit): GitHubClient {
-  return {
-    graphql: (query, variables) => octokit.graphql(query, variables),
-    request: (route, parameters) => octokit.request(route, parameters),
-  };
-}
+export { clientOf as asClient } from "../../src/github/client.js";
 
 /** Opens a PR from a new branch with one commit by `author`, returning its number and head SHA. */
 export async function openPullRequest(
