@@ -1,11 +1,12 @@
 /**
  * A PR's readiness, written back as check runs: one GraphQL read (+ the patches when a checklist scans
- * for secrets), then one check run per gated environment. A broken policy gives one failing
- * "Tollgate · policy" run instead: the gate fails closed and no environment is judged.
+ * for secrets), then one check run per gated environment whose run would show something new. A broken
+ * policy gives one failing "Tollgate · policy" run instead: the gate fails closed and no environment is
+ * judged.
  */
 import type { Logger } from "probot";
 import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
-import { POLICY_CHECK, writePolicyCheck, writeReadinessCheck } from "../src/github/checks.js";
+import { checkRunName, POLICY_CHECK, writePolicyCheck, writeReadinessCheck } from "../src/github/checks.js";
 import type { Decision } from "../src/readiness/decision.js";
 import { evaluate } from "../src/readiness/evaluate.js";
 import type { Evidence } from "../src/readiness/evidence.js";
@@ -23,11 +24,21 @@ export interface Deps {
 
 export const nowOf = (settings: Settings) => (settings.now ? settings.now() : new Date());
 
-/** Re-evaluates the PR whose head is `sha` and writes its check runs; returns the decisions written. */
-export async function refreshReadiness(deps: Deps, sha: string, pullNumber?: number): Promise<Decision[]> {
+export interface RefreshOptions {
+  /** Write every run even when it would show what GitHub shows already: a person asked to re-run it. */
+  readonly rewrite?: boolean;
+}
+
+/** Re-evaluates the PR whose head is `sha` and writes its check runs; returns the decisions made. */
+export async function refreshReadiness(
+  deps: Deps,
+  sha: string,
+  pullNumber?: number,
+  options: RefreshOptions = {},
+): Promise<Decision[]> {
   const { client, repo, log } = deps;
   const target = { ...repo, sha, ...(pullNumber !== undefined ? { pullNumber } : {}) };
-  const { policy, evidence } = await assess(client, deps.identity, deps.settings, target);
+  const { policy, evidence, gathered } = await assess(client, deps.identity, deps.settings, target);
   if (!policy) {
     log.debug({ sha }, "no policy on the default branch: nothing to show");
     return [];
@@ -44,7 +55,9 @@ export async function refreshReadiness(deps: Deps, sha: string, pullNumber?: num
   // A failing policy check from before the fix would stay forever: supersede it, once.
   const stalePolicyCheck = evidence.checks.some((c) => c.name === POLICY_CHECK && c.state !== "success");
   if (stalePolicyCheck) await writePolicyCheck(client, repo, sha, []);
-  return writeDecisions(deps, policy.policy, evidence, sha);
+  return writeDecisions(deps, policy.policy, evidence, sha, {
+    ...(options.rewrite ? {} : { shown: gathered.shownChecks }),
+  });
 }
 
 export async function writeDecisions(
@@ -52,13 +65,28 @@ export async function writeDecisions(
   policy: Policy,
   evidence: Evidence,
   headSha: string,
-  only?: string,
+  options: {
+    /** Judge this environment alone. */
+    readonly only?: string;
+    /** What Tollgate's runs on the commit show now (name → external_id): a run showing the same is not rewritten. */
+    readonly shown?: ReadonlyMap<string, string>;
+  } = {},
 ): Promise<Decision[]> {
   const now = nowOf(deps.settings);
   const decisions = gatedEnvironments(policy)
-    .filter((env) => only === undefined || env.name === only)
+    .filter((env) => options.only === undefined || env.name === options.only)
     .map((env) => evaluate(policy, env.name, evidence, now));
   // One write per environment, in parallel: they are independent, and each is complete on its own.
-  await Promise.all(decisions.map((d) => writeReadinessCheck(deps.client, deps.repo, headSha, d)));
+  await Promise.all(
+    decisions.map((d) =>
+      writeReadinessCheck(
+        deps.client,
+        deps.repo,
+        headSha,
+        d,
+        options.shown?.get(checkRunName(d.environment)),
+      ),
+    ),
+  );
   return decisions;
 }

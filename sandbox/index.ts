@@ -19,6 +19,11 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** seed for fault probabilities (default 1) */
   seed?: number;
+  /**
+   * Primary rate limit per user or installation, in requests per hour (default 5,000, GitHub's base; an
+   * installation on a large organization gets up to 12,500, on Enterprise Cloud 15,000).
+   */
+  rateLimit?: number;
 }
 
 export interface Sandbox {
@@ -45,7 +50,7 @@ export { SandboxClient } from "./client.js";
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
-  const state = new State();
+  const state = new State(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit });
   const admin = createAccount(state, {
     login: "sandbox-admin",
     type: "User",

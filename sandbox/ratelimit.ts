@@ -10,9 +10,12 @@ interface Bucket {
 export class RateLimits {
   private readonly buckets = new Map<string, Bucket>();
 
+  /** Requests per hour for a user or installation: 5,000 is GitHub's base (larger organizations get more). */
+  constructor(private readonly perHour = 5000) {}
+
   take(actor: Actor | null, kind: string): Record<string, string> {
     const resource = kind === "graphql" ? "graphql" : "core";
-    const limit = actor ? 5000 : 60;
+    const limit = actor ? this.perHour : 60;
     const key = `${resource}:${actor?.login ?? "anonymous"}`;
     const now = Math.floor(Date.now() / 1000);
     let b = this.buckets.get(key);
@@ -46,7 +49,7 @@ export class RateLimits {
     actor: Actor | null,
     resource: "core" | "graphql",
   ): { limit: number; used: number; remaining: number; reset: number } {
-    const limit = actor ? 5000 : 60;
+    const limit = actor ? this.perHour : 60;
     const b = this.buckets.get(`${resource}:${actor?.login ?? "anonymous"}`);
     const used = b?.used ?? 0;
     return { limit, used, remaining: limit - used, reset: b?.reset ?? Math.floor(Date.now() / 1000) + 3600 };

@@ -311,13 +311,17 @@ export interface Repo {
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export class State {
+  constructor(options: { rateLimit?: number } = {}) {
+    this.limits = new RateLimits(options.rateLimit);
+  }
+
   readonly accounts = new Map<string, Account>();
   readonly teams = new Map<number, Team>();
   readonly repos = new Map<string, Repo>();
   readonly apps = new Map<number, App>();
   readonly installations = new Map<number, Installation>();
   readonly tokens = new Map<string, Token>();
-  readonly limits = new RateLimits();
+  readonly limits: RateLimits;
   private readonly counters = new Map<string, number>();
 
   now(): string {

@@ -122,7 +122,11 @@ export async function decide(
 
   const after = { ...assessment.evidence, approvals: [...assessment.evidence.approvals, judgement.record] };
   // The PR's check run shows the new tally at once, without reading GitHub again.
-  if (!pr.mergeSha) await writeDecisions(cx, policy, after, pr.headSha, environment.name);
+  if (!pr.mergeSha)
+    await writeDecisions(cx, policy, after, pr.headSha, {
+      only: environment.name,
+      shown: assessment.gathered.shownChecks,
+    });
   await followUp(cx, {
     policy,
     evidence: after,

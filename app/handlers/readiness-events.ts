@@ -7,7 +7,7 @@ import type { Context } from "probot";
 import { REEVALUATE } from "../../src/github/checks.js";
 import { clientOf } from "../../src/github/client.js";
 import { repoOf } from "../github.js";
-import { refreshReadiness, type Deps } from "../readiness.js";
+import { refreshReadiness, type Deps, type RefreshOptions } from "../readiness.js";
 import type { Identity, Settings } from "../settings.js";
 
 type Env = { identity: Identity; settings: Settings };
@@ -43,10 +43,16 @@ interface PullRef {
   head: { sha: string };
 }
 
-async function refreshAll(context: Context, d: Deps, sha: string, prs: readonly PullRef[]): Promise<void> {
+async function refreshAll(
+  context: Context,
+  d: Deps,
+  sha: string,
+  prs: readonly PullRef[],
+  options: RefreshOptions = {},
+): Promise<void> {
   const open = prs.filter((p) => p.head.sha === sha);
   if (open.length === 0) return context.log.debug({ sha }, "no pull request has this head");
-  for (const pr of open) await refreshReadiness(d, sha, pr.number);
+  for (const pr of open) await refreshReadiness(d, sha, pr.number, options);
 }
 
 export async function onCheckRun(context: Context<"check_run">, env: Env): Promise<void> {
@@ -60,13 +66,14 @@ export async function onCheckRun(context: Context<"check_run">, env: Env): Promi
       // Our own runs complete when written: re-evaluating on them would loop.
       if (ours) return context.log.debug("our own check run");
       return refreshAll(context, d, run.head_sha, prs);
+    // A person asked for a fresh run: write it even if it shows the same as the last one.
     case "rerequested":
       if (!ours) return context.log.debug("not our check run");
-      return refreshAll(context, d, run.head_sha, prs);
+      return refreshAll(context, d, run.head_sha, prs, { rewrite: true });
     case "requested_action":
       if (!ours || payload.requested_action?.identifier !== REEVALUATE)
         return context.log.debug("not our action");
-      return refreshAll(context, d, run.head_sha, prs);
+      return refreshAll(context, d, run.head_sha, prs, { rewrite: true });
     default:
       return context.log.debug(`check_run.${payload.action}: nothing to do`);
   }

@@ -1,9 +1,13 @@
 /**
  * Readiness as check runs: one "Tollgate · <environment>" run per gated environment on the PR head, and
- * "Tollgate · policy" when the policy file itself is broken. Every evaluation creates a new run with its
+ * "Tollgate · policy" when the policy file itself is broken. An evaluation creates a new run with its
  * final state in one POST (GitHub shows the latest run of a name): no read to find an earlier run's id,
- * and no run is ever left in_progress to hold its check suite open.
+ * and no run is ever left in_progress to hold its check suite open. A run's external_id carries a digest
+ * of what it shows, so an evaluation that would show the same again writes nothing: most events (an
+ * edited description, unrelated CI news, a redelivery) then cost one read and no write, and cause no
+ * check run webhooks of their own.
  */
+import { createHash } from "node:crypto";
 import type { PolicyError } from "../policy/errors.js";
 import { formatPolicyError } from "../policy/errors.js";
 import type { Decision } from "../readiness/decision.js";
@@ -50,28 +54,36 @@ function titleOf(decision: Decision): string {
 }
 
 export function readinessCheckRun(decision: Decision, headSha: string) {
+  const shown = {
+    conclusion: conclusionOf(decision),
+    output: { title: titleOf(decision), summary: fitSummary(renderMarkdown(decision)) },
+    actions: [{ label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE }],
+  };
+  const digest = createHash("sha256").update(JSON.stringify(shown)).digest("base64url").slice(0, 22);
   return {
     name: checkRunName(decision.environment),
     head_sha: headSha,
     status: "completed" as const,
-    conclusion: conclusionOf(decision),
-    external_id: `${decision.environment}@${decision.sha}`,
-    output: { title: titleOf(decision), summary: fitSummary(renderMarkdown(decision)) },
-    actions: [{ label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE }],
+    external_id: `${decision.environment}@${decision.sha}#${digest}`,
+    ...shown,
   };
 }
 
+/**
+ * Writes the decision's check run, unless `shown` (the external_id of the run GitHub shows now under
+ * that name) says it would show the same. Returns whether it wrote.
+ */
 export async function writeReadinessCheck(
   client: GitHubClient,
   repo: RepositoryRef,
   headSha: string,
   decision: Decision,
-): Promise<number> {
-  const { data } = await client.request("POST /repos/{owner}/{repo}/check-runs", {
-    ...repo,
-    ...readinessCheckRun(decision, headSha),
-  });
-  return (data as { id: number }).id;
+  shown?: string,
+): Promise<boolean> {
+  const run = readinessCheckRun(decision, headSha);
+  if (run.external_id === shown) return false;
+  await client.request("POST /repos/{owner}/{repo}/check-runs", { ...repo, ...run });
+  return true;
 }
 
 /** The policy check: failure with each error as an annotation on the file, or success once it is fixed. */

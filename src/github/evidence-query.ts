@@ -46,7 +46,7 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             totalCount
             nodes {
               __typename
-              ... on CheckRun { name status conclusion detailsUrl }
+              ... on CheckRun { name status conclusion detailsUrl externalId checkSuite { app { slug } } }
               ... on StatusContext { context state targetUrl }
             }
           }
@@ -196,6 +196,8 @@ export interface EvidenceResponse {
                 status: string;
                 conclusion: string | null;
                 detailsUrl: string | null;
+                externalId: string | null;
+                checkSuite: { app: { slug: string } | null } | null;
               }
             | { __typename: "StatusContext"; context: string; state: string; targetUrl: string | null }
           )[];

@@ -43,6 +43,11 @@ export interface GatheredEvidence {
   readonly requests: number;
   /** Parts of the query GitHub refused (e.g. a permission the token lacks); those facts are missing. */
   readonly warnings: readonly string[];
+  /**
+   * What Tollgate's own check runs on this commit show (the latest of each name → its external_id, a
+   * digest of its content): an evaluation that would show the same again need not write.
+   */
+  readonly shownChecks: ReadonlyMap<string, string>;
   /** Tollgate's deployment records of this commit (with its payload), newest first: reusing one saves a request. */
   readonly records: readonly {
     readonly id: number;
@@ -101,6 +106,14 @@ export async function gatherEvidence(
         },
   );
   if ((commit.statusCheckRollup?.contexts.totalCount ?? 0) > checks.length) incomplete.add("checks");
+  const appSlug = request.appBot.replace(/\[bot\]$/, "");
+  const shownChecks = new Map(
+    (commit.statusCheckRollup?.contexts.nodes ?? []).flatMap((node) =>
+      node.__typename === "CheckRun" && node.externalId && node.checkSuite?.app?.slug === appSlug
+        ? [[node.name, node.externalId] as const]
+        : [],
+    ),
+  );
 
   const ownDeployments = commit.deployments?.nodes ?? [];
   // Approvals live on deployments of this commit, of the PR head it was merged from, and of the PR's
@@ -164,6 +177,7 @@ export async function gatherEvidence(
     ...(pr ? { pullNumber: pr.number } : {}),
     requests,
     warnings: errors,
+    shownChecks,
     records: ownDeployments
       .flatMap((d) =>
         d.databaseId !== null && d.environment && readPayload(d.payload)

@@ -85,6 +85,40 @@ describe("a PR's way to production", () => {
     expect(checks.get("Tollgate · production")!.conclusion).toBe("action_required");
   });
 
+  test("an edit that changes nothing shown writes no run; a person's re-run request writes them again", async () => {
+    const owner = world.people["owner"]!.octokit;
+    const runs = async () => {
+      await world.sandbox.idle();
+      const { data } = await owner.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+        owner: ORG,
+        repo: REPO,
+        ref: pr.head,
+        filter: "all",
+        per_page: 100,
+      });
+      return data.check_runs.filter((r) => r.app?.slug === world.app.slug);
+    };
+    const before = await runs();
+    await owner.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+      owner: ORG,
+      repo: REPO,
+      pull_number: pr.number,
+      body: `${BODY}\nA typo fixed.\n`,
+    });
+    expect(await runs()).toHaveLength(before.length);
+
+    const production = before.find((r) => r.name === "Tollgate · production")!;
+    await owner.request("POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest", {
+      owner: ORG,
+      repo: REPO,
+      check_run_id: production.id,
+    });
+    const after = await runs();
+    expect(after.map((r) => r.name).sort()).toEqual(
+      [...before.map((r) => r.name), "Tollgate · production", "Tollgate · staging"].sort(),
+    );
+  });
+
   test("two approvals needed: 1/2, then 2/2; each a deployment status naming the admin with the comment's URL", async () => {
     const first = await comment(world, "alice", pr.number, "/approve production looks good");
     expect(first.reactions).toEqual(["+1"]);

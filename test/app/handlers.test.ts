@@ -116,13 +116,18 @@ let requests: string[];
 let unmatched: string[];
 const onNoMatch = (req: Request) => unmatched.push(`${req.method} ${req.url}`);
 
+/** A new App process: nothing cached, so its first request exchanges the JWT for a token again. */
+async function startApp(): Promise<void> {
+  probot = new Probot({ appId: 1, privateKey: PEM, Octokit, logLevel: "fatal" });
+  await probot.load(tollgate(SETTINGS));
+}
+
 beforeEach(async () => {
   requests = [];
   unmatched = [];
   nock.disableNetConnect();
   nock.emitter.on("no match", onNoMatch);
-  probot = new Probot({ appId: 1, privateKey: PEM, Octokit, logLevel: "fatal" });
-  await probot.load(tollgate(SETTINGS));
+  await startApp();
 });
 afterEach(() => {
   nock.emitter.removeListener("no match", onNoMatch);
@@ -173,6 +178,8 @@ interface EvidenceOptions {
   policy?: string | null;
   pull?: { number: number; head?: string; author?: string; body?: string } | null;
   checks?: { name: string; conclusion: "SUCCESS" | "FAILURE" }[];
+  /** Check runs already on the commit with their external_id, written by `app` (default: Tollgate). */
+  shown?: { name: string; externalId: string; app?: string }[];
 }
 
 /** The evidence query's answer in GitHub's GraphQL shape. */
@@ -192,14 +199,27 @@ function evidence(o: EvidenceOptions) {
           oid: o.sha,
           statusCheckRollup: {
             contexts: {
-              totalCount: (o.checks ?? []).length,
-              nodes: (o.checks ?? []).map((c) => ({
-                __typename: "CheckRun",
-                name: c.name,
-                status: "COMPLETED",
-                conclusion: c.conclusion,
-                detailsUrl: null,
-              })),
+              totalCount: (o.checks ?? []).length + (o.shown ?? []).length,
+              nodes: [
+                ...(o.checks ?? []).map((c) => ({
+                  __typename: "CheckRun",
+                  name: c.name,
+                  status: "COMPLETED",
+                  conclusion: c.conclusion,
+                  detailsUrl: null,
+                  externalId: null,
+                  checkSuite: { app: { slug: "github-actions" } },
+                })),
+                ...(o.shown ?? []).map((c) => ({
+                  __typename: "CheckRun",
+                  name: c.name,
+                  status: "COMPLETED",
+                  conclusion: "ACTION_REQUIRED",
+                  detailsUrl: null,
+                  externalId: c.externalId,
+                  checkSuite: { app: { slug: c.app ?? "tollgate" } },
+                })),
+              ],
             },
           },
           deployments: { totalCount: 0, nodes: [] },
@@ -397,6 +417,63 @@ describe("readiness events write one check run per gated environment", () => {
       ["Tollgate · staging", "action_required"],
     ]);
     expect(written[0]!.output.summary).toContain("| ⏳ | CI checks green: build |");
+  });
+
+  test("an event after which every run would show the same again: read once, nothing written", async () => {
+    const written: CheckRunBody[] = [];
+    const first = expectEvidence(github(), {
+      sha: PR_HEAD,
+      checks: [{ name: "build", conclusion: "SUCCESS" }],
+    });
+    first.post(`${REPO_PATH}/check-runs`).times(2).reply(201, recorder(written));
+    await deliver("pull_request", example("pull_request", "opened"));
+    expect(written).toHaveLength(2);
+    const shown = written.map((w) => ({ name: w.name, externalId: w.external_id! }));
+    expect(shown.map((r) => r.externalId)).toEqual(
+      shown.map(() => expect.stringMatching(/^\w+@[0-9a-f]{40}#/)),
+    );
+
+    // Another replica (or this one after a restart): no memory of what it wrote, only GitHub's.
+    await startApp();
+    requests.length = 0;
+    expectEvidence(github(), { sha: PR_HEAD, checks: [{ name: "build", conclusion: "SUCCESS" }], shown });
+    await deliver("pull_request", example("pull_request", "labeled"));
+    expect(requests).toEqual([`POST /app/installations/${INSTALLATION}/access_tokens`, "POST /graphql"]);
+
+    // CI now fails: both runs would show something new, so both are written.
+    await startApp();
+    requests.length = 0;
+    const changed = expectEvidence(github(), {
+      sha: PR_HEAD,
+      checks: [{ name: "build", conclusion: "FAILURE" }],
+      shown,
+    });
+    changed.post(`${REPO_PATH}/check-runs`).times(2).reply(201, recorder(written));
+    await deliver("pull_request", example("pull_request", "labeled"));
+    expect(requests).toHaveLength(4);
+    expect(written.slice(2).map((w) => w.conclusion)).toEqual(["failure", "failure"]);
+  });
+
+  test("a run under Tollgate's name written by another app does not stop Tollgate writing its own", async () => {
+    const written: CheckRunBody[] = [];
+    const first = expectEvidence(github(), {
+      sha: PR_HEAD,
+      checks: [{ name: "build", conclusion: "SUCCESS" }],
+    });
+    first.post(`${REPO_PATH}/check-runs`).times(2).reply(201, recorder(written));
+    await deliver("pull_request", example("pull_request", "opened"));
+    const impostor = written.map((w) => ({ name: w.name, externalId: w.external_id!, app: "impostor" }));
+
+    await startApp();
+    requests.length = 0;
+    const scope = expectEvidence(github(), {
+      sha: PR_HEAD,
+      checks: [{ name: "build", conclusion: "SUCCESS" }],
+      shown: impostor,
+    });
+    scope.post(`${REPO_PATH}/check-runs`).times(2).reply(201, recorder(written));
+    await deliver("pull_request", example("pull_request", "labeled"));
+    expect(requests).toHaveLength(4);
   });
 
   test("a status on a commit that is no PR's head: read once, nothing written", async () => {

@@ -36,6 +36,8 @@ export interface WorldOptions {
   policy: string;
   webhookUrl?: string;
   strict?: boolean;
+  /** The sandbox's hourly limit per user or installation (default GitHub's 5,000). */
+  rateLimit?: number;
   /** Logins to create; "owner" (org admin, repo admin) always exists. */
   people?: string[];
   /** Teams: slug → members (all get write access to the repository). */
@@ -49,7 +51,10 @@ export function octokitFor(sandbox: Sandbox, token: string): Octokit {
 }
 
 export async function createWorld(options: WorldOptions): Promise<World> {
-  const sandbox = await startSandbox({ strict: options.strict ?? true });
+  const sandbox = await startSandbox({
+    strict: options.strict ?? true,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+  });
   const client = sandbox.client;
   const people: Record<string, Person> = {};
   for (const login of ["owner", ...(options.people ?? [])]) {
@@ -133,21 +138,32 @@ export async function createWorld(options: WorldOptions): Promise<World> {
 /** The narrow client Tollgate's adapters take, over an Octokit. */
 export { clientOf as asClient } from "../../src/github/client.js";
 
-/** Opens a PR from a new branch with one commit by `author`, returning its number and head SHA. */
+/**
+ * Opens a PR from a new branch with one commit by `author`, returning its number and head SHA; in
+ * acme/shop unless `repo` names another repository of the organization.
+ */
 export async function openPullRequest(
   world: World,
   author: string,
-  options: { branch: string; title: string; body: string; files?: Record<string, string>; labels?: string[] },
+  options: {
+    branch: string;
+    title: string;
+    body: string;
+    files?: Record<string, string>;
+    labels?: string[];
+    repo?: string;
+  },
 ): Promise<{ number: number; head: string }> {
   const person = world.people[author]!;
   const { client } = world.sandbox;
-  await client.createBranch(world.people["owner"]!.token, FULL, options.branch, "main");
+  const repo = options.repo ?? REPO;
+  await client.createBranch(world.people["owner"]!.token, `${ORG}/${repo}`, options.branch, "main");
   let head = "";
   for (const [path, content] of Object.entries(
     options.files ?? { [`src/${options.branch}.ts`]: "export {};\n" },
   )) {
     head = (
-      await client.putFile(person.token, FULL, path, content, {
+      await client.putFile(person.token, `${ORG}/${repo}`, path, content, {
         branch: options.branch,
         message: `Change ${path}`,
       })
@@ -155,7 +171,7 @@ export async function openPullRequest(
   }
   const { data } = await person.octokit.request("POST /repos/{owner}/{repo}/pulls", {
     owner: ORG,
-    repo: REPO,
+    repo,
     title: options.title,
     body: options.body,
     head: options.branch,
@@ -164,7 +180,7 @@ export async function openPullRequest(
   if (options.labels?.length) {
     await world.people["owner"]!.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
       owner: ORG,
-      repo: REPO,
+      repo,
       issue_number: data.number,
       labels: options.labels,
     });
