@@ -7,8 +7,9 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from "probot";
+import { createNodeMiddleware, createProbot, type Probot } from "probot";
 import { tollgate } from "../app/index.js";
+import { PLAIN_OCTOKIT } from "../test/support/octokit.js";
 
 function bare(probot: Probot): void {
   probot.on("pull_request.edited", async (context) => {
@@ -28,12 +29,10 @@ const appFn =
   kind === "tollgate" ? tollgate({ trustedWriters: [], policyPath: ".github/tollgate.yml" }) : bare;
 // Probot's throttling spaces writes a second apart, as github.com asks of Apps: the bench measures the
 // apps' own cost, so both run without it (and without retries: the sandbox does not fail here).
-const Octokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  retry: { enabled: false },
-  throttle: { enabled: false },
-}));
-const probot = createProbot({ env: { ...process.env, LOG_LEVEL: "fatal" }, overrides: { Octokit } });
+const probot = createProbot({
+  env: { ...process.env, LOG_LEVEL: "fatal" },
+  overrides: { Octokit: PLAIN_OCTOKIT },
+});
 const middleware = await createNodeMiddleware(appFn, { probot });
 const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
 server.listen(0, "127.0.0.1", () => {

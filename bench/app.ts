@@ -99,8 +99,8 @@ interface Measured {
   githubCpuPerEvent: number;
 }
 
-const RESULT_KINDS = ["changed", "unchanged"] as const;
-type Kind = (typeof RESULT_KINDS)[number];
+const KINDS = ["changed", "unchanged"] as const;
+type Kind = (typeof KINDS)[number];
 
 /** A description for the i-th edit: with the rollback plan on even edits when `kind` is "changed". */
 const body = (kind: Kind, i: number) =>
@@ -138,7 +138,7 @@ export async function benchApp(): Promise<string> {
       const measure = (count: number, send: (i: number) => Promise<unknown>) =>
         measured(sandbox, app, proc, count, send);
       const perKind = {} as Record<Kind, { oneAtATime: Measured; atOnce: Measured }>;
-      for (const kind of RESULT_KINDS) {
+      for (const kind of KINDS) {
         await Promise.all(prs.map((pr) => edit(owner, pr, body(kind, 0))));
         const oneAtATime = await measure(ONE_AT_A_TIME, (i) => edit(owner, prs[0]!, body(kind, i + 1)));
         const atOnce = await measure(ROUNDS, (round) =>
@@ -264,7 +264,7 @@ function report(
     ? `each app in its own process pinned to core ${pinned.app}, the sandbox and the driver on core ${pinned.sandbox}`
     : "the apps, the sandbox and the driver sharing the machine (no second core, or no taskset, to keep them apart)";
   const rows: string[] = [];
-  for (const kind of RESULT_KINDS) {
+  for (const kind of KINDS) {
     const what = kind === "changed" ? "production's run changes" : "nothing Tollgate shows changes";
     const [o, b] = [ours[kind], bare[kind]];
     rows.push(

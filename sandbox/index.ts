@@ -50,7 +50,7 @@ export { SandboxClient } from "./client.js";
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
-  const state = new State(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit });
+  const state = new State({ rateLimit: options.rateLimit });
   const admin = createAccount(state, {
     login: "sandbox-admin",
     type: "User",

@@ -311,7 +311,7 @@ export interface Repo {
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export class State {
-  constructor(options: { rateLimit?: number } = {}) {
+  constructor(options: { rateLimit?: number | undefined } = {}) {
     this.limits = new RateLimits(options.rateLimit);
   }
 

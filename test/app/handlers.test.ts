@@ -10,11 +10,12 @@ import { generateKeyPairSync } from "node:crypto";
 import { createRequire } from "node:module";
 import { isDeepStrictEqual } from "node:util";
 import nock from "nock";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
 import { tollgate } from "../../app/index.js";
 import { PULL_QUERY } from "../../app/github.js";
 import type { Settings } from "../../app/settings.js";
 import { EVIDENCE_QUERY } from "../../src/github/evidence-query.js";
+import { PLAIN_OCTOKIT } from "../support/octokit.js";
 
 type Json = Record<string, unknown>;
 type Account = Json & { login: string; type: string };
@@ -103,11 +104,6 @@ const SETTINGS: Settings = {
 
 const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const PEM = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-  ...o,
-  retry: { enabled: false },
-  throttle: { enabled: false },
-}));
 
 let probot: Probot;
 /** Every request nock answered, in order, as "METHOD /path?query". */
@@ -118,7 +114,7 @@ const onNoMatch = (req: Request) => unmatched.push(`${req.method} ${req.url}`);
 
 /** A new App process: nothing cached, so its first request exchanges the JWT for a token again. */
 async function startApp(): Promise<void> {
-  probot = new Probot({ appId: 1, privateKey: PEM, Octokit, logLevel: "fatal" });
+  probot = new Probot({ appId: 1, privateKey: PEM, Octokit: PLAIN_OCTOKIT, logLevel: "fatal" });
   await probot.load(tollgate(SETTINGS));
 }
 
@@ -419,14 +415,24 @@ describe("readiness events write one check run per gated environment", () => {
     expect(written[0]!.output.summary).toContain("| ⏳ | CI checks green: build |");
   });
 
-  test("an event after which every run would show the same again: read once, nothing written", async () => {
+  /** A fresh App (no memory of its own, like another replica) hears `action` on PR_HEAD; returns what it wrote. */
+  async function freshDelivery(
+    action: "opened" | "labeled",
+    evidenceOf: Omit<EvidenceOptions, "sha">,
+    writes: number,
+  ): Promise<CheckRunBody[]> {
+    await startApp();
+    requests.length = 0;
     const written: CheckRunBody[] = [];
-    const first = expectEvidence(github(), {
-      sha: PR_HEAD,
-      checks: [{ name: "build", conclusion: "SUCCESS" }],
-    });
-    first.post(`${REPO_PATH}/check-runs`).times(2).reply(201, recorder(written));
-    await deliver("pull_request", example("pull_request", "opened"));
+    const scope = expectEvidence(github(), { sha: PR_HEAD, ...evidenceOf });
+    if (writes > 0) scope.post(`${REPO_PATH}/check-runs`).times(writes).reply(201, recorder(written));
+    await deliver("pull_request", example("pull_request", action));
+    return written;
+  }
+  const green = [{ name: "build", conclusion: "SUCCESS" as const }];
+
+  test("an event after which every run would show the same again: read once, nothing written", async () => {
+    const written = await freshDelivery("opened", { checks: green }, 2);
     expect(written).toHaveLength(2);
     const shown = written.map((w) => ({ name: w.name, externalId: w.external_id! }));
     expect(shown.map((r) => r.externalId)).toEqual(
@@ -434,45 +440,23 @@ describe("readiness events write one check run per gated environment", () => {
     );
 
     // Another replica (or this one after a restart): no memory of what it wrote, only GitHub's.
-    await startApp();
-    requests.length = 0;
-    expectEvidence(github(), { sha: PR_HEAD, checks: [{ name: "build", conclusion: "SUCCESS" }], shown });
-    await deliver("pull_request", example("pull_request", "labeled"));
+    await freshDelivery("labeled", { checks: green, shown }, 0);
     expect(requests).toEqual([`POST /app/installations/${INSTALLATION}/access_tokens`, "POST /graphql"]);
 
     // CI now fails: both runs would show something new, so both are written.
-    await startApp();
-    requests.length = 0;
-    const changed = expectEvidence(github(), {
-      sha: PR_HEAD,
-      checks: [{ name: "build", conclusion: "FAILURE" }],
-      shown,
-    });
-    changed.post(`${REPO_PATH}/check-runs`).times(2).reply(201, recorder(written));
-    await deliver("pull_request", example("pull_request", "labeled"));
+    const rewritten = await freshDelivery(
+      "labeled",
+      { checks: [{ name: "build", conclusion: "FAILURE" }], shown },
+      2,
+    );
     expect(requests).toHaveLength(4);
-    expect(written.slice(2).map((w) => w.conclusion)).toEqual(["failure", "failure"]);
+    expect(rewritten.map((w) => w.conclusion)).toEqual(["failure", "failure"]);
   });
 
   test("a run under Tollgate's name written by another app does not stop Tollgate writing its own", async () => {
-    const written: CheckRunBody[] = [];
-    const first = expectEvidence(github(), {
-      sha: PR_HEAD,
-      checks: [{ name: "build", conclusion: "SUCCESS" }],
-    });
-    first.post(`${REPO_PATH}/check-runs`).times(2).reply(201, recorder(written));
-    await deliver("pull_request", example("pull_request", "opened"));
+    const written = await freshDelivery("opened", { checks: green }, 2);
     const impostor = written.map((w) => ({ name: w.name, externalId: w.external_id!, app: "impostor" }));
-
-    await startApp();
-    requests.length = 0;
-    const scope = expectEvidence(github(), {
-      sha: PR_HEAD,
-      checks: [{ name: "build", conclusion: "SUCCESS" }],
-      shown: impostor,
-    });
-    scope.post(`${REPO_PATH}/check-runs`).times(2).reply(201, recorder(written));
-    await deliver("pull_request", example("pull_request", "labeled"));
+    await freshDelivery("labeled", { checks: green, shown: impostor }, 2);
     expect(requests).toHaveLength(4);
   });
 

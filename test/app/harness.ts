@@ -3,27 +3,18 @@
  * world: the sandbox delivers signed webhooks to it and it talks to the sandbox as GitHub Enterprise
  * Server, with exactly the settings a user would give Probot.
  */
-import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
+import { createNodeMiddleware, createProbot, type ProbotOctokit } from "probot";
 import { tollgate } from "../../app/index.js";
 import type { Settings } from "../../app/settings.js";
 import { listen } from "../sandbox/helpers.js";
+import { PLAIN_OCTOKIT } from "../support/octokit.js";
 import { createWorld, FULL, type World, type WorldOptions } from "../support/world.js";
 
 export interface AppWorld extends World {
   readonly webhookUrl: string;
 }
 
-export const PLAIN_OCTOKIT = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-  ...o,
-  retry: { enabled: false },
-  throttle: { enabled: false },
-}));
-
-/** Probot's own retry and throttling, with short retry delays so a test under faults stays quick. */
-export const RESILIENT_OCTOKIT = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-  ...o,
-  retry: { enabled: true, retryAfterBaseValue: 20 },
-}));
+export { PLAIN_OCTOKIT, RESILIENT_OCTOKIT } from "../support/octokit.js";
 
 export async function startAppWorld(
   options: WorldOptions & { octokit?: typeof ProbotOctokit; settings?: Partial<Settings>; strict?: boolean },
