@@ -1,5 +1,11 @@
 /** Jest runs in native ESM mode (see package.json "jest" script); swc strips the types. */
+
+// The one setting every time limit derives from (test/support/timeouts.ts reads the same variable):
+// no test runs under jest's 5 s default, which a busy machine can exceed while a server starts.
+const scale = Number(process.env.TOLLGATE_TEST_TIME_SCALE || "1");
+
 export default {
+  testTimeout: 60_000 * (Number.isFinite(scale) && scale > 0 ? scale : 1),
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],

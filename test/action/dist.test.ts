@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { STORY_TEST_MS } from "../support/timeouts.js";
 
 const NCC = join(process.cwd(), "node_modules", "@vercel", "ncc", "dist", "ncc", "cli.js");
 const DIST = join(process.cwd(), "dist");
@@ -35,7 +36,7 @@ beforeAll(async () => {
     "-m",
     "-q",
   ]);
-}, 180_000);
+}, STORY_TEST_MS);
 afterAll(() => rmSync(fresh, { recursive: true, force: true }));
 
 test("dist/ is what src/ builds to: same files, same bytes (run `npm run bundle`)", () => {

@@ -4,12 +4,16 @@
  * (fail fast, the run's URL recorded), a forged approval ignored, the App's approval counted, and a
  * freeze that only a hotfix may break, with the override recorded.
  */
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { approvalDescription, readPayload } from "../../src/github/records.js";
 import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
 import { runAction, statusesOf, workflowToken, type ActionRun } from "./helpers.js";
 import { PEOPLE, POLICY, TEAMS } from "./policy.js";
+import { scenario } from "../support/scenario.js";
+
+/** One story: each step builds on the deployments the previous steps left. */
+const step = scenario();
 
 let world: World;
 let token: string;
@@ -45,7 +49,7 @@ const gate = (environment: string, mode = "gate") =>
   runAction(world, { sha, token, inputs: { environment, mode } });
 const diagnose = (run: ActionRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`;
 
-test("staging: approved automatically, deployed with mode deploy, every status linking the run", async () => {
+step("staging: approved automatically, deployed with mode deploy, every status linking the run", async () => {
   const run = await gate("staging", "deploy");
   expect({ code: run.code, decision: run.outputs["decision"] }).toEqual({ code: 0, decision: "allowed" });
   expect(run.outputs["status"]).toBe("success");
@@ -59,90 +63,96 @@ test("staging: approved automatically, deployed with mode deploy, every status l
   expect(run.stdout).toContain("::group::Roll out (direct, 1 steps)");
 });
 
-test("production before staging has soaked: refused with the time left; approvers may approve meanwhile", async () => {
-  const { data: deployments } = await app.request("GET /repos/{owner}/{repo}/deployments", {
-    owner: ORG,
-    repo: REPO,
-    environment: "staging",
-  });
-  const staging = await statusesOf(world, Number(deployments[0]!.id));
-  const success = staging.find((s) => s.state === "success")!;
-  await world.sandbox.client.setTimestamp({
-    repo: FULL,
-    kind: "deployment_status",
-    id: success.id,
-    ago_seconds: 1800,
-  });
+step(
+  "production before staging has soaked: refused with the time left; approvers may approve meanwhile",
+  async () => {
+    const { data: deployments } = await app.request("GET /repos/{owner}/{repo}/deployments", {
+      owner: ORG,
+      repo: REPO,
+      environment: "staging",
+    });
+    const staging = await statusesOf(world, Number(deployments[0]!.id));
+    const success = staging.find((s) => s.state === "success")!;
+    await world.sandbox.client.setTimestamp({
+      repo: FULL,
+      kind: "deployment_status",
+      id: success.id,
+      ago_seconds: 1800,
+    });
 
-  await world.sandbox.client.control("DELETE", "/requests");
-  const run = await gate("production");
-  expect(run.code).toBe(1);
-  expect(run.outputs["reason-code"]).toBe("soak_pending");
-  expect(run.summary).toMatch(/staging has soaked 30m\d*s? of 1h; 29m\d*s? left/);
-  // The approval is missing too, so the record says "awaiting" already: approvals can come in during the soak.
-  expect(run.outputs["status"]).toBe("pending");
-  deploymentId = Number(run.outputs["deployment-id"]);
+    await world.sandbox.client.control("DELETE", "/requests");
+    const run = await gate("production");
+    expect(run.code).toBe(1);
+    expect(run.outputs["reason-code"]).toBe("soak_pending");
+    expect(run.summary).toMatch(/staging has soaked 30m\d*s? of 1h; 29m\d*s? left/);
+    // The approval is missing too, so the record says "awaiting" already: approvals can come in during the soak.
+    expect(run.outputs["status"]).toBe("pending");
+    deploymentId = Number(run.outputs["deployment-id"]);
 
-  // One GraphQL read and two writes (the deployment, its status): the budget of a gate.
-  const requests = (await world.sandbox.client.requests()).filter((r) => r.actor === "github-actions[bot]");
-  expect(requests.map((r) => r.operationId ?? r.path)).toEqual([
-    "graphql",
-    "repos/create-deployment",
-    "repos/create-deployment-status",
-  ]);
-  expect(run.result).toMatchObject({ version: 1, requests: 3, deployment_id: deploymentId });
+    // One GraphQL read and two writes (the deployment, its status): the budget of a gate.
+    const requests = (await world.sandbox.client.requests()).filter((r) => r.actor === "github-actions[bot]");
+    expect(requests.map((r) => r.operationId ?? r.path)).toEqual([
+      "graphql",
+      "repos/create-deployment",
+      "repos/create-deployment-status",
+    ]);
+    expect(run.result).toMatchObject({ version: 1, requests: 3, deployment_id: deploymentId });
 
-  // Two hours ago: the soak is over, and the approval is what is missing now.
-  await world.sandbox.client.setTimestamp({
-    repo: FULL,
-    kind: "deployment_status",
-    id: success.id,
-    ago_seconds: 7200,
-  });
-});
+    // Two hours ago: the soak is over, and the approval is what is missing now.
+    await world.sandbox.client.setTimestamp({
+      repo: FULL,
+      kind: "deployment_status",
+      id: success.id,
+      ago_seconds: 7200,
+    });
+  },
+);
 
-test("production without approval: fails fast, awaiting, with who may approve and the comment to write", async () => {
-  const run = await gate("production");
-  expect(run.code).toBe(1);
-  expect(run.outputs).toMatchObject({
-    decision: "waiting",
-    "reason-code": "awaiting_approval",
-    status: "pending",
-  });
-  expect(Number(run.outputs["deployment-id"])).toBe(deploymentId);
-  const awaiting = (await statusesOf(world, deploymentId)).at(-1);
-  expect(awaiting).toMatchObject({
-    state: "pending",
-    log_url: RUN_URL,
-    creator: { login: "github-actions[bot]" },
-  });
-  expect(awaiting!.description).toMatch(
-    /^Tollgate awaiting: needs 1 of group:leads; comment \/approve production on PR #1/,
-  );
-  expect(run.summary).toContain("**Who can approve:** @alice, @bob");
-  expect(run.summary).toContain(
-    `a new comment \`/approve production\` on [the pull request](https://github.example.test/${FULL}/pull/${pr.number})`,
-  );
-  expect(run.stdout).toContain("::error::Awaiting approval");
+step(
+  "production without approval: fails fast, awaiting, with who may approve and the comment to write",
+  async () => {
+    const run = await gate("production");
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({
+      decision: "waiting",
+      "reason-code": "awaiting_approval",
+      status: "pending",
+    });
+    expect(Number(run.outputs["deployment-id"])).toBe(deploymentId);
+    const awaiting = (await statusesOf(world, deploymentId)).at(-1);
+    expect(awaiting).toMatchObject({
+      state: "pending",
+      log_url: RUN_URL,
+      creator: { login: "github-actions[bot]" },
+    });
+    expect(awaiting!.description).toMatch(
+      /^Tollgate awaiting: needs 1 of group:leads; comment \/approve production on PR #1/,
+    );
+    expect(run.summary).toContain("**Who can approve:** @alice, @bob");
+    expect(run.summary).toContain(
+      `a new comment \`/approve production\` on [the pull request](https://github.example.test/${FULL}/pull/${pr.number})`,
+    );
+    expect(run.stdout).toContain("::error::Awaiting approval");
 
-  // The deployment was found in the evidence: one GraphQL read and one write.
-  expect(run.result).toMatchObject({ requests: 2 });
+    // The deployment was found in the evidence: one GraphQL read and one write.
+    expect(run.result).toMatchObject({ requests: 2 });
 
-  const { data } = await app.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}", {
-    owner: ORG,
-    repo: REPO,
-    deployment_id: deploymentId,
-  });
-  expect(readPayload(data.payload)).toMatchObject({
-    requested_by: "owner",
-    change_type: "minor",
-    pull_request: { number: pr.number, author: "dave", head_sha: pr.head },
-    // The snapshot of when the record was made: during the soak.
-    checklist: { "requires-staging": "pending", "rollback-plan": "passed", approval: "pending" },
-  });
-});
+    const { data } = await app.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}", {
+      owner: ORG,
+      repo: REPO,
+      deployment_id: deploymentId,
+    });
+    expect(readPayload(data.payload)).toMatchObject({
+      requested_by: "owner",
+      change_type: "minor",
+      pull_request: { number: pr.number, author: "dave", head_sha: pr.head },
+      // The snapshot of when the record was made: during the soak.
+      checklist: { "requires-staging": "pending", "rollback-plan": "passed", approval: "pending" },
+    });
+  },
+);
 
-test("an 'approval' status written by someone other than the App is ignored", async () => {
+step("an 'approval' status written by someone other than the App is ignored", async () => {
   await world.people["alice"]!.octokit.request(
     "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
     {
@@ -159,7 +169,7 @@ test("an 'approval' status written by someone other than the App is ignored", as
   expect(Number(run.outputs["deployment-id"])).toBe(deploymentId);
 });
 
-test("approved through the App: allowed, and the deployment carries the chain", async () => {
+step("approved through the App: allowed, and the deployment carries the chain", async () => {
   await app.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
     owner: ORG,
     repo: REPO,
@@ -189,7 +199,7 @@ test("approved through the App: allowed, and the deployment carries the chain", 
   expect(run.summary).toContain("✅ @alice (1 of group:leads)");
 });
 
-test("a freeze refuses a minor change; a hotfix passes by override, recorded in the deployment", async () => {
+step("a freeze refuses a minor change; a hotfix passes by override, recorded in the deployment", async () => {
   const refused = await gate("eu");
   expect(refused.code).toBe(1);
   expect(refused.outputs["reason-code"]).toBe("freeze_active");
@@ -228,13 +238,16 @@ test("a freeze refuses a minor change; a hotfix passes by override, recorded in 
   );
 });
 
-test("a new attempt after a rollout has ended gets a deployment of its own; one still open is reused", async () => {
-  const first = await gate("staging", "deploy");
-  const again = await gate("staging", "deploy");
-  expect([first.code, again.code]).toEqual([0, 0]);
-  // The first attempt ended in success, so its record tells that story alone.
-  expect(again.outputs["deployment-id"]).not.toBe(first.outputs["deployment-id"]);
-  const open = await gate("production");
-  const reopened = await gate("production");
-  expect(reopened.outputs["deployment-id"]).toBe(open.outputs["deployment-id"]);
-});
+step(
+  "a new attempt after a rollout has ended gets a deployment of its own; one still open is reused",
+  async () => {
+    const first = await gate("staging", "deploy");
+    const again = await gate("staging", "deploy");
+    expect([first.code, again.code]).toEqual([0, 0]);
+    // The first attempt ended in success, so its record tells that story alone.
+    expect(again.outputs["deployment-id"]).not.toBe(first.outputs["deployment-id"]);
+    const open = await gate("production");
+    const reopened = await gate("production");
+    expect(reopened.outputs["deployment-id"]).toBe(open.outputs["deployment-id"]);
+  },
+);

@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, beforeEach, expect } from "@jest/globals";
 import { readPayload } from "../../src/github/records.js";
 import { startSampleService, type SampleService } from "../fixtures/sample-service/server.js";
 import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
@@ -23,6 +23,11 @@ import {
   type ActionRun,
   type RunOptions,
 } from "./helpers.js";
+import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
+import { scenario } from "../support/scenario.js";
+
+/** One story: each step builds on the deployments the previous steps left. */
+const step = scenario();
 
 let world: World;
 let service: SampleService;
@@ -180,7 +185,7 @@ beforeAll(async () => {
   world = await createWorld({ policy: policy(), people: ["dave"] });
   token = await workflowToken(world);
   sha0 = await commit("first");
-}, 60_000);
+}, PROCESS_TEST_MS);
 afterAll(async () => {
   await world.close();
   await service.close();
@@ -192,182 +197,216 @@ beforeEach(() => {
     rmSync(join(dir, f), { force: true });
 });
 
-test("a healthy canary succeeds, every step a deployment status, the timeline in the job summary", async () => {
-  const run = await deploy(sha0);
-  expect(run.code).toBe(0);
-  expect(run.outputs).toMatchObject({
-    decision: "allowed",
-    status: "success",
-    "rolled-back": "false",
-    rollout: "success",
-  });
-  firstId = Number(run.outputs["deployment-id"]);
-  expect(await descriptions(firstId)).toEqual([
-    "in_progress Tollgate step: rollout started: canary, canary 25 % → canary 100 %",
-    expect.stringMatching(/^in_progress Tollgate step: canary 25 %: error rate .*\(\d+\/\d+ ok\)/),
-    expect.stringMatching(/^in_progress Tollgate step: canary 100 %: error rate .*\(5\/5 ok\)/),
-    expect.stringMatching(/^success Tollgate outcome: canary: 2 steps done, last canary 100 %/),
-  ]);
-  expect(log()).toEqual([`deploy production 25 ${sha0}`, `deploy production 100 ${sha0}`]);
-  // The timeline: each step with its weight, the analysis figures, the decision.
-  expect(run.summary).toContain("### Rollout timeline");
-  expect(run.summary).toMatch(/\| canary 25 % \| 25 % \| step \| started \|/);
-  expect(run.summary).toMatch(/\| canary 25 % \| {2}\| analysis \| ✅ error rate .*\(\d+\/\d+ ok\)/);
-  expect(run.summary).toMatch(/\| canary 100 % \| 100 % \| step \| started \|/);
-  expect(run.summary).toMatch(/\| success \| {2}\| decision \| ✅ canary: 2 steps done/);
-}, 30_000);
+step(
+  "a healthy canary succeeds, every step a deployment status, the timeline in the job summary",
+  async () => {
+    const run = await deploy(sha0);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      decision: "allowed",
+      status: "success",
+      "rolled-back": "false",
+      rollout: "success",
+    });
+    firstId = Number(run.outputs["deployment-id"]);
+    expect(await descriptions(firstId)).toEqual([
+      "in_progress Tollgate step: rollout started: canary, canary 25 % → canary 100 %",
+      expect.stringMatching(/^in_progress Tollgate step: canary 25 %: error rate .*\(\d+\/\d+ ok\)/),
+      expect.stringMatching(/^in_progress Tollgate step: canary 100 %: error rate .*\(5\/5 ok\)/),
+      expect.stringMatching(/^success Tollgate outcome: canary: 2 steps done, last canary 100 %/),
+    ]);
+    expect(log()).toEqual([`deploy production 25 ${sha0}`, `deploy production 100 ${sha0}`]);
+    // The timeline: each step with its weight, the analysis figures, the decision.
+    expect(run.summary).toContain("### Rollout timeline");
+    expect(run.summary).toMatch(/\| canary 25 % \| 25 % \| step \| started \|/);
+    expect(run.summary).toMatch(/\| canary 25 % \| {2}\| analysis \| ✅ error rate .*\(\d+\/\d+ ok\)/);
+    expect(run.summary).toMatch(/\| canary 100 % \| 100 % \| step \| started \|/);
+    expect(run.summary).toMatch(/\| success \| {2}\| decision \| ✅ canary: 2 steps done/);
+  },
+  PROCESS_TEST_MS,
+);
 
-test("a PR titled and branched with shell metacharacters deploys with no effect but the intended command", async () => {
-  const title = HOSTILE_TITLE.replaceAll("DIR", dir);
-  const branch = HOSTILE_BRANCH.replaceAll("DIR", dir);
-  writeFileSync(join(dir, "keep"), "still here");
-  const pr = await openPullRequest(world, "dave", { branch, title, body: "Hostile." });
-  const merged = await world.people["owner"]!.octokit.request(
-    "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
-    {
-      owner: ORG,
-      repo: REPO,
-      pull_number: pr.number,
-    },
-  );
-  shaA = merged.data.sha;
-  const run = await deploy(shaA);
-  expect(run.code).toBe(0);
-  const record = (await deploymentsOf("production")).find(
-    (d) => d.id === Number(run.outputs["deployment-id"]),
-  );
-  expect(readPayload(record!.payload)?.pull_request?.title).toBe(title);
-  // The commands saw the exact text, as data …
-  expect(readFileSync(join(dir, "seen-title"), "utf8")).toBe(title);
-  expect(readFileSync(join(dir, "seen-branch"), "utf8")).toBe(branch);
-  // … and nothing in it ran.
-  for (const marker of ["pwned-title", "pwned-tick", "pwned-branch", "pwned-b2"])
-    expect(existsSync(join(dir, marker))).toBe(false);
-  expect(readFileSync(join(dir, "keep"), "utf8")).toBe("still here");
-  expect(log()).toEqual([`deploy production 25 ${shaA}`, `deploy production 100 ${shaA}`]);
-}, 30_000);
+step(
+  "a PR titled and branched with shell metacharacters deploys with no effect but the intended command",
+  async () => {
+    const title = HOSTILE_TITLE.replaceAll("DIR", dir);
+    const branch = HOSTILE_BRANCH.replaceAll("DIR", dir);
+    writeFileSync(join(dir, "keep"), "still here");
+    const pr = await openPullRequest(world, "dave", { branch, title, body: "Hostile." });
+    const merged = await world.people["owner"]!.octokit.request(
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+      {
+        owner: ORG,
+        repo: REPO,
+        pull_number: pr.number,
+      },
+    );
+    shaA = merged.data.sha;
+    const run = await deploy(shaA);
+    expect(run.code).toBe(0);
+    const record = (await deploymentsOf("production")).find(
+      (d) => d.id === Number(run.outputs["deployment-id"]),
+    );
+    expect(readPayload(record!.payload)?.pull_request?.title).toBe(title);
+    // The commands saw the exact text, as data …
+    expect(readFileSync(join(dir, "seen-title"), "utf8")).toBe(title);
+    expect(readFileSync(join(dir, "seen-branch"), "utf8")).toBe(branch);
+    // … and nothing in it ran.
+    for (const marker of ["pwned-title", "pwned-tick", "pwned-branch", "pwned-b2"])
+      expect(existsSync(join(dir, marker))).toBe(false);
+    expect(readFileSync(join(dir, "keep"), "utf8")).toBe("still here");
+    expect(log()).toEqual([`deploy production 25 ${shaA}`, `deploy production 100 ${shaA}`]);
+  },
+  PROCESS_TEST_MS,
+);
 
-test("a faulty canary rolls back within interval × failure limit + 1 s and fails with the reason", async () => {
-  shaB = await commit("faulty");
-  writeFileSync(join(dir, "fault-at"), "25");
-  const run = await deploy(shaB);
-  expect(run.code).toBe(1);
-  expect(run.outputs).toMatchObject({ status: "failure", "rolled-back": "true", rollout: "rolled_back" });
-  expect(logOf(run)).toMatch(
-    /::error::Rollout rolled_back: rolled back at canary 25 %: error rate .*failed > limit 1/,
-  );
-  const reaction = Number(read("rollback-at")) - Number(read("faults-on"));
-  expect(reaction).toBeGreaterThan(0);
-  expect(reaction).toBeLessThanOrEqual(INTERVAL_MS * FAILURE_LIMIT + 1000);
-  // Never reached 100 %; the rollback ran with the failed SHA.
-  expect(log()).toEqual([`deploy production 25 ${shaB}`, `rollback production ${shaB} ->`]);
-  const statuses = await descriptions(Number(run.outputs["deployment-id"]));
-  expect(statuses.slice(1)).toEqual([
-    expect.stringMatching(/^in_progress Tollgate rollback: rolling back at canary 25 %: error rate/),
-    expect.stringMatching(
-      /^failure Tollgate outcome: rolled back at canary 25 %: error rate .* — ran rollback/,
-    ),
-  ]);
-  expect(run.summary).toContain("## Tollgate · production · ❌ failed");
-  expect(run.summary).toMatch(/\| rollback \| {2}\| rollback \| ✅ `.*rollback\.sh`: exit code 0 \|/);
-  expect(run.summary).toMatch(/\| rolled_back \| {2}\| decision \| ❌ rolled back at canary 25 %/);
-}, 30_000);
+step(
+  "a faulty canary rolls back within interval × failure limit + 1 s and fails with the reason",
+  async () => {
+    shaB = await commit("faulty");
+    writeFileSync(join(dir, "fault-at"), "25");
+    const run = await deploy(shaB);
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: "failure", "rolled-back": "true", rollout: "rolled_back" });
+    expect(logOf(run)).toMatch(
+      /::error::Rollout rolled_back: rolled back at canary 25 %: error rate .*failed > limit 1/,
+    );
+    const reaction = Number(read("rollback-at")) - Number(read("faults-on"));
+    expect(reaction).toBeGreaterThan(0);
+    expect(reaction).toBeLessThanOrEqual(INTERVAL_MS * FAILURE_LIMIT + 1000);
+    // Never reached 100 %; the rollback ran with the failed SHA.
+    expect(log()).toEqual([`deploy production 25 ${shaB}`, `rollback production ${shaB} ->`]);
+    const statuses = await descriptions(Number(run.outputs["deployment-id"]));
+    expect(statuses.slice(1)).toEqual([
+      expect.stringMatching(/^in_progress Tollgate rollback: rolling back at canary 25 %: error rate/),
+      expect.stringMatching(
+        /^failure Tollgate outcome: rolled back at canary 25 %: error rate .* — ran rollback/,
+      ),
+    ]);
+    expect(run.summary).toContain("## Tollgate · production · ❌ failed");
+    expect(run.summary).toMatch(/\| rollback \| {2}\| rollback \| ✅ `.*rollback\.sh`: exit code 0 \|/);
+    expect(run.summary).toMatch(/\| rolled_back \| {2}\| decision \| ❌ rolled back at canary 25 %/);
+  },
+  PROCESS_TEST_MS,
+);
 
-test("blue-green switches back when the analysis after promotion fails", async () => {
-  shaC = await commit("bluegreen");
-  writeFileSync(join(dir, "fault-at"), "promote");
-  const run = await deploy(shaC, { strategy: "blue-green" });
-  expect(run.code).toBe(1);
-  expect(run.outputs).toMatchObject({ status: "failure", "rolled-back": "true", rollout: "rolled_back" });
-  expect(log()).toEqual(["bg deploy-idle", "bg promote", "bg switch-back"]);
-  expect(existsSync(join(dir, "rollback-at"))).toBe(false);
-  const statuses = await descriptions(Number(run.outputs["deployment-id"]));
-  expect(statuses.at(-1)).toMatch(
-    /^failure Tollgate outcome: rolled back at promote: error rate .* — ran switch back/,
-  );
-  expect(service.faults().errorRate).toBe(0);
-}, 30_000);
+step(
+  "blue-green switches back when the analysis after promotion fails",
+  async () => {
+    shaC = await commit("bluegreen");
+    writeFileSync(join(dir, "fault-at"), "promote");
+    const run = await deploy(shaC, { strategy: "blue-green" });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: "failure", "rolled-back": "true", rollout: "rolled_back" });
+    expect(log()).toEqual(["bg deploy-idle", "bg promote", "bg switch-back"]);
+    expect(existsSync(join(dir, "rollback-at"))).toBe(false);
+    const statuses = await descriptions(Number(run.outputs["deployment-id"]));
+    expect(statuses.at(-1)).toMatch(
+      /^failure Tollgate outcome: rolled back at promote: error rate .* — ran switch back/,
+    );
+    expect(service.faults().errorRate).toBe(0);
+  },
+  PROCESS_TEST_MS,
+);
 
-test("a rollback that fails is critical: status error, exit code 2, a CRITICAL annotation", async () => {
-  const sha = await commit("fragile");
-  writeFileSync(join(dir, "fault-at"), "25");
-  const run = await deploy(sha, { environment: "fragile" });
-  expect(run.code).toBe(2);
-  expect(run.outputs).toMatchObject({ status: "error", "rolled-back": "false", rollout: "rollback_failed" });
-  expect(logOf(run)).toMatch(
-    /::error title=Tollgate CRITICAL::Rollout rollback_failed: CRITICAL: rollback failed after canary 25 %: .*rollback command failed \(exit code 3\)/,
-  );
-  expect(run.summary).toContain("## Tollgate · fragile · 🚨 CRITICAL");
-  expect(run.result).toMatchObject({ rollout: "rollback_failed", critical: true, status: "error" });
-  const statuses = await descriptions(Number(run.outputs["deployment-id"]));
-  expect(statuses.at(-1)).toMatch(/^error Tollgate outcome: CRITICAL: rollback failed after canary 25 %/);
-}, 30_000);
+step(
+  "a rollback that fails is critical: status error, exit code 2, a CRITICAL annotation",
+  async () => {
+    const sha = await commit("fragile");
+    writeFileSync(join(dir, "fault-at"), "25");
+    const run = await deploy(sha, { environment: "fragile" });
+    expect(run.code).toBe(2);
+    expect(run.outputs).toMatchObject({
+      status: "error",
+      "rolled-back": "false",
+      rollout: "rollback_failed",
+    });
+    expect(logOf(run)).toMatch(
+      /::error title=Tollgate CRITICAL::Rollout rollback_failed: CRITICAL: rollback failed after canary 25 %: .*rollback command failed \(exit code 3\)/,
+    );
+    expect(run.summary).toContain("## Tollgate · fragile · 🚨 CRITICAL");
+    expect(run.result).toMatchObject({ rollout: "rollback_failed", critical: true, status: "error" });
+    const statuses = await descriptions(Number(run.outputs["deployment-id"]));
+    expect(statuses.at(-1)).toMatch(/^error Tollgate outcome: CRITICAL: rollback failed after canary 25 %/);
+  },
+  PROCESS_TEST_MS,
+);
 
-test("mode rollback redeploys the previous good version with no approval, recorded as a rollback", async () => {
-  const run = await runAction(world, {
-    sha: shaC,
-    token,
-    runId: 101,
-    inputs: { environment: "production", mode: "rollback" },
-  });
-  expect(run.code).toBe(0);
-  expect(run.outputs).toMatchObject({
-    "rolled-back": "true",
-    status: "success",
-    rollout: "rolled_back",
-    "previous-sha": sha0,
-  });
-  // The current version is A (B and C failed); the previous good one is the first deploy.
-  expect(log()).toEqual([`rollback production ${shaA} -> ${sha0}`]);
-  const id = Number(run.outputs["deployment-id"]);
-  const deployment = (await deploymentsOf("production")).find((d) => d.id === id)!;
-  expect(deployment.sha).toBe(sha0);
-  expect(readPayload(deployment.payload)).toMatchObject({
-    change_type: "rollback",
-    rollback_of: shaA,
-    requested_by: "owner",
-  });
-  expect(await descriptions(id)).toEqual([
-    `in_progress Tollgate rollback: rolling back from ${shaA.slice(0, 7)} to ${sha0.slice(0, 7)}`,
-    "success Tollgate outcome: rolled back: ran rollback",
-  ]);
-  expect(run.summary).toContain("### Rollback");
-}, 30_000);
+step(
+  "mode rollback redeploys the previous good version with no approval, recorded as a rollback",
+  async () => {
+    const run = await runAction(world, {
+      sha: shaC,
+      token,
+      runId: 101,
+      inputs: { environment: "production", mode: "rollback" },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      "rolled-back": "true",
+      status: "success",
+      rollout: "rolled_back",
+      "previous-sha": sha0,
+    });
+    // The current version is A (B and C failed); the previous good one is the first deploy.
+    expect(log()).toEqual([`rollback production ${shaA} -> ${sha0}`]);
+    const id = Number(run.outputs["deployment-id"]);
+    const deployment = (await deploymentsOf("production")).find((d) => d.id === id)!;
+    expect(deployment.sha).toBe(sha0);
+    expect(readPayload(deployment.payload)).toMatchObject({
+      change_type: "rollback",
+      rollback_of: shaA,
+      requested_by: "owner",
+    });
+    expect(await descriptions(id)).toEqual([
+      `in_progress Tollgate rollback: rolling back from ${shaA.slice(0, 7)} to ${sha0.slice(0, 7)}`,
+      "success Tollgate outcome: rolled back: ran rollback",
+    ]);
+    expect(run.summary).toContain("### Rollback");
+  },
+  PROCESS_TEST_MS,
+);
 
-test("mode validate runs the due checkpoints, records each, and rolls back on a failed one", async () => {
-  const [current] = await deploymentsOf("production");
-  expect(current!.sha).toBe(sha0); // the rollback's deployment is the environment's current version
-  const validate = (runId: number) =>
-    runAction(world, { sha: shaC, token, runId, inputs: { environment: "production", mode: "validate" } });
+step(
+  "mode validate runs the due checkpoints, records each, and rolls back on a failed one",
+  async () => {
+    const [current] = await deploymentsOf("production");
+    expect(current!.sha).toBe(sha0); // the rollback's deployment is the environment's current version
+    const validate = (runId: number) =>
+      runAction(world, { sha: shaC, token, runId, inputs: { environment: "production", mode: "validate" } });
 
-  await age(current!.id, 6 * 60);
-  const first = await validate(102);
-  expect(first.code).toBe(0);
-  expect((await descriptions(current!.id)).slice(-2)).toEqual([
-    expect.stringMatching(/^success Tollgate validation: \+0s: error rate .*\(5\/5 ok\)/),
-    expect.stringMatching(/^success Tollgate validation: \+5m: error rate .*\(5\/5 ok\)/),
-  ]);
-  // Run again at once: nothing is due, nothing is written.
-  const again = await validate(103);
-  expect(again.code).toBe(0);
-  expect(await descriptions(current!.id)).toHaveLength(4);
+    await age(current!.id, 6 * 60);
+    const first = await validate(102);
+    expect(first.code).toBe(0);
+    expect((await descriptions(current!.id)).slice(-2)).toEqual([
+      expect.stringMatching(/^success Tollgate validation: \+0s: error rate .*\(5\/5 ok\)/),
+      expect.stringMatching(/^success Tollgate validation: \+5m: error rate .*\(5\/5 ok\)/),
+    ]);
+    // Run again at once: nothing is due, nothing is written.
+    const again = await validate(103);
+    expect(again.code).toBe(0);
+    expect(await descriptions(current!.id)).toHaveLength(4);
 
-  service.setFaults({ errorRate: 0.2 });
-  await age(current!.id, 31 * 60);
-  const failing = await validate(104);
-  expect(failing.code).toBe(1);
-  expect(failing.outputs).toMatchObject({ "rolled-back": "true", rollout: "rolled_back" });
-  expect(logOf(failing)).toMatch(
-    /::error::Validation failed \(\+30m: error rate .*failed > limit 1\)\); rolled back/,
-  );
-  expect((await descriptions(current!.id)).at(-1)).toMatch(/^failure Tollgate validation: \+30m: error rate/);
-  expect(log()).toEqual([`rollback production ${sha0} -> ${shaA}`]);
-  const rollback = (await deploymentsOf("production"))[0]!;
-  expect({ sha: rollback.sha, of: readPayload(rollback.payload)?.rollback_of }).toEqual({
-    sha: shaA,
-    of: sha0,
-  });
-}, 60_000);
+    service.setFaults({ errorRate: 0.2 });
+    await age(current!.id, 31 * 60);
+    const failing = await validate(104);
+    expect(failing.code).toBe(1);
+    expect(failing.outputs).toMatchObject({ "rolled-back": "true", rollout: "rolled_back" });
+    expect(logOf(failing)).toMatch(
+      /::error::Validation failed \(\+30m: error rate .*failed > limit 1\)\); rolled back/,
+    );
+    expect((await descriptions(current!.id)).at(-1)).toMatch(
+      /^failure Tollgate validation: \+30m: error rate/,
+    );
+    expect(log()).toEqual([`rollback production ${sha0} -> ${shaA}`]);
+    const rollback = (await deploymentsOf("production"))[0]!;
+    expect({ sha: rollback.sha, of: readPayload(rollback.payload)?.rollback_of }).toEqual({
+      sha: shaA,
+      of: sha0,
+    });
+  },
+  PROCESS_TEST_MS,
+);
 
 /** Starts `node dist/index.js` and SIGKILLs it once `parked` appears (the first step done, its pause begun). */
 async function killDuringPause(options: RunOptions): Promise<void> {
@@ -377,7 +416,7 @@ async function killDuringPause(options: RunOptions): Promise<void> {
     stdio: "ignore",
   });
   const exited = new Promise((resolve) => child.on("exit", resolve));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + WAIT_MS;
   while (!existsSync(join(dir, "parked")) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 25));
   // The step's status is written right after its command: give it the moment it needs.
@@ -387,78 +426,86 @@ async function killDuringPause(options: RunOptions): Promise<void> {
   rmSync(join(dir, "parked"), { force: true });
 }
 
-test("a rollout killed midway is found and marked error; until then it holds the environment", async () => {
-  const sha = await commit("parked");
-  writeFileSync(join(dir, "park-at"), "25");
-  await killDuringPause({ sha, token, runId: 200, inputs: { environment: "slow", mode: "deploy" } });
-  const [killed] = await deploymentsOf("slow");
-  expect((await statusesOf(world, killed!.id)).at(-1)).toMatchObject({
-    state: "in_progress",
-    log_url: RUN(200),
-  });
+step(
+  "a rollout killed midway is found and marked error; until then it holds the environment",
+  async () => {
+    const sha = await commit("parked");
+    writeFileSync(join(dir, "park-at"), "25");
+    await killDuringPause({ sha, token, runId: 200, inputs: { environment: "slow", mode: "deploy" } });
+    const [killed] = await deploymentsOf("slow");
+    expect((await statusesOf(world, killed!.id)).at(-1)).toMatchObject({
+      state: "in_progress",
+      log_url: RUN(200),
+    });
 
-  // Another run while the killed one's last status is fresh: refused, nothing written.
-  const next = await commit("next");
-  const refused = await runAction(world, {
-    sha: next,
-    token,
-    runId: 201,
-    inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
-  });
-  expect(refused.code).toBe(1);
-  expect(refused.stdout).toContain(
-    `::error::another rollout is in progress: ${RUN(200)} (deployment ${killed!.id}`,
-  );
-  expect(await deploymentsOf("slow")).toHaveLength(1);
+    // Another run while the killed one's last status is fresh: refused, nothing written.
+    const next = await commit("next");
+    const refused = await runAction(world, {
+      sha: next,
+      token,
+      runId: 201,
+      inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      `::error::another rollout is in progress: ${RUN(200)} (deployment ${killed!.id}`,
+    );
+    expect(await deploymentsOf("slow")).toHaveLength(1);
 
-  // Once silent for longer than the longest wait (1m pause) + the margin, the next run closes it and proceeds.
-  await age(killed!.id, 2 * 3600);
-  const run = await runAction(world, {
-    sha: next,
-    token,
-    runId: 202,
-    inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
-  });
-  expect(run.code).toBe(0);
-  expect(run.stdout).toContain(
-    `deployment ${killed!.id} (${sha.slice(0, 7)}) marked error: abandoned, no status for 2h`,
-  );
-  expect((await descriptions(killed!.id)).at(-1)).toBe(
-    `error Tollgate outcome: abandoned: no status for 2h (limit 31m); run ${RUN(200)}`,
-  );
+    // Once silent for longer than the longest wait (1m pause) + the margin, the next run closes it and proceeds.
+    await age(killed!.id, 2 * 3600);
+    const run = await runAction(world, {
+      sha: next,
+      token,
+      runId: 202,
+      inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `deployment ${killed!.id} (${sha.slice(0, 7)}) marked error: abandoned, no status for 2h`,
+    );
+    expect((await descriptions(killed!.id)).at(-1)).toBe(
+      `error Tollgate outcome: abandoned: no status for 2h (limit 31m); run ${RUN(200)}`,
+    );
 
-  // A re-run of the killed run itself (same run id) closes its earlier attempt at once.
-  const again = await commit("again");
-  await killDuringPause({ sha: again, token, runId: 203, inputs: { environment: "slow", mode: "deploy" } });
-  const rerun = await runAction(world, {
-    sha: again,
-    token,
-    runId: 203,
-    inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
-  });
-  expect(rerun.code).toBe(0);
-  const statuses = await descriptions(Number(rerun.outputs["deployment-id"]));
-  expect(statuses).toContain(
-    `error Tollgate outcome: abandoned: an earlier attempt of this run stopped midway; run ${RUN(203)}`,
-  );
-  expect(statuses.at(-1)).toMatch(/^success Tollgate outcome: direct: 1 steps done/);
-  for (const d of await deploymentsOf("slow"))
-    expect((await statusesOf(world, d.id)).at(-1)?.state).not.toBe("in_progress");
-}, 60_000);
+    // A re-run of the killed run itself (same run id) closes its earlier attempt at once.
+    const again = await commit("again");
+    await killDuringPause({ sha: again, token, runId: 203, inputs: { environment: "slow", mode: "deploy" } });
+    const rerun = await runAction(world, {
+      sha: again,
+      token,
+      runId: 203,
+      inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
+    });
+    expect(rerun.code).toBe(0);
+    const statuses = await descriptions(Number(rerun.outputs["deployment-id"]));
+    expect(statuses).toContain(
+      `error Tollgate outcome: abandoned: an earlier attempt of this run stopped midway; run ${RUN(203)}`,
+    );
+    expect(statuses.at(-1)).toMatch(/^success Tollgate outcome: direct: 1 steps done/);
+    for (const d of await deploymentsOf("slow"))
+      expect((await statusesOf(world, d.id)).at(-1)?.state).not.toBe("in_progress");
+  },
+  PROCESS_TEST_MS,
+);
 
-test("mode audit: the Markdown report in the job summary, the HTML report in a file named by an output", async () => {
-  const run = await runAction(world, {
-    sha: shaC,
-    token,
-    runId: 300,
-    inputs: { environment: "production", mode: "audit" },
-  });
-  expect(run.outputs["audit-report"]).toMatch(/tollgate-audit\/production\.html$/);
-  const html = readFileSync(run.outputs["audit-report"]!, "utf8");
-  expect(html).toMatch(/^<!doctype html>/i);
-  for (const sha of [sha0, shaA, shaB, shaC]) expect(html).toContain(sha.slice(0, 7));
-  expect(run.summary).toContain("## Tollgate · production");
-  expect(run.summary).toMatch(/rollback/i);
-  expect(run.code).toBe(run.result["failure"] === null ? 0 : 1);
-  expect(diagnose(run)).not.toContain("TypeError");
-}, 30_000);
+step(
+  "mode audit: the Markdown report in the job summary, the HTML report in a file named by an output",
+  async () => {
+    const run = await runAction(world, {
+      sha: shaC,
+      token,
+      runId: 300,
+      inputs: { environment: "production", mode: "audit" },
+    });
+    expect(run.outputs["audit-report"]).toMatch(/tollgate-audit\/production\.html$/);
+    const html = readFileSync(run.outputs["audit-report"]!, "utf8");
+    expect(html).toMatch(/^<!doctype html>/i);
+    for (const sha of [sha0, shaA, shaB, shaC]) expect(html).toContain(sha.slice(0, 7));
+    expect(run.summary).toContain("## Tollgate · production");
+    expect(run.summary).toMatch(/rollback/i);
+    expect(run.code).toBe(run.result["failure"] === null ? 0 : 1);
+    expect(diagnose(run)).not.toContain("TypeError");
+  },
+  PROCESS_TEST_MS,
+);

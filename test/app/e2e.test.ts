@@ -3,11 +3,12 @@
  * recorded as deployment statuses, a custom protection rule answered, a fast-failed gate re-run, the
  * approvers asked on the PR, and a rollback dispatched.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
 import { approvalStatuses, comment, latestChecks, startAppWorld, type AppWorld } from "./harness.js";
 import { BODY, POLICY, WORKFLOW, ciApp, ciCheck, run, runState } from "./fixtures.js";
+import { scenario } from "../support/scenario.js";
 
 let world: AppWorld;
 let ci: Octokit;
@@ -27,10 +28,11 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 describe("a PR's way to production", () => {
+  const step = scenario();
   let pr: { number: number; head: string };
   let gated: number;
 
-  test("PR opened → one check run per gated environment, listing its items", async () => {
+  step("PR opened → one check run per gated environment, listing its items", async () => {
     pr = await openPullRequest(world, "dave", { branch: "checkout", title: "Faster checkout", body: BODY });
     const checks = await latestChecks(world, pr.head);
     expect([...checks.keys()].sort()).toEqual(["Tollgate · production", "Tollgate · staging"]);
@@ -42,7 +44,7 @@ describe("a PR's way to production", () => {
     expect(production.output.summary).toContain("**Approvals** (2 of group:leads): incomplete");
   });
 
-  test("a job targeting production is held by the protection rule, with a status report", async () => {
+  step("a job targeting production is held by the protection rule, with a status report", async () => {
     gated = await run(world, pr.head, "checkout");
     await world.sandbox.client
       .control("PUT", `/repos/${FULL}/environments/production`, {})
@@ -77,7 +79,7 @@ describe("a PR's way to production", () => {
     expect(state.gates[0]!.comments[0]!.comment).toMatch(/^Tollgate: .* waiting: CI checks green/);
   });
 
-  test("CI completes → the check runs update", async () => {
+  step("CI completes → the check runs update", async () => {
     await ciCheck(ci, pr.head, "success");
     const checks = await latestChecks(world, pr.head);
     expect(checks.get("Tollgate · staging")!.conclusion).toBe("success");
@@ -85,74 +87,80 @@ describe("a PR's way to production", () => {
     expect(checks.get("Tollgate · production")!.conclusion).toBe("action_required");
   });
 
-  test("an edit that changes nothing shown writes no run; a person's re-run request writes them again", async () => {
-    const owner = world.people["owner"]!.octokit;
-    const runs = async () => {
-      await world.sandbox.idle();
-      const { data } = await owner.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+  step(
+    "an edit that changes nothing shown writes no run; a person's re-run request writes them again",
+    async () => {
+      const owner = world.people["owner"]!.octokit;
+      const runs = async () => {
+        await world.sandbox.idle();
+        const { data } = await owner.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+          owner: ORG,
+          repo: REPO,
+          ref: pr.head,
+          filter: "all",
+          per_page: 100,
+        });
+        return data.check_runs.filter((r) => r.app?.slug === world.app.slug);
+      };
+      const before = await runs();
+      await owner.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
         owner: ORG,
         repo: REPO,
-        ref: pr.head,
-        filter: "all",
-        per_page: 100,
+        pull_number: pr.number,
+        body: `${BODY}\nA typo fixed.\n`,
       });
-      return data.check_runs.filter((r) => r.app?.slug === world.app.slug);
-    };
-    const before = await runs();
-    await owner.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-      owner: ORG,
-      repo: REPO,
-      pull_number: pr.number,
-      body: `${BODY}\nA typo fixed.\n`,
-    });
-    expect(await runs()).toHaveLength(before.length);
+      expect(await runs()).toHaveLength(before.length);
 
-    const production = before.find((r) => r.name === "Tollgate · production")!;
-    await owner.request("POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest", {
-      owner: ORG,
-      repo: REPO,
-      check_run_id: production.id,
-    });
-    const after = await runs();
-    expect(after.map((r) => r.name).sort()).toEqual(
-      [...before.map((r) => r.name), "Tollgate · production", "Tollgate · staging"].sort(),
-    );
-  });
+      const production = before.find((r) => r.name === "Tollgate · production")!;
+      await owner.request("POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest", {
+        owner: ORG,
+        repo: REPO,
+        check_run_id: production.id,
+      });
+      const after = await runs();
+      expect(after.map((r) => r.name).sort()).toEqual(
+        [...before.map((r) => r.name), "Tollgate · production", "Tollgate · staging"].sort(),
+      );
+    },
+  );
 
-  test("two approvals needed: 1/2, then 2/2; each a deployment status naming the admin with the comment's URL", async () => {
-    const first = await comment(world, "alice", pr.number, "/approve production looks good");
-    expect(first.reactions).toEqual(["+1"]);
-    expect(first.replies).toEqual([]);
-    let statuses = await approvalStatuses(world);
-    expect(statuses).toEqual([
-      {
-        environment: "production",
-        sha: pr.head,
-        description: "Tollgate: approved by @alice: 1/2 (2 of group:leads)",
-        log_url: first.url,
-        state: "queued",
-      },
-    ]);
-    let production = (await latestChecks(world, pr.head)).get("Tollgate · production")!;
-    expect(production.conclusion).toBe("action_required");
-    expect(production.output.summary).toContain(`- ✅ @alice (2 of group:leads) [comment](${first.url})`);
-    expect((await runState(world, gated)).gates[0]!.state).toBe("waiting");
+  step(
+    "two approvals needed: 1/2, then 2/2; each a deployment status naming the admin with the comment's URL",
+    async () => {
+      const first = await comment(world, "alice", pr.number, "/approve production looks good");
+      expect(first.reactions).toEqual(["+1"]);
+      expect(first.replies).toEqual([]);
+      let statuses = await approvalStatuses(world);
+      expect(statuses).toEqual([
+        {
+          environment: "production",
+          sha: pr.head,
+          description: "Tollgate: approved by @alice: 1/2 (2 of group:leads)",
+          log_url: first.url,
+          state: "queued",
+        },
+      ]);
+      let production = (await latestChecks(world, pr.head)).get("Tollgate · production")!;
+      expect(production.conclusion).toBe("action_required");
+      expect(production.output.summary).toContain(`- ✅ @alice (2 of group:leads) [comment](${first.url})`);
+      expect((await runState(world, gated)).gates[0]!.state).toBe("waiting");
 
-    const second = await comment(world, "bob", pr.number, "/approve production");
-    expect(second.reactions).toEqual(["+1"]);
-    statuses = await approvalStatuses(world);
-    expect(statuses.map((s) => [s.description, s.log_url])).toEqual(
-      expect.arrayContaining([
-        ["Tollgate: approved by @alice: 1/2 (2 of group:leads)", first.url],
-        ["Tollgate: approved by @bob: 2/2 (2 of group:leads)", second.url],
-      ]),
-    );
-    production = (await latestChecks(world, pr.head)).get("Tollgate · production")!;
-    expect(production.conclusion).toBe("success");
-    expect(production.output.summary).toContain("**Approvals** (2 of group:leads): complete");
-  });
+      const second = await comment(world, "bob", pr.number, "/approve production");
+      expect(second.reactions).toEqual(["+1"]);
+      statuses = await approvalStatuses(world);
+      expect(statuses.map((s) => [s.description, s.log_url])).toEqual(
+        expect.arrayContaining([
+          ["Tollgate: approved by @alice: 1/2 (2 of group:leads)", first.url],
+          ["Tollgate: approved by @bob: 2/2 (2 of group:leads)", second.url],
+        ]),
+      );
+      production = (await latestChecks(world, pr.head)).get("Tollgate · production")!;
+      expect(production.conclusion).toBe("success");
+      expect(production.output.summary).toContain("**Approvals** (2 of group:leads): complete");
+    },
+  );
 
-  test("the held job is approved through the protection rule review endpoint", async () => {
+  step("the held job is approved through the protection rule review endpoint", async () => {
     const state = await runState(world, gated);
     expect(state.gates[0]!.state).toBe("approved");
     expect(state.gates[0]!.comments.at(-1)).toMatchObject({ state: "approved" });
@@ -162,7 +170,7 @@ describe("a PR's way to production", () => {
     expect(reviews.every((r) => r.actor === world.bot && r.status === 204)).toBe(true);
   });
 
-  test("a new commit makes the approvals stale: the check run no longer counts them", async () => {
+  step("a new commit makes the approvals stale: the check run no longer counts them", async () => {
     const head = (
       await world.sandbox.client.putFile(world.people["dave"]!.token, FULL, "src/more.ts", "export {};\n", {
         branch: "checkout",
@@ -177,11 +185,12 @@ describe("a PR's way to production", () => {
 });
 
 describe("where protection rules are not available", () => {
+  const step = scenario();
   let pr: { number: number; head: string };
   let failed: number;
   let deploymentId: number;
 
-  test("the Action's 'awaiting approval' status → the App asks the approvers on the PR, once", async () => {
+  step("the Action's 'awaiting approval' status → the App asks the approvers on the PR, once", async () => {
     pr = await openPullRequest(world, "dave", { branch: "search", title: "Search", body: BODY });
     await ciCheck(ci, pr.head, "success");
     failed = await run(world, pr.head, "search");
@@ -239,7 +248,7 @@ describe("where protection rules are not available", () => {
     expect(asked[0]!.body!.startsWith("/")).toBe(false);
   });
 
-  test("when the approvals complete, the App re-runs the failed gate", async () => {
+  step("when the approvals complete, the App re-runs the failed gate", async () => {
     await comment(world, "alice", pr.number, "/approve production");
     expect((await runState(world, failed)).run_attempt).toBe(1);
     await comment(world, "bob", pr.number, "/approve production");
@@ -254,7 +263,7 @@ describe("where protection rules are not available", () => {
     expect(statuses).toHaveLength(2);
   });
 
-  test("/rollback production by an approver dispatches the rollback workflow and records it", async () => {
+  step("/rollback production by an approver dispatches the rollback workflow and records it", async () => {
     const asked = await comment(world, "alice", pr.number, "/rollback production");
     expect(asked.reactions).toEqual(["+1"]);
     const runs = await world.people["owner"]!.octokit.request("GET /repos/{owner}/{repo}/actions/runs", {

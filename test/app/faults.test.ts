@@ -14,8 +14,9 @@ import {
   type AppWorld,
 } from "./harness.js";
 import { BODY, POLICY, ciApp, ciCheck } from "./fixtures.js";
+import { STORY_TEST_MS } from "../support/timeouts.js";
 
-jest.setTimeout(180_000);
+jest.setTimeout(STORY_TEST_MS);
 
 let world: AppWorld;
 let ci: Octokit;

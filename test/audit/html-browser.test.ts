@@ -15,6 +15,7 @@ import { httpClient } from "../../src/audit/client.js";
 import { renderHtml } from "../../src/audit/html.js";
 import { runAudit } from "../../src/audit/run.js";
 import { REPO, SINCE, UNTIL, seedHistory } from "./history.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [
@@ -60,7 +61,7 @@ beforeAll(async () => {
     return route.abort();
   });
   await page.goto(`file://${join(dir, "report.html")}`);
-}, 60_000);
+}, PROCESS_TEST_MS);
 
 afterAll(async () => {
   await browser?.close();

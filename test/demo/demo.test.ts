@@ -1,5 +1,5 @@
 /**
- * `npm run demo -- --fast` as a person runs it: a child process that must exit 0 within 20 s, narrate
+ * `npm run demo -- --fast` as a person runs it: a child process that must exit 0, narrate
  * every act of the story in order (steps.ts), show what each act is about, write the audit's HTML
  * report, and leave nothing listening behind it.
  */
@@ -9,16 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { STEPS, stepHeader, type Step } from "../../scripts/demo/steps.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-demo-test-"));
 const html = join(dir, "audit.html");
 let code: number | null;
 let out: string;
 let err: string;
-let seconds: number;
 
 beforeAll(async () => {
-  const started = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts", "--fast", "--out", html], {
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -28,8 +27,7 @@ beforeAll(async () => {
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
   code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  seconds = (performance.now() - started) / 1000;
-}, 60_000);
+}, PROCESS_TEST_MS);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The narration of one act: from its header to the next one. */
@@ -39,9 +37,8 @@ function act(step: Step): string {
   return out.slice(from, next ? out.indexOf(stepHeader(next)) : undefined);
 }
 
-test("exits 0 within 20 s", () => {
+test("exits 0", () => {
   expect(code === 0 ? 0 : `exit ${code}\n${out}\n${err}`).toBe(0);
-  expect(seconds).toBeLessThan(20);
 });
 
 test("narrates every act, in order", () => {

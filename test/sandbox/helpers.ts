@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WAIT_MS } from "../support/timeouts.js";
 
 /** An HTTP server on 127.0.0.1:0 whose handler can be swapped after the URL is known. */
 export async function listen(initial?: (req: IncomingMessage, res: ServerResponse) => void): Promise<{
@@ -46,7 +47,7 @@ export async function receiver(): Promise<{
 
 export async function waitFor<T>(
   fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 5000,
+  timeoutMs = WAIT_MS,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -13,6 +13,7 @@ import { load } from "js-yaml";
 import { INPUT_NAMES } from "../../src/action/inputs.js";
 import { formatPolicyError } from "../../src/policy/errors.js";
 import { loadPolicy } from "../../src/policy/load.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const ROOT = process.cwd();
 const list = (dir: string) =>
@@ -36,7 +37,7 @@ const steps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job)
 let lint: RunActionlint;
 beforeAll(async () => {
   lint = await createLinter();
-}, 60_000);
+}, PROCESS_TEST_MS);
 
 test("there are workflows to check", () => {
   expect(PROJECT.length).toBeGreaterThan(0);
