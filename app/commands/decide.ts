@@ -50,7 +50,11 @@ export async function decide(
     return done();
   }
 
-  const existing = await tollgateDeployment(client, repo, command.environment, sha);
+  // Only a record the App or a trusted writer made is written to, or read for who started it: anyone
+  // may create a deployment with Tollgate's payload, as a decoy or naming an approver as its starter.
+  const found = await tollgateDeployment(client, repo, command.environment, sha);
+  const existing =
+    found?.creator !== undefined && identity.trustedWriters.includes(found.creator) ? found : undefined;
   // Whoever started a deployment the Action recorded may not approve it; a record the App made has no starter.
   const initiator = existing && existing.creator !== identity.bot ? existing.payload.requested_by : undefined;
   const evidence = initiator ? { ...assessment.evidence, initiator } : assessment.evidence;
@@ -100,6 +104,7 @@ export async function decide(
           description: `Tollgate record of ${environment.name} for ${short(sha)}`,
           productionEnvironment: environment.name === "production",
         },
+        identity.trustedWriters,
       )
     ).id;
   const note =
@@ -117,6 +122,7 @@ export async function decide(
         note,
       ),
       logUrl: comment.url,
+      environment: environment.name,
     },
   );
 

@@ -3,40 +3,16 @@
  * dispatches the policy's rollback workflow on the default branch. No approval is needed (rolling back
  * restores a known state), and the request is recorded on the environment's current deployment.
  */
-import { isCoveredBy, type Directory } from "../../src/approvals/authority.js";
+import { mayRollBack } from "../../src/approvals/rollback-authority.js";
 import { eventDescription } from "../../src/github/records.js";
 import { dispatchWorkflow } from "../../src/github/runs.js";
 import { writeDeploymentStatus, type DeploymentState } from "../../src/github/deployments.js";
-import type { Environment } from "../../src/policy/model.js";
-import type { Evidence } from "../../src/readiness/evidence.js";
-import type { Policy } from "../../src/policy/model.js";
 import { assess } from "../assess.js";
 import { pullFacts } from "../github.js";
 import { unknownEnvironment } from "./judge.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
 
 const WHAT = "rollback";
-
-export function mayRollBack(
-  policy: Policy,
-  environment: Environment,
-  evidence: Evidence,
-  login: string,
-): boolean {
-  const directory: Directory = {
-    teams: evidence.teams,
-    permissions: evidence.permissions,
-    groups: policy.groups,
-  };
-  if (isCoveredBy(login, { kind: "role", role: "maintain" }, directory)) return true;
-  return Object.values(environment.approvals).some((rule) =>
-    rule.requirements.some((r) =>
-      r.kind === "count"
-        ? r.from.some((ref) => isCoveredBy(login, ref, directory))
-        : isCoveredBy(login, r.of, directory),
-    ),
-  );
-}
 
 export async function rollback(cx: CommandContext, environmentName: string): Promise<Outcome> {
   const { client, repo, comment } = cx;

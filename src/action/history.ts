@@ -2,6 +2,9 @@
  * The environment's last good version before this one: the newest deployment of another commit whose
  * newest status from a trusted writer (the App or the workflow token), `inactive` aside, is success —
  * one that later failed (a failed validation, a rollback) is not good. It is the rollback target.
+ * Only statuses that recorded this environment themselves count: listing deployments by environment
+ * goes by their current environment, which any status writer can change, so a staging deployment of an
+ * unapproved commit moved into production's history is listed here but proves nothing.
  * Reads at most 10 deployments and their statuses (REST, newest first), so it stays cheap.
  */
 import type { GitHubClient } from "../github/client.js";
@@ -13,6 +16,7 @@ interface RestDeployment {
 }
 interface RestStatus {
   state: string;
+  environment?: string;
   creator: { login: string } | null;
 }
 
@@ -40,7 +44,11 @@ export async function previousSuccess(
     requests++;
     // Newest first, as GitHub lists them. `inactive` only says a newer deployment replaced it.
     const newest = (statuses.data as RestStatus[]).find(
-      (s) => s.state !== "inactive" && s.creator !== null && trustedWriters.includes(s.creator.login),
+      (s) =>
+        s.state !== "inactive" &&
+        s.environment === settings.environment &&
+        s.creator !== null &&
+        trustedWriters.includes(s.creator.login),
     );
     const ok = newest?.state === "success";
     if (ok) return { sha: deployment.sha, deploymentId: deployment.id, requests };

@@ -99,6 +99,7 @@ export function statusWriter(
         state,
         description: eventDescription(kind, text),
         logUrl: settings.runUrl,
+        environment: settings.environment,
         ...(environmentUrl !== undefined && (state === "success" || state === "in_progress")
           ? { environmentUrl }
           : {}),

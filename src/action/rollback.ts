@@ -4,6 +4,7 @@
  * success; the target is the newest trusted success of another commit. The rollback is recorded as its
  * own deployment of the target commit, `payload.tollgate.rollback_of` naming what it replaced.
  */
+import { mayRollBack } from "../approvals/rollback-authority.js";
 import type { DeploymentState } from "../github/deployments.js";
 import type { Environment, Policy } from "../policy/model.js";
 import { realClock } from "../rollout/clock.js";
@@ -22,9 +23,20 @@ import { statusWriter } from "./record.js";
 
 export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   // The evaluation is not needed (rollbacks need no approval), only the policy from the default branch.
-  const { policy, requests: read } = await deps.phase("Read the policy", () => judge(deps, settings));
+  const { policy, evidence, requests: read } = await deps.phase("Read the policy", () =>
+    judge(deps, settings),
+  );
   const environment = policy.environments[settings.environment];
   if (!environment) throw new Error(`the policy has no environment "${settings.environment}"`);
+  // Anyone who can dispatch a workflow could otherwise put production back on any version: the App's
+  // bot (it checked `/rollback`'s author) or someone the policy lets roll back must have started it.
+  if (settings.actor !== settings.appBot && !mayRollBack(policy, environment, evidence, settings.actor))
+    return {
+      rolledBack: false,
+      sections: [],
+      requests: read,
+      failure: `@${settings.actor} may not roll ${settings.environment} back: only its approvers and people with the maintain or admin role may (or /rollback ${settings.environment} on a pull request)`,
+    };
   if (settings.dryRun) return rollBack(deps, settings, policy, environment, read);
   const scan = await deps.phase("Look for rollouts in flight", () =>
     scanInFlight(deps, settings, policy, environment),

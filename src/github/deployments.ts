@@ -24,6 +24,7 @@ interface RestDeployment {
   environment: string;
   created_at: string;
   payload: unknown;
+  creator: { login: string } | null;
 }
 
 /** The newest Tollgate deployment for (environment, SHA), or a new one. */
@@ -36,8 +37,10 @@ export async function findOrCreateDeployment(
     productionEnvironment?: boolean;
     transient?: boolean;
   },
+  /** Reuse only a record one of these created (anyone can create a deployment with Tollgate's payload). */
+  creators?: readonly string[],
 ): Promise<DeploymentRecord> {
-  const existing = await findDeployment(client, target);
+  const existing = await findDeployment(client, target, creators);
   if (existing) return existing;
   const { data } = await client.request("POST /repos/{owner}/{repo}/deployments", {
     owner: target.owner,
@@ -64,6 +67,7 @@ export async function findOrCreateDeployment(
 export async function findDeployment(
   client: GitHubClient,
   target: DeploymentRef,
+  creators?: readonly string[],
 ): Promise<DeploymentRecord | undefined> {
   const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
     owner: target.owner,
@@ -74,7 +78,12 @@ export async function findDeployment(
   });
   const ours = (data as RestDeployment[])
     .map((d) => ({ d, payload: readPayload(d.payload) }))
-    .filter((entry) => entry.payload !== undefined && entry.d.sha === target.sha)
+    .filter(
+      (entry) =>
+        entry.payload !== undefined &&
+        entry.d.sha === target.sha &&
+        (creators === undefined || (entry.d.creator !== null && creators.includes(entry.d.creator.login))),
+    )
     .sort((a, b) => Date.parse(b.d.created_at) - Date.parse(a.d.created_at))[0];
   return ours ? { id: ours.d.id, created: false, payload: ours.payload! } : undefined;
 }
@@ -91,6 +100,12 @@ export async function writeDeploymentStatus(
     logUrl?: string;
     environmentUrl?: string;
     autoInactive?: boolean;
+    /**
+     * The environment this status is about. A status records its deployment's environment at the time
+     * it is written, and any status writer may move a deployment to another environment, so a decision
+     * names its environment itself: the status then carries it whatever happened before.
+     */
+    environment?: string;
   },
 ): Promise<void> {
   await client.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
@@ -102,5 +117,6 @@ export async function writeDeploymentStatus(
     ...(status.logUrl !== undefined ? { log_url: status.logUrl } : {}),
     ...(status.environmentUrl !== undefined ? { environment_url: status.environmentUrl } : {}),
     ...(status.autoInactive !== undefined ? { auto_inactive: status.autoInactive } : {}),
+    ...(status.environment !== undefined ? { environment: status.environment } : {}),
   });
 }

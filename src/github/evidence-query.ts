@@ -16,7 +16,7 @@ const DEPLOYMENTS = `
     latestStatus { state createdAt }
     statuses(first: 100) {
       totalCount
-      nodes { state description createdAt logUrl creator { __typename login } }
+      nodes { state description createdAt logUrl environment creator { __typename login } }
     }
   }`;
 
@@ -122,6 +122,8 @@ export interface DeploymentNode {
       description: string | null;
       createdAt: string;
       logUrl: string | null;
+      /** The deployment's environment when this status was written: the status's own, unchangeable. */
+      environment: string | null;
       creator: Actor | null;
     }[];
   } | null;

@@ -204,16 +204,20 @@ function uniqueById(deployments: readonly DeploymentNode[]): DeploymentNode[] {
   });
 }
 
-/** The PR the commit belongs to: the one named, else the one whose head or merge commit it is. */
+/**
+ * The PR the commit belongs to: the one named, else the one whose head or merge commit it is. Never
+ * merely "a PR containing it": an intermediate commit of a merged PR, or a commit of the default branch
+ * that several PRs contain, was approved by no one, and must not borrow a PR's approvals or its body.
+ */
 function pickPullRequest(
   prs: readonly PullRequestNode[],
   request: EvidenceRequest,
 ): PullRequestNode | undefined {
+  const isOf = (p: PullRequestNode) => p.headRefOid === request.sha || p.mergeCommit?.oid === request.sha;
   return (
-    prs.find((p) => p.number === request.pullNumber) ??
+    prs.find((p) => p.number === request.pullNumber && isOf(p)) ??
     prs.find((p) => p.headRefOid === request.sha) ??
-    prs.find((p) => p.mergeCommit?.oid === request.sha) ??
-    prs[0]
+    prs.find((p) => p.mergeCommit?.oid === request.sha)
   );
 }
 
@@ -249,18 +253,21 @@ function mapPullRequest(
   };
 }
 
-/** Approvals and rejections: only statuses written by the Tollgate App's bot, bound to their deployment's commit. */
+/**
+ * Approvals and rejections: only statuses written by the Tollgate App's bot, bound to their deployment's
+ * commit (a deployment's SHA never changes) and to the environment the status itself recorded. The
+ * deployment's current environment is not read: any status writer can move a deployment elsewhere.
+ */
 function approvalsOf(deployment: DeploymentNode, appBot: string) {
-  if (!deployment.environment) return [];
   return (deployment.statuses?.nodes ?? []).flatMap((status) => {
-    if (!isActor(status.creator, appBot)) return [];
+    if (!isActor(status.creator, appBot) || !status.environment) return [];
     const record = parseDescription(status.description);
     if (!record || (record.kind !== "approved" && record.kind !== "rejected")) return [];
     return [
       {
         approver: record.login,
         decision: record.kind === "approved" ? ("approve" as const) : ("reject" as const),
-        environment: deployment.environment!,
+        environment: status.environment,
         sha: deployment.commitOid,
         at: status.createdAt,
         ...(status.logUrl ? { url: status.logUrl } : {}),
@@ -270,20 +277,34 @@ function approvalsOf(deployment: DeploymentNode, appBot: string) {
   });
 }
 
+/**
+ * What a deployment proves, per environment its trusted writers' statuses name: the state is the latest
+ * of their statuses (`inactive` aside: it only says a newer deployment replaced this one) and
+ * `succeeded_at` their first success. Statuses by anyone else, and the deployment's current
+ * environment, which any status writer can change, prove nothing; a deployment nobody trusted wrote
+ * to is listed as pending, so it can be seen but never counts.
+ */
 function deploymentOf(deployment: DeploymentNode, trustedWriters: readonly string[]) {
-  if (!deployment.environment) return [];
-  const success = (deployment.statuses?.nodes ?? []).find(
-    (s) => s.state === "SUCCESS" && trustedWriters.some((writer) => isActor(s.creator, writer)),
-  );
-  return [
-    {
-      environment: deployment.environment,
-      sha: deployment.commitOid,
-      state: deploymentState(deployment.latestStatus?.state),
-      created_at: deployment.createdAt,
+  const trusted = (deployment.statuses?.nodes ?? [])
+    .filter((s) => s.environment && trustedWriters.some((writer) => isActor(s.creator, writer)))
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const base = { sha: deployment.commitOid, created_at: deployment.createdAt };
+  if (trusted.length === 0)
+    return deployment.environment
+      ? [{ ...base, environment: deployment.environment, state: "pending" as const }]
+      : [];
+  const environments = [...new Set(trusted.map((s) => s.environment!))];
+  return environments.map((environment) => {
+    const own = trusted.filter((s) => s.environment === environment);
+    const latest = own.filter((s) => s.state !== "INACTIVE").at(-1);
+    const success = own.find((s) => s.state === "SUCCESS");
+    return {
+      ...base,
+      environment,
+      state: latest ? deploymentState(latest.state) : ("inactive" as const),
       ...(success ? { succeeded_at: success.createdAt } : {}),
-    },
-  ];
+    };
+  });
 }
 
 type DeploymentState = "success" | "failure" | "error" | "in_progress" | "queued" | "pending" | "inactive";

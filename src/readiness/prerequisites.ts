@@ -20,13 +20,18 @@ export function prerequisites(
       soakMs > 0
         ? `Deployed to ${required} at least ${formatDuration(soakMs)} ago`
         : `Deployed to ${required}`;
-    const ofSha = evidence.deployments.filter((d) => d.environment === required && d.sha === evidence.sha);
-    // A success later marked inactive (GitHub does so when a newer deployment succeeds) still succeeded.
+    const ofSha = evidence.deployments
+      .filter((d) => d.environment === required && d.sha === evidence.sha)
+      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+    // The latest outcome wins: a success followed by a failure (a failed validation, a rollback) is not
+    // a success. A success later marked inactive (a newer deployment replaced it) still succeeded.
+    const latest = ofSha.find(
+      (d) => d.state === "success" || d.state === "failure" || d.state === "error" || d.state === "inactive",
+    );
     const successes = ofSha
-      .filter((d) => d.state === "success" || d.succeeded_at !== undefined)
-      .map((d) => Date.parse(d.succeeded_at ?? d.created_at));
-    if (successes.length === 0) {
-      const latest = ofSha.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
+      .filter((d) => d.succeeded_at !== undefined && (d.state === "success" || d.state === "inactive"))
+      .map((d) => Date.parse(d.succeeded_at!));
+    if (successes.length === 0 || (latest && latest.state !== "success" && latest.state !== "inactive")) {
       if (latest && (latest.state === "failure" || latest.state === "error")) {
         return {
           id,
