@@ -672,6 +672,7 @@ describe("issue_comment", () => {
         state: "queued",
         description: "Tollgate: approved by @Codertocat: 1/2 (2 of group:leads)",
         log_url: commentUrl,
+        environment: "production",
       },
     ]);
     expect(checks).toHaveLength(1);
