@@ -1,0 +1,229 @@
+/**
+ * A person with plain write access (no approver, no admin) against the real App, the built Action and
+ * the strict sandbox. Each attack first shows that GitHub let the attacker's requests through (the
+ * effect would be visible if Tollgate trusted it), then that the decision did not change.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import type { Octokit } from "@octokit/rest";
+import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
+import { comment, startAppWorld, type AppWorld } from "../app/harness.js";
+import { ciApp, ciCheck } from "../app/fixtures.js";
+import { ORG, REPO, openPullRequest } from "../support/world.js";
+
+const POLICY = `version: 1
+approvers:
+  leads: ["@acme/leads"]
+checklist:
+  ci: { checks: [build] }
+strategies:
+  direct: { type: direct, run: "true" }
+environments:
+  staging:
+    approval: required
+    approvals:
+      "*": { from: [group:leads], count: 2 }
+    checklist: [ci]
+    strategies: [direct]
+    rollback: { redeploy_previous: true }
+  production:
+    requires:
+      - environment: staging
+    approval: required
+    approvals:
+      "*": { from: [group:leads], count: 2 }
+    checklist: [ci]
+    strategies: [direct]
+    rollback: { redeploy_previous: true }
+  eu:
+    approval: required
+    approvals:
+      "*": { from: [group:leads], count: 2 }
+    checklist: [ci]
+    strategies: [direct]
+    rollback: { redeploy_previous: true }
+`;
+
+let world: AppWorld;
+let ci: Octokit;
+let token: string;
+let mallory: Octokit;
+
+beforeAll(async () => {
+  world = await startAppWorld({
+    policy: POLICY,
+    people: ["dave", "alice", "bob", "mallory"],
+    teams: { leads: ["alice", "bob"] },
+  });
+  ci = await ciApp(world);
+  token = await workflowToken(world);
+  mallory = world.people["mallory"]!.octokit;
+});
+afterAll(() => world.close());
+
+/** An open PR by dave with green CI, and its head. */
+async function greenPullRequest(branch: string): Promise<{ number: number; head: string }> {
+  const pr = await openPullRequest(world, "dave", { branch, title: branch, body: "Change." });
+  await ciCheck(ci, pr.head, "success");
+  await world.sandbox.idle();
+  return pr;
+}
+
+const gate = (sha: string, environment: string, actor = "dave") =>
+  runAction(world, { sha, token, actor, inputs: { environment, mode: "gate" } });
+const decisionOf = (run: ActionRun) => ({
+  decision: run.outputs["decision"],
+  code: run.outputs["reason-code"],
+});
+
+async function createDeployment(as: Octokit, sha: string, environment: string, payload: unknown = {}) {
+  const { data } = await as.request("POST /repos/{owner}/{repo}/deployments", {
+    owner: ORG,
+    repo: REPO,
+    ref: sha,
+    environment,
+    auto_merge: false,
+    required_contexts: [],
+    payload: payload as Record<string, unknown>,
+  });
+  return (data as { id: number }).id;
+}
+
+async function postStatus(
+  as: Octokit,
+  id: number,
+  state: "success" | "inactive" | "queued",
+  environment?: string,
+) {
+  const { data } = await as.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+    owner: ORG,
+    repo: REPO,
+    deployment_id: id,
+    state,
+    ...(environment ? { environment } : {}),
+  });
+  return data as { environment: string; state: string };
+}
+
+async function deploymentsOf(sha: string, environment: string) {
+  const { data } = await mallory.request("GET /repos/{owner}/{repo}/deployments", {
+    owner: ORG,
+    repo: REPO,
+    sha,
+    environment,
+  });
+  return data;
+}
+
+describe("insiders with write access", () => {
+  test("a staging approval re-targeted to another environment does not approve it", async () => {
+    const pr = await greenPullRequest("retarget");
+    await comment(world, "alice", pr.number, "/approve staging");
+    await comment(world, "bob", pr.number, "/approve staging");
+    expect(decisionOf(await gate(pr.head, "staging"))).toEqual({ decision: "allowed", code: "ready" });
+
+    const [approved] = await deploymentsOf(pr.head, "staging");
+    const moved = await postStatus(mallory, Number(approved!.id), "queued", "eu");
+    expect(moved.environment).toBe("eu");
+    expect(await deploymentsOf(pr.head, "eu")).toHaveLength(1);
+
+    expect(decisionOf(await gate(pr.head, "eu"))).toEqual({ decision: "waiting", code: "awaiting_approval" });
+  });
+
+  test("a staging success written with the attacker's own token is no prerequisite", async () => {
+    const pr = await greenPullRequest("fake-staging");
+    const id = await createDeployment(mallory, pr.head, "staging", {
+      tollgate: { version: 1, requested_by: "dave" },
+    });
+    expect((await postStatus(mallory, id, "success")).state).toBe("success");
+
+    const run = await gate(pr.head, "production");
+    expect(decisionOf(run).decision).not.toBe("allowed");
+    expect(run.summary).toContain("has not been deployed to staging successfully");
+  });
+
+  test("a decoy deployment does not catch a rejection, so deleting it erases nothing", async () => {
+    const pr = await greenPullRequest("decoy");
+    const decoy = await createDeployment(mallory, pr.head, "production", {
+      tollgate: {
+        version: 1,
+        requested_by: "dave",
+        change_type: "minor",
+        emergency: false,
+        policy_digest: "x",
+        checklist: {},
+      },
+    });
+    await comment(world, "alice", pr.number, "/reject production not like this");
+    await postStatus(mallory, decoy, "inactive");
+    await mallory.request("DELETE /repos/{owner}/{repo}/deployments/{deployment_id}", {
+      owner: ORG,
+      repo: REPO,
+      deployment_id: decoy,
+    });
+    expect((await deploymentsOf(pr.head, "production")).map((d) => d.id)).not.toContain(decoy);
+
+    const run = await gate(pr.head, "production");
+    expect(decisionOf(run)).toEqual({ decision: "blocked", code: "rejected" });
+  });
+
+  test("a deployment naming an approver as its starter does not lock that approver out", async () => {
+    const pr = await greenPullRequest("frame");
+    await createDeployment(mallory, pr.head, "production", {
+      tollgate: {
+        version: 1,
+        requested_by: "alice",
+        change_type: "minor",
+        emergency: false,
+        policy_digest: "x",
+        checklist: {},
+      },
+    });
+    const answer = await comment(world, "alice", pr.number, "/approve production");
+    expect(answer.reactions).toContain("+1");
+  });
+
+  test("mode rollback started by someone without rollback authority is refused", async () => {
+    const pr = await greenPullRequest("rollback-by-mallory");
+    const run = await runAction(world, {
+      sha: pr.head,
+      token,
+      actor: "mallory",
+      inputs: { environment: "production", mode: "rollback" },
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toContain("@mallory may not roll production back");
+  });
+
+  test("an intermediate commit of a merged, approved PR is not covered by its approvals", async () => {
+    const pr = await openPullRequest(world, "dave", {
+      branch: "two-commits",
+      title: "Two commits",
+      body: "Change.",
+    });
+    const first = pr.head;
+    const owner = world.people["owner"]!;
+    await world.sandbox.client.putFile(owner.token, `${ORG}/${REPO}`, "src/second.ts", "export {};\n", {
+      branch: "two-commits",
+    });
+    const { data: head } = await mallory.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      owner: ORG,
+      repo: REPO,
+      pull_number: pr.number,
+    });
+    expect(head.head.sha).not.toBe(first);
+    await ciCheck(ci, first, "success");
+    await ciCheck(ci, head.head.sha, "success");
+    await world.sandbox.idle();
+    await comment(world, "alice", pr.number, "/approve staging");
+    await comment(world, "bob", pr.number, "/approve staging");
+    await owner.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
+      owner: ORG,
+      repo: REPO,
+      pull_number: pr.number,
+    });
+    expect(decisionOf(await gate(head.head.sha, "staging")).decision).toBe("allowed");
+
+    const run = await gate(first, "staging");
+    expect(decisionOf(run).decision).not.toBe("allowed");
+  });
+});
