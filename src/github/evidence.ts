@@ -279,7 +279,8 @@ function approvalsOf(deployment: DeploymentNode, appBot: string) {
 
 /**
  * What a deployment proves, per environment its trusted writers' statuses name: the state is the latest
- * of their statuses (`inactive` aside: it only says a newer deployment replaced this one) and
+ * of their outcomes, else of their statuses (`inactive` aside: it only says a newer deployment replaced
+ * this one), and
  * `succeeded_at` their first success. Statuses by anyone else, and the deployment's current
  * environment, which any status writer can change, prove nothing; a deployment nobody trusted wrote
  * to is listed as pending, so it can be seen but never counts.
@@ -296,7 +297,10 @@ function deploymentOf(deployment: DeploymentNode, trustedWriters: readonly strin
   const environments = [...new Set(trusted.map((s) => s.environment!))];
   return environments.map((environment) => {
     const own = trusted.filter((s) => s.environment === environment);
-    const latest = own.filter((s) => s.state !== "INACTIVE").at(-1);
+    // An outcome (success, failure, error) ends an attempt, and a new attempt is a new deployment, so
+    // the latest outcome is the deployment's state; progress statuses only while there is none yet.
+    const latest =
+      own.filter((s) => TERMINAL.has(s.state)).at(-1) ?? own.filter((s) => s.state !== "INACTIVE").at(-1);
     const success = own.find((s) => s.state === "SUCCESS");
     return {
       ...base,
@@ -306,6 +310,8 @@ function deploymentOf(deployment: DeploymentNode, trustedWriters: readonly strin
     };
   });
 }
+
+const TERMINAL = new Set(["SUCCESS", "FAILURE", "ERROR"]);
 
 type DeploymentState = "success" | "failure" | "error" | "in_progress" | "queued" | "pending" | "inactive";
 const DEPLOYMENT_STATES = new Set<DeploymentState>([
