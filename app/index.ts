@@ -4,6 +4,7 @@
  * Stateless: every handler reads GitHub, decides with the core, and writes back.
  */
 import type { ApplicationFunctionOptions, Probot } from "probot";
+import { attestSuccess } from "./handlers/attest-success.js";
 import { onDeploymentStatus } from "./handlers/deployment-status.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
 import { onProtectionRule } from "./handlers/protection-rule.js";
@@ -35,7 +36,12 @@ export function tollgate(settings: Settings) {
       const { identity: who } = await env();
       await onIssueComment(context, who, settings);
     });
-    app.on("deployment_status.created", async (context) => onDeploymentStatus(context, await env()));
+    app.on("deployment_status.created", async (context) => {
+      const current = await env();
+      if (context.payload.deployment_status.state === "success")
+        await attestSuccess(context, current.identity);
+      else await onDeploymentStatus(context, current);
+    });
     app.on("deployment_protection_rule.requested", async (context) => onProtectionRule(context, await env()));
   };
 }

@@ -11,6 +11,7 @@ import { planRollback } from "../rollout/rollback.js";
 import { renderTimeline } from "../rollout/timeline.js";
 import type { DeploymentState } from "../github/deployments.js";
 import { gatePhase, type ActionDeps } from "./decide.js";
+import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { previousSuccess } from "./history.js";
@@ -50,7 +51,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
   const plan = planRollout(strategy, environment, policy.analyses);
   let requests = gate.requests + scanned;
   const previous = environment.rollback.redeployPrevious
-    ? await previousSuccess(deps.client, settings, [settings.appBot, "github-actions[bot]"])
+    ? await previousSuccess(deps.client, settings, { app: settings.appBot, workflow: [WORKFLOW_BOT] })
     : undefined;
   if (previous) requests += previous.requests;
   const previousSha = previous?.sha;

@@ -1,13 +1,14 @@
 /**
  * The environment's last good version before this one: the newest deployment of another commit whose
- * newest status from a trusted writer (the App or the workflow token), `inactive` aside, is success —
- * one that later failed (a failed validation, a rollback) is not good. It is the rollback target.
+ * latest outcome (`statusProof`: a success only as the App's verified record) is success — one that
+ * later failed (a failed validation, a rollback) is not good. It is the rollback target.
  * Only statuses that recorded this environment themselves count: listing deployments by environment
  * goes by their current environment, which any status writer can change, so a staging deployment of an
  * unapproved commit moved into production's history is listed here but proves nothing.
  * Reads at most 10 deployments and their statuses (REST, newest first), so it stays cheap.
  */
 import type { GitHubClient } from "../github/client.js";
+import { statusProof, type Writer } from "../github/records.js";
 import type { ActionSettings } from "./inputs.js";
 
 interface RestDeployment {
@@ -16,6 +17,7 @@ interface RestDeployment {
 }
 interface RestStatus {
   state: string;
+  description: string | null;
   environment?: string;
   creator: { login: string } | null;
 }
@@ -23,7 +25,15 @@ interface RestStatus {
 export async function previousSuccess(
   client: GitHubClient,
   settings: Pick<ActionSettings, "owner" | "repo" | "environment" | "sha">,
-  trustedWriters: readonly string[],
+  writers: {
+    readonly app: string;
+    readonly workflow: readonly string[];
+    /**
+     * Believe the workflow token's success as it is. Only to find what runs now (the version a rollback
+     * replaces): a forged one can only make the rollback target the version that really runs.
+     */
+    readonly workflowSuccessCounts?: boolean;
+  },
   exceptSha = settings.sha,
 ): Promise<{ sha?: string; deploymentId?: number; requests: number }> {
   const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
@@ -42,15 +52,19 @@ export async function previousSuccess(
       per_page: 100,
     });
     requests++;
-    // Newest first, as GitHub lists them. `inactive` only says a newer deployment replaced it.
-    const newest = (statuses.data as RestStatus[]).find(
-      (s) =>
-        s.state !== "inactive" &&
-        s.environment === settings.environment &&
-        s.creator !== null &&
-        trustedWriters.includes(s.creator.login),
-    );
-    const ok = newest?.state === "success";
+    // Newest first, as GitHub lists them: the first outcome is the latest.
+    const writerOf = (login: string | undefined): Writer =>
+      login === writers.app ? "app" : login && writers.workflow.includes(login) ? "workflow" : "other";
+    const outcome = (statuses.data as RestStatus[])
+      .filter((s) => s.environment === settings.environment)
+      .map((s) => {
+        const writer = writerOf(s.creator?.login);
+        return writers.workflowSuccessCounts && writer === "workflow" && s.state === "success"
+          ? "success"
+          : statusProof(s, writer);
+      })
+      .find((proof) => proof === "success" || proof === "failure" || proof === "error");
+    const ok = outcome === "success";
     if (ok) return { sha: deployment.sha, deploymentId: deployment.id, requests };
   }
   return { requests };

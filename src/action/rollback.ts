@@ -23,9 +23,11 @@ import { statusWriter } from "./record.js";
 
 export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   // The evaluation is not needed (rollbacks need no approval), only the policy from the default branch.
-  const { policy, evidence, requests: read } = await deps.phase("Read the policy", () =>
-    judge(deps, settings),
-  );
+  const {
+    policy,
+    evidence,
+    requests: read,
+  } = await deps.phase("Read the policy", () => judge(deps, settings));
   const environment = policy.environments[settings.environment];
   if (!environment) throw new Error(`the policy has no environment "${settings.environment}"`);
   // Anyone who can dispatch a workflow could otherwise put production back on any version: the App's
@@ -56,12 +58,12 @@ export async function rollBack(
   /** The version being replaced, when the caller knows it (validate: the deployment that failed). */
   known?: { sha: string },
 ): Promise<ModeOutcome> {
-  const trusted = [settings.appBot, WORKFLOW_BOT];
+  const trusted = { app: settings.appBot, workflow: [WORKFLOW_BOT] };
   let requests = requestsSoFar;
   const { current, target } = await deps.phase("Find the version to roll back to", async () => {
     const current = known
       ? { sha: known.sha, requests: 0 }
-      : await previousSuccess(deps.client, settings, trusted, "");
+      : await previousSuccess(deps.client, settings, { ...trusted, workflowSuccessCounts: true }, "");
     const target = current.sha
       ? await previousSuccess(deps.client, settings, trusted, current.sha)
       : undefined;

@@ -8,11 +8,12 @@ import { graphqlWithPartialData, type GitHubClient, type RepositoryRef } from ".
 import {
   EVIDENCE_QUERY,
   isActor,
+  type Actor,
   type DeploymentNode,
   type EvidenceResponse,
   type PullRequestNode,
 } from "./evidence-query.js";
-import { parseDescription, readPayload } from "./records.js";
+import { parseDescription, readPayload, statusProof, type Writer } from "./records.js";
 
 export interface EvidenceRequest extends RepositoryRef {
   /** The commit judged: the PR head before merge, the deployed commit after. */
@@ -142,7 +143,7 @@ export async function gatherEvidence(
         : [],
     ),
     approvals: withApprovals.flatMap((d) => approvalsOf(d, request.appBot)),
-    deployments: ownDeployments.flatMap((d) => deploymentOf(d, request.trustedWriters)),
+    deployments: ownDeployments.flatMap((d) => deploymentOf(d, request)),
     security_alerts: (repository.vulnerabilityAlerts?.nodes ?? []).flatMap((a) =>
       a.securityVulnerability
         ? [
@@ -278,58 +279,50 @@ function approvalsOf(deployment: DeploymentNode, appBot: string) {
 }
 
 /**
- * What a deployment proves, per environment its trusted writers' statuses name: the state is the latest
- * of their outcomes, else of their statuses (`inactive` aside: it only says a newer deployment replaced
- * this one), and
- * `succeeded_at` their first success. Statuses by anyone else, and the deployment's current
- * environment, which any status writer can change, prove nothing; a deployment nobody trusted wrote
- * to is listed as pending, so it can be seen but never counts.
+ * What a deployment proves, per environment its statuses recorded themselves (never its current
+ * environment, which any status writer can change): the latest outcome among the statuses that prove
+ * something (`statusProof`: a success only as the App's verified record), else the latest progress.
+ * A deployment with no such status is listed as pending, so it can be seen but never counts.
  */
-function deploymentOf(deployment: DeploymentNode, trustedWriters: readonly string[]) {
-  const trusted = (deployment.statuses?.nodes ?? [])
-    .filter((s) => s.environment && trustedWriters.some((writer) => isActor(s.creator, writer)))
-    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+function deploymentOf(
+  deployment: DeploymentNode,
+  request: EvidenceRequest,
+): { environment: string; sha: string; state: DeploymentState; created_at: string; succeeded_at?: string }[] {
+  const proofs = (deployment.statuses?.nodes ?? [])
+    .flatMap((s) => {
+      const proof = s.environment ? statusProof(s, writerOf(s.creator, request)) : undefined;
+      return proof ? [{ proof, environment: s.environment!, at: s.createdAt }] : [];
+    })
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const base = { sha: deployment.commitOid, created_at: deployment.createdAt };
-  if (trusted.length === 0)
+  if (proofs.length === 0)
     return deployment.environment
       ? [{ ...base, environment: deployment.environment, state: "pending" as const }]
       : [];
-  const environments = [...new Set(trusted.map((s) => s.environment!))];
+  const environments = [...new Set(proofs.map((p) => p.environment))];
   return environments.map((environment) => {
-    const own = trusted.filter((s) => s.environment === environment);
-    // An outcome (success, failure, error) ends an attempt, and a new attempt is a new deployment, so
-    // the latest outcome is the deployment's state; progress statuses only while there is none yet.
+    const own = proofs.filter((p) => p.environment === environment);
+    // An outcome ends an attempt, and a new attempt is a new deployment, so the latest outcome is the
+    // deployment's state; progress only while there is none yet.
     const latest =
-      own.filter((s) => TERMINAL.has(s.state)).at(-1) ?? own.filter((s) => s.state !== "INACTIVE").at(-1);
-    const success = own.find((s) => s.state === "SUCCESS");
-    return {
-      ...base,
-      environment,
-      state: latest ? deploymentState(latest.state) : ("inactive" as const),
-      ...(success ? { succeeded_at: success.createdAt } : {}),
-    };
+      own.filter((p) => p.proof === "success" || p.proof === "failure" || p.proof === "error").at(-1) ??
+      own.filter((p) => p.proof !== "inactive").at(-1);
+    const success = own.find((p) => p.proof === "success");
+    const state: DeploymentState = !latest
+      ? "inactive"
+      : latest.proof === "progress"
+        ? "in_progress"
+        : latest.proof;
+    return { ...base, environment, state, ...(success ? { succeeded_at: success.at } : {}) };
   });
 }
 
-const TERMINAL = new Set(["SUCCESS", "FAILURE", "ERROR"]);
-
-type DeploymentState = "success" | "failure" | "error" | "in_progress" | "queued" | "pending" | "inactive";
-const DEPLOYMENT_STATES = new Set<DeploymentState>([
-  "success",
-  "failure",
-  "error",
-  "in_progress",
-  "queued",
-  "pending",
-  "inactive",
-]);
-
-function deploymentState(state: string | undefined): DeploymentState {
-  const lowered = (state ?? "pending").toLowerCase() as DeploymentState;
-  // GitHub's GraphQL also has DESTROYED and WAITING; neither proves anything, so they read as pending.
-  return DEPLOYMENT_STATES.has(lowered) ? lowered : "pending";
+function writerOf(creator: Actor | null, request: EvidenceRequest): Writer {
+  if (isActor(creator, request.appBot)) return "app";
+  return request.trustedWriters.some((writer) => isActor(creator, writer)) ? "workflow" : "other";
 }
 
+type DeploymentState = "success" | "failure" | "error" | "in_progress" | "queued" | "pending" | "inactive";
 function checkRunState(status: string, conclusion: string | null) {
   if (status !== "COMPLETED") return "pending" as const;
   switch (conclusion) {

@@ -34,17 +34,20 @@ export interface DeploymentPayload {
 }
 
 export type RecordKind =
-  "approved" | "rejected" | "step" | "outcome" | "awaiting" | "validation" | "rollback";
+  "approved" | "rejected" | "step" | "outcome" | "awaiting" | "validation" | "rollback" | "verified";
 
 /** A Tollgate status, parsed back from its description. */
 export type StatusRecord =
   | { readonly kind: "approved" | "rejected"; readonly login: string; readonly note: string }
-  | { readonly kind: "step" | "outcome" | "awaiting" | "validation" | "rollback"; readonly text: string };
+  | {
+      readonly kind: "step" | "outcome" | "awaiting" | "validation" | "rollback" | "verified";
+      readonly text: string;
+    };
 
 const PREFIX = "Tollgate: ";
 const APPROVAL =
   /^Tollgate: (approved|rejected) by @([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?)(?:: (.*))?$/s;
-const OTHER = /^Tollgate (step|outcome|awaiting|validation|rollback): (.*)$/s;
+const OTHER = /^Tollgate (step|outcome|awaiting|validation|rollback|verified): (.*)$/s;
 
 /** Shortens to GitHub's 140-character limit, marking the cut. */
 export function fitDescription(text: string): string {
@@ -104,4 +107,28 @@ export function workflowRunUrl(serverUrl: string, repository: string, runId: num
 export function workflowRunIdFrom(url: string | null | undefined): number | undefined {
   const match = url ? /\/actions\/runs\/(\d+)(?:\/|$|\?|#)/.exec(url) : null;
   return match ? Number(match[1]) : undefined;
+}
+
+/** Who wrote a deployment status, as far as trust goes. */
+export type Writer = "app" | "workflow" | "other";
+
+/**
+ * What one deployment status proves about its deployment, or nothing. A success counts only as the
+ * App's "verified" record: the workflow token that writes the Action's statuses is also every other
+ * workflow's, including one on a branch nobody reviewed, so the App checks the run behind a success
+ * before it attests it. Failures and progress from the workflow token count as they are (believing
+ * one can only hold a deployment back). Anyone else's status proves nothing.
+ */
+export function statusProof(
+  status: { readonly state: string; readonly description: string | null | undefined },
+  writer: Writer,
+): "success" | "failure" | "error" | "progress" | "inactive" | undefined {
+  const state = status.state.toLowerCase();
+  if (writer === "other") return undefined;
+  if (state === "success")
+    return writer === "app" && parseDescription(status.description)?.kind === "verified"
+      ? "success"
+      : undefined;
+  if (state === "failure" || state === "error" || state === "inactive") return state;
+  return "progress";
 }

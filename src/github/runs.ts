@@ -80,3 +80,66 @@ export async function dispatchWorkflow(
     inputs,
   });
 }
+
+/**
+ * Events whose runs execute the workflow file of the branch they run on, started by a push or by someone
+ * with the right to: on the default branch, that file is reviewed code. Pull request events run the
+ * PR's own workflow file (or act for its author), so a deployment they claim proves nothing.
+ */
+const DEPLOYING_EVENTS = new Set([
+  "push",
+  "workflow_dispatch",
+  "schedule",
+  "release",
+  "deployment",
+  "repository_dispatch",
+  "workflow_run",
+]);
+
+export type RunVerdict =
+  | { readonly ok: true; readonly id: number; readonly path: string; readonly event: string }
+  | { readonly ok: false; readonly why: string };
+
+/**
+ * Whether the workflow run a status links could have written it honestly: a run of this repository,
+ * of its default branch's workflow file, started by a deploying event, still running or successful,
+ * and (unless the deployment is a rollback, which redeploys an older commit) of the deployed commit.
+ */
+export async function verifyDeployingRun(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  claim: { runId: number; sha: string; defaultBranch: string; rollback: boolean },
+): Promise<RunVerdict> {
+  const { data } = await client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+    ...repo,
+    run_id: claim.runId,
+  });
+  const run = data as {
+    id: number;
+    path?: string;
+    event: string;
+    head_branch: string | null;
+    head_sha: string;
+    status: string | null;
+    conclusion: string | null;
+    head_repository?: { full_name: string } | null;
+  };
+  const full = `${repo.owner}/${repo.repo}`.toLowerCase();
+  if (run.head_repository && run.head_repository.full_name.toLowerCase() !== full)
+    return { ok: false, why: `run ${run.id} ran code from ${run.head_repository.full_name}` };
+  if (run.head_branch !== claim.defaultBranch)
+    return {
+      ok: false,
+      why: `run ${run.id} ran the workflow of ${run.head_branch ?? "no branch"}, not of ${claim.defaultBranch}`,
+    };
+  if (!DEPLOYING_EVENTS.has(run.event))
+    return { ok: false, why: `run ${run.id} was started by ${run.event}, which does not deploy` };
+  if (!claim.rollback && run.head_sha.toLowerCase() !== claim.sha.toLowerCase())
+    return {
+      ok: false,
+      why: `run ${run.id} is of ${run.head_sha.slice(0, 7)}, not ${claim.sha.slice(0, 7)}`,
+    };
+  if (run.status === "completed" && run.conclusion !== "success")
+    return { ok: false, why: `run ${run.id} ended ${run.conclusion ?? "without a conclusion"}` };
+  return { ok: true, id: run.id, path: run.path ?? "", event: run.event };
+}

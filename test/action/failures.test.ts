@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { approvalDescription } from "../../src/github/records.js";
 import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
-import { runAction, workflowToken } from "./helpers.js";
+import { runAction, verifiedByApp, workflowToken } from "./helpers.js";
 import { PEOPLE, POLICY, TEAMS } from "./policy.js";
 
 let world: World;
@@ -110,6 +110,7 @@ test("under random 500s, 502s and secondary rate limits, a gate that must refuse
 test("wait-for-approval polls until the App records the approval", async () => {
   // Staging first, long enough ago; then production waits while an approval arrives.
   const staging = await gate("staging", { mode: "deploy" });
+  await verifiedByApp(world, Number(staging.outputs["deployment-id"]), "staging");
   expect(staging.code).toBe(0);
   const { data: statuses } = await app.request(
     "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",

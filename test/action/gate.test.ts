@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { approvalDescription, readPayload } from "../../src/github/records.js";
 import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
-import { runAction, statusesOf, workflowToken, type ActionRun } from "./helpers.js";
+import { runAction, statusesOf, verifiedByApp, workflowToken, type ActionRun } from "./helpers.js";
 import { PEOPLE, POLICY, TEAMS } from "./policy.js";
 import { scenario } from "../support/scenario.js";
 
@@ -61,6 +61,7 @@ step("staging: approved automatically, deployed with mode deploy, every status l
   }
   expect(run.stdout).toContain(`deploying ${sha} to staging`);
   expect(run.stdout).toContain("::group::Roll out (direct, 1 steps)");
+  await verifiedByApp(world, Number(run.outputs["deployment-id"]), "staging");
 });
 
 step(
@@ -72,7 +73,8 @@ step(
       environment: "staging",
     });
     const staging = await statusesOf(world, Number(deployments[0]!.id));
-    const success = staging.find((s) => s.state === "success")!;
+    // The App's verified record is the success that counts (its soak starts there).
+    const success = staging.findLast((s) => s.state === "success")!;
     await world.sandbox.client.setTimestamp({
       repo: FULL,
       kind: "deployment_status",

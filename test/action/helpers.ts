@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
 import { appJwt } from "../sandbox/scenario.js";
-import { FULL, ORG, type World } from "../support/world.js";
+import { eventDescription } from "../../src/github/records.js";
+import { FULL, ORG, REPO, type World } from "../support/world.js";
 
 export const DIST = join(process.cwd(), "dist", "index.js");
 
@@ -159,4 +160,22 @@ export async function statusesOf(world: World, deploymentId: number): Promise<Re
     per_page: 100,
   });
   return (data as unknown as RestStatus[]).slice().reverse();
+}
+
+/**
+ * The status the App writes once it has verified the workflow run behind a success
+ * (app/handlers/attest-success.ts), for worlds that run the Action without the App: only it makes a
+ * deployment's success count. test/security/insiders.test.ts has the real App do it.
+ */
+export async function verifiedByApp(world: World, deploymentId: number, environment: string): Promise<void> {
+  const app = await world.installation();
+  await app.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+    owner: ORG,
+    repo: REPO,
+    deployment_id: deploymentId,
+    state: "success",
+    description: eventDescription("verified", `success in ${environment} by run 4242 (deploy.yml, push)`),
+    environment,
+    auto_inactive: false,
+  });
 }

@@ -22,6 +22,7 @@ import {
   workflowToken,
   type ActionRun,
   type RunOptions,
+  verifiedByApp,
 } from "./helpers.js";
 import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 import { scenario } from "../support/scenario.js";
@@ -335,6 +336,10 @@ step(
 step(
   "mode rollback redeploys the previous good version with no approval, recorded as a rollback",
   async () => {
+    // The App attests each success it verified; only attested ones are rollback targets.
+    for (const d of await deploymentsOf("production"))
+      if ((await descriptions(d.id)).some((s) => s.startsWith("success Tollgate outcome:")))
+        await verifiedByApp(world, d.id, "production");
     const run = await runAction(world, {
       sha: shaC,
       token,

@@ -7,7 +7,7 @@ import type { Octokit } from "@octokit/rest";
 import { validate } from "@octokit/graphql-schema";
 import { gatherEvidence } from "../../src/github/evidence.js";
 import { EVIDENCE_QUERY } from "../../src/github/evidence-query.js";
-import { approvalDescription } from "../../src/github/records.js";
+import { approvalDescription, eventDescription } from "../../src/github/records.js";
 import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
 
 const POLICY = `version: 1
@@ -90,10 +90,13 @@ beforeAll(async () => {
       description: approvalDescription("approved", "mallory", ""),
     },
   );
-  // A staging deployment that the App marked successful, and one only mallory claims succeeded.
-  for (const [environment, writer] of [
-    ["staging", app],
-    ["qa", world.people["mallory"]!.octokit],
+  // A staging deployment whose success the App verified, one only mallory claims succeeded, and one
+  // with a bare success by the App (not its verified record).
+  const verified = eventDescription("verified", "success in staging by run 7 (deploy.yml, push)");
+  for (const [environment, writer, description] of [
+    ["staging", app, verified],
+    ["qa", world.people["mallory"]!.octokit, verified],
+    ["canary", app, "deployed"],
   ] as const) {
     const { data } = await app.request("POST /repos/{owner}/{repo}/deployments", {
       owner: ORG,
@@ -108,6 +111,7 @@ beforeAll(async () => {
       repo: REPO,
       deployment_id: (data as { id: number }).id,
       state: "success",
+      description,
     });
   }
 });
@@ -183,6 +187,7 @@ describe("gathering evidence", () => {
     // A success written by someone no one trusts proves nothing: the deployment is listed, as pending.
     expect(qa).toMatchObject({ state: "pending" });
     expect(qa!.succeeded_at).toBeUndefined();
+    expect(evidence.deployments.find((d) => d.environment === "canary")).toMatchObject({ state: "pending" });
     expect(evidence.teams["acme/leads"]!.sort()).toEqual(["alice", "bob"]);
     expect(evidence.permissions).toMatchObject({ johan: "admin", mallory: "write", owner: "admin" });
     expect(evidence.incomplete).toEqual([]);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
 import { comment, startAppWorld, type AppWorld } from "../app/harness.js";
-import { ciApp, ciCheck } from "../app/fixtures.js";
-import { ORG, REPO, openPullRequest } from "../support/world.js";
+import { WORKFLOW, ciApp, ciCheck } from "../app/fixtures.js";
+import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
 
 const POLICY = `version: 1
 approvers:
@@ -57,7 +57,64 @@ beforeAll(async () => {
   ci = await ciApp(world);
   token = await workflowToken(world);
   mallory = world.people["mallory"]!.octokit;
+  await world.sandbox.client.putFile(
+    world.people["owner"]!.token,
+    FULL,
+    ".github/workflows/deploy.yml",
+    WORKFLOW,
+  );
 });
+
+/** A workflow run of deploy.yml for `sha`, as GitHub records it, on `branch`. */
+async function workflowRun(sha: string, branch: string): Promise<number> {
+  const run = await world.sandbox.client.control<{ id: number }>("POST", `/repos/${FULL}/runs`, {
+    workflow: "deploy.yml",
+    sha,
+    branch,
+  });
+  return run.id;
+}
+
+/**
+ * What any workflow's token can write: a deployment with Tollgate's payload and a success linking a run,
+ * exactly as the Action writes them. The App decides whether the run could have written it.
+ */
+async function workflowSuccess(sha: string, environment: string, runId: number): Promise<number> {
+  const workflow = octokitFor(world.sandbox, token);
+  const id = await createDeployment(workflow, sha, environment, {
+    tollgate: {
+      version: 1,
+      requested_by: "dave",
+      change_type: "minor",
+      emergency: false,
+      policy_digest: "x",
+      checklist: {},
+    },
+  });
+  const { data } = await workflow.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+    owner: ORG,
+    repo: REPO,
+    deployment_id: id,
+    state: "success",
+    environment,
+    description: "Tollgate outcome: direct: 1 steps done",
+    log_url: `https://github.example.test/${FULL}/actions/runs/${runId}`,
+  });
+  expect((data as { creator: { login: string } }).creator.login).toBe("github-actions[bot]");
+  await world.sandbox.idle();
+  return id;
+}
+
+async function verifiedStatuses(deploymentId: number) {
+  const { data } = await mallory.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+    owner: ORG,
+    repo: REPO,
+    deployment_id: deploymentId,
+  });
+  return data.filter(
+    (s) => s.creator?.login === world.bot && s.description?.startsWith("Tollgate verified:"),
+  );
+}
 afterAll(() => world.close());
 
 /** An open PR by dave with green CI, and its head. */
@@ -139,6 +196,39 @@ describe("insiders with write access", () => {
     const run = await gate(pr.head, "production");
     expect(decisionOf(run).decision).not.toBe("allowed");
     expect(run.summary).toContain("has not been deployed to staging successfully");
+  });
+
+  test("a staging success written by a workflow of an unreviewed branch is not attested, so no prerequisite", async () => {
+    const pr = await greenPullRequest("unreviewed-workflow");
+    const id = await workflowSuccess(pr.head, "staging", await workflowRun(pr.head, "unreviewed-workflow"));
+    expect(await verifiedStatuses(id)).toEqual([]);
+    const run = await gate(pr.head, "production");
+    expect(decisionOf(run)).toEqual({ decision: "waiting", code: "prerequisite_missing" });
+  });
+
+  test("the same success from a run of the default branch's workflow is attested by the App and counts", async () => {
+    const pr = await greenPullRequest("reviewed-workflow");
+    const id = await workflowSuccess(pr.head, "staging", await workflowRun(pr.head, "main"));
+    expect(await verifiedStatuses(id)).toHaveLength(1);
+    const run = await gate(pr.head, "production");
+    expect(run.summary).not.toContain("has not been deployed to staging");
+    expect(decisionOf(run).code).toBe("awaiting_approval");
+  });
+
+  test("an unapproved commit's success moved into production's history is never a rollback target", async () => {
+    const pr = await greenPullRequest("poison");
+    const id = await workflowSuccess(pr.head, "staging", await workflowRun(pr.head, "poison"));
+    await postStatus(octokitFor(world.sandbox, token), id, "success", "production");
+    expect((await deploymentsOf(pr.head, "production")).map((d) => d.id)).toContain(id);
+
+    const run = await runAction(world, {
+      sha: pr.head,
+      token,
+      actor: "owner",
+      inputs: { environment: "production", mode: "rollback" },
+    });
+    expect(run.outputs["previous-sha"]).not.toBe(pr.head);
+    expect(run.stdout).not.toContain(`to ${pr.head.slice(0, 7)}`);
   });
 
   test("a decoy deployment does not catch a rejection, so deleting it erases nothing", async () => {
