@@ -467,6 +467,8 @@ async function seedRelease(world: DemoWorld, sha: string, digest: string): Promi
       ]),
       [world.workflowToken, "in_progress", eventDescription("step", "gate passed (release)")],
       [world.workflowToken, "success", eventDescription("outcome", "deployed")],
+      // The App's attestation once it verified the run behind that success: only it counts.
+      [app, "success", eventDescription("verified", `success in ${environment} by run 1 (deploy.yml, push)`)],
     ];
     let ago = 7 * DAY + 600;
     await world.sandbox.client.setTimestamp({
@@ -479,7 +481,7 @@ async function seedRelease(world: DemoWorld, sha: string, digest: string): Promi
       const status = await world.sandbox.client.rest<{ id: number }>(
         "POST",
         `/repos/${FULL}/deployments/${deployment.id}/statuses`,
-        { state, description, auto_inactive: false },
+        { state, description, auto_inactive: false, environment },
         token,
       );
       ago -= 120;
