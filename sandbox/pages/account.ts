@@ -6,15 +6,15 @@
  * lists all of them.
  */
 import type { Account, App, Installation, State, Team } from "../state.js";
-import { html, layout, link, repoPath, user, when } from "./html.js";
+import { markup, layout, link, repoPath, user, when } from "./html.js";
 
 const repoList = (state: State, owner?: string) =>
-  html`<ul class="rows">
+  markup`<ul class="rows">
     ${[...state.repos.values()]
       .filter((r) => owner === undefined || r.owner.toLowerCase() === owner.toLowerCase())
       .map(
         (r) =>
-          html`<li>
+          markup`<li>
             ${link(repoPath(r), `${r.owner}/${r.name}`)}
             <span class="tag">${r.private ? "Private" : "Public"}</span>
             <span class="muted">${r.description ?? ""}</span>
@@ -24,7 +24,7 @@ const repoList = (state: State, owner?: string) =>
 
 export function homePage(state: State): string {
   const accounts = [...state.accounts.values()];
-  const body = html`<h2 class="title">GitHub sandbox</h2>
+  const body = markup`<h2 class="title">GitHub sandbox</h2>
     <div class="sub">Read-only pages over the sandbox's state. The REST API is at <code>/api/v3</code>.</div>
     <div class="box">
       <div class="head"><strong>Repositories</strong></div>
@@ -35,7 +35,7 @@ export function homePage(state: State): string {
       <ul class="rows">
         ${accounts.map(
           (a) =>
-            html`<li>
+            markup`<li>
               ${user(a.login)} <span class="muted">${a.type}${a.site_admin ? ", site admin" : ""}</span>
             </li>`,
         )}
@@ -46,7 +46,7 @@ export function homePage(state: State): string {
       <ul class="rows">
         ${[...state.apps.values()].map(
           (a) =>
-            html`<li>
+            markup`<li>
               ${link(`/apps/${encodeURIComponent(a.slug)}`, a.name)} <span class="muted">${a.slug}[bot]</span>
             </li>`,
         )}
@@ -57,7 +57,7 @@ export function homePage(state: State): string {
 
 export function accountPage(state: State, a: Account): string {
   const teams = [...state.teams.values()].filter((t) => t.org.toLowerCase() === a.login.toLowerCase());
-  const body = html`<h2 class="title">${a.name ?? a.login} <span class="num">${a.login}</span></h2>
+  const body = markup`<h2 class="title">${a.name ?? a.login} <span class="num">${a.login}</span></h2>
     <div class="sub">
       ${a.type}${a.site_admin ? " · site admin" : ""}${a.suspended ? " · suspended" : ""} · joined
       ${when(a.created_at)}
@@ -68,10 +68,10 @@ export function accountPage(state: State, a: Account): string {
     </div>
     ${
       a.type === "Organization"
-        ? html`<div class="box">
+        ? markup`<div class="box">
               <div class="head"><strong>Members</strong></div>
               <ul class="rows">
-                ${[...a.members].map(([login, role]) => html`<li>${user(state.account(login)?.login ?? login)} <span class="muted">${role}</span></li>`)}
+                ${[...a.members].map(([login, role]) => markup`<li>${user(state.account(login)?.login ?? login)} <span class="muted">${role}</span></li>`)}
               </ul>
             </div>
             <div class="box">
@@ -79,7 +79,7 @@ export function accountPage(state: State, a: Account): string {
               <ul class="rows">
                 ${teams.map(
                   (t) =>
-                    html`<li>
+                    markup`<li>
                       ${link(`/orgs/${encodeURIComponent(a.login)}/teams/${encodeURIComponent(t.slug)}`, t.name)}
                       <span class="muted">${t.members.size} member${t.members.size === 1 ? "" : "s"}</span>
                     </li>`,
@@ -93,24 +93,24 @@ export function accountPage(state: State, a: Account): string {
 
 export function appPage(state: State, app: App): string {
   const installations = [...state.installations.values()].filter((i) => i.appId === app.id);
-  const body = html`<h2 class="title">${app.name} <span class="num">${app.slug}[bot]</span></h2>
+  const body = markup`<h2 class="title">${app.name} <span class="num">${app.slug}[bot]</span></h2>
     <div class="sub">GitHub App ${app.id} owned by ${user(app.owner)} · created ${when(app.created_at)}</div>
     <div class="box">
       <div class="head"><strong>Permissions</strong></div>
       <ul class="rows">
-        ${Object.entries(app.permissions).map(([k, v]) => html`<li><code>${k}</code> <span class="muted">${v}</span></li>`)}
+        ${Object.entries(app.permissions).map(([k, v]) => markup`<li><code>${k}</code> <span class="muted">${v}</span></li>`)}
       </ul>
     </div>
     <div class="box">
       <div class="head"><strong>Events</strong></div>
-      <div class="body">${app.events.map((e) => html`<code>${e}</code> `)}</div>
+      <div class="body">${app.events.map((e) => markup`<code>${e}</code> `)}</div>
     </div>
     <div class="box">
       <div class="head"><strong>Installations</strong></div>
       <ul class="rows">
         ${installations.map(
           (i) =>
-            html`<li>
+            markup`<li>
               ${link(`/settings/installations/${i.id}`, `${i.account}`)}
               <span class="muted">installation ${i.id}</span>
             </li>`,
@@ -127,30 +127,30 @@ export function installationPage(state: State, inst: Installation): string {
       r.owner.toLowerCase() === inst.account.toLowerCase() &&
       (inst.repositoryIds === "all" || inst.repositoryIds.has(r.id)),
   );
-  const body = html`<h2 class="title">${app?.name ?? `App ${inst.appId}`} on ${inst.account}</h2>
+  const body = markup`<h2 class="title">${app?.name ?? `App ${inst.appId}`} on ${inst.account}</h2>
     <div class="sub">
       Installation ${inst.id} · ${inst.repositoryIds === "all" ? "all repositories" : "selected repositories"}
       · installed ${when(inst.created_at)}
-      ${app ? html`· ${link(`/apps/${encodeURIComponent(app.slug)}`, "the App")}` : ""}
+      ${app ? markup`· ${link(`/apps/${encodeURIComponent(app.slug)}`, "the App")}` : ""}
     </div>
     <div class="box">
       <div class="head"><strong>Repository access</strong></div>
       <ul class="rows">
-        ${repos.map((r) => html`<li>${link(repoPath(r), `${r.owner}/${r.name}`)}</li>`)}
+        ${repos.map((r) => markup`<li>${link(repoPath(r), `${r.owner}/${r.name}`)}</li>`)}
       </ul>
     </div>`;
   return layout({ title: `Installation ${inst.id}`, body });
 }
 
 export function teamPage(state: State, t: Team): string {
-  const body = html`<h2 class="title">${t.name} <span class="num">@${t.org}/${t.slug}</span></h2>
+  const body = markup`<h2 class="title">${t.name} <span class="num">@${t.org}/${t.slug}</span></h2>
     <div class="sub">
       ${t.description ?? ""} ${t.privacy} team of ${link(`/${encodeURIComponent(t.org)}`, t.org)}
     </div>
     <div class="box">
       <div class="head"><strong>Members</strong></div>
       <ul class="rows">
-        ${[...t.members].map(([login, role]) => html`<li>${user(state.account(login)?.login ?? login)} <span class="muted">${role}</span></li>`)}
+        ${[...t.members].map(([login, role]) => markup`<li>${user(state.account(login)?.login ?? login)} <span class="muted">${role}</span></li>`)}
       </ul>
     </div>
     <div class="box">
@@ -159,7 +159,7 @@ export function teamPage(state: State, t: Team): string {
         ${[...t.repos].map(([id, role]) => {
           const r = state.repoById(id);
           return r
-            ? html`<li>${link(repoPath(r), `${r.owner}/${r.name}`)} <span class="muted">${role}</span></li>`
+            ? markup`<li>${link(repoPath(r), `${r.owner}/${r.name}`)} <span class="muted">${role}</span></li>`
             : "";
         })}
       </ul>

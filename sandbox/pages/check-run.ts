@@ -6,7 +6,7 @@
  * each name, with its output, and the commit statuses.
  */
 import type { CheckRun, Repo, State } from "../state.js";
-import { Html, badge, commitLink, html, icon, layout, link, repoPath, when } from "./html.js";
+import { Html, badge, commitLink, markup, icon, layout, link, repoPath, when } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
 
 const appName = (state: State, run: CheckRun): string => state.apps.get(run.appId)?.name ?? "an App";
@@ -22,7 +22,7 @@ export function latestRuns(r: Repo, sha: string): CheckRun[] {
 }
 
 const markdown = (text: string | null): Html =>
-  html`<div class="markdown">${new Html(renderMarkdown(text ?? ""))}</div>`;
+  markup`<div class="markdown">${new Html(renderMarkdown(text ?? ""))}</div>`;
 
 /** The checks of a commit: each latest check run with its output, then the commit statuses. */
 export function checksBox(state: State, r: Repo, sha: string): Html {
@@ -30,7 +30,7 @@ export function checksBox(state: State, r: Repo, sha: string): Html {
   const statuses = new Map<string, Repo["statuses"][number]>();
   for (const s of r.statuses) if (s.sha === sha) statuses.set(s.context, s);
   const failing = runs.filter((run) => !["success", "neutral", "skipped"].includes(result(run))).length;
-  return html`<div class="box" id="checks">
+  return markup`<div class="box" id="checks">
     <div class="head">
       <strong>Checks</strong>
       <span class="muted"
@@ -38,10 +38,10 @@ export function checksBox(state: State, r: Repo, sha: string): Html {
         ${failing === 0 ? "all successful" : `${failing} not successful`}</span
       >
     </div>
-    ${runs.length + statuses.size === 0 ? html`<div class="empty">No checks reported on this commit.</div>` : ""}
+    ${runs.length + statuses.size === 0 ? markup`<div class="empty">No checks reported on this commit.</div>` : ""}
     ${runs.map(
       (run) =>
-        html`<details
+        markup`<details
           class="check"
           id="check-run-${run.id}"
           ${result(run) === "success" ? "" : new Html("open")}
@@ -50,7 +50,7 @@ export function checksBox(state: State, r: Repo, sha: string): Html {
             ${icon(result(run))} <strong>${run.name}</strong>
             <span class="muted"
               >${appName(state, run)} ·
-              ${result(run).replace(/_/g, " ")}${run.output.title ? html` — ${run.output.title}` : ""}</span
+              ${result(run).replace(/_/g, " ")}${run.output.title ? markup` — ${run.output.title}` : ""}</span
             >
             <a href="${runPath(r, run)}">Details</a>
           </summary>
@@ -59,10 +59,10 @@ export function checksBox(state: State, r: Repo, sha: string): Html {
     )}
     ${
       statuses.size > 0
-        ? html`<ul class="rows">
+        ? markup`<ul class="rows">
             ${[...statuses.values()].map(
               (s) =>
-                html`<li>
+                markup`<li>
                   ${icon(s.state)} <strong>${s.context}</strong>
                   <span class="muted">${s.description ?? ""}</span>
                   ${s.target_url ? link(s.target_url, "Details") : ""}
@@ -86,10 +86,10 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
     run.completed_at && run.started_at
       ? (Date.parse(run.completed_at) - Date.parse(run.started_at)) / 1000
       : null;
-  const body = html` <h2 class="title">${run.name}</h2>
+  const body = markup` <h2 class="title">${run.name}</h2>
     <div class="sub">
       ${badge(result(run))} ${appName(state, run)} · check run ${run.id} on ${commitLink(r, run.headSha)}
-      ${pulls.map((i) => html` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
+      ${pulls.map((i) => markup` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
     </div>
     <div class="layout">
       <div>
@@ -99,7 +99,7 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
         </div>
         ${
           run.output.text
-            ? html`<div class="box">
+            ? markup`<div class="box">
                 <div class="head"><strong>Details</strong></div>
                 <div class="body">${markdown(run.output.text)}</div>
               </div>`
@@ -107,12 +107,12 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
         }
         ${
           run.output.annotations_count > 0
-            ? html`<p class="muted">${run.output.annotations_count} annotation(s).</p>`
+            ? markup`<p class="muted">${run.output.annotations_count} annotation(s).</p>`
             : ""
         }
         ${
           run.actions.length > 0
-            ? html`<div class="box">
+            ? markup`<div class="box">
                 <div class="head">
                   <strong>Requested actions</strong>
                   <span class="muted small">buttons on GitHub; here only listed</span>
@@ -120,7 +120,7 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
                 <ul class="rows">
                   ${run.actions.map(
                     (a) =>
-                      html`<li>
+                      markup`<li>
                         <strong>${a.label}</strong> <span class="muted">${a.description}</span>
                         <code>${a.identifier}</code>
                       </li>`,
@@ -134,12 +134,12 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
         <section>
           <h3>Status</h3>
           <div>
-            ${run.status.replace(/_/g, " ")}${run.conclusion ? html` · ${run.conclusion.replace(/_/g, " ")}` : ""}
+            ${run.status.replace(/_/g, " ")}${run.conclusion ? markup` · ${run.conclusion.replace(/_/g, " ")}` : ""}
           </div>
           <div class="muted small">started ${when(run.started_at)}</div>
           ${
             run.completed_at
-              ? html`<div class="muted small">
+              ? markup`<div class="muted small">
                   completed ${when(run.completed_at)}${seconds === null ? "" : ` (${Math.round(seconds)} s)`}
                 </div>`
               : ""
@@ -147,7 +147,7 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
         </section>
         ${
           run.details_url
-            ? html`<section>
+            ? markup`<section>
                 <h3>Details URL</h3>
                 ${link(run.details_url)}
               </section>`
@@ -155,7 +155,7 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
         }
         ${
           run.external_id
-            ? html`<section>
+            ? markup`<section>
                 <h3>External id</h3>
                 <code>${run.external_id}</code>
               </section>`
@@ -166,9 +166,9 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
           <ul class="rows">
             ${siblings.map(
               (c) =>
-                html`<li>
+                markup`<li>
                   ${icon(result(c))}
-                  ${c.id === run.id ? html`<strong>${c.name}</strong>` : link(runPath(r, c), c.name)}
+                  ${c.id === run.id ? markup`<strong>${c.name}</strong>` : link(runPath(r, c), c.name)}
                   <span class="muted small">${c.id}</span>
                 </li>`,
             )}

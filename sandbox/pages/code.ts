@@ -8,7 +8,7 @@ import type { Commit } from "../git.js";
 import type { Repo, State } from "../state.js";
 import { checksBox } from "./check-run.js";
 import { deploymentPath, pullsOf } from "./deployments.js";
-import { badge, branchName, commitLink, html, icon, layout, link, repoPath, when } from "./html.js";
+import { Html, badge, branchName, commitLink, markup, icon, layout, link, repoPath, when } from "./html.js";
 
 /** Splits `{ref}/{path}` where the ref may itself hold slashes: the longest branch name (or a SHA) wins. */
 export function resolveRef(r: Repo, rest: string): { ref: string; sha: string; path: string } | undefined {
@@ -41,21 +41,21 @@ export function commitPage(state: State, r: Repo, c: Commit): string {
   const [title, ...rest] = c.message.split("\n");
   const deployments = [...r.deployments.values()].filter((d) => d.sha === c.sha);
   const files = changedFiles(r, c);
-  const body = html` <h2 class="title">${title ?? ""}</h2>
-    ${rest.join("\n").trim() ? html`<pre>${rest.join("\n").trim()}</pre>` : ""}
+  const body = markup` <h2 class="title">${title ?? ""}</h2>
+    ${rest.join("\n").trim() ? markup`<pre>${rest.join("\n").trim()}</pre>` : ""}
     <div class="sub">
       <strong>${c.author.name}</strong> &lt;${c.author.email}&gt; authored ${when(c.author.date)} · commit
-      <code>${c.sha}</code> ${c.parents.map((p) => html` · parent ${commitLink(r, p)}`)}
-      ${pullsOf(r, c.sha).map((i) => html` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
+      <code>${c.sha}</code> ${c.parents.map((p) => markup` · parent ${commitLink(r, p)}`)}
+      ${pullsOf(r, c.sha).map((i) => markup` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
     </div>
     ${checksBox(state, r, c.sha)}
     <div class="box" id="deployments">
       <div class="head"><strong>Deployments of this commit</strong></div>
-      ${deployments.length === 0 ? html`<div class="empty">Not deployed.</div>` : ""}
+      ${deployments.length === 0 ? markup`<div class="empty">Not deployed.</div>` : ""}
       <ul class="rows">
         ${deployments.map((d) => {
           const last = d.statuses.at(-1);
-          return html`<li>
+          return markup`<li>
             ${icon(last?.state ?? "pending")}
             ${link(deploymentPath(r, d), `Deployment ${d.id} to ${d.environment}`)}
             ${badge(last?.state ?? "pending")} <span class="muted">${last?.description ?? ""}</span>
@@ -68,10 +68,10 @@ export function commitPage(state: State, r: Repo, c: Commit): string {
       <ul class="rows">
         ${files.map(
           (f) =>
-            html`<li>
+            markup`<li>
               <span class="tag">${f.status}</span> ${
                 f.status === "removed"
-                  ? html`<code>${f.path}</code>`
+                  ? markup`<code>${f.path}</code>`
                   : link(
                       `${repoPath(r)}/blob/${c.sha}/${f.path.split("/").map(encodeURIComponent).join("/")}`,
                       f.path,
@@ -91,13 +91,13 @@ export function commitPage(state: State, r: Repo, c: Commit): string {
 
 const crumbs = (r: Repo, ref: string, path: string) => {
   const parts = path.split("/").filter(Boolean);
-  return html`${branchName(ref)}
+  return markup`${branchName(ref)}
   ${link(`${repoPath(r)}/tree/${encodeURIComponent(ref)}`, r.name)}${parts.map(
     (p, k) =>
-      html` /
+      markup` /
       ${
         k === parts.length - 1
-          ? html`<strong>${p}</strong>`
+          ? markup`<strong>${p}</strong>`
           : link(
               `${repoPath(r)}/tree/${encodeURIComponent(ref)}/${parts
                 .slice(0, k + 1)
@@ -118,10 +118,10 @@ export function codePage(r: Repo, at: { ref: string; sha: string; path: string }
   let content;
   if (entry.type === "tree") {
     const tree = r.git.get(entry.sha, "tree");
-    content = html`<ul class="rows">
+    content = markup`<ul class="rows">
       ${(tree?.entries ?? []).map((e) => {
         const path = [at.path, e.path].filter(Boolean).join("/");
-        return html`<li>
+        return markup`<li>
           ${e.type === "tree" ? "📁" : "📄"}
           ${link(
             `${base}/${e.type === "tree" ? "tree" : "blob"}/${encodeURIComponent(at.ref)}/${path.split("/").map(encodeURIComponent).join("/")}`,
@@ -134,10 +134,10 @@ export function codePage(r: Repo, at: { ref: string; sha: string; path: string }
     const blob = r.git.get(entry.sha, "blob")?.content ?? Buffer.alloc(0);
     const lines = blob.toString("utf8").replace(/\n$/, "").split("\n");
     content = blob.includes(0)
-      ? html`<div class="empty">Binary file, ${blob.length} bytes.</div>`
-      : html`<pre class="file">${lines.map((l, k) => html`<span class="n">${k + 1}</span>${l} `)}</pre>`;
+      ? markup`<div class="empty">Binary file, ${blob.length} bytes.</div>`
+      : markup`<pre class="file">${new Html(lines.map((l, k) => markup`<span class="n">${k + 1}</span>${l}`.value).join("\n"))}</pre>`;
   }
-  const body = html`<div class="sub">
+  const body = markup`<div class="sub">
       ${crumbs(r, at.ref, at.path)} <span class="muted small">at ${commitLink(r, at.sha)}</span>
     </div>
     <div class="box">${content}</div>`;

@@ -8,7 +8,7 @@
 import { prCommits } from "../diff.js";
 import type { Deployment, DeploymentStatus, Issue, Repo, State } from "../state.js";
 import type { Html } from "./html.js";
-import { badge, branchName, commitLink, html, icon, layout, link, repoPath, user, when } from "./html.js";
+import { badge, branchName, commitLink, markup, icon, layout, link, repoPath, user, when } from "./html.js";
 
 const latest = (d: Deployment): DeploymentStatus | undefined => d.statuses.at(-1);
 
@@ -24,10 +24,10 @@ export function pullsOf(r: Repo, sha: string): Issue[] {
 
 /** A status's URL, shown as a link only when it is http(s); otherwise as text. */
 const urlRow = (label: string, url: string): Html =>
-  url ? html`<div class="small"><span class="muted">${label}</span> ${link(url)}</div>` : html``;
+  url ? markup`<div class="small"><span class="muted">${label}</span> ${link(url)}</div>` : markup``;
 
 function statusItem(s: DeploymentStatus): Html {
-  return html`<li id="deployment-status-${s.id}">
+  return markup`<li id="deployment-status-${s.id}">
     ${icon(s.state)}
     <div>${badge(s.state)} <strong>${s.description || s.state}</strong></div>
     <div class="small muted">${user(s.creator)} · ${when(s.created_at)} · status ${s.id}</div>
@@ -40,7 +40,7 @@ function statusItem(s: DeploymentStatus): Html {
 function deploymentBox(state: State, r: Repo, d: Deployment): Html {
   const last = latest(d);
   const app = d.appId === null ? undefined : state.apps.get(d.appId);
-  return html`<div class="box" id="deployment-${d.id}">
+  return markup`<div class="box" id="deployment-${d.id}">
     <div class="head">
       ${icon(last?.state ?? "pending")} <strong>Deployment ${d.id}</strong> to
       <strong>${d.environment}</strong> ${badge(last?.state ?? "created", last?.state ?? "no status yet")}
@@ -48,20 +48,20 @@ function deploymentBox(state: State, r: Repo, d: Deployment): Html {
     <div class="body">
       <div>
         ${branchName(d.ref)} at ${commitLink(r, d.sha)} · task <code>${d.task}</code>
-        ${d.production_environment ? html`<span class="tag">production</span>` : ""}
-        ${d.transient_environment ? html`<span class="tag">transient</span>` : ""}
-        ${pullsOf(r, d.sha).map((i) => html` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
+        ${d.production_environment ? markup`<span class="tag">production</span>` : ""}
+        ${d.transient_environment ? markup`<span class="tag">transient</span>` : ""}
+        ${pullsOf(r, d.sha).map((i) => markup` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
       </div>
       <div class="small muted">
         created by ${user(d.creator)}${app ? ` via ${app.name}` : ""} · ${when(d.created_at)}
       </div>
-      ${d.description ? html`<p>${d.description}</p>` : ""}
+      ${d.description ? markup`<p>${d.description}</p>` : ""}
       ${
         d.payload !== null &&
         d.payload !== undefined &&
         JSON.stringify(d.payload) !== "{}" &&
         d.payload !== ""
-          ? html`<details>
+          ? markup`<details>
               <summary class="small muted">payload</summary>
               <pre>${JSON.stringify(d.payload, null, 2)}</pre>
             </details>`
@@ -70,10 +70,10 @@ function deploymentBox(state: State, r: Repo, d: Deployment): Html {
     </div>
     ${
       d.statuses.length > 0
-        ? html`<ol class="timeline">
+        ? markup`<ol class="timeline">
             ${d.statuses.map(statusItem)}
           </ol>`
-        : html`<div class="empty">No statuses.</div>`
+        : markup`<div class="empty">No statuses.</div>`
     }
   </div>`;
 }
@@ -95,38 +95,38 @@ export function deploymentsPage(state: State, r: Repo, environment: string | und
     const rules = (env?.customRules ?? []).map(
       (rule) => state.apps.get(rule.appId)?.name ?? `App ${rule.appId}`,
     );
-    return html`<li>
+    return markup`<li>
       ${icon(current ? "success" : "inactive")}
       <strong>${link(`${base}/activity_log?environments_filter=${encodeURIComponent(name)}`, name)}</strong>
       <span class="muted"
         >${
           current
-            ? html`active: deployment ${current.id} of ${commitLink(r, current.sha)},
+            ? markup`active: deployment ${current.id} of ${commitLink(r, current.sha)},
               ${when(latest(current)?.created_at)}`
             : "no active deployment"
         }</span
       >
-      ${rules.length > 0 ? html`<span class="small muted">protection rules: ${rules.join(", ")}</span>` : ""}
+      ${rules.length > 0 ? markup`<span class="small muted">protection rules: ${rules.join(", ")}</span>` : ""}
     </li>`;
   };
-  const body = html` <h2 class="title">
-      ${environment === undefined ? "Deployments" : html`Deployments to ${environment}`}
+  const body = markup` <h2 class="title">
+      ${environment === undefined ? "Deployments" : markup`Deployments to ${environment}`}
     </h2>
     <div class="sub">
       ${shown.length}
       deployment${shown.length === 1 ? "" : "s"}${
-        environment === undefined ? "" : html` · ${link(base, "all environments")}`
+        environment === undefined ? "" : markup` · ${link(base, "all environments")}`
       }
     </div>
     <div class="box">
       <div class="head"><strong>Environments</strong></div>
-      ${names.size === 0 ? html`<div class="empty">No environments.</div>` : ""}
+      ${names.size === 0 ? markup`<div class="empty">No environments.</div>` : ""}
       <ul class="rows">
         ${[...names].sort().map(envRow)}
       </ul>
     </div>
     <h3>Activity log</h3>
-    ${shown.length === 0 ? html`<p class="empty">No deployments${environment ? ` to ${environment}` : ""}.</p>` : ""}
+    ${shown.length === 0 ? markup`<p class="empty">No deployments${environment ? ` to ${environment}` : ""}.</p>` : ""}
     ${shown.map((d) => deploymentBox(state, r, d))}`;
   return layout({
     title: `Deployments${environment ? ` · ${environment}` : ""} · ${r.owner}/${r.name}`,

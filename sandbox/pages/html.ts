@@ -1,7 +1,7 @@
 /**
  * The shared frame of the sandbox's read-only web pages (what github.com serves at the `html_url`s the
  * REST API returns): escaping, safe links, dates, state badges and the page layout with its
- * repository header and tabs. Every value interpolated with `html` is escaped unless it is already
+ * repository header and tabs. Every value interpolated with `markup` is escaped unless it is already
  * `Html`, so user-written text (titles, bodies, labels, branch names, descriptions) can only ever be
  * text. Pages are served with `CONTENT_SECURITY_POLICY`: no scripts, no fetches, inline CSS only.
  */
@@ -10,7 +10,7 @@ import type { Repo } from "../state.js";
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** Markup that is safe to emit as it is: built by `html` or by the Markdown renderer. */
+/** Markup that is safe to emit as it is: built by `markup` or by the Markdown renderer. */
 export class Html {
   constructor(readonly value: string) {}
   toString(): string {
@@ -38,7 +38,7 @@ function emit(part: Part): string {
 }
 
 /** A template whose interpolations are escaped (arrays are joined, `false`/`null`/`undefined` vanish). */
-export function html(strings: TemplateStringsArray, ...values: readonly Part[]): Html {
+export function markup(strings: TemplateStringsArray, ...values: readonly Part[]): Html {
   let out = strings[0] ?? "";
   values.forEach((v, i) => (out += emit(v) + (strings[i + 1] ?? "")));
   return new Html(out);
@@ -65,32 +65,32 @@ export function safeHref(url: string | null | undefined): string | undefined {
 /** A link when the URL is safe, otherwise the text (and the refused URL as text, so nothing is hidden). */
 export function link(url: string | null | undefined, text?: Part): Html {
   const href = safeHref(url);
-  if (href) return html`<a href="${href}">${text ?? href}</a>`;
-  if (!url) return html`${text ?? ""}`;
-  return text === undefined ? html`<code>${url}</code>` : html`${text} <code>${url}</code>`;
+  if (href) return markup`<a href="${href}">${text ?? href}</a>`;
+  if (!url) return markup`${text ?? ""}`;
+  return text === undefined ? markup`<code>${url}</code>` : markup`${text} <code>${url}</code>`;
 }
 
 /** A timestamp as GitHub shows it on hover, in UTC. */
 export function when(iso: string | null | undefined): Html {
-  if (!iso) return html``;
+  if (!iso) return markup``;
   const shown = iso.replace("T", " ").replace(/(:\d\d)(\.\d+)?Z$/, "$1 UTC");
-  return html`<time datetime="${iso}">${shown}</time>`;
+  return markup`<time datetime="${iso}">${shown}</time>`;
 }
 
 const shortSha = (sha: string): string => sha.slice(0, 7);
-export const sha7 = (sha: string): Html => html`<code class="sha">${shortSha(sha)}</code>`;
+export const sha7 = (sha: string): Html => markup`<code class="sha">${shortSha(sha)}</code>`;
 
 export const repoPath = (r: Repo): string => `/${encodeURIComponent(r.owner)}/${encodeURIComponent(r.name)}`;
 export const commitLink = (r: Repo, sha: string): Html => link(`${repoPath(r)}/commit/${sha}`, sha7(sha));
-export const branchName = (ref: string): Html => html`<code class="branch">${ref}</code>`;
+export const branchName = (ref: string): Html => markup`<code class="branch">${ref}</code>`;
 
 /** A login as GitHub shows it: a round initial (no avatar images: nothing is fetched) and the name. */
 export function user(login: string): Html {
   const app = login.endsWith("[bot]");
   const href = app ? `/apps/${encodeURIComponent(login.slice(0, -5))}` : `/${encodeURIComponent(login)}`;
-  return html`<a class="user" href="${href}"
+  return markup`<a class="user" href="${href}"
       ><span class="avatar${app ? " bot" : ""}">${login.charAt(0).toUpperCase()}</span>${login}</a
-    >${app ? html` <span class="tag">bot</span>` : ""}`;
+    >${app ? markup` <span class="tag">bot</span>` : ""}`;
 }
 
 const STATE_CLASS: Record<string, string> = {
@@ -133,20 +133,20 @@ const STATE_ICON: Record<string, string> = {
 export function badge(state: string | null | undefined, text?: string): Html {
   const s = (state ?? "unknown").toLowerCase();
   const color = STATE_CLASS[s] ?? "grey";
-  return html`<span class="badge ${color}">${text ?? s.replace(/_/g, " ")}</span>`;
+  return markup`<span class="badge ${color}">${text ?? s.replace(/_/g, " ")}</span>`;
 }
 
 /** Just the icon, coloured: for lists of check runs and timeline entries. */
 export function icon(state: string | null | undefined): Html {
   const color = STATE_CLASS[(state ?? "").toLowerCase()] ?? "grey";
-  return html`<span class="icon ${color}" title="${state ?? ""}">${STATE_ICON[color]}</span>`;
+  return markup`<span class="icon ${color}" title="${state ?? ""}">${STATE_ICON[color]}</span>`;
 }
 
 export const labelChip = (name: string, color: string): Html => {
   const hex = /^[0-9a-fA-F]{6}$/.test(color) ? color : "ededed";
   const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
   const dark = r * 0.299 + g * 0.587 + b * 0.114 < 140;
-  return html`<span class="label" style="background:#${hex};color:${dark ? "#fff" : "#1f2328"}"
+  return markup`<span class="label" style="background:#${hex};color:${dark ? "#fff" : "#1f2328"}"
     >${name}</span
   >`;
 };
@@ -229,22 +229,22 @@ export interface PageOptions {
 /** A whole page: the sandbox's header, the repository's name and tabs when there is one, then the body. */
 export function layout({ title, repo, tab, body }: PageOptions): string {
   const head = repo
-    ? html`<div class="repohead">
+    ? markup`<div class="repohead">
         <h1>
           ${link(`/${encodeURIComponent(repo.owner)}`, repo.owner)} /
           <strong>${link(repoPath(repo), repo.name)}</strong>
-          ${repo.private ? html`<span class="tag">Private</span>` : html`<span class="tag">Public</span>`}
+          ${repo.private ? markup`<span class="tag">Private</span>` : markup`<span class="tag">Public</span>`}
         </h1>
         <nav class="tabs">
           ${TABS.map(
             ([t, label, suffix]) =>
-              html`<a class="${t === tab ? "on" : ""}" href="${repoPath(repo) + suffix}">${label}</a>`,
+              markup`<a class="${t === tab ? "on" : ""}" href="${repoPath(repo) + suffix}">${label}</a>`,
           )}
         </nav>
       </div>`
     : "";
   return `<!DOCTYPE html>${
-    html`<html lang="en">
+    markup`<html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -262,6 +262,7 @@ export function layout({ title, repo, tab, body }: PageOptions): string {
         ${head}
         <main>${body}</main>
       </body>
-    </html> `.value
+    </html>
+`.value
   }`;
 }

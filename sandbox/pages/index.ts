@@ -8,7 +8,7 @@ import { accountPage, appPage, homePage, installationPage, teamPage } from "./ac
 import { checkRunPage } from "./check-run.js";
 import { codePage, commitPage, resolveRef } from "./code.js";
 import { deploymentsPage } from "./deployments.js";
-import { CONTENT_SECURITY_POLICY, html, layout } from "./html.js";
+import { CONTENT_SECURITY_POLICY, markup, layout } from "./html.js";
 import { pullDiff, pullPage } from "./pull.js";
 import { invitationsPage, repoPage } from "./repo.js";
 import { codeScanningPage, dependabotPage } from "./security.js";
@@ -116,7 +116,7 @@ export function renderPage(state: State, path: string, query: URLSearchParams): 
 }
 
 export function notFoundPage(path: string): Page {
-  const body = html`<h2 class="title">404</h2>
+  const body = markup`<h2 class="title">404</h2>
     <p>The sandbox has no page at <code>${path}</code>.</p>
     <p><a href="/">The sandbox's home</a></p>`;
   return { status: 404, contentType: HTML, body: layout({ title: "Page not found", body }) };

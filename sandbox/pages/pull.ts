@@ -16,7 +16,7 @@ import {
   badge,
   branchName,
   commitLink,
-  html,
+  markup,
   icon,
   labelChip,
   layout,
@@ -52,17 +52,17 @@ const ASSOCIATION: Record<string, string> = {
 
 const markdown = (text: string | null): Html =>
   text?.trim()
-    ? html`<div class="markdown">${new Html(renderMarkdown(text))}</div>`
-    : html`<p class="muted"><em>No description provided.</em></p>`;
+    ? markup`<div class="markdown">${new Html(renderMarkdown(text))}</div>`
+    : markup`<p class="muted"><em>No description provided.</em></p>`;
 
 function reactions(c: IssueComment): Html {
-  if (c.reactions.length === 0) return html``;
+  if (c.reactions.length === 0) return markup``;
   const by = new Map<string, string[]>();
   for (const x of c.reactions) by.set(x.content, [...(by.get(x.content) ?? []), x.user]);
-  return html`<div class="reactions">
+  return markup`<div class="reactions">
     ${[...by].map(
       ([content, users]) =>
-        html`<span class="reaction" data-content="${content}" title="${users.join(", ")}"
+        markup`<span class="reaction" data-content="${content}" title="${users.join(", ")}"
           >${EMOJI[content] ?? content} ${users.length}</span
         >`,
     )}
@@ -72,13 +72,13 @@ function reactions(c: IssueComment): Html {
 function commentBox(state: State, r: Repo, c: IssueComment): Html {
   const role = ASSOCIATION[authorAssociation(state, r, c.user)];
   const app = c.appId === null ? undefined : state.apps.get(c.appId);
-  return html`<div class="box comment${c.user.endsWith("[bot]") ? " bot" : ""}" id="issuecomment-${c.id}">
+  return markup`<div class="box comment${c.user.endsWith("[bot]") ? " bot" : ""}" id="issuecomment-${c.id}">
     <div class="head">
       ${user(c.user)}
       <a class="muted" href="#issuecomment-${c.id}">commented ${when(c.created_at)}</a>
-      ${c.updated_at !== c.created_at ? html`<span class="muted small">edited</span>` : ""}
-      ${app ? html`<span class="muted small">via ${app.name}</span>` : ""}
-      ${role ? html`<span class="tag">${role}</span>` : ""}
+      ${c.updated_at !== c.created_at ? markup`<span class="muted small">edited</span>` : ""}
+      ${app ? markup`<span class="muted small">via ${app.name}</span>` : ""}
+      ${role ? markup`<span class="tag">${role}</span>` : ""}
     </div>
     <div class="body">${markdown(c.body)}${reactions(c)}</div>
   </div>`;
@@ -86,22 +86,22 @@ function commentBox(state: State, r: Repo, c: IssueComment): Html {
 
 function reviewEntry(r: Repo, rv: Review): Html {
   const state = rv.state.toLowerCase() === "changes_requested" ? "changes_requested" : rv.state.toLowerCase();
-  return html`<div class="review" id="pullrequestreview-${rv.id}">
+  return markup`<div class="review" id="pullrequestreview-${rv.id}">
     <div class="event">
       ${icon(state === "approved" ? "success" : state)} ${user(rv.user)}
       <strong>${REVIEW_VERB[rv.state]}</strong> on ${commitLink(r, rv.commit_id)} ${when(rv.submitted_at)}
     </div>
-    ${rv.body.trim() ? html`<div class="box"><div class="body">${markdown(rv.body)}</div></div>` : ""}
+    ${rv.body.trim() ? markup`<div class="box"><div class="body">${markdown(rv.body)}</div></div>` : ""}
   </div>`;
 }
 
 function deploymentEntry(r: Repo, d: Deployment): Html {
   const last = d.statuses.at(-1);
-  return html`<div class="event" id="deployment-${d.id}">
+  return markup`<div class="event" id="deployment-${d.id}">
     ${icon(last?.state ?? "pending")} ${user(d.creator)} <strong>deployed</strong> ${commitLink(r, d.sha)} to
     ${link(deploymentPath(r, d), d.environment)} ${badge(last?.state ?? "pending")}
-    ${last ? html`<span>${last.description}</span> <span class="small">by ${user(last.creator)} ${when(last.created_at)}</span>` : ""}
-    ${last?.log_url ? html` · ${link(last.log_url, "log")}` : ""}
+    ${last ? markup`<span>${last.description}</span> <span class="small">by ${user(last.creator)} ${when(last.created_at)}</span>` : ""}
+    ${last?.log_url ? markup` · ${link(last.log_url, "log")}` : ""}
   </div>`;
 }
 
@@ -124,7 +124,7 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
     ...commits.map((c, k) => ({
       at: c.committer.date,
       order: k,
-      entry: html`<div class="event">
+      entry: markup`<div class="event">
         ${icon("commented")} <strong>${c.author.name}</strong> committed ${commitLink(r, c.sha)}
         <span>${c.message.split("\n")[0] ?? ""}</span>
       </div>`,
@@ -134,7 +134,7 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
     timeline.push({
       at: p.merged_at,
       order: 0,
-      entry: html`<div class="event">
+      entry: markup`<div class="event">
         ${icon("merged")} ${user(p.merged_by ?? "someone")}
         <strong>merged</strong> ${p.merge_commit_sha ? commitLink(r, p.merge_commit_sha) : ""} into
         ${branchName(p.baseRef)} ${when(p.merged_at)}
@@ -144,7 +144,7 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
     timeline.push({
       at: i.closed_at,
       order: 0,
-      entry: html`<div class="event">${icon("closed")} <strong>closed</strong> ${when(i.closed_at)}</div>`,
+      entry: markup`<div class="event">${icon("closed")} <strong>closed</strong> ${when(i.closed_at)}</div>`,
     });
   timeline.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
 
@@ -155,12 +155,12 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
   for (const d of [...deployments].sort((a, b) => a.id - b.id)) environments.set(d.environment, d);
   const files = p ? prFiles(r, p) : [];
 
-  const body = html` <h2 class="title">${i.title} <span class="num">#${i.number}</span></h2>
+  const body = markup` <h2 class="title">${i.title} <span class="num">#${i.number}</span></h2>
     <div class="sub">
       ${badge(status === "open" && p?.draft ? "draft" : status, status === "open" && p?.draft ? "Draft" : status[0]!.toUpperCase() + status.slice(1))}
       ${
         p
-          ? html`${user(i.user)} ${p.merged_at ? "merged" : "wants to merge"} ${commits.length}
+          ? markup`${user(i.user)} ${p.merged_at ? "merged" : "wants to merge"} ${commits.length}
               commit${commits.length === 1 ? "" : "s"} into ${branchName(p.baseRef)} from
               ${branchName(p.headRef)}
               <span class="muted"
@@ -168,7 +168,7 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
                 (+${files.reduce((n, f) => n + f.additions, 0)}
                 −${files.reduce((n, f) => n + f.deletions, 0)})</span
               >`
-          : html`${user(i.user)} opened this issue ${when(i.created_at)}`
+          : markup`${user(i.user)} opened this issue ${when(i.created_at)}`
       }
     </div>
     <div class="layout">
@@ -180,7 +180,7 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
         ${timeline.map((t) => t.entry)} ${p ? checksBox(state, r, p.headSha) : ""}
         ${
           p
-            ? html`<div class="box">
+            ? markup`<div class="box">
                 <div class="head">
                   ${icon(status)}
                   <strong>${p.merged_at ? "Merged" : i.state === "closed" ? "Closed" : "Open"}</strong>
@@ -188,10 +188,10 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
                 <div class="body">
                   ${
                     p.merged_at
-                      ? html`${user(p.merged_by ?? "someone")} merged
+                      ? markup`${user(p.merged_by ?? "someone")} merged
                         ${p.merge_commit_sha ? commitLink(r, p.merge_commit_sha) : ""} into
                         ${branchName(p.baseRef)} ${when(p.merged_at)}.`
-                      : html`Head ${commitLink(r, p.headSha)} on ${branchName(p.headRef)}.`
+                      : markup`Head ${commitLink(r, p.headSha)} on ${branchName(p.headRef)}.`
                   }
                 </div>
               </div>`
@@ -201,14 +201,14 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
       <aside>
         ${
           p
-            ? html`<section id="reviewers">
+            ? markup`<section id="reviewers">
                 <h3>Reviewers</h3>
                 ${
                   reviewers.size === 0
-                    ? html`<div class="muted">No reviews</div>`
+                    ? markup`<div class="muted">No reviews</div>`
                     : [...reviewers.values()].map(
                         (rv) =>
-                          html`<div>
+                          markup`<div>
                             ${user(rv.user)}
                             ${badge(rv.state.toLowerCase(), REVIEW_VERB[rv.state].split(" ")[0])}
                           </div>`,
@@ -221,20 +221,20 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
           <h3>Labels</h3>
           ${
             labels.length === 0
-              ? html`<div class="muted">None yet</div>`
+              ? markup`<div class="muted">None yet</div>`
               : labels.map((l) => labelChip(l.name, l.color))
           }
         </section>
         ${
           p
-            ? html`<section id="environments">
+            ? markup`<section id="environments">
                 <h3>Deployments</h3>
                 ${
                   environments.size === 0
-                    ? html`<div class="muted">Not deployed</div>`
+                    ? markup`<div class="muted">Not deployed</div>`
                     : [...environments.values()].map(
                         (d) =>
-                          html`<div>
+                          markup`<div>
                             ${icon(d.statuses.at(-1)?.state ?? "pending")}
                             ${link(deploymentPath(r, d), d.environment)}
                             <span class="muted small">${d.statuses.at(-1)?.state ?? "pending"}</span>
@@ -248,7 +248,7 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
           <h3>Participants</h3>
           ${[
             ...new Set([i.user, ...comments.map((c) => c.user), ...(p?.reviews ?? []).map((rv) => rv.user)]),
-          ].map((login) => html`<div>${user(login)}</div>`)}
+          ].map((login) => markup`<div>${user(login)}</div>`)}
         </section>
       </aside>
     </div>`;

@@ -9,7 +9,7 @@ import {
   badge,
   branchName,
   commitLink,
-  html,
+  markup,
   icon,
   labelChip,
   layout,
@@ -45,7 +45,7 @@ export function repoPage(state: State, r: Repo): string {
       state: a.state,
     })),
   ];
-  const body = html` ${r.description ? html`<p>${r.description}</p>` : ""}
+  const body = markup` ${r.description ? markup`<p>${r.description}</p>` : ""}
     <div class="layout">
       <div>
         <div class="box" id="code">
@@ -53,15 +53,15 @@ export function repoPage(state: State, r: Repo): string {
             ${branchName(r.defaultBranch)}
             ${
               commit
-                ? html`<span>${commit.message.split("\n")[0] ?? ""}</span> ${commitLink(r, commit.sha)}
+                ? markup`<span>${commit.message.split("\n")[0] ?? ""}</span> ${commitLink(r, commit.sha)}
                     <span class="muted small">${when(commit.committer.date)}</span>`
-                : html`<span class="muted">empty repository</span>`
+                : markup`<span class="muted">empty repository</span>`
             }
           </div>
           <ul class="rows">
             ${(tree?.entries ?? []).map(
               (e) =>
-                html`<li>
+                markup`<li>
                   ${e.type === "tree" ? "📁" : "📄"}
                   ${link(
                     `${base}/${e.type === "tree" ? "tree" : "blob"}/${encodeURIComponent(r.defaultBranch)}/${encodeURIComponent(e.path)}`,
@@ -73,11 +73,11 @@ export function repoPage(state: State, r: Repo): string {
         </div>
         <div class="box" id="pulls">
           <div class="head"><strong>Pull requests and issues</strong></div>
-          ${issues.length === 0 ? html`<div class="empty">None yet.</div>` : ""}
+          ${issues.length === 0 ? markup`<div class="empty">None yet.</div>` : ""}
           <ul class="rows">
             ${issues.map((i) => {
               const state = i.pull?.merged_at ? "merged" : i.state;
-              return html`<li>
+              return markup`<li>
                 ${icon(state)} ${link(`${base}/${i.pull ? "pull" : "issues"}/${i.number}`, i.title)}
                 <span class="muted">#${i.number} by ${i.user} · ${state}</span>
                 ${i.labels.map((n) => {
@@ -90,11 +90,11 @@ export function repoPage(state: State, r: Repo): string {
         </div>
         <div class="box" id="actions">
           <div class="head"><strong>Workflow runs</strong></div>
-          ${runs.length === 0 ? html`<div class="empty">No workflow runs.</div>` : ""}
+          ${runs.length === 0 ? markup`<div class="empty">No workflow runs.</div>` : ""}
           <ul class="rows">
             ${runs.map(
               (run) =>
-                html`<li>
+                markup`<li>
                   ${icon(run.conclusion ?? run.status)}
                   ${link(`${base}/actions/runs/${run.id}`, `${run.name} #${run.runNumber}`)}
                   <span class="muted"
@@ -107,11 +107,11 @@ export function repoPage(state: State, r: Repo): string {
         </div>
         <div class="box" id="security">
           <div class="head"><strong>Security alerts</strong></div>
-          ${alerts.length === 0 ? html`<div class="empty">No alerts.</div>` : ""}
+          ${alerts.length === 0 ? markup`<div class="empty">No alerts.</div>` : ""}
           <ul class="rows">
             ${alerts.map(
               (a) =>
-                html`<li>
+                markup`<li>
                   ${badge(a.state === "open" ? "failure" : "inactive", a.severity)}
                   ${link(`${base}/${a.path}`, a.text)} <span class="muted">${a.state}</span>
                 </li>`,
@@ -124,27 +124,25 @@ export function repoPage(state: State, r: Repo): string {
           <h3>Environments</h3>
           ${
             environments.size === 0
-              ? html`<div class="muted">None</div>`
-              : [...environments]
-                  .sort()
-                  .map(
-                    (name) =>
-                      html`<div>
+              ? markup`<div class="muted">None</div>`
+              : [...environments].sort().map(
+                  (name) =>
+                    markup`<div>
                         ${link(`${base}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`, name)}
                       </div>`,
-                  )
+                )
           }
           <div>${link(`${base}/deployments`, "All deployments")}</div>
         </section>
         <section>
           <h3>Branches</h3>
-          ${branches.map((b) => html`<div>${branchName(b)}</div>`)}
+          ${branches.map((b) => markup`<div>${branchName(b)}</div>`)}
         </section>
         <section>
           <h3>Collaborators</h3>
           ${[...r.collaborators].map(
             ([login, role]) =>
-              html`<div>
+              markup`<div>
                 ${user(state.account(login)?.login ?? login)} <span class="muted small">${role}</span>
               </div>`,
           )}
@@ -155,13 +153,13 @@ export function repoPage(state: State, r: Repo): string {
 }
 
 export function invitationsPage(r: Repo): string {
-  const body = html`<h2 class="title">Invitations</h2>
+  const body = markup`<h2 class="title">Invitations</h2>
     <div class="box">
-      ${r.invitations.size === 0 ? html`<div class="empty">No pending invitations.</div>` : ""}
+      ${r.invitations.size === 0 ? markup`<div class="empty">No pending invitations.</div>` : ""}
       <ul class="rows">
         ${[...r.invitations].map(
           ([id, inv]) =>
-            html`<li>
+            markup`<li>
               ${user(inv.login)}
               <span class="muted"
                 >invited as ${inv.role} by ${inv.inviter} ${when(inv.created_at)} · invitation ${id}</span

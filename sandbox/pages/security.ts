@@ -4,22 +4,22 @@
  * state, and where it was found.
  */
 import type { CodeScanningAlert, DependabotAlert, Repo } from "../state.js";
-import { badge, html, layout, when } from "./html.js";
+import { badge, markup, layout, when } from "./html.js";
 
-const row = (label: string, value: ReturnType<typeof html> | string | null) =>
-  html`<tr>
+const row = (label: string, value: ReturnType<typeof markup> | string | null) =>
+  markup`<tr>
     <th>${label}</th>
     <td>${value ?? "—"}</td>
   </tr>`;
 
 export function codeScanningPage(r: Repo, a: CodeScanningAlert): string {
-  const body = html`<h2 class="title">${a.description} <span class="num">#${a.number}</span></h2>
+  const body = markup`<h2 class="title">${a.description} <span class="num">#${a.number}</span></h2>
     <div class="sub">
       ${badge(a.state === "open" ? "failure" : "inactive", a.state)} code scanning alert · ${a.tool}
     </div>
     <div class="box">
       <table class="grid">
-        ${row("Rule", html`<code>${a.rule_id}</code>`)} ${row("Severity", a.severity)}
+        ${row("Rule", markup`<code>${a.rule_id}</code>`)} ${row("Severity", a.severity)}
         ${row("Security severity", a.security_severity_level)} ${row("Created", when(a.created_at))}
       </table>
     </div>`;
@@ -32,7 +32,7 @@ export function codeScanningPage(r: Repo, a: CodeScanningAlert): string {
 }
 
 export function dependabotPage(r: Repo, a: DependabotAlert): string {
-  const body = html`<h2 class="title">${a.summary} <span class="num">#${a.number}</span></h2>
+  const body = markup`<h2 class="title">${a.summary} <span class="num">#${a.number}</span></h2>
     <div class="sub">
       ${badge(a.state === "open" ? "failure" : "inactive", a.state)} Dependabot alert · ${a.package}
       (${a.ecosystem})
@@ -40,10 +40,10 @@ export function dependabotPage(r: Repo, a: DependabotAlert): string {
     <div class="box">
       <table class="grid">
         ${row("Severity", a.severity)}
-        ${row("Advisory", html`<code>${a.ghsa_id}</code>${a.cve_id ? html` · <code>${a.cve_id}</code>` : ""}`)}
+        ${row("Advisory", markup`<code>${a.ghsa_id}</code>${a.cve_id ? markup` · <code>${a.cve_id}</code>` : ""}`)}
         ${row("Vulnerable versions", a.vulnerable_version_range)}
         ${row("Patched version", a.first_patched_version)}
-        ${row("Manifest", html`<code>${a.manifest_path}</code>`)} ${row("Created", when(a.created_at))}
+        ${row("Manifest", markup`<code>${a.manifest_path}</code>`)} ${row("Created", when(a.created_at))}
       </table>
     </div>`;
   return layout({

@@ -6,7 +6,7 @@
  */
 import type { Repo, State, WorkflowRun } from "../state.js";
 import { deploymentPath } from "./deployments.js";
-import { badge, branchName, commitLink, html, icon, layout, link, repoPath, user, when } from "./html.js";
+import { badge, branchName, commitLink, markup, icon, layout, link, repoPath, user, when } from "./html.js";
 
 export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string {
   const result = run.conclusion ?? run.status;
@@ -19,7 +19,7 @@ export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string
         [s.log_url, s.target_url].some((u) => u.endsWith(runUrl) || u.includes(`${runUrl}/`)),
       ),
   );
-  const body = html` <h2 class="title">${run.name} <span class="num">#${run.runNumber}</span></h2>
+  const body = markup` <h2 class="title">${run.name} <span class="num">#${run.runNumber}</span></h2>
     <div class="sub">
       ${badge(result)} ${run.event} on ${branchName(run.headBranch)} at ${commitLink(r, run.headSha)} ·
       triggered by ${user(run.triggeringActor)} · attempt ${run.runAttempt} · <code>${run.path}</code> ·
@@ -29,11 +29,11 @@ export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string
       <div>
         <div class="box" id="jobs">
           <div class="head"><strong>Jobs</strong></div>
-          ${run.jobs.length === 0 ? html`<div class="empty">No jobs reported.</div>` : ""}
+          ${run.jobs.length === 0 ? markup`<div class="empty">No jobs reported.</div>` : ""}
           <ul class="rows">
             ${run.jobs.map(
               (j) =>
-                html`<li>
+                markup`<li>
                   ${icon(j.conclusion ?? j.status)} <strong>${j.name}</strong>
                   <span class="muted">${j.conclusion ?? j.status}</span>
                 </li>`,
@@ -44,17 +44,17 @@ export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string
           <div class="head">
             <strong>Environments</strong> <span class="muted small">deployment protection rules</span>
           </div>
-          ${run.gates.length === 0 ? html`<div class="empty">No environment gates.</div>` : ""}
+          ${run.gates.length === 0 ? markup`<div class="empty">No environment gates.</div>` : ""}
           ${run.gates.map(
             (g) =>
-              html`<div class="body">
+              markup`<div class="body">
                 ${icon(g.state === "waiting" ? "waiting" : g.state)}
                 <strong>${g.environment}</strong> ${badge(g.state)}
                 <span class="muted">${state.apps.get(g.appId)?.name ?? `App ${g.appId}`}</span>
                 <ol class="timeline">
                   ${g.comments.map(
                     (c) =>
-                      html`<li>
+                      markup`<li>
                         ${icon(c.state ?? "commented")}
                         <div>${c.comment}</div>
                         <div class="small muted">${user(c.actor)} · ${when(c.at)}</div>
@@ -66,11 +66,11 @@ export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string
         </div>
         <div class="box" id="deployments">
           <div class="head"><strong>Deployments</strong></div>
-          ${deployments.length === 0 ? html`<div class="empty">No deployments point at this run.</div>` : ""}
+          ${deployments.length === 0 ? markup`<div class="empty">No deployments point at this run.</div>` : ""}
           <ul class="rows">
             ${deployments.map((d) => {
               const last = d.statuses.at(-1);
-              return html`<li>
+              return markup`<li>
                 ${icon(last?.state ?? "pending")}
                 ${link(deploymentPath(r, d), `Deployment ${d.id} to ${d.environment}`)}
                 ${badge(last?.state ?? "pending")} <span class="muted">${last?.description ?? ""}</span>
@@ -92,7 +92,7 @@ export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string
         </section>
         ${
           Object.keys(run.inputs).length > 0
-            ? html`<section>
+            ? markup`<section>
                 <h3>Inputs</h3>
                 <pre>${JSON.stringify(run.inputs, null, 2)}</pre>
               </section>`
