@@ -183,7 +183,7 @@ aside section{margin-bottom:16px}
 .box.bot>.head{background:#ddf4ff}
 ul.rows{list-style:none;margin:0;padding:0}ul.rows li{padding:8px 16px;border-top:1px solid #d1d9e0;display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
 ul.rows li:first-child{border-top:0}
-.event{padding:8px 0 8px 16px;margin-left:16px;border-left:2px solid #d1d9e0;color:#59636e}
+.event{padding:8px 0 8px 16px;margin:0 0 8px 16px;border-left:2px solid #d1d9e0;color:#59636e}
 .event strong{color:#1f2328}
 .muted{color:#59636e}.small{font-size:12px}
 .user{color:#1f2328;font-weight:600;white-space:nowrap}
