@@ -2,8 +2,8 @@
  * A world for the sandbox's web pages, seeded through GitHub's REST API as Tollgate and people would:
  * a PR whose title, body, branch, label and a comment try to inject markup, comments with reactions,
  * an approving review, Tollgate-like check runs with Markdown output, a commit status, deployments to
- * staging and production with statuses (one with a `javascript:` log_url), a workflow run and a
- * Dependabot alert. Every test builds its own.
+ * staging and production with statuses (one with a `javascript:` log_url), a workflow run, and a
+ * Dependabot and a code scanning alert. Every test builds its own.
  */
 import { createWorld, FULL, ORG, REPO, openPullRequest, type World } from "../support/world.js";
 
@@ -201,6 +201,7 @@ export async function createPagesWorld(): Promise<PagesWorld> {
       package: "lodash",
       state: "open",
     });
+    await world.sandbox.client.control("POST", `/repos/${FULL}/alerts/code-scanning`, {});
     await world.sandbox.idle();
 
     const reads = await Promise.all(
@@ -217,6 +218,7 @@ export async function createPagesWorld(): Promise<PagesWorld> {
         `/repos/${FULL}/actions/workflows`,
         `/repos/${FULL}/actions/runs`,
         `/repos/${FULL}/dependabot/alerts`,
+        `/repos/${FULL}/code-scanning/alerts`,
         `/orgs/${ORG}/teams/admins`,
         `/users/alice`,
       ].map((path) => world.sandbox.client.rest("GET", path, undefined, owner!.token)),
@@ -227,7 +229,9 @@ export async function createPagesWorld(): Promise<PagesWorld> {
       `${world.sandbox.url}/${FULL}/invitations`,
     ]);
     collectHtmlUrls(reads, found);
-    const environments = reads[7] as { environments: { name: string; html_url: string }[] };
+    const environments = reads.find((x) => typeof x === "object" && x !== null && "environments" in x) as {
+      environments: { name: string; html_url: string }[];
+    };
     return {
       world,
       pr: { number: pr.number, html_url: pull.html_url, head: pr.head },

@@ -22,7 +22,8 @@ const KINDS: [string, RegExp][] = [
   ["workflow run", /^\/acme\/shop\/actions\/runs\/\d+$/],
   ["commit", /^\/acme\/shop\/commit\/[0-9a-f]{40}$/],
   ["file", /^\/acme\/shop\/blob\/main\/.+$/],
-  ["alert", /^\/acme\/shop\/security\/dependabot\/\d+$/],
+  ["Dependabot alert", /^\/acme\/shop\/security\/dependabot\/\d+$/],
+  ["code scanning alert", /^\/acme\/shop\/security\/code-scanning\/\d+$/],
   ["invitations", /^\/acme\/shop\/invitations$/],
   ["account", /^\/[\w-]+$/],
   ["app", /^\/apps\/[\w-]+$/],
@@ -112,6 +113,109 @@ describe("Markdown", () => {
       expect(out).not.toMatch(/<[^>]*\son\w+=/);
     }
   });
+});
+
+/** Deterministic random Markdown from the pieces an attacker would combine. */
+function* hostileMarkdown(count: number): Generator<string> {
+  const pieces = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"',
+    "'",
+    "<",
+    ">",
+    "&",
+    "`",
+    "``",
+    "*",
+    "**",
+    "_",
+    "~~",
+    "[",
+    "]",
+    "(",
+    ")",
+    "](",
+    "![",
+    "javascript:alert(1)",
+    "https://e.example/a",
+    "<https://x>",
+    "\\",
+    "|",
+    "\n",
+    "\n\n",
+    "- ",
+    "1. ",
+    "> ",
+    "# ",
+    "```",
+    "<!--",
+    "-->",
+    "@alice",
+    "[x] ",
+    "    ",
+    "\t",
+    '" onmouseover="alert(1)',
+    "&lt;",
+    "\u0000",
+    "\ue000",
+    "1\ue000",
+    "data:text/html,x",
+  ];
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let k = 0; k < count; k++)
+    yield Array.from({ length: 1 + (next() % 24) }, () => pieces[next() % pieces.length]).join("");
+}
+
+test("fuzz: whatever the input, only the renderer's own tags and attributes, and only safe links", () => {
+  const TAGS = new Set([
+    "p",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "input",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "pre",
+    "code",
+    "a",
+    "strong",
+    "em",
+    "del",
+  ]);
+  const ATTRIBUTES = new Set(["href", "class", "style", "start", "type", "disabled", "checked"]);
+  for (const input of hostileMarkdown(3000)) {
+    const out = renderMarkdown(input);
+    for (const [, tag, attrs] of out.matchAll(/<\/?([a-zA-Z0-9]+)([^>]*)>/g)) {
+      expect({ input, tag: TAGS.has(tag!) ? "ok" : tag }).toEqual({ input, tag: "ok" });
+      for (const [, name, value] of attrs!.matchAll(/\s([a-z-]+)(?:="([^"]*)")?/g)) {
+        expect({ input, name: ATTRIBUTES.has(name!) ? "ok" : name }).toEqual({ input, name: "ok" });
+        if (name === "href")
+          expect({ input, value }).toEqual({
+            input,
+            value: expect.stringMatching(/^(https?:\/\/|\/[^/]|#)/),
+          });
+        if (name === "style") expect(value).toMatch(/^text-align:(left|right|center)$/);
+      }
+    }
+    // No stray angle bracket starts a tag the regex above would not see, and no placeholder leaks.
+    expect(out.replace(/<\/?[a-zA-Z0-9]+[^<>]*>/g, "")).not.toMatch(/[<>]/);
+    expect(out).not.toContain("\ue000");
+  }
 });
 
 describe("the pages at the html_urls", () => {
