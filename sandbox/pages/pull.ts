@@ -160,7 +160,8 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
       ${badge(status === "open" && p?.draft ? "draft" : status, status === "open" && p?.draft ? "Draft" : status[0]!.toUpperCase() + status.slice(1))}
       ${
         p
-          ? markup`${user(i.user)} ${p.merged_at ? "merged" : "wants to merge"} ${commits.length}
+          ? markup`${p.merged_at ? markup`${user(p.merged_by ?? i.user)} merged` : markup`${user(i.user)} wants to merge`}
+              ${commits.length}
               commit${commits.length === 1 ? "" : "s"} into ${branchName(p.baseRef)} from
               ${branchName(p.headRef)}
               <span class="muted"
