@@ -37,7 +37,10 @@ function emit(part: Part): string {
   return escape(String(part as string | number));
 }
 
-/** A template whose interpolations are escaped (arrays are joined, `false`/`null`/`undefined` vanish). */
+/**
+ * A template whose interpolations are escaped (arrays are joined, `false`/`null`/`undefined` vanish).
+ * Not named `html`: prettier reformats templates with that tag as HTML, whitespace inside `<pre>` included.
+ */
 export function markup(strings: TemplateStringsArray, ...values: readonly Part[]): Html {
   let out = strings[0] ?? "";
   values.forEach((v, i) => (out += emit(v) + (strings[i + 1] ?? "")));
