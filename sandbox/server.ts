@@ -157,10 +157,11 @@ export class SandboxServer {
   }
 
   /**
-   * Serves a web page when the request is for one: a GET or HEAD outside the API's prefixes that a
-   * browser makes (it accepts text/html), or that no REST route at the root would answer (REST is also
-   * served without /api/v3, as api.github.com does). Pages are neither API calls nor rate-limited, so
-   * they are not in the request log, and faults do not apply to them.
+   * Serves a web page when the request is for one: a GET or HEAD outside the API's prefixes for a path
+   * that has a page, unless it is also a REST path (REST is served at the root too, as api.github.com
+   * does) asked for by an API client rather than a browser (which accepts text/html). A browser gets a
+   * 404 page where there is neither. Pages are neither API calls nor rate-limited, so they are not in
+   * the request log, and faults do not apply to them.
    */
   private page(req: IncomingMessage, res: ServerResponse, method: string, url: URL): boolean {
     const path = url.pathname;
@@ -168,9 +169,10 @@ export class SandboxServer {
     if (/^\/(api\/v3|_sandbox)(\/|$)/.test(path) || path === "/api/graphql" || path === "/graphql")
       return false;
     const browser = /\btext\/html\b/.test(req.headers.accept ?? "");
-    if (!browser && this.deps.rest.match("GET", path)) return false;
+    const rest = this.deps.rest.match("GET", path) !== undefined;
+    if (rest && !browser) return false;
     const found = this.deps.pages(path, url.searchParams);
-    if (!found && !browser) return false;
+    if (!found && (rest || !browser)) return false;
     const page = found ?? notFoundPage(path);
     const body = Buffer.from(page.body, "utf8");
     res.writeHead(page.status, {

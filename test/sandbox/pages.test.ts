@@ -288,6 +288,18 @@ describe("the pages at the html_urls", () => {
         const rest = await fetch(`${url}/repos/${FULL}`, { headers: json });
         expect(rest.headers.get("content-type")).toMatch(/^application\/json/);
         expect(((await rest.json()) as { full_name: string }).full_name).toBe(FULL);
+        // In a browser too, when the REST path has no page (as api.github.com shows JSON); a team's
+        // html_url is also a REST path: a page for a browser, JSON for an API client.
+        const inBrowser = await fetch(`${url}/repos/${FULL}`, { headers: BROWSER });
+        expect(inBrowser.headers.get("content-type")).toMatch(/^application\/json/);
+        await inBrowser.arrayBuffer();
+        const team = w.htmlUrls.find((u) => u.includes("/teams/"))!;
+        expect((await fetch(team, { headers: BROWSER })).headers.get("content-type")).toBe(
+          "text/html; charset=utf-8",
+        );
+        expect((await fetch(team, { headers: json })).headers.get("content-type")).toMatch(
+          /^application\/json/,
+        );
         // A path no REST route answers is a page, whatever the client accepts (curl, fetch).
         const plain = await fetch(`${url}/${FULL}/pull/${w.pr.number}`);
         expect(plain.headers.get("content-type")).toBe("text/html; charset=utf-8");
