@@ -1,7 +1,8 @@
 /**
  * `npm run demo -- --fast --keep`: after the story the sandbox keeps running (and only the sandbox: the
  * process listens on one port), printing the pull request page's URL; that page and the deployments
- * page show the story; Ctrl-C (SIGINT) stops it with exit code 0 and nothing is left listening.
+ * page show the story, and every ↗ link the story printed opens a page; Ctrl-C (SIGINT) stops it with
+ * exit code 0 and nothing is left listening.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -65,6 +66,24 @@ test(
     const deployments = await (await fetch(`${new URL(prUrl).origin}/acme/shop/deployments`)).text();
     expect(deployments).toContain("Tollgate outcome: ");
     expect(deployments).toContain("Tollgate: approved by @alice");
+  },
+  TIMEOUT,
+);
+
+test(
+  "every ↗ link the story printed opens a page",
+  async () => {
+    const links = [...out.matchAll(/↗ [^:]+: (http\S+)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(10);
+    for (const link of new Set(links)) {
+      const res = await fetch(link, { headers: { accept: "text/html" } });
+      expect({ link, status: res.status, type: res.headers.get("content-type") }).toEqual({
+        link,
+        status: 200,
+        type: "text/html; charset=utf-8",
+      });
+      await res.arrayBuffer();
+    }
   },
   TIMEOUT,
 );
