@@ -219,6 +219,7 @@ ol.timeline li{position:relative;padding:8px 0 8px 24px;border-left:2px solid #d
 ol.timeline li>.icon{position:absolute;left:-9px;top:8px;background:#fff}
 pre.file{margin:0;padding:8px 0;overflow:auto}pre.file span.n{display:inline-block;width:48px;color:#59636e;text-align:right;padding-right:16px;user-select:none}
 .empty{color:#59636e;padding:16px}
+main pre{max-width:100%;overflow:auto}aside pre{white-space:pre-wrap;overflow-wrap:anywhere}
 @media (max-width:900px){.layout{grid-template-columns:1fr}}
 `;
 
