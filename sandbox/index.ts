@@ -3,6 +3,7 @@ import { Faults } from "./faults.js";
 import { controlRoutes } from "./control.js";
 import { executeGraphql } from "./graphql/index.js";
 import { createAccount } from "./ops.js";
+import { renderPage } from "./pages/index.js";
 import { Router } from "./router.js";
 import { restRoutes } from "./routes/index.js";
 import { SandboxServer, type LogEntry } from "./server.js";
@@ -97,6 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     hooks,
     faults,
     graphql: executeGraphql,
+    pages: (path, query) => renderPage(state, path, query),
     ...(validate ? { validate } : {}),
     log,
     base: () => base,

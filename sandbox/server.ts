@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from "node:crypto";
 import { authenticate, authorizeRepo, type Actor } from "./auth.js";
 import type { Faults } from "./faults.js";
+import { PAGE_HEADERS, notFoundPage, type Page } from "./pages/index.js";
 import { DOCS, HttpError, notFound, unauthorized, type Ctx, type Reply } from "./http.js";
 import type { Route, Router } from "./router.js";
 import type { State } from "./state.js";
@@ -25,6 +26,8 @@ export interface ServerDeps {
   hooks: Webhooks;
   faults: Faults;
   graphql: (ctx: Ctx) => Promise<Reply>;
+  /** the read-only web pages at the html_urls; undefined when there is no page at the path */
+  pages?: (path: string, query: URLSearchParams) => Page | undefined;
   /** strict mode: throws a 422 HttpError for a request GitHub's contract refuses */
   validate?: (route: Route, ctx: Ctx) => void;
   log: (line: string) => void;
@@ -59,6 +62,7 @@ export class SandboxServer {
     const url = new URL(req.url ?? "/", "http://sandbox");
     const method = (req.method ?? "GET").toUpperCase();
     const requestId = randomUUID().toUpperCase().slice(0, 23);
+    if (this.page(req, res, method, url)) return;
     let path = url.pathname;
     let kind: "rest" | "graphql" | "control" = "rest";
     if (path.startsWith("/_sandbox/") || path === "/_sandbox") kind = "control";
@@ -150,6 +154,34 @@ export class SandboxServer {
     if (reply.body !== undefined) all["content-type"] = "application/json; charset=utf-8";
     res.writeHead(reply.status, all);
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  }
+
+  /**
+   * Serves a web page when the request is for one: a GET or HEAD outside the API's prefixes for a path
+   * that has a page, unless it is also a REST path (REST is served at the root too, as api.github.com
+   * does) asked for by an API client rather than a browser (which accepts text/html). A browser gets a
+   * 404 page where there is neither. Pages are neither API calls nor rate-limited, so they are not in
+   * the request log, and faults do not apply to them.
+   */
+  private page(req: IncomingMessage, res: ServerResponse, method: string, url: URL): boolean {
+    const path = url.pathname;
+    if (!this.deps.pages || (method !== "GET" && method !== "HEAD")) return false;
+    if (/^\/(api\/v3|_sandbox)(\/|$)/.test(path) || path === "/api/graphql" || path === "/graphql")
+      return false;
+    const browser = /\btext\/html\b/.test(req.headers.accept ?? "");
+    const rest = this.deps.rest.match("GET", path) !== undefined;
+    if (rest && !browser) return false;
+    const found = this.deps.pages(path, url.searchParams);
+    if (!found && (rest || !browser)) return false;
+    const page = found ?? notFoundPage(path);
+    const body = Buffer.from(page.body, "utf8");
+    res.writeHead(page.status, {
+      ...PAGE_HEADERS,
+      "content-type": page.contentType,
+      "content-length": String(body.length),
+    });
+    res.end(method === "HEAD" ? undefined : body);
+    return true;
   }
 
   private async route(

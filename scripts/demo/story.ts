@@ -1,7 +1,7 @@
 /**
  * The story `npm run demo` plays, act by act (steps.ts), on the embedded sandbox: the real App serving
  * signed webhooks, the real Action (`node dist/index.js`) run as each workflow job would run it, and a
- * small service with live traffic for the canary. Returns where the audit's HTML report was written.
+ * small service with live traffic for the canary. Returns the pull request's page, for `--keep`.
  */
 import { writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -51,13 +51,20 @@ export interface StoryOptions {
   readonly narrator: Narrator;
   /** Where the audit's HTML report goes. */
   readonly htmlPath: string;
-  /** Called with everything that must be closed, as soon as it exists. */
-  readonly onClose: (close: () => Promise<void>) => void;
+  /**
+   * Called with everything that must be closed, as soon as it exists; `whenKept` is what to close
+   * instead when the sandbox is kept running after the story (`--keep`): everything but the sandbox.
+   */
+  readonly onClose: (close: () => Promise<void>, whenKept?: () => Promise<void>) => void;
 }
 
 const short = (sha: string) => sha.slice(0, 7);
 
-export async function playStory({ narrator: n, htmlPath, onClose }: StoryOptions): Promise<void> {
+export async function playStory({
+  narrator: n,
+  htmlPath,
+  onClose,
+}: StoryOptions): Promise<{ pullRequestUrl: string }> {
   // ── 1 ─────────────────────────────────────────────────────────────────────────────────────────────
   await n.step("A repository with a policy");
   const live = await startDemoService();
@@ -70,7 +77,10 @@ export async function playStory({ narrator: n, htmlPath, onClose }: StoryOptions
     ".github/workflows/deploy.yml": readFileSync(join(ROOT, DEPLOY_WORKFLOW), "utf8"),
     ".github/workflows/rollback.yml": readFileSync(join(ROOT, ROLLBACK_WORKFLOW), "utf8"),
   });
-  onClose(() => world.close());
+  onClose(
+    () => world.close(),
+    () => world.closeApp(),
+  );
   const web = world.sandbox.url;
   const repoUrl = `${web}/${FULL}`;
   const { as } = world;
@@ -372,6 +382,7 @@ export async function playStory({ narrator: n, htmlPath, onClose }: StoryOptions
   n.quote(terminalMarkdown(renderMarkdown(report)), "");
   await writeFile(htmlPath, renderHtml(report));
   n.say(`HTML report: ${htmlPath}`);
+  return { pullRequestUrl: pr.html_url };
 }
 
 function expectCode(result: ActionResult, code: number, what: string): void {

@@ -41,6 +41,8 @@ export interface DemoWorld {
   appToken(): Promise<string>;
   /** A REST call as one of the cast. */
   as<T = unknown>(login: Login, method: string, path: string, body?: unknown): Promise<T>;
+  /** Stops the App's Probot server and leaves the sandbox running (`npm run demo -- --keep`). */
+  closeApp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -181,6 +183,7 @@ export async function createDemoWorld(files: WorldFiles): Promise<DemoWorld> {
       workflowToken,
       appToken: () => installationToken(sandbox, app, installation.id),
       as,
+      closeApp: () => server.close().catch(() => undefined),
       close,
     };
   } catch (error) {
