@@ -53,7 +53,8 @@ const SECONDARY_DOCS =
   "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits";
 const PRIMARY_DOCS = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api";
 
-const hint = (token: string): string => (token.length > 12 ? `${token.slice(0, 4)}…${token.slice(-4)}` : token);
+const hint = (token: string): string =>
+  token.length > 12 ? `${token.slice(0, 4)}…${token.slice(-4)}` : token;
 
 /**
  * GitHub's rate limits, counted in points on the sandbox's clock.
@@ -69,7 +70,10 @@ const hint = (token: string): string => (token.length > 12 ? `${token.slice(0, 4
  */
 export class RateLimits {
   private readonly windows = new Map<string, Window>();
-  private readonly minute = new Map<string, { start: number; rest: number; graphql: number; content: number }>();
+  private readonly minute = new Map<
+    string,
+    { start: number; rest: number; graphql: number; content: number }
+  >();
   private readonly hourContent = new Map<string, Window>();
   private readonly inFlight = new Map<string, number>();
   private readonly usage = new Map<string, TokenUsage>();
@@ -98,10 +102,20 @@ export class RateLimits {
     const override = this.perHour;
     if (actor.kind === "user") {
       const id = this.state.account(actor.login)?.id ?? 0;
-      return { key: `user:${actor.login.toLowerCase()}`, kind: "user", limit: override ?? 5000, subject: `user ID ${id}` };
+      return {
+        key: `user:${actor.login.toLowerCase()}`,
+        kind: "user",
+        limit: override ?? 5000,
+        subject: `user ID ${id}`,
+      };
     }
     if (actor.kind === "app") {
-      return { key: `app:${actor.app.id}`, kind: "app", limit: override ?? 5000, subject: `integration ID ${actor.app.id}` };
+      return {
+        key: `app:${actor.app.id}`,
+        kind: "app",
+        limit: override ?? 5000,
+        subject: `integration ID ${actor.app.id}`,
+      };
     }
     const inst = actor.installation;
     const subject = `installation ID ${inst.id}`;
@@ -113,7 +127,8 @@ export class RateLimits {
     const account = this.state.account(inst.account);
     const repos =
       inst.repositoryIds === "all"
-        ? [...this.state.repos.values()].filter((r) => r.owner.toLowerCase() === inst.account.toLowerCase()).length
+        ? [...this.state.repos.values()].filter((r) => r.owner.toLowerCase() === inst.account.toLowerCase())
+            .length
         : inst.repositoryIds.size;
     const users = account?.type === "Organization" ? account.members.size : 0;
     const scaled = Math.min(12_500, 5000 + 50 * Math.max(0, repos - 20) + 50 * Math.max(0, users - 20));
@@ -167,7 +182,9 @@ export class RateLimits {
   graphqlRefusal(actor: Actor | null, token: string | null): Record<string, unknown> {
     this.record(actor, token).refused_primary++;
     return {
-      errors: [{ type: "RATE_LIMITED", message: `API rate limit exceeded for ${this.budget(actor).subject}.` }],
+      errors: [
+        { type: "RATE_LIMITED", message: `API rate limit exceeded for ${this.budget(actor).subject}.` },
+      ],
     };
   }
 
@@ -239,7 +256,12 @@ export class RateLimits {
     return actor?.kind === "user" && this.state.account(actor.login)?.site_admin === true;
   }
 
-  private secondaryError(actor: Actor | null, retryAfter: number, requestId: string, resource: Resource): HttpError {
+  private secondaryError(
+    actor: Actor | null,
+    retryAfter: number,
+    requestId: string,
+    resource: Resource,
+  ): HttpError {
     return new HttpError(
       403,
       { message: `${SECONDARY_MESSAGE} ${requestId}.`, documentation_url: SECONDARY_DOCS, status: "403" },

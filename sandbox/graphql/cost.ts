@@ -96,7 +96,11 @@ export function analyse(
   let traversed: { name: string; nodes: number } | undefined;
 
   /** The fields selected on a selection set, through fragments and inline fragments. */
-  const selects = (set: SelectionSetNode | undefined, names: readonly string[], seen = new Set<string>()): boolean => {
+  const selects = (
+    set: SelectionSetNode | undefined,
+    names: readonly string[],
+    seen = new Set<string>(),
+  ): boolean => {
     if (!set) return false;
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD && names.includes(s.name.value)) return true;
@@ -109,7 +113,12 @@ export function analyse(
     return false;
   };
 
-  const walk = (set: SelectionSetNode, type: GraphQLCompositeType, multiplier: number, seen: Set<string>): void => {
+  const walk = (
+    set: SelectionSetNode,
+    type: GraphQLCompositeType,
+    multiplier: number,
+    seen: Set<string>,
+  ): void => {
     for (const s of set.selections) {
       if (s.kind === Kind.INLINE_FRAGMENT) {
         const cond = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type;
@@ -121,7 +130,13 @@ export function analyse(
         const frag = fragments.get(s.name.value);
         if (!frag || seen.has(frag.name.value)) continue;
         const cond = schema.getType(frag.typeCondition.name.value);
-        if (cond) walk(frag.selectionSet, cond as GraphQLCompositeType, multiplier, new Set([...seen, frag.name.value]));
+        if (cond)
+          walk(
+            frag.selectionSet,
+            cond as GraphQLCompositeType,
+            multiplier,
+            new Set([...seen, frag.name.value]),
+          );
         continue;
       }
       if (s.name.value.startsWith("__")) continue;
