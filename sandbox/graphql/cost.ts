@@ -33,6 +33,8 @@ export interface Cost {
   refused?: GraphQLError;
   /** connections refused where they stand (MISSING_PAGINATION_BOUNDARIES, EXCESSIVE_PAGINATION) */
   fieldErrors: Map<FieldNode, GraphQLError>;
+  /** each connection: its path (response keys), the requests it adds and the nodes it may return */
+  connections: { path: string; requests: number; nodes: number }[];
 }
 
 const number = (n: number): string => n.toLocaleString("en-US");
@@ -75,6 +77,7 @@ export function analyse(
     mutation: operation?.operation === "mutation",
     dryRun: false,
     fieldErrors: new Map(),
+    connections: [],
   };
   if (!operation) return out;
   const root =
@@ -118,12 +121,13 @@ export function analyse(
     type: GraphQLCompositeType,
     multiplier: number,
     seen: Set<string>,
+    path: string,
   ): void => {
     for (const s of set.selections) {
       if (s.kind === Kind.INLINE_FRAGMENT) {
         const cond = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type;
         if (cond && (isObjectType(cond) || isInterfaceType(cond) || "getTypes" in cond))
-          walk(s.selectionSet, cond as GraphQLCompositeType, multiplier, seen);
+          walk(s.selectionSet, cond as GraphQLCompositeType, multiplier, seen, path);
         continue;
       }
       if (s.kind === Kind.FRAGMENT_SPREAD) {
@@ -136,6 +140,7 @@ export function analyse(
             cond as GraphQLCompositeType,
             multiplier,
             new Set([...seen, frag.name.value]),
+            path,
           );
         continue;
       }
@@ -146,9 +151,10 @@ export function analyse(
       const args = argsOf(field, s);
       if (s.name.value === "rateLimit" && args["dryRun"] === true) out.dryRun = true;
       const named = getNamedType(field.type);
+      const here = path ? `${path}.${(s.alias ?? s.name).value}` : (s.alias ?? s.name).value;
       if (!isConnection(field)) {
         if (s.selectionSet && (isObjectType(named) || isInterfaceType(named) || "getTypes" in named))
-          walk(s.selectionSet, named as GraphQLCompositeType, multiplier, seen);
+          walk(s.selectionSet, named as GraphQLCompositeType, multiplier, seen, here);
         continue;
       }
       const sizes = (["first", "last"] as const)
@@ -157,6 +163,7 @@ export function analyse(
       const items = selects(s.selectionSet, ["nodes", "edges"]);
       out.requests += multiplier;
       if (sizes.length === 0) {
+        out.connections.push({ path: here, requests: multiplier, nodes: 0 });
         if (items) {
           out.fieldErrors.set(
             s,
@@ -185,11 +192,12 @@ export function analyse(
       const size = Math.max(...sizes.map(([, v]) => v));
       const nodes = multiplier * size;
       out.nodeCount += nodes;
+      out.connections.push({ path: here, requests: multiplier, nodes });
       if (!traversed && nodes > MAX_NODES) traversed = { name: s.name.value, nodes };
-      if (s.selectionSet) walk(s.selectionSet, named as GraphQLCompositeType, nodes, seen);
+      if (s.selectionSet) walk(s.selectionSet, named as GraphQLCompositeType, nodes, seen, here);
     }
   };
-  walk(operation.selectionSet, root, 1, new Set());
+  walk(operation.selectionSet, root, 1, new Set(), "");
 
   out.cost = Math.max(1, Math.round(out.requests / 100));
   if (traversed) {
