@@ -452,6 +452,35 @@ describe("secondary limits", () => {
   }, 60_000);
 
   test(
+    "GraphQL: a query spends 1 secondary point and a mutation 5 (and 1 primary point); 2,000 a minute",
+    async () => {
+      const sb = await startSandbox();
+      try {
+        const dev = await sb.client.createUser("dev");
+        await gql(sb, dev.token, `{ viewer { login } }`);
+        await gql(sb, dev.token, `mutation { addStar(input: { starrableId: "x" }) { clientMutationId } }`);
+        const log = (await sb.client.requests("graphql")).map((e) => [e.points, e.secondary_points]);
+        expect(log).toEqual([
+          [1, 1],
+          [1, 5],
+        ]);
+        const actor = authenticate(sb.state, `token ${dev.token}`);
+        // 6 points spent above; fill the minute to 2,000.
+        for (let i = 0; i < 1994; i++) sb.state.limits.secondary(actor, "graphql", 1, false, "R");
+        const refused = await gql(sb, dev.token, `{ viewer { login } }`);
+        expect(refused.status).toBe(403);
+        expect(refused.body).toMatchObject({ message: expect.stringMatching(/secondary rate limit/) });
+        expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+        await sb.client.advanceClock(60);
+        expect((await gql(sb, dev.token, `{ viewer { login } }`)).status).toBe(200);
+      } finally {
+        await sb.close();
+      }
+    },
+    T,
+  );
+
+  test(
     "no more than 100 requests in flight per caller",
     async () => {
       const sb = await startSandbox();
