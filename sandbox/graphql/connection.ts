@@ -26,7 +26,7 @@ export function connection<T, N>(
   node: (item: T) => N,
 ): Record<string, unknown> {
   // Boundaries are checked before execution (cost.ts), where GitHub checks them: a connection selecting
-  // nodes or edges needs first or last within 1..100; one selecting only totalCount needs neither.
+  // nodes or edges needs first or last (≤ 100, not negative); one selecting only totalCount needs neither.
   const { first, last } = args;
   let start = 0;
   let end = items.length;

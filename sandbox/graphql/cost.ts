@@ -55,7 +55,7 @@ function isConnection(field: GraphQLField<unknown, unknown>): boolean {
  * (a connection nested under others is fetched once per possible parent node), divide by 100, round, and
  * charge at least 1; the node count is the product of first/last down each connection path, summed, and a
  * call over 500,000 nodes is refused. A connection that selects `nodes` or `edges` needs first or last
- * within 1..100; one that selects only `totalCount` (or `pageInfo`) needs neither.
+ * (at most 100, not negative); one that selects only `totalCount` (or `pageInfo`) needs neither.
  */
 export function analyse(
   schema: GraphQLSchema,
@@ -175,17 +175,20 @@ export function analyse(
         }
         continue;
       }
-      const bad = sizes.find(([, v]) => v < 1 || v > 100);
+      // GitHub documents 1..100; what it enforces (and says) is more than 100, or less than zero.
+      const bad = sizes.find(([, v]) => v < 0 || v > 100);
       if (bad) {
         const [arg, v] = bad;
         out.fieldErrors.set(
           s,
-          new GraphQLError(
-            v > 100
-              ? `Requesting ${v} records on the \`${s.name.value}\` connection exceeds the \`${arg}\` limit of 100 records.`
-              : `Requesting ${v} records on the \`${s.name.value}\` connection is below the \`${arg}\` minimum of 1 record.`,
-            { extensions: { type: "EXCESSIVE_PAGINATION" } },
-          ),
+          v > 100
+            ? new GraphQLError(
+                `Requesting ${v} records on the \`${s.name.value}\` connection exceeds the \`${arg}\` limit of 100 records.`,
+                { extensions: { type: "EXCESSIVE_PAGINATION" } },
+              )
+            : new GraphQLError(`\`${arg}\` on the connection cannot be less than zero.`, {
+                extensions: { type: "INVALID_PAGINATION" },
+              }),
         );
         continue;
       }

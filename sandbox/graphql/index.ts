@@ -81,7 +81,7 @@ export interface GraphqlCharge {
  * Executes a call as GitHub does: parse and validate against GitHub's schema, refuse a spent budget
  * (200, RATE_LIMITED), compute the cost and node count and refuse a call over 500,000 nodes, spend the
  * secondary points (query 1, mutation 5) and then the primary points, and execute; connections without
- * first/last, or outside 1..100, are refused where they stand.
+ * first/last, or with more than 100 or a negative size, are refused where they stand.
  */
 export async function executeGraphql(ctx: Ctx, charged?: (c: GraphqlCharge) => void): Promise<Reply> {
   const limits = ctx.state.limits;
@@ -154,7 +154,13 @@ export async function executeGraphql(ctx: Ctx, charged?: (c: GraphqlCharge) => v
 function dedupe(errors: Record<string, unknown>[]): Record<string, unknown>[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
-    if (e["type"] !== "MISSING_PAGINATION_BOUNDARIES" && e["type"] !== "EXCESSIVE_PAGINATION") return true;
+    const type = e["type"];
+    if (
+      type !== "MISSING_PAGINATION_BOUNDARIES" &&
+      type !== "EXCESSIVE_PAGINATION" &&
+      type !== "INVALID_PAGINATION"
+    )
+      return true;
     const key = `${String(e["type"])}:${String(e["message"])}`;
     if (seen.has(key)) return false;
     seen.add(key);
