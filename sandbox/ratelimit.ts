@@ -97,8 +97,20 @@ export class RateLimits {
     return Math.floor(this.state.nowMs() / 1000);
   }
 
+  /** Authentication makes a new Actor per request, so this remembers each request's budget while it runs. */
+  private readonly budgets = new WeakMap<Actor, Budget>();
+
   budget(actor: Actor | null): Budget {
     if (!actor) return { key: "anonymous", kind: "anonymous", limit: 60, subject: "127.0.0.1" };
+    let b = this.budgets.get(actor);
+    if (!b) {
+      b = this.budgetOf(actor);
+      this.budgets.set(actor, b);
+    }
+    return b;
+  }
+
+  private budgetOf(actor: Actor): Budget {
     const override = this.perHour;
     if (actor.kind === "user") {
       const id = this.state.account(actor.login)?.id ?? 0;

@@ -232,7 +232,7 @@ describe("GraphQL cost and node limits", () => {
             "Requesting 101 records on the `deployments` connection exceeds the `first` limit of 100 records.",
         }),
       ]);
-      // GitHub's docs say 1..100; its server refuses a negative size in these words and answers 0 with nothing.
+      // GitHub's docs say 1..100; its server refuses a negative size in these words. The sandbox answers 0 with nothing.
       const negative = await gql(
         sb,
         dev.token,
