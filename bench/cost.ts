@@ -15,6 +15,45 @@ import { machine } from "./stats.js";
 
 const n = (v: number): string => v.toLocaleString("en");
 
+/** The query without the selection that starts at `start` (through its balanced braces). */
+function drop(query: string, start: string): string | undefined {
+  const i = query.indexOf(start);
+  if (i < 0) return undefined;
+  let depth = 0;
+  for (let j = query.indexOf("{", i); j < query.length; j++) {
+    if (query[j] === "{") depth++;
+    if (query[j] === "}" && --depth === 0) return query.slice(0, i) + query.slice(j + 1);
+  }
+  return undefined;
+}
+
+const replace = (query: string | undefined, from: string, to: string): string | undefined =>
+  query?.includes(from) ? query.replace(from, to) : undefined;
+
+/** What the targets would take: the same analysis on the query with evidence given up step by step. */
+function variants(): { change: string; query: string | undefined }[] {
+  const noStale = drop(EVIDENCE_QUERY, "deployments(first: 5)");
+  const onePr = replace(noStale, "associatedPullRequests(first: 5)", "associatedPullRequests(first: 1)");
+  const head30 = replace(
+    onePr,
+    "commit { oid deployments(first: 100)",
+    "commit { oid deployments(first: 30)",
+  );
+  return [
+    { change: "without the PR's earlier commits' deployments (stale approvals)", query: noStale },
+    { change: "… and `associatedPullRequests(first: 1)`", query: onePr },
+    { change: "… and the PR head's `deployments(first: 30)`", query: head30 },
+    {
+      change: "stale approvals kept: `associatedPullRequests(first: 1)`, per-commit `deployments(first: 1)`",
+      query: replace(
+        replace(EVIDENCE_QUERY, "associatedPullRequests(first: 5)", "associatedPullRequests(first: 1)"),
+        "deployments(first: 5)",
+        "deployments(first: 1)",
+      ),
+    },
+  ];
+}
+
 export async function benchCost(): Promise<string> {
   const world = await createWorld({ policy: POLICY, people: PEOPLE, teams: TEAMS });
   try {
@@ -59,6 +98,16 @@ export async function benchCost(): Promise<string> {
       ...top.map((c) => `| \`${c.path}\` | ${n(c.requests)} | ${n(c.nodes)} |`),
       "",
       `Most nodes: ${byNodes.map((c) => `\`${c.path}\` ${n(c.nodes)}`).join(", ")}.`,
+      "",
+      "What the targets would take (the same analysis on edited copies of the query; each gives up evidence):",
+      "",
+      "| change to the evidence query | requests | points | nodes |",
+      "|---|---|---|---|",
+      ...variants().flatMap(({ change, query }) => {
+        if (!query) return [];
+        const c = analyse(githubGraphqlSchema(), parse(query), null, {});
+        return [`| ${change} | ${n(c.requests)} | ${c.cost} | ${n(c.nodeCount)} |`];
+      }),
     ].join("\n");
   } finally {
     await world.close();
