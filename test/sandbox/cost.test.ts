@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { authenticate } from "../../sandbox/auth.js";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
+import { gatherEvidence } from "../../src/github/evidence.js";
+import { ORG, REPO, asClient, createWorld, openPullRequest } from "../support/world.js";
 import { appJwt } from "./scenario.js";
 
 const T = 30_000;
@@ -510,4 +512,42 @@ describe("secondary limits", () => {
     },
     T,
   );
+});
+
+describe("Tollgate's evidence read on a charging sandbox", () => {
+  test("costs what its rateLimit says, spends it from the installation's budget, and fails closed once it is spent", async () => {
+    const world = await createWorld({ policy: "version: 1\nenvironments:\n  staging: { approval: none }\n" });
+    try {
+      const app = await world.installation();
+      const pr = await openPullRequest(world, "owner", { branch: "f", title: "f", body: "b" });
+      const request = {
+        owner: ORG,
+        repo: REPO,
+        sha: pr.head,
+        policyPath: ".github/tollgate.yml",
+        appBot: world.bot,
+        trustedWriters: [world.bot],
+      };
+      const { data: before } = await app.request("GET /rate_limit");
+      const gathered = await gatherEvidence(asClient(app), request);
+      expect(gathered.policyText).toContain("staging");
+      const [read] = (await world.sandbox.client.requests("graphql")).slice(-1);
+      const { data: after } = await app.request("GET /rate_limit");
+      expect(read?.points).toBeGreaterThanOrEqual(1);
+      expect(after.resources.graphql!.used - before.resources.graphql!.used).toBe(read?.points);
+      expect(read?.node_count).toBeLessThanOrEqual(500_000);
+
+      // Spend the rest of the installation's GraphQL budget: 1 + 100 + 10,000 requests = 101 points a call.
+      const { token } = (await app.auth()) as { token: string };
+      const actor = authenticate(world.sandbox.state, `token ${token}`);
+      const heavy = `{ repository(owner: "${ORG}", name: "${REPO}") { pullRequests(first: 100) { nodes { commits(first: 100) { nodes { commit { deployments(first: 1) { totalCount } } } } } } } rateLimit { cost } }`;
+      expect((await gql(world.sandbox, token, heavy)).body.data?.["rateLimit"]).toEqual({ cost: 101 });
+      for (let i = 0; i < 60 && !world.sandbox.state.limits.exhausted(actor, "graphql"); i++)
+        await gql(world.sandbox, token, heavy);
+      expect(world.sandbox.state.limits.exhausted(actor, "graphql")).toBe(true);
+      await expect(gatherEvidence(asClient(app), request)).rejects.toThrow(/rate limit exceeded/i);
+    } finally {
+      await world.close();
+    }
+  }, 60_000);
 });
