@@ -150,7 +150,7 @@ export async function executeGraphql(ctx: Ctx, charged?: (c: GraphqlCharge) => v
   return answer(out);
 }
 
-/** A refused connection under a list fails once per parent; GitHub reports it once. */
+/** A refused connection under a list fails once per parent item; the answer names it once. */
 function dedupe(errors: Record<string, unknown>[]): Record<string, unknown>[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
