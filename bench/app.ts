@@ -117,6 +117,8 @@ export async function benchApp(): Promise<string> {
     // Hundreds of events a second at a few requests each would spend GitHub's 5,000 requests an hour for
     // one installation in seconds: a rate like that is an App serving many installations, each its own.
     rateLimit: 10_000_000,
+    // …and so would the secondary limits (900 REST points and 80 creations a minute per installation).
+    secondaryRateLimit: false,
   });
   const { sandbox } = world;
   const bareApp = await sandbox.client.registerApp({

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { benchAction } from "./action.js";
 import { benchApp } from "./app.js";
 import { benchAudit } from "./audit.js";
+import { benchCost } from "./cost.js";
 import { benchExplain } from "./explain.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   audit: benchAudit,
   app: benchApp,
   action: benchAction,
+  cost: benchCost,
 };
 
 const FILE = "BENCHMARKS.md";

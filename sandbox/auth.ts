@@ -77,7 +77,7 @@ export function authenticate(state: State, header: string | undefined): Actor | 
     return { kind: "app", login: `${app.slug}[bot]`, app };
   }
   const token = state.tokens.get(secret);
-  if (!token || (token.expiresAt !== null && token.expiresAt <= Date.now()))
+  if (!token || (token.expiresAt !== null && token.expiresAt <= state.nowMs()))
     throw unauthorized("Bad credentials");
   if (token.kind === "user") {
     if (state.account(token.login)?.suspended) throw forbiddenSuspended();

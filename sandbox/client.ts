@@ -1,4 +1,5 @@
 import type { Fault, FaultSpec } from "./faults.js";
+import type { TokenUsage } from "./ratelimit.js";
 import type { LogEntry } from "./server.js";
 import type { Delivery } from "./webhooks.js";
 
@@ -147,6 +148,16 @@ export class SandboxClient {
       token,
     );
     return ref.object.sha;
+  }
+
+  /** Points and requests per token (`token` narrows to one), and every budget's window. */
+  usage(token?: string): Promise<{ tokens: TokenUsage[]; budgets: Record<string, unknown>[] }> {
+    return this.control("GET", `/usage${token ? `?token=${encodeURIComponent(token)}` : ""}`);
+  }
+
+  /** Moves the sandbox clock forward; rate-limit windows reset on it. */
+  advanceClock(seconds: number): Promise<{ now: string; epoch: number }> {
+    return this.control("POST", "/clock", { advance_seconds: seconds });
   }
 
   registerApp(reg: AppRegistration): Promise<RegisteredApp> {

@@ -170,7 +170,7 @@ export function controlRoutes(deps: ControlDeps): RouteDef[] {
         if (!(field in target)) throw invalid("Timestamp", "field");
         const at =
           typeof b["ago_seconds"] === "number"
-            ? Date.now() - b["ago_seconds"] * 1000
+            ? ctx.state.nowMs() - b["ago_seconds"] * 1000
             : Date.parse(str(b, "at", "Timestamp", true));
         if (!Number.isFinite(at)) throw invalid("Timestamp", "at");
         target[field] = new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -231,6 +231,43 @@ export function controlRoutes(deps: ControlDeps): RouteDef[] {
       operationId: "sandbox/clear-requests",
       handler: () => {
         deps.clearRequests();
+        return noContent();
+      },
+    },
+    {
+      method: "GET",
+      path: "/clock",
+      operationId: "sandbox/get-clock",
+      handler: (ctx) => ok({ now: ctx.state.now(), epoch: Math.floor(ctx.state.nowMs() / 1000) }),
+    },
+    {
+      method: "POST",
+      path: "/clock",
+      operationId: "sandbox/advance-clock",
+      handler: (ctx) => {
+        const b = obj(ctx);
+        let ms: number;
+        if (typeof b["advance_seconds"] === "number") ms = b["advance_seconds"] * 1000;
+        else if (typeof b["to"] === "string" && Number.isFinite(Date.parse(b["to"])))
+          ms = Date.parse(b["to"]) - ctx.state.nowMs();
+        else throw invalid("Clock", "advance_seconds");
+        if (!(ms >= 0)) throw invalid("Clock", "to", "invalid", "the sandbox clock only moves forward");
+        ctx.state.advanceClock(ms);
+        return ok({ now: ctx.state.now(), epoch: Math.floor(ctx.state.nowMs() / 1000) });
+      },
+    },
+    {
+      method: "GET",
+      path: "/usage",
+      operationId: "sandbox/usage",
+      handler: (ctx) => ok(ctx.state.limits.report(ctx.query.get("token"))),
+    },
+    {
+      method: "DELETE",
+      path: "/usage",
+      operationId: "sandbox/clear-usage",
+      handler: (ctx) => {
+        ctx.state.limits.clearUsage();
         return noContent();
       },
     },

@@ -25,6 +25,8 @@ export interface Ctx {
   api: string;
   /** Base of HTML URLs, e.g. http://127.0.0.1:1234 */
   web: string;
+  /** X-GitHub-Request-Id of this request (GitHub quotes it in secondary-limit refusals) */
+  requestId?: string;
 }
 
 export class HttpError extends Error {

@@ -25,6 +25,12 @@ export interface SandboxOptions {
    * installation on a large organization gets up to 12,500, on Enterprise Cloud 15,000).
    */
   rateLimit?: number;
+  /**
+   * GitHub's secondary limits (100 requests in flight, 900 REST / 2,000 GraphQL points a minute, 80
+   * content-creating requests a minute and 500 an hour, per caller); default on. A throughput benchmark
+   * turns them off, as a GitHub Enterprise Server administrator can.
+   */
+  secondaryRateLimit?: boolean;
 }
 
 export interface Sandbox {
@@ -51,7 +57,7 @@ export { SandboxClient } from "./client.js";
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
-  const state = new State({ rateLimit: options.rateLimit });
+  const state = new State({ rateLimit: options.rateLimit, secondaryRateLimit: options.secondaryRateLimit });
   const admin = createAccount(state, {
     login: "sandbox-admin",
     type: "User",
@@ -86,6 +92,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         admin_login: admin.login,
         admin_token: adminToken,
         strict: options.strict ?? false,
+        secondary_rate_limit: options.secondaryRateLimit ?? true,
+        now: state.now(),
       }),
     }),
   );

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { authenticate, authorizeRepo, type Actor } from "./auth.js";
 import type { Faults } from "./faults.js";
 import { PAGE_HEADERS, notFoundPage, type Page } from "./pages/index.js";
 import { DOCS, HttpError, notFound, unauthorized, type Ctx, type Reply } from "./http.js";
 import type { Route, Router } from "./router.js";
+import type { GraphqlCharge } from "./graphql/index.js";
+import type { Resource } from "./ratelimit.js";
 import type { State } from "./state.js";
 import type { Webhooks } from "./webhooks.js";
 
@@ -17,6 +19,14 @@ export interface LogEntry {
   status: number;
   duration_ms: number;
   fault: string | null;
+  /** the budget the request counted against (`core`, `graphql`), null for control calls */
+  resource: Resource | null;
+  /** primary points spent: REST 1 (0 for a 304 or a refusal), GraphQL the query's cost */
+  points: number;
+  /** GraphQL only: the call's node count */
+  node_count: number | null;
+  /** secondary-limit points (GET 1, other methods 5; GraphQL query 1, mutation 5) */
+  secondary_points: number;
 }
 
 export interface ServerDeps {
@@ -25,7 +35,7 @@ export interface ServerDeps {
   control: Router;
   hooks: Webhooks;
   faults: Faults;
-  graphql: (ctx: Ctx) => Promise<Reply>;
+  graphql: (ctx: Ctx, charged?: (c: GraphqlCharge) => void) => Promise<Reply>;
   /** the read-only web pages at the html_urls; undefined when there is no page at the path */
   pages?: (path: string, query: URLSearchParams) => Page | undefined;
   /** strict mode: throws a 422 HttpError for a request GitHub's contract refuses */
@@ -34,7 +44,7 @@ export interface ServerDeps {
   base: () => string;
 }
 
-const SECONDARY =
+const SECONDARY_MESSAGE =
   "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID";
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -77,7 +87,16 @@ export class SandboxServer {
       status: 0,
       duration_ms: 0,
       fault: null,
+      resource: kind === "control" ? null : kind === "graphql" ? "graphql" : "core",
+      points: 0,
+      node_count: null,
+      secondary_points: 0,
     };
+    const limits = this.deps.state.limits;
+    let actor: Actor | null = null;
+    let token: string | null = null;
+    let entered = false;
+    let chargeRest = false;
     const headers: Record<string, string> = {
       "x-github-request-id": requestId,
       "x-github-media-type": "github.v3; format=json",
@@ -113,9 +132,23 @@ export class SandboxServer {
           });
         }
       }
-      const actor = kind === "control" ? null : authenticate(this.deps.state, req.headers.authorization);
+      actor = kind === "control" ? null : authenticate(this.deps.state, req.headers.authorization);
       entry.actor = actor?.login ?? null;
-      if (kind !== "control") Object.assign(headers, this.deps.state.limits.take(actor, kind));
+      token = actor && actor.kind !== "app" ? actor.token.token : null;
+      if (kind !== "control") {
+        limits.record(actor, token).requests++;
+        limits.enter(actor, requestId, entry.resource ?? "core");
+        entered = true;
+      }
+      if (kind === "rest") {
+        // GET /rate_limit does not count against the primary limit (it does against the secondary one).
+        const free = method === "GET" && path === "/rate_limit";
+        if (!free && limits.exhausted(actor, "core")) throw limits.refuseRest(actor, token);
+        const read = method === "GET" || method === "HEAD" || method === "OPTIONS";
+        const creates = method === "POST" && this.deps.rest.match(method, path)?.route.auth !== "jwt";
+        entry.secondary_points = limits.secondary(actor, "core", read ? 1 : 5, creates, requestId);
+        chargeRest = !free;
+      }
       const base = this.deps.base();
       const ctx: Ctx = {
         req,
@@ -129,12 +162,17 @@ export class SandboxServer {
         hooks: this.deps.hooks,
         api: `${base}/api/v3`,
         web: base,
+        requestId,
       };
       if (kind === "graphql") {
         entry.operationId = "graphql";
         if (method !== "POST") throw notFound();
         if (!actor) throw unauthorized("This endpoint requires you to be authenticated.");
-        reply = await this.deps.graphql(ctx);
+        reply = await this.deps.graphql(ctx, (c) => {
+          entry.points = c.points;
+          entry.node_count = c.nodeCount;
+          entry.secondary_points = c.secondaryPoints;
+        });
       } else {
         reply = await this.route(
           kind === "control" ? this.deps.control : this.deps.rest,
@@ -147,13 +185,38 @@ export class SandboxServer {
     } catch (e) {
       reply =
         e instanceof HttpError ? { status: e.status, body: e.body, headers: e.headers } : this.internal(e);
+      if (
+        e instanceof HttpError &&
+        kind !== "control" &&
+        String(e.body["message"] ?? "").startsWith("You have exceeded a secondary rate limit")
+      )
+        limits.refusedSecondary(actor, token);
+    } finally {
+      if (entered) limits.leave(actor);
+    }
+    let payload = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+    if (kind === "rest" && method === "GET" && reply.status === 200 && payload !== undefined) {
+      const validators = conditional(reply.body, payload);
+      reply.headers = { ...reply.headers, ...validators.headers };
+      if (validators.matches(req.headers["if-none-match"], req.headers["if-modified-since"])) {
+        reply = { status: 304, headers: reply.headers };
+        payload = undefined;
+        limits.record(actor, token).not_modified++;
+      }
+    }
+    if (chargeRest && reply.status !== 304) {
+      entry.points = 1;
+      limits.record(actor, token).core_points++;
+      reply.headers = { ...reply.headers, ...limits.charge(actor, "core", 1) };
+    } else if (chargeRest) {
+      reply.headers = { ...reply.headers, ...limits.headers(actor, "core") };
     }
     entry.status = reply.status;
     this.finish(entry, started);
     const all = { ...headers, ...reply.headers };
-    if (reply.body !== undefined) all["content-type"] = "application/json; charset=utf-8";
+    if (payload !== undefined) all["content-type"] = "application/json; charset=utf-8";
     res.writeHead(reply.status, all);
-    res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+    res.end(payload);
   }
 
   /**
@@ -229,7 +292,7 @@ export class SandboxServer {
     retryAfter: number,
     requestId: string,
   ): HttpError | undefined {
-    const reset = String(Math.floor(Date.now() / 1000) + retryAfter);
+    const reset = String(Math.floor(this.deps.state.nowMs() / 1000) + retryAfter);
     if (kind === "status") {
       const s = status ?? 500;
       const message =
@@ -240,7 +303,7 @@ export class SandboxServer {
       return new HttpError(
         403,
         {
-          message: `${SECONDARY} ${requestId}.`,
+          message: `${SECONDARY_MESSAGE} ${requestId}.`,
           documentation_url:
             "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
           status: "403",
@@ -272,4 +335,40 @@ export class SandboxServer {
     this.requests.push(entry);
     if (this.requests.length > 50_000) this.requests.splice(0, 10_000);
   }
+}
+
+/**
+ * GitHub's validators on a GET: a weak `ETag` over the representation, and `Last-Modified` where the
+ * resource has an `updated_at`. `If-None-Match` (or, without it, `If-Modified-Since`) that still holds
+ * gets `304 Not Modified`, which GitHub does not count against the primary rate limit.
+ */
+function conditional(
+  body: unknown,
+  payload: string,
+): {
+  headers: Record<string, string>;
+  matches: (ifNoneMatch: string | undefined, ifModifiedSince: string | undefined) => boolean;
+} {
+  const etag = `W/"${createHash("sha256").update(payload).digest("hex")}"`;
+  const headers: Record<string, string> = { etag };
+  const updated =
+    body && typeof body === "object" && !Array.isArray(body)
+      ? (body as Record<string, unknown>)["updated_at"]
+      : undefined;
+  const modified = typeof updated === "string" ? Date.parse(updated) : NaN;
+  if (Number.isFinite(modified)) headers["last-modified"] = new Date(modified).toUTCString();
+  const strip = (t: string): string => t.trim().replace(/^W\//, "");
+  return {
+    headers,
+    matches: (ifNoneMatch, ifModifiedSince) => {
+      if (ifNoneMatch !== undefined) {
+        return ifNoneMatch.split(",").some((t) => t.trim() === "*" || strip(t) === strip(etag));
+      }
+      if (ifModifiedSince !== undefined && Number.isFinite(modified)) {
+        const since = Date.parse(ifModifiedSince);
+        return Number.isFinite(since) && Math.floor(modified / 1000) <= Math.floor(since / 1000);
+      }
+      return false;
+    },
+  };
 }

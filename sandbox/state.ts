@@ -311,9 +311,15 @@ export interface Repo {
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export class State {
-  constructor(options: { rateLimit?: number | undefined } = {}) {
-    this.limits = new RateLimits(options.rateLimit);
+  constructor(options: { rateLimit?: number | undefined; secondaryRateLimit?: boolean | undefined } = {}) {
+    this.limits = new RateLimits(this, {
+      perHour: options.rateLimit,
+      secondary: options.secondaryRateLimit ?? true,
+    });
   }
+
+  /** How far the sandbox's clock runs ahead of the real one (moved with `POST /_sandbox/clock`). */
+  private clockOffsetMs = 0;
 
   readonly accounts = new Map<string, Account>();
   readonly teams = new Map<number, Team>();
@@ -324,8 +330,18 @@ export class State {
   readonly limits: RateLimits;
   private readonly counters = new Map<string, number>();
 
+  /** The sandbox's clock in epoch milliseconds: rate-limit windows, token expiry and new timestamps follow it. */
+  nowMs(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Moves the sandbox's clock forward (never back: GitHub's clock does not run backwards). */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += Math.max(0, ms);
+  }
+
   now(): string {
-    return iso(Date.now());
+    return iso(this.nowMs());
   }
 
   /** Ids per resource kind, spread apart so an id of one kind is never mistaken for another. */

@@ -1,6 +1,7 @@
 import { nodeId, type View } from "../serialize/accounts.js";
 import { teamsConnection } from "./access.js";
-import type { PageArgs } from "./connection.js";
+import { connection, type PageArgs } from "./connection.js";
+import { links } from "./deployments.js";
 import { loginForEmail } from "../serialize/git.js";
 import type { GitPerson } from "../git.js";
 
@@ -36,6 +37,17 @@ export function actorNode(v: View, login: string | null): Record<string, unknown
     resourcePath: `/${a?.login ?? login}`,
     isSiteAdmin: a?.site_admin ?? false,
     ...(type === "Organization" ? { teams: (args: PageArgs) => teamsConnection(v, a!.login, args) } : {}),
+    // The account's own repositories (GitHub's default ownerAffiliations: OWNER); private ones only to
+    // the account itself.
+    repositories: (args: PageArgs) => {
+      const owner = (a?.login ?? login).toLowerCase();
+      const viewer = "actor" in v ? (v as { actor: { login: string } | null }).actor?.login : undefined;
+      const own = viewer?.toLowerCase() === owner;
+      const repos = [...v.state.repos.values()].filter(
+        (r) => r.owner.toLowerCase() === owner && (own || !r.private),
+      );
+      return connection("repositories", repos, args, (r) => links.repo(v, r));
+    },
   };
 }
 

@@ -18,31 +18,16 @@ const decode = (c: string | null | undefined): number | undefined => {
   return Number(m[1]);
 };
 
-/** GitHub's connection rules: first or last is required, at most 100, opaque cursors. */
+/** A page of a GitHub connection with opaque cursors (first/last are checked by cost.ts before execution). */
 export function connection<T, N>(
-  name: string,
+  _name: string,
   items: readonly T[],
   args: PageArgs,
   node: (item: T) => N,
 ): Record<string, unknown> {
+  // Boundaries are checked before execution (cost.ts), where GitHub checks them: a connection selecting
+  // nodes or edges needs first or last (≤ 100, not negative); one selecting only totalCount needs neither.
   const { first, last } = args;
-  if ((first === undefined || first === null) && (last === undefined || last === null)) {
-    throw new GraphQLError(
-      `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`,
-      { extensions: { type: "MISSING_PAGINATION_BOUNDARIES" } },
-    );
-  }
-  for (const [arg, v] of [
-    ["first", first],
-    ["last", last],
-  ] as const) {
-    if (typeof v === "number" && (v < 0 || v > 100)) {
-      throw new GraphQLError(
-        `Requesting ${v} records on the \`${name}\` connection exceeds the \`${arg}\` limit of 100 records.`,
-        { extensions: { type: "EXCESSIVE_PAGINATION" } },
-      );
-    }
-  }
   let start = 0;
   let end = items.length;
   const after = decode(args.after);

@@ -1,5 +1,6 @@
 import {
   buildSchema,
+  defaultFieldResolver,
   execute,
   GraphQLError,
   parse,
@@ -11,6 +12,7 @@ import { schema as githubSchema } from "@octokit/graphql-schema";
 import { authorizeRepo } from "../auth.js";
 import { HttpError, type Ctx, type Reply } from "../http.js";
 import { actorNode } from "./actors.js";
+import { analyse, type Cost } from "./cost.js";
 import { repoNode } from "./nodes.js";
 
 let built: GraphQLSchema | undefined;
@@ -21,7 +23,7 @@ export function githubGraphqlSchema(): GraphQLSchema {
   return built;
 }
 
-function root(ctx: Ctx): Record<string, unknown> {
+function root(ctx: Ctx, cost: Cost): Record<string, unknown> {
   return {
     repository: ({ owner, name }: { owner: string; name: string }) => {
       const r = ctx.state.repo(owner, name);
@@ -46,11 +48,11 @@ function root(ctx: Ctx): Record<string, unknown> {
       const s = ctx.state.limits.snapshot(ctx.actor, "graphql");
       return {
         __typename: "RateLimit",
-        cost: 1,
+        cost: cost.cost,
         limit: s.limit,
         remaining: s.remaining,
         used: s.used,
-        nodeCount: 1,
+        nodeCount: cost.nodeCount,
         resetAt: new Date(s.reset * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
       };
     },
@@ -68,7 +70,27 @@ function githubError(e: GraphQLError): Record<string, unknown> {
   return out;
 }
 
-export async function executeGraphql(ctx: Ctx): Promise<Reply> {
+/** What a GraphQL request cost, for the request log and the per-token totals. */
+export interface GraphqlCharge {
+  points: number;
+  nodeCount: number;
+  secondaryPoints: number;
+}
+
+/**
+ * Executes a call as GitHub does: parse and validate against GitHub's schema, refuse a spent budget
+ * (200, RATE_LIMITED), compute the cost and node count and refuse a call over 500,000 nodes, spend the
+ * secondary points (query 1, mutation 5) and then the primary points, and execute; connections without
+ * first/last, or with more than 100 or a negative size, are refused where they stand.
+ */
+export async function executeGraphql(ctx: Ctx, charged?: (c: GraphqlCharge) => void): Promise<Reply> {
+  const limits = ctx.state.limits;
+  const token = tokenOf(ctx);
+  const answer = (body: Record<string, unknown>): Reply => ({
+    status: 200,
+    body,
+    headers: limits.headers(ctx.actor, "graphql"),
+  });
   const body = (ctx.body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
   if (typeof body.query !== "string") {
     return {
@@ -77,22 +99,79 @@ export async function executeGraphql(ctx: Ctx): Promise<Reply> {
         message: "A query attribute must be specified and must be a string.",
         documentation_url: "https://docs.github.com/graphql",
       },
+      headers: limits.headers(ctx.actor, "graphql"),
     };
   }
+  if (limits.exhausted(ctx.actor, "graphql")) return answer(limits.graphqlRefusal(ctx.actor, token));
   const document = parsedQuery(body.query);
-  if (!("kind" in document)) return { status: 200, body: { errors: document.errors.map(githubError) } };
+  if (!("kind" in document)) return answer({ errors: document.errors.map(githubError) });
+  const variables = (body.variables ?? {}) as Record<string, unknown>;
+  const operationName = typeof body.operationName === "string" ? body.operationName : null;
+  const cost = analyse(githubGraphqlSchema(), document, operationName, variables);
+  const secondaryPoints = limits.secondary(
+    ctx.actor,
+    "graphql",
+    cost.mutation ? 5 : 1,
+    cost.mutation,
+    ctx.requestId ?? "",
+  );
+  if (cost.refused) {
+    charged?.({ points: 0, nodeCount: cost.nodeCount, secondaryPoints });
+    return answer({ errors: [githubError(cost.refused)] });
+  }
+  const points = cost.dryRun ? 0 : cost.cost;
+  limits.charge(ctx.actor, "graphql", points);
+  const usage = limits.record(ctx.actor, token);
+  usage.graphql_points += points;
+  usage.graphql_queries++;
+  usage.graphql_nodes += cost.nodeCount;
+  charged?.({ points, nodeCount: cost.nodeCount, secondaryPoints });
+  const refusedHere = cost.fieldErrors;
   const result = await execute({
     schema: githubGraphqlSchema(),
     document,
-    rootValue: root(ctx),
-    variableValues: (body.variables ?? null) as Record<string, unknown> | null,
-    operationName: typeof body.operationName === "string" ? body.operationName : null,
+    rootValue: root(ctx, cost),
+    variableValues: variables,
+    operationName,
     contextValue: ctx,
+    ...(refusedHere.size === 0
+      ? {}
+      : {
+          fieldResolver: (source, args, context, info) => {
+            const refused = refusedHere.get(info.fieldNodes[0]!);
+            if (refused) throw refused;
+            return defaultFieldResolver(source, args, context, info);
+          },
+        }),
   });
   const out: Record<string, unknown> = {};
   if (result.data !== undefined) out["data"] = result.data;
-  if (result.errors) out["errors"] = result.errors.map(githubError);
-  return { status: 200, body: out };
+  if (result.errors) out["errors"] = dedupe(result.errors.map(githubError));
+  return answer(out);
+}
+
+/** A refused connection under a list fails once per parent item; the answer names it once. */
+function dedupe(errors: Record<string, unknown>[]): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const type = e["type"];
+    if (
+      type !== "MISSING_PAGINATION_BOUNDARIES" &&
+      type !== "EXCESSIVE_PAGINATION" &&
+      type !== "INVALID_PAGINATION"
+    )
+      return true;
+    const key = `${String(e["type"])}:${String(e["message"])}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function tokenOf(ctx: Ctx): string | null {
+  const actor = ctx.actor;
+  if (!actor) return null;
+  return actor.kind === "app" ? null : actor.token.token;
 }
 
 /**

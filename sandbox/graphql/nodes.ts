@@ -212,6 +212,42 @@ function refNode(v: View, r: Repo, name: string): Obj | null {
   };
 }
 
+function labelsConnection(r: Repo, i: Issue, args: PageArgs): Obj {
+  return connection(
+    "labels",
+    i.labels.map((n) => r.labels.get(n.toLowerCase())).filter((l) => l !== undefined),
+    args,
+    (l) => ({
+      __typename: "Label",
+      id: nodeId("Label", l.id),
+      name: l.name,
+      color: l.color,
+      description: l.description,
+      isDefault: l.default,
+    }),
+  );
+}
+
+/** An issue (not a pull request), with the fields GitHub's cost example reads. */
+function issueNode(v: View, r: Repo, i: Issue): Obj {
+  return {
+    __typename: "Issue",
+    id: nodeId("Issue", i.id),
+    databaseId: i.id,
+    number: i.number,
+    title: i.title,
+    body: i.body ?? "",
+    url: `${v.web}/${r.owner}/${r.name}/issues/${i.number}`,
+    author: () => actorNode(v, i.user),
+    state: up(i.state),
+    closed: i.state === "closed",
+    createdAt: i.created_at,
+    updatedAt: i.updated_at,
+    closedAt: i.closed_at,
+    labels: (args: PageArgs) => labelsConnection(r, i, args),
+  };
+}
+
 export function pullNode(v: View, r: Repo, i: Issue): Obj {
   const p = i.pull;
   if (!p) throw new Error("not a pull request");
@@ -253,20 +289,7 @@ export function pullNode(v: View, r: Repo, i: Issue): Obj {
     baseRef: () => refNode(v, r, p.baseRef),
     reviewDecision: decision,
     repository: () => repoNode(v, r, { alerts: false }),
-    labels: (args: PageArgs) =>
-      connection(
-        "labels",
-        i.labels.map((n) => r.labels.get(n.toLowerCase())).filter((l) => l !== undefined),
-        args,
-        (l) => ({
-          __typename: "Label",
-          id: nodeId("Label", l.id),
-          name: l.name,
-          color: l.color,
-          description: l.description,
-          isDefault: l.default,
-        }),
-      ),
+    labels: (args: PageArgs) => labelsConnection(r, i, args),
     files: (args: PageArgs) =>
       connection("files", prFiles(r, p), args, (f) => ({
         __typename: "PullRequestChangedFile",
@@ -355,6 +378,13 @@ export function repoNode(v: View, r: Repo, access: Access): Obj {
         ),
         args,
         (i) => pullNode(v, r, i),
+      ),
+    issues: (args: PageArgs) =>
+      connection(
+        "issues",
+        [...r.issues.values()].filter((i) => !i.pull),
+        args,
+        (i) => issueNode(v, r, i),
       ),
     deployments: (args: Parameters<typeof deploymentsConnection>[2]) => deploymentsConnection(v, r, args),
     vulnerabilityAlerts: (args: PageArgs & { states?: string[] | null }) =>

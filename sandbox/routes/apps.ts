@@ -152,7 +152,7 @@ export const appRoutes: RouteDef[] = [
         }
       }
       const token = newToken("ghs");
-      const expiresAt = Date.now() + 3600_000;
+      const expiresAt = ctx.state.nowMs() + 3600_000;
       ctx.state.tokens.set(token, {
         token,
         login: `${app.slug}[bot]`,

@@ -144,7 +144,7 @@ describe("fault injection, as seen by Octokit with Probot's retry and throttling
 test("past its hourly limit an actor gets GitHub's 403, and the limit is an option", async () => {
   const sb = await startSandbox({ rateLimit: 3 });
   try {
-    const { token } = await sb.client.createUser("dev");
+    const { token, id } = await sb.client.createUser("dev");
     const get = () => fetch(`${sb.apiUrl}/user`, { headers: { authorization: `token ${token}` } });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await get()).status);
@@ -152,7 +152,9 @@ test("past its hourly limit an actor gets GitHub's 403, and the limit is an opti
     const refused = await get();
     expect(refused.headers.get("x-ratelimit-limit")).toBe("3");
     expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
-    expect(((await refused.json()) as { message: string }).message).toBe("API rate limit exceeded for dev.");
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      `API rate limit exceeded for user ID ${id}.`,
+    );
   } finally {
     await sb.close();
   }

@@ -240,8 +240,9 @@ describe("GraphQL against GitHub's schema", () => {
         },
       },
     });
+    // GitHub refuses a connection that lists nodes without first/last; totalCount alone needs neither.
     const unbounded = await gql(
-      `{ repository(owner: "dev", name: "shop") { deployments { totalCount } } }`,
+      `{ repository(owner: "dev", name: "shop") { deployments { totalCount nodes { payload } } } }`,
       {},
       dev.token,
     );

@@ -38,6 +38,8 @@ export interface WorldOptions {
   strict?: boolean;
   /** The sandbox's hourly limit per user or installation (default GitHub's 5,000). */
   rateLimit?: number;
+  /** GitHub's secondary limits (default on); a throughput benchmark turns them off. */
+  secondaryRateLimit?: boolean;
   /** Logins to create; "owner" (org admin, repo admin) always exists. */
   people?: string[];
   /** Teams: slug → members (all get write access to the repository). */
@@ -54,6 +56,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
   const sandbox = await startSandbox({
     strict: options.strict ?? true,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.secondaryRateLimit === undefined ? {} : { secondaryRateLimit: options.secondaryRateLimit }),
   });
   const client = sandbox.client;
   const people: Record<string, Person> = {};
