@@ -3,7 +3,6 @@
  * metrics. Exit 0 no findings, 1 findings, 2 usage or access error (nothing is written then).
  */
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { AuditAccessError, httpClient } from "../audit/client.js";
 import { parsePreviousReport } from "../audit/compare.js";
 import { renderCsv } from "../audit/csv.js";
@@ -12,14 +11,36 @@ import { renderMarkdown } from "../audit/markdown.js";
 import { runAudit, type AuditOptions } from "../audit/run.js";
 import type { AuditReport } from "../audit/types.js";
 import { parseDuration } from "../policy/duration.js";
+import { parseCommand, usageError } from "./args.js";
 import { readOrExplain, type Io } from "./io.js";
 
 export const AUDIT_USAGE = `Usage: tollgate audit --repo OWNER/REPO [--environment ENV] [--since DATE] [--until DATE]
          [--format md|json|csv|html] [--out FILE] [--compare previous.json] [--policy FILE]
          [--app-login LOGIN] [--trusted-writer LOGIN]... [--production ENV]... [--stale-after DURATION]
+  Every deployment's record, findings and DORA metrics, rebuilt from GitHub alone.
   DATE is YYYY-MM-DD (UTC midnight) or an ISO 8601 time; the period defaults to the 30 days before now.
   Reads GITHUB_TOKEN, GITHUB_API_URL (default https://api.github.com) and GITHUB_GRAPHQL_URL.
+  -h, --help  print this help
   Exit 0 no findings, 1 findings, 2 usage or access error.`;
+
+const SPEC = {
+  name: "audit",
+  usage: AUDIT_USAGE,
+  options: {
+    repo: { type: "string" },
+    environment: { type: "string" },
+    since: { type: "string" },
+    until: { type: "string" },
+    format: { type: "string", default: "md" },
+    out: { type: "string" },
+    compare: { type: "string" },
+    policy: { type: "string" },
+    "app-login": { type: "string" },
+    "trusted-writer": { type: "string", multiple: true },
+    production: { type: "string", multiple: true },
+    "stale-after": { type: "string" },
+  },
+} as const;
 
 const FORMATS = {
   md: renderMarkdown,
@@ -48,13 +69,25 @@ export function graphqlUrlFor(apiUrl: string): string {
   return base.endsWith("/api/v3") ? `${base.slice(0, -2)}graphql` : `${base}/graphql`;
 }
 
-function progressBar(): ((read: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (read, total) => {
-    const width = 30;
-    const done = total === 0 ? width : Math.min(width, Math.round((read / total) * width));
-    process.stderr.write(`\r[${"#".repeat(done)}${" ".repeat(width - done)}] ${read}/${total} deployments`);
-    if (read >= total) process.stderr.write("\n");
+/**
+ * A progress line on a terminal's stderr (nothing when stderr is a pipe or a file). `end()` closes a
+ * line left open, so a message printed after an interrupted audit starts on a line of its own.
+ */
+function progressBar(): { update?: (read: number, total: number) => void; end(): void } {
+  if (!process.stderr.isTTY) return { end: () => undefined };
+  let open = false;
+  return {
+    update: (read, total) => {
+      const width = 30;
+      const done = total === 0 ? width : Math.min(width, Math.round((read / total) * width));
+      process.stderr.write(`\r[${"#".repeat(done)}${" ".repeat(width - done)}] ${read}/${total} deployments`);
+      open = read < total;
+      if (!open) process.stderr.write("\n");
+    },
+    end: () => {
+      if (open) process.stderr.write("\n");
+      open = false;
+    },
   };
 }
 
@@ -63,34 +96,10 @@ export async function auditCommand(
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const usage = (message: string): number => {
-    io.err(`tollgate audit: ${message}\n${AUDIT_USAGE}`);
-    return 2;
-  };
-  let values: ReturnType<typeof parse>["values"];
-  const parse = (a: string[]) =>
-    parseArgs({
-      args: a,
-      options: {
-        repo: { type: "string" },
-        environment: { type: "string" },
-        since: { type: "string" },
-        until: { type: "string" },
-        format: { type: "string", default: "md" },
-        out: { type: "string" },
-        compare: { type: "string" },
-        policy: { type: "string" },
-        "app-login": { type: "string" },
-        "trusted-writer": { type: "string", multiple: true },
-        production: { type: "string", multiple: true },
-        "stale-after": { type: "string" },
-      },
-    });
-  try {
-    ({ values } = parse(args));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
+  const usage = (message: string): number => usageError(SPEC, io, message);
+  const parsed = parseCommand(SPEC, args, io);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const repo = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(values.repo ?? "");
   if (!repo)
     return usage(
@@ -142,6 +151,7 @@ export async function auditCommand(
     token,
   });
   let report: AuditReport;
+  const progress = progressBar();
   try {
     report = await runAudit(client, {
       owner: repo[1]!,
@@ -156,9 +166,10 @@ export async function auditCommand(
       trustedWriters: values["trusted-writer"],
       productionEnvironments: values.production,
       staleAfterMs: staleAfter,
-      onProgress: progressBar(),
+      onProgress: progress.update,
     });
   } catch (error) {
+    progress.end();
     if (error instanceof AuditAccessError || error instanceof RangeError) {
       io.err(`tollgate audit: ${error.message}`);
       return 2;
@@ -166,6 +177,7 @@ export async function auditCommand(
     io.err(`tollgate audit: unexpected answer from GitHub: ${(error as Error).message}`);
     return 2;
   }
+  progress.end();
   const text = FORMATS[format as Format](report);
   if (values.out !== undefined) {
     try {
