@@ -9,6 +9,7 @@ import { benchAudit } from "./audit.js";
 import { benchExplain } from "./explain.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
+import { benchStartup } from "./startup.js";
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   explain: benchExplain,
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   audit: benchAudit,
   app: benchApp,
   action: benchAction,
+  startup: benchStartup,
 };
 
 const FILE = "BENCHMARKS.md";

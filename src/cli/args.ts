@@ -66,7 +66,8 @@ function describe(spec: CommandSpec<Options>, error: unknown): string {
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named !== undefined) {
     const known = [...Object.keys(spec.options), ...(spec.alsoKnown ?? []), "help"];
     const suggestion = named.startsWith("--") ? closest(named.slice(2), known) : undefined;
-    return `unknown option ${named}${suggestion ? `; did you mean --${suggestion}?` : ""}`;
+    // Node's own words (scripts and tests match them), without its advice on positionals.
+    return `Unknown option '${named}'${suggestion ? `; did you mean --${suggestion}?` : ""}`;
   }
   if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL" && named !== undefined)
     return `unexpected argument "${named}"`;

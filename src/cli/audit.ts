@@ -3,12 +3,7 @@
  * metrics. Exit 0 no findings, 1 findings, 2 usage or access error (nothing is written then).
  */
 import { writeFile } from "node:fs/promises";
-import { AuditAccessError, httpClient } from "../audit/client.js";
-import { parsePreviousReport } from "../audit/compare.js";
-import { renderCsv } from "../audit/csv.js";
-import { renderHtml } from "../audit/html.js";
-import { renderMarkdown } from "../audit/markdown.js";
-import { runAudit, type AuditOptions } from "../audit/run.js";
+import type { AuditOptions } from "../audit/run.js";
 import type { AuditReport } from "../audit/types.js";
 import { parseDuration } from "../policy/duration.js";
 import { parseCommand, usageError } from "./args.js";
@@ -42,11 +37,13 @@ const SPEC = {
   },
 } as const;
 
+// The audit's modules (client, comparison, renderers) are loaded once the arguments are known good, so
+// `--help` and usage errors answer without them.
 const FORMATS = {
-  md: renderMarkdown,
-  json: (r: AuditReport) => `${JSON.stringify(r, null, 2)}\n`,
-  csv: renderCsv,
-  html: renderHtml,
+  md: async () => (await import("../audit/markdown.js")).renderMarkdown,
+  json: async () => (r: AuditReport) => `${JSON.stringify(r, null, 2)}\n`,
+  csv: async () => (await import("../audit/csv.js")).renderCsv,
+  html: async () => (await import("../audit/html.js")).renderHtml,
 };
 type Format = keyof typeof FORMATS;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
@@ -139,12 +136,17 @@ export async function auditCommand(
   if (values.compare !== undefined) {
     const read = await readOrExplain(io, values.compare);
     if (!read.ok) return usage(read.message);
+    const { parsePreviousReport } = await import("../audit/compare.js");
     const parsed = parsePreviousReport(read.text);
     if (!parsed.ok) return usage(`${values.compare}: ${parsed.message}`);
     previous = parsed.report;
   }
 
   const apiUrl = env["GITHUB_API_URL"] || "https://api.github.com";
+  const [{ AuditAccessError, httpClient }, { runAudit }] = await Promise.all([
+    import("../audit/client.js"),
+    import("../audit/run.js"),
+  ]);
   const client = httpClient({
     apiUrl,
     graphqlUrl: env["GITHUB_GRAPHQL_URL"] || graphqlUrlFor(apiUrl),
@@ -178,7 +180,7 @@ export async function auditCommand(
     return 2;
   }
   progress.end();
-  const text = FORMATS[format as Format](report);
+  const text = (await FORMATS[format as Format]())(report);
   if (values.out !== undefined) {
     try {
       await writeFile(values.out, text);

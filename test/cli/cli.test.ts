@@ -47,7 +47,7 @@ describe("tollgate validate", () => {
     });
     expect(await run("validate", "--nope")).toMatchObject({
       code: 2,
-      err: expect.stringContaining("unknown option --nope"),
+      err: expect.stringContaining("Unknown option '--nope'"),
     });
   });
 });
@@ -107,7 +107,7 @@ describe("tollgate explain", () => {
       ["--policy", "nope.yml", "--environment", "production", "--evidence", evidence],
       "cannot read nope.yml: no such file",
     ],
-    [["--bogus"], "unknown option --bogus\nUsage: tollgate explain"],
+    [["--bogus"], "Unknown option '--bogus'\nUsage: tollgate explain"],
   ])("usage and I/O errors exit 2: %j", async (args, message) => {
     expect(await run("explain", ...args)).toMatchObject({ code: 2, err: expect.stringContaining(message) });
   });

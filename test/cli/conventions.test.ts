@@ -127,23 +127,23 @@ describe("each command's --help", () => {
 
 describe("suggestions", () => {
   test.each([
-    [["explain", "--enviroment", "production"], "unknown option --enviroment; did you mean --environment?"],
+    [["explain", "--enviroment", "production"], "Unknown option '--enviroment'; did you mean --environment?"],
     [
       ["explain", "--policy", POLICY, "--evidnce", EVIDENCE],
-      "unknown option --evidnce; did you mean --evidence?",
+      "Unknown option '--evidnce'; did you mean --evidence?",
     ],
-    [["explain", "--rep", "acme/shop"], "unknown option --rep; did you mean --repo?"],
+    [["explain", "--rep", "acme/shop"], "Unknown option '--rep'; did you mean --repo?"],
     [
       ["explain", "--repo", "acme/shop", "--evidnce", "x"],
-      "unknown option --evidnce; did you mean --evidence?",
+      "Unknown option '--evidnce'; did you mean --evidence?",
     ],
-    [["audit", "--repo", "a/b", "--sinse", "2026-01-01"], "unknown option --sinse; did you mean --since?"],
+    [["audit", "--repo", "a/b", "--sinse", "2026-01-01"], "Unknown option '--sinse'; did you mean --since?"],
     [
       ["audit", "--trusted-writers", "bot"],
-      "unknown option --trusted-writers; did you mean --trusted-writer?",
+      "Unknown option '--trusted-writers'; did you mean --trusted-writer?",
     ],
-    [["sandbox", "--prot", "3000"], "unknown option --prot; did you mean --port?"],
-    [["validate", "--hepl"], "unknown option --hepl; did you mean --help?"],
+    [["sandbox", "--prot", "3000"], "Unknown option '--prot'; did you mean --port?"],
+    [["validate", "--hepl"], "Unknown option '--hepl'; did you mean --help?"],
   ])("%j → %s", async (args, message) => {
     const result = await run(...args);
     expect(result.code).toBe(2);
@@ -154,7 +154,7 @@ describe("suggestions", () => {
 
   test("an option far from every known one gets no guess", async () => {
     const result = await run("sandbox", "--verbose");
-    expect(result.err.split("\n")[0]).toBe("tollgate sandbox: unknown option --verbose");
+    expect(result.err.split("\n")[0]).toBe("tollgate sandbox: Unknown option '--verbose'");
   });
 
   test.each([
@@ -301,6 +301,17 @@ describe("each command loads only what it needs", () => {
       /\/lib\/sandbox\/|graphql-schema|\/graphql\/|@octokit\/|\/lib\/src\/(audit|github|action)\//.test(url),
     );
     expect(heavy).toEqual([]);
+  }, 30_000);
+
+  test("audit --help and audit's usage errors do not load the audit", async () => {
+    for (const args of [
+      ["audit", "--help"],
+      ["audit", "--repo", "acme"],
+    ]) {
+      const loaded = await modulesLoadedBy(args);
+      expect(loaded).toContainEqual(expect.stringMatching(/\/lib\/src\/cli\/audit\.js$/));
+      expect(loaded.filter((url) => /\/lib\/src\/audit\//.test(url))).toEqual([]);
+    }
   }, 30_000);
 
   test("sandbox --help does not load the sandbox either", async () => {
