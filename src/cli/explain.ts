@@ -19,7 +19,7 @@ export const EXPLAIN_USAGE = `${FILE_USAGE}
   -h, --help  print this help
   Exit 0 allowed, 1 not allowed (waiting or blocked), 2 usage, policy, evidence or GitHub error.`;
 
-export const LIVE_OPTIONS = ["repo", "sha", "environment", "policy", "app-bot", "initiator", "at", "format"];
+const LIVE_OPTIONS = ["repo", "sha", "environment", "policy", "app-bot", "initiator", "at", "format"];
 
 const SPEC = {
   name: "explain",
