@@ -10,6 +10,7 @@ import { benchCost } from "./cost.js";
 import { benchExplain } from "./explain.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
+import { benchStartup } from "./startup.js";
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   explain: benchExplain,
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   app: benchApp,
   action: benchAction,
   cost: benchCost,
+  startup: benchStartup,
 };
 
 const FILE = "BENCHMARKS.md";

@@ -3,29 +3,47 @@
  * metrics. Exit 0 no findings, 1 findings, 2 usage or access error (nothing is written then).
  */
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { AuditAccessError, httpClient } from "../audit/client.js";
-import { parsePreviousReport } from "../audit/compare.js";
-import { renderCsv } from "../audit/csv.js";
-import { renderHtml } from "../audit/html.js";
-import { renderMarkdown } from "../audit/markdown.js";
-import { runAudit, type AuditOptions } from "../audit/run.js";
+import type { AuditOptions } from "../audit/run.js";
 import type { AuditReport } from "../audit/types.js";
 import { parseDuration } from "../policy/duration.js";
+import { parseCommand, usageError } from "./args.js";
 import { readOrExplain, type Io } from "./io.js";
 
 export const AUDIT_USAGE = `Usage: tollgate audit --repo OWNER/REPO [--environment ENV] [--since DATE] [--until DATE]
          [--format md|json|csv|html] [--out FILE] [--compare previous.json] [--policy FILE]
          [--app-login LOGIN] [--trusted-writer LOGIN]... [--production ENV]... [--stale-after DURATION]
+  Every deployment's record, findings and DORA metrics, rebuilt from GitHub alone.
   DATE is YYYY-MM-DD (UTC midnight) or an ISO 8601 time; the period defaults to the 30 days before now.
   Reads GITHUB_TOKEN, GITHUB_API_URL (default https://api.github.com) and GITHUB_GRAPHQL_URL.
+  -h, --help  print this help
   Exit 0 no findings, 1 findings, 2 usage or access error.`;
 
+const SPEC = {
+  name: "audit",
+  usage: AUDIT_USAGE,
+  options: {
+    repo: { type: "string" },
+    environment: { type: "string" },
+    since: { type: "string" },
+    until: { type: "string" },
+    format: { type: "string", default: "md" },
+    out: { type: "string" },
+    compare: { type: "string" },
+    policy: { type: "string" },
+    "app-login": { type: "string" },
+    "trusted-writer": { type: "string", multiple: true },
+    production: { type: "string", multiple: true },
+    "stale-after": { type: "string" },
+  },
+} as const;
+
+// The audit's modules (client, comparison, renderers) are loaded once the arguments are known good, so
+// `--help` and usage errors answer without them.
 const FORMATS = {
-  md: renderMarkdown,
-  json: (r: AuditReport) => `${JSON.stringify(r, null, 2)}\n`,
-  csv: renderCsv,
-  html: renderHtml,
+  md: async () => (await import("../audit/markdown.js")).renderMarkdown,
+  json: async () => (r: AuditReport) => `${JSON.stringify(r, null, 2)}\n`,
+  csv: async () => (await import("../audit/csv.js")).renderCsv,
+  html: async () => (await import("../audit/html.js")).renderHtml,
 };
 type Format = keyof typeof FORMATS;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
@@ -48,13 +66,25 @@ export function graphqlUrlFor(apiUrl: string): string {
   return base.endsWith("/api/v3") ? `${base.slice(0, -2)}graphql` : `${base}/graphql`;
 }
 
-function progressBar(): ((read: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (read, total) => {
-    const width = 30;
-    const done = total === 0 ? width : Math.min(width, Math.round((read / total) * width));
-    process.stderr.write(`\r[${"#".repeat(done)}${" ".repeat(width - done)}] ${read}/${total} deployments`);
-    if (read >= total) process.stderr.write("\n");
+/**
+ * A progress line on a terminal's stderr (nothing when stderr is a pipe or a file). `end()` closes a
+ * line left open, so a message printed after an interrupted audit starts on a line of its own.
+ */
+function progressBar(): { update?: (read: number, total: number) => void; end(): void } {
+  if (!process.stderr.isTTY) return { end: () => undefined };
+  let open = false;
+  return {
+    update: (read, total) => {
+      const width = 30;
+      const done = total === 0 ? width : Math.min(width, Math.round((read / total) * width));
+      process.stderr.write(`\r[${"#".repeat(done)}${" ".repeat(width - done)}] ${read}/${total} deployments`);
+      open = read < total;
+      if (!open) process.stderr.write("\n");
+    },
+    end: () => {
+      if (open) process.stderr.write("\n");
+      open = false;
+    },
   };
 }
 
@@ -63,34 +93,10 @@ export async function auditCommand(
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const usage = (message: string): number => {
-    io.err(`tollgate audit: ${message}\n${AUDIT_USAGE}`);
-    return 2;
-  };
-  let values: ReturnType<typeof parse>["values"];
-  const parse = (a: string[]) =>
-    parseArgs({
-      args: a,
-      options: {
-        repo: { type: "string" },
-        environment: { type: "string" },
-        since: { type: "string" },
-        until: { type: "string" },
-        format: { type: "string", default: "md" },
-        out: { type: "string" },
-        compare: { type: "string" },
-        policy: { type: "string" },
-        "app-login": { type: "string" },
-        "trusted-writer": { type: "string", multiple: true },
-        production: { type: "string", multiple: true },
-        "stale-after": { type: "string" },
-      },
-    });
-  try {
-    ({ values } = parse(args));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
+  const usage = (message: string): number => usageError(SPEC, io, message);
+  const parsed = parseCommand(SPEC, args, io);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const repo = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(values.repo ?? "");
   if (!repo)
     return usage(
@@ -130,18 +136,24 @@ export async function auditCommand(
   if (values.compare !== undefined) {
     const read = await readOrExplain(io, values.compare);
     if (!read.ok) return usage(read.message);
+    const { parsePreviousReport } = await import("../audit/compare.js");
     const parsed = parsePreviousReport(read.text);
     if (!parsed.ok) return usage(`${values.compare}: ${parsed.message}`);
     previous = parsed.report;
   }
 
   const apiUrl = env["GITHUB_API_URL"] || "https://api.github.com";
+  const [{ AuditAccessError, httpClient }, { runAudit }] = await Promise.all([
+    import("../audit/client.js"),
+    import("../audit/run.js"),
+  ]);
   const client = httpClient({
     apiUrl,
     graphqlUrl: env["GITHUB_GRAPHQL_URL"] || graphqlUrlFor(apiUrl),
     token,
   });
   let report: AuditReport;
+  const progress = progressBar();
   try {
     report = await runAudit(client, {
       owner: repo[1]!,
@@ -156,9 +168,10 @@ export async function auditCommand(
       trustedWriters: values["trusted-writer"],
       productionEnvironments: values.production,
       staleAfterMs: staleAfter,
-      onProgress: progressBar(),
+      onProgress: progress.update,
     });
   } catch (error) {
+    progress.end();
     if (error instanceof AuditAccessError || error instanceof RangeError) {
       io.err(`tollgate audit: ${error.message}`);
       return 2;
@@ -166,7 +179,8 @@ export async function auditCommand(
     io.err(`tollgate audit: unexpected answer from GitHub: ${(error as Error).message}`);
     return 2;
   }
-  const text = FORMATS[format as Format](report);
+  progress.end();
+  const text = (await FORMATS[format as Format]())(report);
   if (values.out !== undefined) {
     try {
       await writeFile(values.out, text);

@@ -3,7 +3,6 @@
  * terminal, with the same evidence the Action gathers (one GraphQL request) from GitHub, GitHub
  * Enterprise Server or the sandbox: GITHUB_TOKEN authenticates, GITHUB_API_URL points elsewhere.
  */
-import { parseArgs } from "node:util";
 import { Octokit } from "@octokit/rest";
 import { WORKFLOW_BOT } from "../action/gate.js";
 import { wayForward } from "../action/way-forward.js";
@@ -13,11 +12,29 @@ import { formatPolicyError } from "../policy/errors.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
 import { evaluate } from "../readiness/evaluate.js";
 import { renderText } from "../readiness/render.js";
+import { parseCommand } from "./args.js";
+import { EXPLAIN_USAGE } from "./explain.js";
 import type { Io } from "./io.js";
 
 export const LIVE_USAGE =
   "Usage: tollgate explain --repo OWNER/REPO --sha SHA --environment ENV [--policy PATH] [--app-bot LOGIN] [--initiator LOGIN] [--at ISO-TIME] [--format text|json]\n" +
   "       GITHUB_TOKEN authenticates; GITHUB_API_URL (default https://api.github.com) and GITHUB_SERVER_URL for GHES or the sandbox.";
+
+const SPEC = {
+  name: "explain",
+  usage: EXPLAIN_USAGE,
+  options: {
+    repo: { type: "string" },
+    sha: { type: "string" },
+    environment: { type: "string" },
+    policy: { type: "string", default: DEFAULT_POLICY_PATH },
+    "app-bot": { type: "string", default: "tollgate[bot]" },
+    initiator: { type: "string" },
+    at: { type: "string" },
+    format: { type: "string", default: "text" },
+  },
+  alsoKnown: ["evidence"],
+} as const;
 
 /** Exit codes as `tollgate explain`: 0 allowed, 1 waiting or blocked, 2 usage, policy or GitHub error. */
 export async function explainLiveCommand(
@@ -25,25 +42,9 @@ export async function explainLiveCommand(
   io: Io,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        repo: { type: "string" },
-        sha: { type: "string" },
-        environment: { type: "string" },
-        policy: { type: "string", default: DEFAULT_POLICY_PATH },
-        "app-bot": { type: "string", default: "tollgate[bot]" },
-        initiator: { type: "string" },
-        at: { type: "string" },
-        format: { type: "string", default: "text" },
-      },
-    }));
-  } catch (error) {
-    io.err(`tollgate explain: ${(error as Error).message}\n${LIVE_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(SPEC, args, io);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const [owner, repo, extra] = (values["repo"] ?? "").split("/");
   if (!owner || !repo || extra !== undefined) {
     io.err(`tollgate explain: --repo must be OWNER/REPO, got "${values["repo"] ?? ""}"\n${LIVE_USAGE}`);

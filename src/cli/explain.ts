@@ -1,37 +1,50 @@
-import { parseArgs } from "node:util";
 import { formatPolicyError } from "../policy/errors.js";
 import { loadPolicy } from "../policy/load.js";
 import { evaluate } from "../readiness/evaluate.js";
 import { loadEvidence } from "../readiness/load-evidence.js";
 import { renderText } from "../readiness/render.js";
-import { explainLiveCommand } from "./explain-live.js";
+import { parseCommand } from "./args.js";
 import { readOrExplain, type Io } from "./io.js";
 
-const USAGE =
+export const FILE_USAGE =
   "Usage: tollgate explain --policy FILE --environment ENV --evidence FILE.json [--at ISO-TIME] [--format text|json]";
 
+/** Both forms, with the live one's options (`explain-live.ts` holds them, loaded only when used). */
+export const EXPLAIN_USAGE = `${FILE_USAGE}
+       tollgate explain --repo OWNER/REPO --sha SHA --environment ENV [--policy PATH] [--app-bot LOGIN]
+                        [--initiator LOGIN] [--at ISO-TIME] [--format text|json]
+  Would this deployment be allowed, and if not, why? The first form reads the evidence from a file (JSON or
+  YAML); the second gathers it from GitHub: GITHUB_TOKEN authenticates, GITHUB_API_URL (default
+  https://api.github.com) and GITHUB_SERVER_URL point at GitHub Enterprise Server or the sandbox.
+  -h, --help  print this help
+  Exit 0 allowed, 1 not allowed (waiting or blocked), 2 usage, policy, evidence or GitHub error.`;
+
+const LIVE_OPTIONS = ["repo", "sha", "environment", "policy", "app-bot", "initiator", "at", "format"];
+
+const SPEC = {
+  name: "explain",
+  usage: EXPLAIN_USAGE,
+  options: {
+    policy: { type: "string" },
+    environment: { type: "string" },
+    evidence: { type: "string" },
+    at: { type: "string" },
+    format: { type: "string", default: "text" },
+  },
+  alsoKnown: LIVE_OPTIONS,
+} as const;
+
 export async function explainCommand(args: string[], io: Io): Promise<number> {
-  // With --repo the evidence comes live from GitHub (or the sandbox) instead of a file.
-  if (args.includes("--repo")) return explainLiveCommand(args, io);
-  let values: { policy?: string; environment?: string; evidence?: string; at?: string; format?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        policy: { type: "string" },
-        environment: { type: "string" },
-        evidence: { type: "string" },
-        at: { type: "string" },
-        format: { type: "string", default: "text" },
-      },
-    }));
-  } catch (error) {
-    io.err(`tollgate explain: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  // With --repo the evidence comes live from GitHub (or the sandbox) instead of a file; only then is
+  // the GitHub client loaded.
+  if (args.includes("--repo") && !args.includes("--help") && !args.includes("-h"))
+    return (await import("./explain-live.js")).explainLiveCommand(args, io);
+  const parsed = parseCommand(SPEC, args, io);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const missing = (["policy", "environment", "evidence"] as const).filter((key) => !values[key]);
   if (missing.length > 0) {
-    io.err(`tollgate explain: missing ${missing.map((m) => `--${m}`).join(", ")}\n${USAGE}`);
+    io.err(`tollgate explain: missing ${missing.map((m) => `--${m}`).join(", ")}\n${FILE_USAGE}`);
     return 2;
   }
   if (values.format !== "text" && values.format !== "json") {

@@ -1,26 +1,28 @@
-import { parseArgs } from "node:util";
-import { startSandbox } from "../../sandbox/index.js";
+import { parseCommand, usageError } from "./args.js";
 import type { Io } from "./io.js";
 
-const USAGE = "Usage: tollgate sandbox [--port N] [--host HOST] [--strict]";
+const SPEC = {
+  name: "sandbox",
+  usage: `Usage: tollgate sandbox [--port N] [--host HOST] [--strict]
+  Runs the local GitHub (REST, GraphQL, signed webhooks, App authentication) and prints its URL and the
+  site admin's token; Ctrl-C stops it.
+  --port N     the port to listen on (default 3000; 0 picks a free one)
+  --host HOST  the address to listen on (default 127.0.0.1)
+  --strict     refuse requests GitHub's OpenAPI description does not allow (422)
+  -h, --help   print this help`,
+  options: { port: { type: "string" }, host: { type: "string" }, strict: { type: "boolean" } },
+} as const;
 
 /** Runs the local GitHub until interrupted, printing what a client needs to reach it. */
 export async function sandboxCommand(args: string[], io: Io): Promise<number> {
-  let values: { port?: string; host?: string; strict?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { port: { type: "string" }, host: { type: "string" }, strict: { type: "boolean" } },
-    }));
-  } catch (error) {
-    io.err(`tollgate sandbox: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(SPEC, args, io);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const port = values.port === undefined ? 3000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`tollgate sandbox: --port must be a port number from 0 to 65535, got "${values.port}"`);
-    return 2;
-  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return usageError(SPEC, io, `--port must be a port number from 0 to 65535, got "${values.port}"`);
+  // Loaded only now: the sandbox brings GitHub's GraphQL schema, which no other command needs.
+  const { startSandbox } = await import("../../sandbox/index.js");
   const sandbox = await startSandbox({
     port,
     host: values.host ?? "127.0.0.1",

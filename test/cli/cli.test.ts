@@ -32,6 +32,7 @@ describe("tollgate validate", () => {
       `${file}:4:15 environments.prod.approval: expected none, automatic or required, got "sometimes"`,
       `${file}:5:5 environments.prod.soak: unknown key "soak"; expected one of: description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, strategies, validation, rollback`,
       `${file}: 2 errors`,
+      "",
     ]);
   });
 
@@ -46,7 +47,7 @@ describe("tollgate validate", () => {
     });
     expect(await run("validate", "--nope")).toMatchObject({
       code: 2,
-      err: expect.stringContaining("Unknown option"),
+      err: expect.stringContaining("Unknown option '--nope'"),
     });
   });
 });
@@ -106,7 +107,7 @@ describe("tollgate explain", () => {
       ["--policy", "nope.yml", "--environment", "production", "--evidence", evidence],
       "cannot read nope.yml: no such file",
     ],
-    [["--bogus"], "Unknown option"],
+    [["--bogus"], "Unknown option '--bogus'\nUsage: tollgate explain"],
   ])("usage and I/O errors exit 2: %j", async (args, message) => {
     expect(await run("explain", ...args)).toMatchObject({ code: 2, err: expect.stringContaining(message) });
   });
@@ -122,7 +123,7 @@ describe("tollgate explain", () => {
       "--evidence",
       file,
     );
-    expect(result).toMatchObject({ code: 2, err: `${file}:1:31 sha: expected a string, got 42` });
+    expect(result).toMatchObject({ code: 2, err: `${file}:1:31 sha: expected a string, got 42\n` });
   });
 });
 

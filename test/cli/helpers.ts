@@ -1,14 +1,13 @@
-import { readFile } from "node:fs/promises";
 import { main } from "../../src/cli/main.js";
+import { streamIo } from "../../src/cli/io.js";
 
-/** Runs the CLI in-process, capturing what it prints. */
+/** Runs the CLI in-process, capturing exactly what it writes on stdout and stderr. */
 export async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    readFile: (p) => readFile(p, "utf8"),
-  });
-  return { code, out: out.join("\n"), err: err.join("\n") };
+  let out = "";
+  let err = "";
+  const code = await main(
+    argv,
+    streamIo({ write: (text) => (out += text) }, { write: (text) => (err += text) }),
+  );
+  return { code, out, err };
 }

@@ -35,6 +35,6 @@ test("tollgate sandbox refuses a bad port", async () => {
   });
   expect(await run("sandbox", "--verbose")).toMatchObject({
     code: 2,
-    err: expect.stringContaining("Unknown option"),
+    err: expect.stringContaining("Unknown option '--verbose'"),
   });
 });
