@@ -6,7 +6,7 @@
  */
 import type { Policy } from "../src/policy/model.js";
 import { parseDescription, workflowRunIdFrom } from "../src/github/records.js";
-import { rerunFailedJobs, reviewGate, waitingRuns } from "../src/github/runs.js";
+import { rerunFailedJobs, reviewGate, verifyDeployingRun, waitingRuns } from "../src/github/runs.js";
 import { evaluate } from "../src/readiness/evaluate.js";
 import type { Evidence } from "../src/readiness/evidence.js";
 import { nowOf, type Deps } from "./readiness.js";
@@ -17,6 +17,7 @@ export interface Recorded {
   readonly environment: string;
   readonly sha: string;
   readonly deploymentId: number;
+  readonly defaultBranch: string;
   /** Who started the deployment the Action recorded, if it did. */
   readonly starter: string | undefined;
   readonly rejection: { readonly login: string; readonly reason: string } | undefined;
@@ -86,6 +87,18 @@ async function rerunAwaitingRun(deps: Deps, recorded: Recorded): Promise<void> {
   const decision = evaluate(recorded.policy, recorded.environment, evidence, nowOf(deps.settings));
   if (decision.verdict !== "allowed") {
     log.debug({ runId, reason: decision.reasonCode }, "the gate still waits: no re-run yet");
+    return;
+  }
+  // Any workflow can write "awaiting" linking any run: re-run only a run of this very commit.
+  const verdict = await verifyDeployingRun(client, repo, {
+    runId,
+    sha: recorded.sha,
+    defaultBranch: recorded.defaultBranch,
+    rollback: false,
+    purpose: "rerun",
+  });
+  if (!verdict.ok) {
+    log.warn({ runId, why: verdict.why }, "the awaiting status links a run Tollgate does not re-run");
     return;
   }
   try {

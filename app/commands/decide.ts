@@ -139,6 +139,7 @@ export async function decide(
     environment: environment.name,
     sha,
     deploymentId,
+    defaultBranch: assessment.gathered.defaultBranch,
     starter: initiator,
     rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
   });

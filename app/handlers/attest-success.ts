@@ -37,6 +37,7 @@ export async function attestSuccess(
     sha: deployment.sha,
     defaultBranch: payload.repository.default_branch,
     rollback: tollgate.rollback_of !== undefined,
+    purpose: "attest",
   });
   if (!verdict.ok) return log.warn({ deployment: deployment.id, why: verdict.why }, "success not attested");
   await writeDeploymentStatus(

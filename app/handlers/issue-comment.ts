@@ -10,7 +10,8 @@ import { decide } from "../commands/decide.js";
 import { explain, help } from "../commands/explain.js";
 import { refuse, type CommandContext, type Outcome } from "../commands/outcome.js";
 import { rollback } from "../commands/rollback.js";
-import { clientOf } from "../../src/github/client.js";
+import { withdraw } from "../commands/withdraw.js";
+import { clientOf, type GitHubClient, type RepositoryRef } from "../../src/github/client.js";
 import { repoOf } from "../github.js";
 import type { Identity, Settings } from "../settings.js";
 
@@ -51,6 +52,10 @@ export async function onIssueComment(
     return log.debug("no command in the comment");
   }
 
+  if (payload.action === "deleted" && command.kind === "approve" && payload.issue.pull_request) {
+    // Withdrawn silently: there is no comment left to react to.
+    return withdraw(commandContext(payload, client, repo, identity, settings, log), payload.sender.login);
+  }
   if (payload.action !== "created") {
     if (payload.action === "deleted" || !ACTING.has(command.kind) || author?.type === "Bot")
       return log.debug("not a new comment");
@@ -72,20 +77,7 @@ export async function onIssueComment(
   }
   if (!payload.issue.pull_request) return answer(refuse(label(command), "this is not a pull request"));
 
-  const cx: CommandContext = {
-    client,
-    repo,
-    identity,
-    settings,
-    log,
-    issueNumber: payload.issue.number,
-    comment: {
-      id: payload.comment.id,
-      url: payload.comment.html_url,
-      createdAt: payload.comment.created_at,
-      login: author?.login ?? "ghost",
-    },
-  };
+  const cx = commandContext(payload, client, repo, identity, settings, log);
   switch (command.kind) {
     case "approve":
     case "reject":
@@ -100,4 +92,28 @@ export async function onIssueComment(
       // The parser's problem may quote the comment; the reply gives the usage instead.
       return answer(refuse("command", `it is not complete; ${command.problem.replace(/"[^"]*"/g, "that")}`));
   }
+}
+
+function commandContext(
+  payload: Context<"issue_comment">["payload"],
+  client: GitHubClient,
+  repo: RepositoryRef,
+  identity: Identity,
+  settings: Settings,
+  log: Context["log"],
+): CommandContext {
+  return {
+    client,
+    repo,
+    identity,
+    settings,
+    log,
+    issueNumber: payload.issue.number,
+    comment: {
+      id: payload.comment.id,
+      url: payload.comment.html_url,
+      createdAt: payload.comment.created_at,
+      login: payload.comment.user?.login ?? "ghost",
+    },
+  };
 }

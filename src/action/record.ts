@@ -10,6 +10,7 @@ import {
   eventDescription,
   fitDescription,
   type DeploymentPayload,
+  type Decision,
   type RecordKind,
 } from "../github/records.js";
 import type { ActionSettings } from "./inputs.js";
@@ -80,7 +81,7 @@ export async function openDeployment(
 }
 
 export interface StatusWriter {
-  (state: DeploymentState, kind: Exclude<RecordKind, "approved" | "rejected">, text: string): Promise<void>;
+  (state: DeploymentState, kind: Exclude<RecordKind, Decision>, text: string): Promise<void>;
 }
 
 /** Writes statuses on one deployment, each linking the run and, on success, the environment's URL. */

@@ -20,6 +20,21 @@ export async function react(
   });
 }
 
+/** Whether `bot` already reacted to a comment: a command it answered once must not act again. */
+export async function hasReacted(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  commentId: number,
+  bot: string,
+): Promise<boolean> {
+  const { data } = await client.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    ...repo,
+    comment_id: commentId,
+    per_page: 100,
+  });
+  return (data as { user: { login: string } | null }[]).some((r) => r.user?.login === bot);
+}
+
 /** Makes text safe to post: no line may open with a slash (each line could be read as a command). */
 export function safeBody(text: string): string {
   return text.replace(/^([ \t>]*)\//gm, "$1∕");

@@ -142,7 +142,11 @@ export async function gatherEvidence(
         ? [{ author: r.author.login, state: r.state, commit_sha: r.commit.oid, submitted_at: r.submittedAt }]
         : [],
     ),
-    approvals: withApprovals.flatMap((d) => approvalsOf(d, request.appBot)),
+    approvals: withoutWithdrawn(
+      withApprovals.flatMap((d) => approvalsOf(d, request.appBot)),
+      withApprovals,
+      request.appBot,
+    ),
     deployments: ownDeployments.flatMap((d) => deploymentOf(d, request)),
     security_alerts: (repository.vulnerabilityAlerts?.nodes ?? []).flatMap((a) =>
       a.securityVulnerability
@@ -284,6 +288,24 @@ function approvalsOf(deployment: DeploymentNode, appBot: string) {
  * something (`statusProof`: a success only as the App's verified record), else the latest progress.
  * A deployment with no such status is listed as pending, so it can be seen but never counts.
  */
+/** Approvals whose comment was deleted no longer count: the App recorded their withdrawal (same `log_url`). */
+function withoutWithdrawn<T extends { decision: string; url?: string }>(
+  approvals: T[],
+  deployments: readonly DeploymentNode[],
+  appBot: string,
+): T[] {
+  const withdrawn = new Set(
+    deployments.flatMap((d) =>
+      (d.statuses?.nodes ?? []).flatMap((s) =>
+        isActor(s.creator, appBot) && s.logUrl && parseDescription(s.description)?.kind === "withdrawn"
+          ? [s.logUrl]
+          : [],
+      ),
+    ),
+  );
+  return approvals.filter((a) => a.decision !== "approve" || a.url === undefined || !withdrawn.has(a.url));
+}
+
 function deploymentOf(
   deployment: DeploymentNode,
   request: EvidenceRequest,

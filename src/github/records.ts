@@ -34,19 +34,27 @@ export interface DeploymentPayload {
 }
 
 export type RecordKind =
-  "approved" | "rejected" | "step" | "outcome" | "awaiting" | "validation" | "rollback" | "verified";
+  | "approved"
+  | "rejected"
+  | "withdrawn"
+  | "step"
+  | "outcome"
+  | "awaiting"
+  | "validation"
+  | "rollback"
+  | "verified";
 
 /** A Tollgate status, parsed back from its description. */
 export type StatusRecord =
-  | { readonly kind: "approved" | "rejected"; readonly login: string; readonly note: string }
+  | { readonly kind: Decision; readonly login: string; readonly note: string }
   | {
-      readonly kind: "step" | "outcome" | "awaiting" | "validation" | "rollback" | "verified";
+      readonly kind: Exclude<RecordKind, Decision>;
       readonly text: string;
     };
 
 const PREFIX = "Tollgate: ";
 const APPROVAL =
-  /^Tollgate: (approved|rejected) by @([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?)(?:: (.*))?$/s;
+  /^Tollgate: (approved|rejected|withdrawn) by @([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?)(?:: (.*))?$/s;
 const OTHER = /^Tollgate (step|outcome|awaiting|validation|rollback|verified): (.*)$/s;
 
 /** Shortens to GitHub's 140-character limit, marking the cut. */
@@ -56,27 +64,33 @@ export function fitDescription(text: string): string {
 }
 
 /** "Tollgate: approved by @alice: 1/2 of group:leads, group:architects" */
-export function approvalDescription(kind: "approved" | "rejected", login: string, note: string): string {
+/**
+ * A person's decision as the App records it. "withdrawn" ends an approval whose comment was deleted:
+ * the comment no longer says it, so it no longer counts (a rejection is never withdrawn that way, as
+ * anyone with write access can delete someone else's comment).
+ */
+export type Decision = "approved" | "rejected" | "withdrawn";
+
+export function approvalDescription(kind: Decision, login: string, note: string): string {
   return fitDescription(`${PREFIX}${kind} by @${login}${note ? `: ${note}` : ""}`);
 }
 
 /** "Tollgate step: canary 25 %: error rate 0.4 % ≤ 1 %" */
-export function eventDescription(kind: Exclude<RecordKind, "approved" | "rejected">, text: string): string {
+export function eventDescription(kind: Exclude<RecordKind, Decision>, text: string): string {
   return fitDescription(`Tollgate ${kind}: ${text}`);
 }
 
 export function parseDescription(description: string | null | undefined): StatusRecord | undefined {
   if (!description) return undefined;
   const approval = APPROVAL.exec(description);
-  if (approval)
-    return { kind: approval[1] as "approved" | "rejected", login: approval[2]!, note: approval[3] ?? "" };
+  if (approval) return { kind: approval[1] as Decision, login: approval[2]!, note: approval[3] ?? "" };
   const other = OTHER.exec(description);
-  if (other) return { kind: other[1] as Exclude<RecordKind, "approved" | "rejected">, text: other[2]! };
+  if (other) return { kind: other[1] as Exclude<RecordKind, Decision>, text: other[2]! };
   return undefined;
 }
 
-/** Approvals wait for the deployment to run (queued); a rejection stops it (failure). */
-export const APPROVAL_STATE = { approved: "queued", rejected: "failure" } as const;
+/** Approvals (and their withdrawal) wait for the deployment to run (queued); a rejection stops it (failure). */
+export const APPROVAL_STATE = { approved: "queued", rejected: "failure", withdrawn: "queued" } as const;
 
 /** Reads `payload.tollgate` from a deployment payload (an object, or a JSON string as GraphQL returns it). */
 export function readPayload(payload: unknown): DeploymentPayload | undefined {

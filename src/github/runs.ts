@@ -108,7 +108,18 @@ export type RunVerdict =
 export async function verifyDeployingRun(
   client: GitHubClient,
   repo: RepositoryRef,
-  claim: { runId: number; sha: string; defaultBranch: string; rollback: boolean },
+  claim: {
+    runId: number;
+    sha: string;
+    defaultBranch: string;
+    rollback: boolean;
+    /**
+     * "attest": could the run have written a success (all checks). "rerun": is it the run of this commit
+     * that asked for approval; re-running one only repeats a run of an approved commit, whatever its
+     * branch, and it has failed by design (fail fast while awaiting approval).
+     */
+    purpose: "attest" | "rerun";
+  },
 ): Promise<RunVerdict> {
   const { data } = await client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
     ...repo,
@@ -127,6 +138,10 @@ export async function verifyDeployingRun(
   const full = `${repo.owner}/${repo.repo}`.toLowerCase();
   if (run.head_repository && run.head_repository.full_name.toLowerCase() !== full)
     return { ok: false, why: `run ${run.id} ran code from ${run.head_repository.full_name}` };
+  if (claim.purpose === "rerun")
+    return run.head_sha.toLowerCase() === claim.sha.toLowerCase()
+      ? { ok: true, id: run.id, path: run.path ?? "", event: run.event }
+      : { ok: false, why: `run ${run.id} is of ${run.head_sha.slice(0, 7)}, not ${claim.sha.slice(0, 7)}` };
   if (run.head_branch !== claim.defaultBranch)
     return {
       ok: false,

@@ -33,7 +33,7 @@ environments:
       "*": { from: [group:leads], count: 2 }
     checklist: [ci]
     strategies: [direct]
-    rollback: { redeploy_previous: true }
+    rollback: { redeploy_previous: true, workflow: rollback.yml }
   eu:
     approval: required
     approvals:
@@ -53,16 +53,20 @@ beforeAll(async () => {
     policy: POLICY,
     people: ["dave", "alice", "bob", "mallory"],
     teams: { leads: ["alice", "bob"] },
+    // Many attacks in one minute would trip GitHub's limit on content creation, which is not what these
+    // tests are about (test/sandbox/cost.test.ts covers it); the primary budgets still apply.
+    secondaryRateLimit: false,
   });
   ci = await ciApp(world);
   token = await workflowToken(world);
   mallory = world.people["mallory"]!.octokit;
-  await world.sandbox.client.putFile(
-    world.people["owner"]!.token,
-    FULL,
-    ".github/workflows/deploy.yml",
-    WORKFLOW,
-  );
+  for (const name of ["deploy.yml", "rollback.yml"])
+    await world.sandbox.client.putFile(
+      world.people["owner"]!.token,
+      FULL,
+      `.github/workflows/${name}`,
+      WORKFLOW,
+    );
 });
 
 /** A workflow run of deploy.yml for `sha`, as GitHub records it, on `branch`. */
@@ -315,5 +319,65 @@ describe("insiders with write access", () => {
 
     const run = await gate(first, "staging");
     expect(decisionOf(run).decision).not.toBe("allowed");
+  });
+});
+
+describe("comments and deliveries", () => {
+  test("a deleted approval comment withdraws the approval; a deleted rejection stays", async () => {
+    const pr = await greenPullRequest("deleted-comments");
+    const alice = await comment(world, "alice", pr.number, "/approve staging");
+    await comment(world, "bob", pr.number, "/approve staging");
+    expect(decisionOf(await gate(pr.head, "staging")).decision).toBe("allowed");
+
+    await mallory.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner: ORG,
+      repo: REPO,
+      comment_id: alice.id,
+    });
+    await world.sandbox.idle();
+    expect(decisionOf(await gate(pr.head, "staging"))).toEqual({
+      decision: "waiting",
+      code: "awaiting_approval",
+    });
+
+    const rejection = await comment(world, "bob", pr.number, "/reject staging not this one");
+    expect(decisionOf(await gate(pr.head, "staging")).code).toBe("rejected");
+    await mallory.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner: ORG,
+      repo: REPO,
+      comment_id: rejection.id,
+    });
+    await world.sandbox.idle();
+    expect(decisionOf(await gate(pr.head, "staging")).code).toBe("rejected");
+  });
+
+  test("a redelivered /rollback dispatches the rollback once", async () => {
+    const pr = await greenPullRequest("rollback-once");
+    const workflow = octokitFor(world.sandbox, token);
+    await createDeployment(workflow, pr.head, "production", {
+      tollgate: { version: 1, requested_by: "dave" },
+    });
+    const rollbacks = async () => {
+      const { data } = await mallory.request("GET /repos/{owner}/{repo}/actions/runs", {
+        owner: ORG,
+        repo: REPO,
+      });
+      return data.workflow_runs.filter((r) => r.path === ".github/workflows/rollback.yml").length;
+    };
+    const before = await rollbacks();
+    const asked = await comment(world, "alice", pr.number, "/rollback production");
+    expect(asked.reactions).toEqual(["+1"]);
+    expect(await rollbacks()).toBe(before + 1);
+    // The rollback's own deployment is now the environment's newest, as after a real rollback.
+    await createDeployment(workflow, pr.head, "production", {
+      tollgate: { version: 1, requested_by: "alice" },
+    });
+
+    const [delivery] = (await world.sandbox.client.deliveries("issue_comment.created")).filter(
+      (d) => (d.request.payload as { comment: { id: number } }).comment.id === asked.id,
+    );
+    await world.sandbox.client.redeliver(delivery!.id);
+    await world.sandbox.idle();
+    expect(await rollbacks()).toBe(before + 1);
   });
 });
