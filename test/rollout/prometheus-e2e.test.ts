@@ -45,7 +45,9 @@ if (!existsSync(BINARY)) {
       return port;
     };
     const query = (q: string) =>
-      prometheusProvider({ kind: "prometheus", address, query: q })(new AbortController().signal);
+      prometheusProvider({ kind: "prometheus", address, query: q, timeoutMs: 5_000 })(
+        new AbortController().signal,
+      );
     const until = async (what: string, check: () => Promise<boolean>, ms: number) => {
       const deadline = Date.now() + ms;
       while (Date.now() < deadline) {
@@ -56,7 +58,7 @@ if (!existsSync(BINARY)) {
     };
     const errorRate = (overrides: Parameters<typeof analysisOf>[0] = {}) =>
       analysisOf({
-        provider: { kind: "prometheus", address, query: ERROR_RATE },
+        provider: { kind: "prometheus", address, query: ERROR_RATE, timeoutMs: 5_000 },
         failure: "> 5%",
         ...overrides,
       });
