@@ -186,16 +186,26 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
     if (step.pauseMs > 0) await clock.sleep(step.pauseMs);
     return { kind: "ok", text: step.pauseMs > 0 ? "done, paused" : "done" };
   }
+  const pauseEnds = clock.now() + step.pauseMs;
   const results = await analyseStep(step, env, deps);
   for (const result of results) timeline.analysis(step.label, result);
   const failed = results.find((r) => !r.aborted && (r.outcome === "failed" || r.outcome === "error"));
   if (failed) return { kind: "failed", text: failed.summary };
   const undecided = results.find((r) => r.outcome === "inconclusive");
   if (undecided) return { kind: "paused", text: `${undecided.summary} (inconclusive)` };
-  return { kind: "ok", text: results.map((r) => r.summary).join("; ") };
+  const text = results.map((r) => r.summary).join("; ");
+  // The pause lasts what the policy says, whatever the analyses' schedule: the last reading usually
+  // falls short of its end. Only `consecutive_successes` met by every analysis promotes early.
+  if (results.every((r) => r.early)) return { kind: "ok", text };
+  if (pauseEnds > clock.now()) await clock.sleep(pauseEnds - clock.now());
+  return { kind: "ok", text };
 }
 
-/** All the step's analyses at once; through the pause when there is one; the first failure stops all. */
+/**
+ * All the step's analyses at once; the first failure stops all. During a pause each keeps measuring
+ * every interval until the pause ends (readings from `initial_delay` on, `count` at least), so a pause
+ * shorter than the interval still gets its one reading at `initial_delay`.
+ */
 function analyseStep(step: PlanStep, env: Record<string, string>, deps: StepDeps): Promise<AnalysisResult[]> {
   const stop = new AbortController();
   const until = step.pauseMs > 0 ? deps.clock.now() + step.pauseMs : undefined;
