@@ -51,7 +51,7 @@ export interface InFlightScan {
   readonly requests: number;
 }
 
-const analysisMs = (a: Analysis) => a.intervalMs * Math.max(a.count, 1);
+const analysisMs = (a: Analysis) => a.initialDelayMs + a.intervalMs * Math.max(a.count, 1);
 
 function strategyPausesMs(strategy: Strategy): number {
   const waits: number[] = [];

@@ -214,15 +214,14 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
       );
     }
     const interval = parseDuration(analysis.interval ?? "30s") ?? 30_000;
-    for (const provider of ["http", "prometheus"] as const) {
-      const timeout = analysis[provider]?.timeout;
-      const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
-      if (timeoutMs !== undefined && timeoutMs >= interval)
-        report(
-          ["analyses", name, provider, "timeout"],
-          `a timeout of ${timeout} leaves no time before the next measurement (interval ${analysis.interval ?? "30s"}): make it shorter than the interval`,
-        );
-    }
+    // Only Prometheus's: an HTTP probe's timeout predates this check, and policies rely on it.
+    const timeout = analysis.prometheus?.timeout;
+    const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
+    if (timeoutMs !== undefined && timeoutMs >= interval)
+      report(
+        ["analyses", name, "prometheus", "timeout"],
+        `a timeout of ${timeout} leaves no time before the next measurement (interval ${analysis.interval ?? "30s"}): make it shorter than the interval`,
+      );
     if (analysis.unreachable !== undefined && analysis.command !== undefined)
       report(
         ["analyses", name, "unreachable"],

@@ -1,9 +1,12 @@
 /**
  * Runs a rollout plan step by step: the step's commands, then its analyses (in the background for as
- * long as it pauses, stopping the pause at the first failed analysis), one reported event per step. A
+ * long as it pauses, stopping the pause at the first failed analysis). Two reported events per step:
+ * when its commands have applied it (so the record never lags the traffic), and when it ends, with the
+ * analyses' figures. A
  * failed command or analysis rolls back at once; an inconclusive analysis set to `pause` stops and asks.
  * Relative thresholds compare with baselines measured before the first step.
  */
+import { formatDuration } from "../policy/duration.js";
 import { runAnalysis, type AnalysisResult } from "./analysis.js";
 import { needsBaseline } from "./judge.js";
 import type { PlanStep, RolloutPlan } from "./plan.js";
@@ -87,7 +90,7 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
       text: "started",
       weight: step.weight,
     });
-    const verdict = await runStep(step, { ...options, measure, baselines, timeline, baseEnv });
+    const verdict = await runStep(step, { ...options, measure, baselines, timeline, baseEnv, report });
     if (verdict.kind === "ok") {
       await report({ kind: "step", state: "in_progress", text: `${step.label}: ${verdict.text}` });
       continue;
@@ -166,6 +169,15 @@ interface StepDeps extends ExecuteOptions {
   readonly baselines: Readonly<Record<string, number>>;
   readonly timeline: Timeline;
   readonly baseEnv: Record<string, string>;
+  readonly report: (event: RolloutEvent) => Promise<void>;
+}
+
+/** What a step is about to do once its commands have run: "analysing through a 10m pause". */
+function appliedText(step: PlanStep): string {
+  const pause = step.pauseMs > 0 ? formatDuration(step.pauseMs) : undefined;
+  if (step.analyses.length > 0)
+    return pause ? `applied, analysing through a ${pause} pause` : "applied, analysing";
+  return pause ? `applied, pausing ${pause}` : "applied";
 }
 
 async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
@@ -182,6 +194,8 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
     });
     if (exitCode !== 0) return { kind: "failed", text: `command failed (${outcome})` };
   }
+  // The record follows the traffic: this step's weight is live from now on, whatever its analysis says.
+  await deps.report({ kind: "step", state: "in_progress", text: `${step.label}: ${appliedText(step)}` });
   if (step.analyses.length === 0) {
     if (step.pauseMs > 0) await clock.sleep(step.pauseMs);
     return { kind: "ok", text: step.pauseMs > 0 ? "done, paused" : "done" };

@@ -204,7 +204,11 @@ test("a healthy canary succeeds, every step a deployment status, the timeline in
   firstId = Number(run.outputs["deployment-id"]);
   expect(await descriptions(firstId)).toEqual([
     "in_progress Tollgate step: rollout started: canary, canary 25 % → canary 100 %",
+    expect.stringMatching(
+      /^in_progress Tollgate step: canary 25 %: applied, analysing through a \d+s pause$/,
+    ),
     expect.stringMatching(/^in_progress Tollgate step: canary 25 %: error rate .*\(\d+\/\d+ ok\)/),
+    "in_progress Tollgate step: canary 100 %: applied, analysing",
     expect.stringMatching(/^in_progress Tollgate step: canary 100 %: error rate .*\(5\/5 ok\)/),
     expect.stringMatching(/^success Tollgate outcome: canary: 2 steps done, last canary 100 %/),
   ]);
@@ -263,6 +267,7 @@ test("a faulty canary rolls back within interval × failure limit + 1 s and fail
   expect(log()).toEqual([`deploy production 25 ${shaB}`, `rollback production ${shaB} ->`]);
   const statuses = await descriptions(Number(run.outputs["deployment-id"]));
   expect(statuses.slice(1)).toEqual([
+    "in_progress Tollgate step: canary 25 %: applied, analysing through a 1s pause",
     expect.stringMatching(/^in_progress Tollgate rollback: rolling back at canary 25 %: error rate/),
     expect.stringMatching(
       /^failure Tollgate outcome: rolled back at canary 25 %: error rate .* — ran rollback/,
