@@ -49,11 +49,11 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
   }
   const plan = planRollout(strategy, environment, policy.analyses);
   let requests = gate.requests + scanned;
-  const previous = environment.rollback.redeployPrevious
-    ? await previousSuccess(deps.client, settings, [settings.appBot, "github-actions[bot]"])
-    : undefined;
-  if (previous) requests += previous.requests;
-  const previousSha = previous?.sha;
+  // Looked up whatever the rollback plan: rollback commands (and the steps' own) get TOLLGATE_PREVIOUS_SHA
+  // whenever the environment has a last good version, not only when it is redeployed.
+  const previous = await previousSuccess(deps.client, settings, [settings.appBot, "github-actions[bot]"]);
+  requests += previous.requests;
+  const previousSha = previous.sha;
   const rollback = planRollback(strategy, environment, policy.analyses, previousSha);
   deps.log(`plan: ${plan.steps.map((s) => s.label).join(" → ")}`);
   if (settings.dryRun || !gate.write) {

@@ -263,8 +263,10 @@ test("a faulty canary rolls back within interval × failure limit + 1 s and fail
   const reaction = Number(read("rollback-at")) - Number(read("faults-on"));
   expect(reaction).toBeGreaterThan(0);
   expect(reaction).toBeLessThanOrEqual(INTERVAL_MS * FAILURE_LIMIT + 1000);
-  // Never reached 100 %; the rollback ran with the failed SHA.
-  expect(log()).toEqual([`deploy production 25 ${shaB}`, `rollback production ${shaB} ->`]);
+  // Never reached 100 %; the rollback ran with the failed SHA and the last good one (shaA), although the
+  // environment's rollback is commands only, not a redeploy.
+  expect(log()).toEqual([`deploy production 25 ${shaB}`, `rollback production ${shaB} -> ${shaA}`]);
+  expect(run.outputs["previous-sha"]).toBe(shaA);
   const statuses = await descriptions(Number(run.outputs["deployment-id"]));
   expect(statuses.slice(1)).toEqual([
     "in_progress Tollgate step: canary 25 %: applied, analysing through a 1s pause",
