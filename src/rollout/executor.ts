@@ -34,6 +34,8 @@ export interface ExecuteOptions {
   readonly reporter?: (event: RolloutEvent) => Promise<void>;
   /** How analyses measure (default: the real http, prometheus and command providers). */
   readonly measure?: ProviderFactory;
+  /** Resume a rollout that stopped midway at this step (an index into the plan's steps; see resumePoint). */
+  readonly startAt?: number;
 }
 
 export interface RolloutResult {
@@ -83,7 +85,14 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
   const baselineError = await measureBaselines(options, measure, baseEnv, baselines, timeline);
   if (baselineError) return finish("failed", `not started: ${baselineError}`, baselines);
 
-  for (const step of plan.steps) {
+  const startAt = options.startAt ?? 0;
+  if (startAt > 0)
+    timeline.add({
+      phase: "note",
+      label: plan.steps[startAt]?.label ?? "resume",
+      text: `resumed here: an earlier attempt stopped at this step`,
+    });
+  for (const step of plan.steps.slice(startAt)) {
     timeline.add({
       phase: "step",
       label: step.label,

@@ -93,6 +93,13 @@ strategies:
     steps:
       - { weight: 25, pause: 1m }
       - { weight: 100 }
+  resumable:
+    type: canary
+    run: ${deploy}
+    steps:
+      - { weight: 10, pause: 1s }
+      - { weight: 25, pause: 5s }
+      - { weight: 100 }
   direct:
     type: direct
     run: ${deploy}
@@ -116,7 +123,7 @@ environments:
     rollback: { run: "${rollback} fail" }
   slow:
     approval: none
-    strategies: [parked, direct]
+    strategies: [parked, direct, resumable]
     rollback: { run: ${rollback} }
 `;
 }
@@ -444,6 +451,10 @@ test("a rollout killed midway is found and marked error; until then it holds the
     inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
   });
   expect(rerun.code).toBe(0);
+  // It stopped at the parked canary's 25 % step; the re-run asked for another strategy, so it starts over.
+  expect(rerun.stdout).toMatch(
+    /stopped midway; starting over: its newest status \("canary 25 %: applied, pausing 1m"\) names no step of direct/,
+  );
   const statuses = await descriptions(Number(rerun.outputs["deployment-id"]));
   expect(statuses).toContain(
     `error Tollgate outcome: abandoned: an earlier attempt of this run stopped midway; run ${RUN(203)}`,
@@ -451,6 +462,39 @@ test("a rollout killed midway is found and marked error; until then it holds the
   expect(statuses.at(-1)).toMatch(/^success Tollgate outcome: direct: 1 steps done/);
   for (const d of await deploymentsOf("slow"))
     expect((await statusesOf(world, d.id)).at(-1)?.state).not.toBe("in_progress");
+}, 60_000);
+
+test("a re-run of a killed rollout resumes at the step where it stopped, not at the first", async () => {
+  const sha = await commit("resumed");
+  const inputs = { environment: "slow", mode: "deploy", strategy: "resumable" };
+  writeFileSync(join(dir, "park-at"), "25");
+  await killDuringPause({ sha, token, runId: 210, inputs });
+  expect(log()).toEqual([`deploy slow 10 ${sha}`, `deploy slow 25 ${sha}`]);
+  rmSync(join(dir, "park-at"));
+  const [killed] = await deploymentsOf("slow");
+  expect((await descriptions(killed!.id)).at(-1)).toBe(
+    "in_progress Tollgate step: canary 25 %: applied, pausing 5s",
+  );
+
+  const rerun = await runAction(world, { sha, token, runId: 210, inputs });
+  expect(rerun.code).toBe(0);
+  expect(rerun.stdout).toContain(`resuming at canary 25 %, where deployment ${killed!.id} stopped`);
+  // 25 % again (its commands re-applied, its pause in full), then 100 %: never back to 10 %.
+  expect(log()).toEqual([
+    `deploy slow 10 ${sha}`,
+    `deploy slow 25 ${sha}`,
+    `deploy slow 25 ${sha}`,
+    `deploy slow 100 ${sha}`,
+  ]);
+  const statuses = await descriptions(Number(rerun.outputs["deployment-id"]));
+  expect(statuses).toContainEqual(
+    expect.stringMatching(
+      new RegExp(
+        `^in_progress Tollgate step: rollout resumed at canary 25 % \\(deployment ${killed!.id} stopped there\\)`,
+      ),
+    ),
+  );
+  expect(statuses.at(-1)).toMatch(/^success Tollgate outcome: resumable: 3 steps done, last canary 100 %/);
 }, 60_000);
 
 test("mode audit: the Markdown report in the job summary, the HTML report in a file named by an output", async () => {

@@ -86,6 +86,7 @@ export function rollout(
     reporter?: (event: RolloutEvent) => Promise<void>;
     /** Replaces the fixture context's optional fields (previousSha …); `{}` drops them all. */
     context?: Partial<RolloutContext>;
+    startAt?: number;
   } = {},
 ) {
   const environment = policy.environments[options.environment ?? "production"]!;
@@ -112,6 +113,7 @@ export function rollout(
     measure,
     reporter: options.reporter ?? (async (event) => void events.push(event)),
     rollback: planRollback(policy.strategies[strategy]!, environment, policy.analyses, options.previousSha),
+    ...(options.startAt !== undefined ? { startAt: options.startAt } : {}),
   });
   return { run, runner, events, clock, measure };
 }
