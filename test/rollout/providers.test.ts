@@ -190,6 +190,30 @@ describe("prometheus provider (API answers)", () => {
       unreachable: true,
     });
   });
+
+  test("a hung Prometheus and a refused connection are unreachable, within the query's timeout", async () => {
+    // Accepts the connection, never answers: what an overloaded or wedged Prometheus looks like.
+    const hung = createServer(() => undefined);
+    await new Promise<void>((r) => hung.listen(0, "127.0.0.1", r));
+    const hungPort = (hung.address() as AddressInfo).port;
+    const query = (port: number, timeoutMs: number) =>
+      prometheusProvider({ kind: "prometheus", address: `http://127.0.0.1:${port}`, query: "up", timeoutMs })(
+        signal,
+      );
+    const started = performance.now();
+    expect(await query(hungPort, 150)).toEqual({
+      error: "Prometheus did not answer within 150ms",
+      unreachable: true,
+    });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    hung.closeAllConnections();
+    await new Promise<void>((r) => hung.close(() => r()));
+    // The port is free again: nothing listens there now.
+    expect(await query(hungPort, 2_000)).toEqual({
+      error: expect.stringMatching(/^Prometheus unreachable: fetch failed \(ECONNREFUSED\)$/),
+      unreachable: true,
+    });
+  }, 10_000);
 });
 
 describe("command provider", () => {
