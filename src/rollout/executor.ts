@@ -2,9 +2,8 @@
  * Runs a rollout plan step by step: the step's commands, then its analyses (in the background for as
  * long as it pauses, stopping the pause at the first failed analysis). Two reported events per step:
  * when its commands have applied it (so the record never lags the traffic), and when it ends, with the
- * analyses' figures. A
- * failed command or analysis rolls back at once; an inconclusive analysis set to `pause` stops and asks.
- * Relative thresholds compare with baselines measured before the first step.
+ * analyses' figures. A failed command or analysis rolls back at once; an inconclusive analysis set to
+ * `pause` stops and asks. Relative thresholds compare with baselines measured before the first step.
  */
 import { formatDuration } from "../policy/duration.js";
 import { runAnalysis, type AnalysisResult } from "./analysis.js";
@@ -90,7 +89,7 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
     timeline.add({
       phase: "note",
       label: plan.steps[startAt]?.label ?? "resume",
-      text: `resumed here: an earlier attempt stopped at this step`,
+      text: "resumed here: an earlier attempt stopped at this step",
     });
   for (const step of plan.steps.slice(startAt)) {
     timeline.add({
@@ -214,7 +213,7 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
   for (const result of results) timeline.analysis(step.label, result);
   const failed = results.find((r) => !r.aborted && (r.outcome === "failed" || r.outcome === "error"));
   if (failed) return { kind: "failed", text: failed.summary };
-  const undecided = results.find((r) => r.outcome === "inconclusive");
+  const undecided = results.find((r) => !r.aborted && r.outcome === "inconclusive");
   if (undecided) return { kind: "paused", text: `${undecided.summary} (inconclusive)` };
   const text = results.map((r) => r.summary).join("; ");
   // The pause lasts what the policy says, whatever the analyses' schedule: the last reading usually
@@ -225,7 +224,7 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
 }
 
 /**
- * All the step's analyses at once; the first failure stops all. During a pause each keeps measuring
+ * All the step's analyses at once; the first verdict other than success stops all. During a pause each keeps measuring
  * every interval until the pause ends (readings from `initial_delay` on, `count` at least), so a pause
  * shorter than the interval still gets its one reading at `initial_delay`.
  */
@@ -242,7 +241,8 @@ function analyseStep(step: PlanStep, env: Record<string, string>, deps: StepDeps
         ...(baseline !== undefined ? { baseline } : {}),
         ...(until !== undefined ? { until } : {}),
       });
-      if (!result.aborted && (result.outcome === "failed" || result.outcome === "error")) stop.abort();
+      // Any verdict but success decides the step (roll back, or pause and ask): the others need not go on.
+      if (!result.aborted && result.outcome !== "successful") stop.abort();
       return result;
     }),
   );

@@ -164,6 +164,43 @@ environments:
     }).toEqual({ outcome, commands, readings });
   });
 
+  test("an inconclusive analysis set to pause stops the step's other analyses and its pause at once", async () => {
+    const policy = policyFrom(`
+version: 1
+strategies:
+  canary: { type: canary, run: ./deploy.sh, steps: [{ weight: 10, pause: 10m }, { weight: 100 }], analyses: [errors, latency] }
+analyses:
+  errors:
+    prometheus: { address: "http://prometheus:9090", query: "errors" }
+    failure: "> 5%"
+    interval: 10s
+    initial_delay: 20s
+    inconclusive: pause
+  latency:
+    prometheus: { address: "http://prometheus:9090", query: "p99" }
+    failure: "> 500"
+    interval: 10s
+environments:
+  production: { approval: none, rollback: { run: ./rollback.sh } }
+`);
+    const clock = new VirtualClock(0);
+    const runner = new FakeRunner(undefined, () => clock.now());
+    const strategy = policy.strategies.canary!;
+    const environment = policy.environments.production!;
+    const result = await executeRollout({
+      plan: planRollout(strategy, environment, policy.analyses),
+      rollback: planRollback(strategy, environment, policy.analyses),
+      context: { environment: "production", sha: "a".repeat(40), strategy: "canary" },
+      runner,
+      clock,
+      measure: (analysis) => async () =>
+        analysis.name === "errors" ? { noData: true, reason: "the query returned NaN" } : { value: 120 },
+    });
+    expect(result.outcome).toBe("paused");
+    expect(result.reason).toMatch(/^paused at canary 10 %: errors no data \(the query returned NaN\)/);
+    expect(clock.now()).toBe(20_000);
+  });
+
   test("a step without analyses pauses exactly too", async () => {
     const policy = policyFrom(`
 version: 1
