@@ -332,8 +332,6 @@ function normalizeStrategy(name: string, doc: StrategyDocument): Strategy {
 
 function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
   const intervalMs = ms(doc.interval, 30_000);
-  // A probe slower than half the interval would crowd out the next reading.
-  const defaultTimeoutMs = Math.min(10_000, Math.ceil(intervalMs / 2));
   const provider: AnalysisProvider = doc.http
     ? {
         kind: "http",
@@ -342,14 +340,16 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
         ...(doc.http.expect_status ? { expectStatus: doc.http.expect_status } : {}),
         ...(doc.http.json_path !== undefined ? { jsonPath: doc.http.json_path } : {}),
         measure: doc.http.measure ?? (doc.http.json_path !== undefined ? "value" : "latency"),
-        timeoutMs: ms(doc.http.timeout, defaultTimeoutMs),
+        // 10 s as before: a latency probe may well take longer than half its interval.
+        timeoutMs: ms(doc.http.timeout, 10_000),
       }
     : doc.prometheus
       ? {
           kind: "prometheus",
           address: doc.prometheus.address,
           query: doc.prometheus.query,
-          timeoutMs: ms(doc.prometheus.timeout, defaultTimeoutMs),
+          // A query slower than half the interval would crowd out the next reading.
+          timeoutMs: ms(doc.prometheus.timeout, Math.min(10_000, Math.ceil(intervalMs / 2))),
         }
       : { kind: "command", run: doc.command!.run, measure: doc.command!.measure };
   return {

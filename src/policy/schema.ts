@@ -342,8 +342,7 @@ export const analysisSchema = z
           description: "What the conditions compare: the JSON value or the latency in ms (default value).",
         }),
         timeout: durationSchema.optional().meta({
-          description:
-            "How long a probe may take before it is unreachable (default: half the interval, at most 10s).",
+          description: "How long a probe may take before it is unreachable (default 10s).",
         }),
       })
       .optional()
