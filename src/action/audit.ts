@@ -44,12 +44,14 @@ export async function auditMode(deps: ActionDeps, settings: ActionSettings): Pro
   await mkdir(dir, { recursive: true });
   await writeFile(file, renderHtml(report));
   deps.log(`HTML report: ${file}`);
-  const high = report.findings.filter((f) => f.severity === "high");
+  const high = report.findings.filter((f) => f.severity === "high" || f.severity === "critical");
   return {
     rolledBack: false,
     auditReport: file,
     sections: [renderMarkdown(report)],
     requests,
-    ...(high.length > 0 ? { failure: `The audit found ${high.length} high-severity finding(s)` } : {}),
+    ...(high.length > 0
+      ? { failure: `The audit found ${high.length} critical or high-severity finding(s)` }
+      : {}),
   };
 }

@@ -6,7 +6,7 @@
 import { realClock } from "../rollout/clock.js";
 import { execRunner } from "../rollout/exec-runner.js";
 import { executeRollout } from "../rollout/executor.js";
-import { planRollout } from "../rollout/plan.js";
+import { planRollout, resumePoint } from "../rollout/plan.js";
 import { planRollback } from "../rollout/rollback.js";
 import { renderTimeline } from "../rollout/timeline.js";
 import type { DeploymentState } from "../github/deployments.js";
@@ -15,10 +15,11 @@ import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { previousSuccess } from "./history.js";
-import { busyText, scanInFlight } from "./inflight.js";
+import { busyText, scanInFlight, type InFlight } from "./inflight.js";
 
 export async function deployMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   let scanned = 0;
+  let abandoned: readonly InFlight[] = [];
   // Before anything is written: abandoned rollouts of the environment are closed, a live one refuses.
   const gate = await gatePhase(deps, settings, async ({ policy }) => {
     if (settings.dryRun) return undefined;
@@ -27,6 +28,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
       scanInFlight(deps, settings, policy, environment),
     );
     scanned = scan.requests;
+    abandoned = scan.abandoned;
     return scan.live ? busyText(scan.live) : undefined;
   });
   const base = {
@@ -50,13 +52,24 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
   }
   const plan = planRollout(strategy, environment, policy.analyses);
   let requests = gate.requests + scanned;
-  const previous = environment.rollback.redeployPrevious
-    ? await previousSuccess(deps.client, settings, { app: settings.appBot, workflow: [WORKFLOW_BOT] })
-    : undefined;
-  if (previous) requests += previous.requests;
-  const previousSha = previous?.sha;
+  // Looked up whatever the rollback plan: rollback commands (and the steps' own) get TOLLGATE_PREVIOUS_SHA
+  // whenever the environment has a last good version, not only when it is redeployed.
+  const previous = await previousSuccess(deps.client, settings, {
+    app: settings.appBot,
+    workflow: [WORKFLOW_BOT],
+  });
+  requests += previous.requests;
+  const previousSha = previous.sha;
   const rollback = planRollback(strategy, environment, policy.analyses, previousSha);
   deps.log(`plan: ${plan.steps.map((s) => s.label).join(" → ")}`);
+  // The same commit's rollout, abandoned just now by the in-flight scan (its runner died): pick it up.
+  const stopped = abandoned.find((a) => a.sha.toLowerCase() === settings.sha.toLowerCase());
+  const resume = stopped ? resumePoint(plan, stopped.lastStep, rollback.analyses) : undefined;
+  if (stopped && resume && "reason" in resume)
+    deps.log(`deployment ${stopped.deploymentId} stopped midway; starting over: ${resume.reason}`);
+  const startAt = resume && "index" in resume ? resume : undefined;
+  if (stopped && startAt)
+    deps.log(`resuming at ${startAt.label}, where deployment ${stopped.deploymentId} stopped`);
   if (settings.dryRun || !gate.write) {
     return { ...base, requests, ...(previousSha ? { previousSha } : {}) };
   }
@@ -66,10 +79,13 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
   const pullRequest = await pullRequestContext(deps, settings, gate.judgement.evidence.pull_request);
   if (pullRequest) requests++;
   const result = await deps.phase(`Roll out (${strategy.name}, ${plan.steps.length} steps)`, async () => {
+    const steps = plan.steps.map((s) => s.label).join(" → ");
     await write(
       "in_progress",
       "step",
-      `rollout started: ${strategy.name}, ${plan.steps.map((s) => s.label).join(" → ")}`,
+      stopped && startAt
+        ? `rollout resumed at ${startAt.label} (deployment ${stopped.deploymentId} stopped there): ${strategy.name}, ${steps}`
+        : `rollout started: ${strategy.name}, ${steps}`,
     );
     requests++;
     status = "in_progress";
@@ -78,6 +94,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
       rollback,
       runner: execRunner(),
       clock: realClock,
+      ...(startAt ? { startAt: startAt.index } : {}),
       context: {
         environment: settings.environment,
         sha: settings.sha,

@@ -15,6 +15,7 @@
 import type { DeploymentState } from "../github/deployments.js";
 import type { Analysis, Environment, Policy, Strategy } from "../policy/model.js";
 import { formatDuration } from "../policy/duration.js";
+import { parseDescription } from "../github/records.js";
 import type { ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
@@ -30,6 +31,7 @@ interface RestDeployment {
 }
 interface RestStatus {
   state: string;
+  description?: string | null;
   created_at: string;
   log_url?: string | null;
   creator: { login: string } | null;
@@ -41,6 +43,8 @@ export interface InFlight {
   /** The run that wrote its newest status. */
   readonly runUrl: string;
   readonly since: string;
+  /** The text of its newest status when that is a step record ("canary 30 %: applied, …"): where it stopped. */
+  readonly lastStep?: string;
 }
 
 export interface InFlightScan {
@@ -51,7 +55,7 @@ export interface InFlightScan {
   readonly requests: number;
 }
 
-const analysisMs = (a: Analysis) => a.intervalMs * Math.max(a.count, 1);
+const analysisMs = (a: Analysis) => a.initialDelayMs + a.intervalMs * Math.max(a.count, 1);
 
 function strategyPausesMs(strategy: Strategy): number {
   const waits: number[] = [];
@@ -113,11 +117,13 @@ export async function scanInFlight(
       (s) => s.creator !== null && trusted.includes(s.creator.login),
     );
     if (newest?.state !== "in_progress") continue;
+    const record = parseDescription(newest.description);
     const found: InFlight = {
       deploymentId: deployment.id,
       sha: deployment.sha,
       runUrl: newest.log_url ?? "",
       since: newest.created_at,
+      ...(record?.kind === "step" ? { lastStep: record.text } : {}),
     };
     const silentMs = now - Date.parse(newest.created_at);
     const sameRun = found.runUrl === settings.runUrl;

@@ -13,6 +13,7 @@ import {
   type Decision,
   type RecordKind,
 } from "../github/records.js";
+import { rollbackPlanOf } from "../rollout/rollback.js";
 import type { ActionSettings } from "./inputs.js";
 import type { Judgement } from "./gate.js";
 
@@ -26,6 +27,7 @@ export interface DeploymentHandle {
 export function payloadOf(settings: ActionSettings, judgement: Judgement): DeploymentPayload {
   const { decision, evidence } = judgement;
   const pr = evidence.pull_request;
+  const environment = judgement.policy.environments[settings.environment];
   return {
     version: 1,
     requested_by: settings.actor,
@@ -37,6 +39,8 @@ export function payloadOf(settings: ActionSettings, judgement: Judgement): Deplo
       : {}),
     policy_digest: decision.policyDigest,
     checklist: Object.fromEntries(decision.checklist.map((item) => [item.id, item.state])),
+    // What the auditor needs later without today's policy: which rollbacks were configured.
+    ...(environment ? { rollback_plan: rollbackPlanOf(environment) } : {}),
     ...(decision.override
       ? {
           override: {

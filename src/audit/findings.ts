@@ -3,9 +3,10 @@
  * deployment; where the judgement rests on today's policy rather than the one that judged the
  * deployment (the payload's policy digest differs), the message says so.
  */
-import { parseDescription, readPayload } from "../github/records.js";
-import type { Policy } from "../policy/model.js";
+import { parseDescription, readPayload, type RollbackPlanKind } from "../github/records.js";
+import type { Environment, Policy } from "../policy/model.js";
 import { checkWindows } from "../readiness/windows.js";
+import { rollbackPlanOf } from "../rollout/rollback.js";
 import { checkAuthority, ruleFor, trustedDecisions, selfLogins } from "./authority.js";
 import { wentOut } from "./links.js";
 import { isTrustedApprovalWriter, isTrustedWriter, type TrustOptions } from "./record.js";
@@ -22,6 +23,7 @@ export interface FindingOptions {
 }
 
 const SEVERITY: Record<FindingCode, Finding["severity"]> = {
+  rollback_failed: "critical",
   missing_approvals: "high",
   outside_approver_set: "high",
   self_approval: "high",
@@ -37,11 +39,31 @@ const SEVERITY: Record<FindingCode, Finding["severity"]> = {
 const HOUR = 3_600_000;
 const hours = (ms: number): string => `${Math.round((ms / HOUR) * 10) / 10} h`;
 
-function rollbackPlanFinding(record: AuditRecord): string | undefined {
+/**
+ * A production deployment lacks a rollback plan only when none of any kind was in place: no rollback
+ * configured for its environment (commands, a redeploy of the previous version, a rollback workflow), as
+ * its payload recorded it — or, for records made before payloads carried it, as today's policy says —
+ * and no rollback plan passed in its checklist (a PR-body section).
+ */
+function rollbackPlanFinding(
+  record: AuditRecord,
+  recorded: readonly RollbackPlanKind[] | undefined,
+  environment: Environment | undefined,
+): { why: string; today: boolean } | undefined {
+  const configured = recorded ?? (environment ? rollbackPlanOf(environment) : undefined);
+  if (configured && configured.length > 0) return undefined;
   const items = Object.entries(record.checklist).filter(([id]) => /rollback/i.test(id));
-  if (items.length === 0) return "its checklist snapshot records no rollback plan";
-  const bad = items.find(([, state]) => state !== "passed" && state !== "waived");
-  return bad ? `its rollback plan (${bad[0]}) was ${bad[1]} when it was recorded` : undefined;
+  const passed = items.some(([, state]) => state === "passed" || state === "waived");
+  if (passed) return undefined;
+  const none =
+    configured === undefined
+      ? "no rollback configuration known (no policy for its environment)"
+      : "no rollback configured (commands, redeploy_previous or a workflow)";
+  const bad = items[0];
+  const checklist = bad
+    ? `its rollback plan (${bad[0]}) was ${bad[1]} when it was recorded`
+    : "its checklist snapshot records no rollback plan";
+  return { why: `${none}, and ${checklist}`, today: recorded === undefined && configured !== undefined };
 }
 
 function untrustedWriters(fact: DeploymentFact, trust: TrustOptions, tollgate: boolean): string[] {
@@ -148,9 +170,14 @@ export function findingsFor(record: AuditRecord, fact: DeploymentFact, options: 
   }
 
   if (deployed && !isRollback && record.production && record.tollgate) {
-    const why = rollbackPlanFinding(record);
-    if (why) add("no_rollback_plan", `production deployment whose ${why.replace(/^its /, "")}`);
+    const missing = rollbackPlanFinding(record, payload?.rollback_plan, environment);
+    if (missing)
+      add("no_rollback_plan", `production deployment with ${missing.why}${missing.today ? policyNote : ""}`);
   }
+
+  // A rollback that failed leaves the service in an unknown state: the one finding that needs a person now.
+  if (record.outcome === "failure" && record.steps.some((s) => s.startsWith("rollback: ")))
+    add("rollback_failed", `rollback failed, the service may be broken: ${record.outcomeDetail}`);
 
   if (record.outcome === "in_progress") {
     const last = [...fact.statuses].reverse().find((s) => s.state !== "inactive");

@@ -97,7 +97,7 @@ export function renderHtml(report: AuditReport): string {
       : `<table class="sortable" id="findings"><thead><tr><th data-type="text">severity</th><th data-type="num">deployment</th><th data-type="text">environment</th><th data-type="text">finding</th><th data-type="text">details</th></tr></thead><tbody>${report.findings
           .map(
             (f) =>
-              `<tr><td data-sort="${f.severity}" class="${f.severity === "high" ? "high" : ""}">${f.severity}</td>${td(String(f.deploymentId))}${td(f.environment)}${td(f.code)}${td(f.message)}</tr>`,
+              `<tr><td data-sort="${f.severity}" class="${f.severity === "high" || f.severity === "critical" ? "high" : ""}">${f.severity}</td>${td(String(f.deploymentId))}${td(f.environment)}${td(f.code)}${td(f.message)}</tr>`,
           )
           .join("")}</tbody></table>`,
   );

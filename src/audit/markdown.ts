@@ -67,8 +67,9 @@ export function renderMarkdown(report: AuditReport): string {
     "",
   );
   const high = report.findings.filter((f) => f.severity === "high").length;
+  const critical = report.findings.filter((f) => f.severity === "critical").length;
   out.push(
-    `**${report.records.length} deployment(s), ${report.findings.length} finding(s)** (${high} high).`,
+    `**${report.records.length} deployment(s), ${report.findings.length} finding(s)** (${critical > 0 ? `${critical} critical, ` : ""}${high} high).`,
     "",
   );
 

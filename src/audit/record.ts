@@ -78,8 +78,17 @@ function outcomeOf(statuses: readonly StatusFact[], trust: TrustOptions): Outcom
   const state = effective?.state;
   if (rejection && state !== "success")
     return { outcome: "rejected", detail: rejection.text, finishedAt: rejection.at, steps };
-  if (rollback) return { outcome: "rolled_back", detail: rollback.text, finishedAt: rollback.at, steps };
   const at = effective?.createdAt ?? null;
+  if (rollback) {
+    // Rolled back only once the rollback is known to have worked: the rollout's "failure" after it (or a
+    // rollback deployment's "success"). An "error" after it is a rollback that failed (or was abandoned
+    // midway): the service may be in any state, which is a failure, never a rollback.
+    if (state === "failure" || state === "success")
+      return { outcome: "rolled_back", detail: rollback.text, finishedAt: rollback.at, steps };
+    if (state === "error")
+      return { outcome: "failure", detail: lastOutcomeText ?? rollback.text, finishedAt: at, steps };
+    return { outcome: "in_progress", detail: `rolling back since ${rollback.at}`, finishedAt: null, steps };
+  }
   if (state === "success")
     return { outcome: "success", detail: lastOutcomeText ?? "success", finishedAt: at, steps };
   if (state === "failure" || state === "error")

@@ -110,6 +110,7 @@ export const FINDING_CODES = [
   "self_approval",
   "outside_window",
   "no_rollback_plan",
+  "rollback_failed",
   "emergency_approval_late",
   "stale_in_progress",
   "untrusted_writer",
@@ -118,11 +119,14 @@ export const FINDING_CODES = [
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
+/** "critical": the service may be broken now (a rollback that failed); someone must act. */
+export type Severity = "critical" | "high" | "medium" | "low";
+
 export interface Finding {
   readonly code: FindingCode;
   readonly deploymentId: number;
   readonly environment: string;
-  readonly severity: "high" | "medium" | "low";
+  readonly severity: Severity;
   readonly message: string;
 }
 

@@ -31,7 +31,12 @@ export interface DeploymentPayload {
   readonly override?: { readonly kind: string; readonly change_type: string; readonly reason: string };
   /** Set on deployments that roll an environment back. */
   readonly rollback_of?: string;
+  /** The environment's rollback plan when the record was made; empty when it had none. */
+  readonly rollback_plan?: readonly RollbackPlanKind[];
 }
+
+/** The kinds of rollback a policy can configure for an environment. */
+export type RollbackPlanKind = "run" | "redeploy_previous" | "workflow";
 
 export type RecordKind =
   | "approved"

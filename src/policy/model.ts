@@ -114,7 +114,12 @@ export type AnalysisProvider =
       readonly measure: "value" | "latency";
       readonly timeoutMs: number;
     }
-  | { readonly kind: "prometheus"; readonly address: string; readonly query: string }
+  | {
+      readonly kind: "prometheus";
+      readonly address: string;
+      readonly query: string;
+      readonly timeoutMs: number;
+    }
   | { readonly kind: "command"; readonly run: string; readonly measure: "exit_code" | "stdout" };
 
 export interface Analysis {
@@ -124,10 +129,17 @@ export interface Analysis {
   readonly success?: Condition;
   readonly failure?: Condition;
   readonly intervalMs: number;
+  /** Before the first measurement of a run. */
+  readonly initialDelayMs: number;
   readonly count: number;
   readonly failureLimit: number;
   readonly consecutiveErrorLimit: number;
+  readonly inconclusiveLimit: number;
+  /** Successful measurements in a row that end the run early; 0: off. */
+  readonly consecutiveSuccesses: number;
   readonly noData: "fail" | "pass" | "inconclusive";
+  /** How a provider that cannot be reached (network error, timeout) counts. */
+  readonly unreachable: "error" | "inconclusive" | "fail";
   readonly inconclusive: "fail" | "pause";
 }
 
@@ -319,6 +331,7 @@ function normalizeStrategy(name: string, doc: StrategyDocument): Strategy {
 }
 
 function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
+  const intervalMs = ms(doc.interval, 30_000);
   const provider: AnalysisProvider = doc.http
     ? {
         kind: "http",
@@ -327,10 +340,17 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
         ...(doc.http.expect_status ? { expectStatus: doc.http.expect_status } : {}),
         ...(doc.http.json_path !== undefined ? { jsonPath: doc.http.json_path } : {}),
         measure: doc.http.measure ?? (doc.http.json_path !== undefined ? "value" : "latency"),
+        // 10 s as before: a latency probe may well take longer than half its interval.
         timeoutMs: ms(doc.http.timeout, 10_000),
       }
     : doc.prometheus
-      ? { kind: "prometheus", address: doc.prometheus.address, query: doc.prometheus.query }
+      ? {
+          kind: "prometheus",
+          address: doc.prometheus.address,
+          query: doc.prometheus.query,
+          // A query slower than half the interval would crowd out the next reading.
+          timeoutMs: ms(doc.prometheus.timeout, Math.min(10_000, Math.ceil(intervalMs / 2))),
+        }
       : { kind: "command", run: doc.command!.run, measure: doc.command!.measure };
   return {
     name,
@@ -338,11 +358,15 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
     provider,
     ...(doc.success !== undefined ? { success: parseCondition(doc.success)! } : {}),
     ...(doc.failure !== undefined ? { failure: parseCondition(doc.failure)! } : {}),
-    intervalMs: ms(doc.interval, 30_000),
+    intervalMs,
+    initialDelayMs: ms(doc.initial_delay),
     count: doc.count ?? 1,
     failureLimit: doc.failure_limit ?? 0,
     consecutiveErrorLimit: doc.consecutive_error_limit ?? 4,
+    inconclusiveLimit: doc.inconclusive_limit ?? 0,
+    consecutiveSuccesses: doc.consecutive_successes ?? 0,
     noData: doc.no_data ?? "inconclusive",
+    unreachable: doc.unreachable ?? "error",
     inconclusive: doc.inconclusive ?? "fail",
   };
 }

@@ -341,7 +341,9 @@ export const analysisSchema = z
         measure: z.enum(["value", "latency"], { error: "expected value or latency" }).optional().meta({
           description: "What the conditions compare: the JSON value or the latency in ms (default value).",
         }),
-        timeout: durationSchema.optional(),
+        timeout: durationSchema.optional().meta({
+          description: "How long a probe may take before it is unreachable (default 10s).",
+        }),
       })
       .optional()
       .meta({ description: "Probe an HTTP endpoint." }),
@@ -349,6 +351,10 @@ export const analysisSchema = z
       .strictObject({
         address: url.meta({ description: "Prometheus base URL, e.g. http://prometheus:9090." }),
         query: text("a PromQL query").meta({ description: "A PromQL instant query returning one sample." }),
+        timeout: durationSchema.optional().meta({
+          description:
+            "How long a query may take before it is unreachable (default: half the interval, at most 10s).",
+        }),
       })
       .optional()
       .meta({ description: "Query Prometheus's HTTP API." }),
@@ -364,6 +370,10 @@ export const analysisSchema = z
     success: condition.optional().meta({ description: "A measurement is successful when this holds." }),
     failure: condition.optional().meta({ description: "A measurement is failed when this holds." }),
     interval: durationSchema.optional().meta({ description: "Time between measurements (default 30s)." }),
+    initial_delay: durationSchema.optional().meta({
+      description:
+        "Wait after a step's commands before its first measurement, so it sees the new version (default 0s).",
+    }),
     count: positiveInt.optional().meta({ description: "Measurements per run (default 1)." }),
     failure_limit: nonNegativeInt
       .optional()
@@ -371,10 +381,28 @@ export const analysisSchema = z
     consecutive_error_limit: nonNegativeInt
       .optional()
       .meta({ description: "Measurement errors in a row tolerated before the analysis errors (default 4)." }),
+    inconclusive_limit: nonNegativeInt.optional().meta({
+      description:
+        "The analysis is inconclusive when more measurements than this are inconclusive (default 0).",
+    }),
+    consecutive_successes: positiveInt.optional().meta({
+      description:
+        "Promote early: this many successful measurements in a row end the analysis and its step's pause (default off).",
+    }),
     no_data: z
       .enum(["fail", "pass", "inconclusive"], { error: "expected fail, pass or inconclusive" })
       .optional()
-      .meta({ description: "How an empty or NaN answer counts (default inconclusive)." }),
+      .meta({
+        description:
+          "How an answer without a value (no series, an empty result, NaN as 0/0 gives) counts (default inconclusive).",
+      }),
+    unreachable: z
+      .enum(["error", "inconclusive", "fail"], { error: "expected error, inconclusive or fail" })
+      .optional()
+      .meta({
+        description:
+          "How a provider that is down or times out counts: error (see consecutive_error_limit) (default error).",
+      }),
     inconclusive: z.enum(["fail", "pause"], { error: "expected fail or pause" }).optional().meta({
       description:
         "What an inconclusive analysis does: fail (roll back) or pause (stop and ask) (default fail).",

@@ -2,6 +2,7 @@
  * Checks that need the whole document: references between sections, and contradictions a schema
  * cannot see (an approval count no one could reach, a failure limit that can never be exceeded).
  */
+import { parseDuration } from "./duration.js";
 import { didYouMean, type PathSegment } from "./errors.js";
 import { CHECKLIST_KINDS, type PolicyDocument, type StrategyDocument } from "./schema.js";
 import { checklistKindOf, parseApprover } from "./model.js";
@@ -212,6 +213,20 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
         "measure: value needs a `json_path` into the response body",
       );
     }
+    const interval = parseDuration(analysis.interval ?? "30s") ?? 30_000;
+    // Only Prometheus's: an HTTP probe's timeout predates this check, and policies rely on it.
+    const timeout = analysis.prometheus?.timeout;
+    const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
+    if (timeoutMs !== undefined && timeoutMs >= interval)
+      report(
+        ["analyses", name, "prometheus", "timeout"],
+        `a timeout of ${timeout} leaves no time before the next measurement (interval ${analysis.interval ?? "30s"}): make it shorter than the interval`,
+      );
+    if (analysis.unreachable !== undefined && analysis.command !== undefined)
+      report(
+        ["analyses", name, "unreachable"],
+        "a command is never unreachable: `unreachable` applies to http and prometheus analyses",
+      );
     const count = analysis.count ?? 1;
     if (analysis.failure_limit !== undefined && analysis.failure_limit >= count) {
       report(

@@ -1,9 +1,11 @@
 /**
  * Runs a rollout plan step by step: the step's commands, then its analyses (in the background for as
- * long as it pauses, stopping the pause at the first failed analysis), one reported event per step. A
- * failed command or analysis rolls back at once; an inconclusive analysis set to `pause` stops and asks.
- * Relative thresholds compare with baselines measured before the first step.
+ * long as it pauses, stopping the pause at the first failed analysis). Two reported events per step:
+ * when its commands have applied it (so the record never lags the traffic), and when it ends, with the
+ * analyses' figures. A failed command or analysis rolls back at once; an inconclusive analysis set to
+ * `pause` stops and asks. Relative thresholds compare with baselines measured before the first step.
  */
+import { formatDuration } from "../policy/duration.js";
 import { runAnalysis, type AnalysisResult } from "./analysis.js";
 import { needsBaseline } from "./judge.js";
 import type { PlanStep, RolloutPlan } from "./plan.js";
@@ -31,6 +33,8 @@ export interface ExecuteOptions {
   readonly reporter?: (event: RolloutEvent) => Promise<void>;
   /** How analyses measure (default: the real http, prometheus and command providers). */
   readonly measure?: ProviderFactory;
+  /** Resume a rollout that stopped midway at this step (an index into the plan's steps; see resumePoint). */
+  readonly startAt?: number;
 }
 
 export interface RolloutResult {
@@ -80,14 +84,21 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
   const baselineError = await measureBaselines(options, measure, baseEnv, baselines, timeline);
   if (baselineError) return finish("failed", `not started: ${baselineError}`, baselines);
 
-  for (const step of plan.steps) {
+  const startAt = options.startAt ?? 0;
+  if (startAt > 0)
+    timeline.add({
+      phase: "note",
+      label: plan.steps[startAt]?.label ?? "resume",
+      text: "resumed here: an earlier attempt stopped at this step",
+    });
+  for (const step of plan.steps.slice(startAt)) {
     timeline.add({
       phase: "step",
       label: step.label,
       text: "started",
       weight: step.weight,
     });
-    const verdict = await runStep(step, { ...options, measure, baselines, timeline, baseEnv });
+    const verdict = await runStep(step, { ...options, measure, baselines, timeline, baseEnv, report });
     if (verdict.kind === "ok") {
       await report({ kind: "step", state: "in_progress", text: `${step.label}: ${verdict.text}` });
       continue;
@@ -166,6 +177,15 @@ interface StepDeps extends ExecuteOptions {
   readonly baselines: Readonly<Record<string, number>>;
   readonly timeline: Timeline;
   readonly baseEnv: Record<string, string>;
+  readonly report: (event: RolloutEvent) => Promise<void>;
+}
+
+/** What a step is about to do once its commands have run: "analysing through a 10m pause". */
+function appliedText(step: PlanStep): string {
+  const pause = step.pauseMs > 0 ? formatDuration(step.pauseMs) : undefined;
+  if (step.analyses.length > 0)
+    return pause ? `applied, analysing through a ${pause} pause` : "applied, analysing";
+  return pause ? `applied, pausing ${pause}` : "applied";
 }
 
 async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
@@ -182,20 +202,32 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
     });
     if (exitCode !== 0) return { kind: "failed", text: `command failed (${outcome})` };
   }
+  // The record follows the traffic: this step's weight is live from now on, whatever its analysis says.
+  await deps.report({ kind: "step", state: "in_progress", text: `${step.label}: ${appliedText(step)}` });
   if (step.analyses.length === 0) {
     if (step.pauseMs > 0) await clock.sleep(step.pauseMs);
     return { kind: "ok", text: step.pauseMs > 0 ? "done, paused" : "done" };
   }
+  const pauseEnds = clock.now() + step.pauseMs;
   const results = await analyseStep(step, env, deps);
   for (const result of results) timeline.analysis(step.label, result);
   const failed = results.find((r) => !r.aborted && (r.outcome === "failed" || r.outcome === "error"));
   if (failed) return { kind: "failed", text: failed.summary };
-  const undecided = results.find((r) => r.outcome === "inconclusive");
+  const undecided = results.find((r) => !r.aborted && r.outcome === "inconclusive");
   if (undecided) return { kind: "paused", text: `${undecided.summary} (inconclusive)` };
-  return { kind: "ok", text: results.map((r) => r.summary).join("; ") };
+  const text = results.map((r) => r.summary).join("; ");
+  // The pause lasts what the policy says, whatever the analyses' schedule: the last reading usually
+  // falls short of its end. Only `consecutive_successes` met by every analysis promotes early.
+  if (results.every((r) => r.early)) return { kind: "ok", text };
+  if (pauseEnds > clock.now()) await clock.sleep(pauseEnds - clock.now());
+  return { kind: "ok", text };
 }
 
-/** All the step's analyses at once; through the pause when there is one; the first failure stops all. */
+/**
+ * All the step's analyses at once; the first verdict other than success stops all. During a pause each keeps measuring
+ * every interval until the pause ends (readings from `initial_delay` on, `count` at least), so a pause
+ * shorter than the interval still gets its one reading at `initial_delay`.
+ */
 function analyseStep(step: PlanStep, env: Record<string, string>, deps: StepDeps): Promise<AnalysisResult[]> {
   const stop = new AbortController();
   const until = step.pauseMs > 0 ? deps.clock.now() + step.pauseMs : undefined;
@@ -209,7 +241,8 @@ function analyseStep(step: PlanStep, env: Record<string, string>, deps: StepDeps
         ...(baseline !== undefined ? { baseline } : {}),
         ...(until !== undefined ? { until } : {}),
       });
-      if (!result.aborted && (result.outcome === "failed" || result.outcome === "error")) stop.abort();
+      // Any verdict but success decides the step (roll back, or pause and ask): the others need not go on.
+      if (!result.aborted && result.outcome !== "successful") stop.abort();
       return result;
     }),
   );

@@ -71,7 +71,11 @@ export function needsBaseline(analysis: Analysis): boolean {
 }
 
 export function judge(analysis: Analysis, measurement: Measurement, baseline?: number): Judged {
-  if ("error" in measurement) return { verdict: "error", text: `error: ${measurement.error}` };
+  if ("error" in measurement) {
+    if (!measurement.unreachable) return { verdict: "error", text: `error: ${measurement.error}` };
+    const verdict = { error: "error", fail: "failed", inconclusive: "inconclusive" } as const;
+    return { verdict: verdict[analysis.unreachable], text: `unreachable: ${measurement.error}` };
+  }
   if ("noData" in measurement) {
     const verdict = { fail: "failed", pass: "successful", inconclusive: "inconclusive" } as const;
     return { verdict: verdict[analysis.noData], text: `no data (${measurement.reason})` };

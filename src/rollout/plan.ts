@@ -143,3 +143,29 @@ export function planRollout(
   }));
   return { strategy: strategy.name, type: strategy.type, steps };
 }
+
+/**
+ * Where a rollout that stopped midway (its runner died) picks up: at the step its newest status names,
+ * re-applied (its commands set the same weight again) and analysed afresh, rather than back at the first
+ * step with the traffic still where it was. Not when an analysis compares with a baseline: with part of
+ * the traffic on the new version, a baseline measured now would measure the change itself.
+ */
+export function resumePoint(
+  plan: RolloutPlan,
+  lastStep: string | undefined,
+  rollbackAnalyses: readonly Analysis[],
+): { readonly index: number; readonly label: string } | { readonly reason: string } {
+  if (lastStep === undefined) return { reason: "its newest status names no step" };
+  const matches = plan.steps
+    .map((step, index) => ({ index, label: step.label }))
+    .filter(({ label }) => lastStep.startsWith(`${label}: `))
+    .sort((a, b) => b.label.length - a.label.length);
+  const found = matches[0];
+  if (!found) return { reason: `its newest status ("${lastStep}") names no step of ${plan.strategy}` };
+  const relative = [...plan.steps.flatMap((s) => s.analyses), ...rollbackAnalyses].find((a) =>
+    [a.success, a.failure].some((c) => c?.baseline !== undefined),
+  );
+  if (relative)
+    return { reason: `${relative.title} compares with a baseline, which cannot be measured mid-rollout` };
+  return found;
+}

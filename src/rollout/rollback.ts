@@ -4,6 +4,7 @@
  * analysis between steps); blue-green switches traffic back instead. Health is analysed afterwards
  * (`rollback.analyses`); a rollback that fails or leaves the service unhealthy is critical.
  */
+import type { RollbackPlanKind } from "../github/records.js";
 import type { Analysis, Environment, Strategy } from "../policy/model.js";
 import { runAnalysis } from "./analysis.js";
 import { percent, resolveAnalyses } from "./plan.js";
@@ -69,6 +70,16 @@ export function planRollback(
     switchBack: strategy.type === "blue-green" ? strategy.switchBack : [],
     analyses: resolveAnalyses(rollback.analyses, analyses),
   };
+}
+
+/** The kinds of rollback configured for an environment (recorded in the deployment's payload). */
+export function rollbackPlanOf(environment: Environment): RollbackPlanKind[] {
+  const { rollback } = environment;
+  return [
+    ...(rollback.run.length > 0 ? (["run"] as const) : []),
+    ...(rollback.redeployPrevious ? (["redeploy_previous"] as const) : []),
+    ...(rollback.workflow !== undefined ? (["workflow"] as const) : []),
+  ];
 }
 
 export interface RollbackDeps {

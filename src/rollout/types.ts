@@ -4,11 +4,13 @@
  */
 
 /** One reading of a provider. `failure` marks a reading the provider itself judged unhealthy (an
- * unexpected HTTP status), whatever the conditions say. */
+ * unexpected HTTP status), whatever the conditions say. An `error` is a reading that could not be
+ * taken: `unreachable` when the provider was never heard (connection refused, no answer in time), which
+ * the analysis's `unreachable` rule judges; otherwise it answered with an error (a bad query). */
 export type Measurement =
   | { readonly value: number; readonly failure?: string; readonly detail?: string }
   | { readonly noData: true; readonly reason: string }
-  | { readonly error: string };
+  | { readonly error: string; readonly unreachable?: true };
 
 export type MeasureFn = (signal: AbortSignal) => Promise<Measurement>;
 

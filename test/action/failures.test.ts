@@ -1,6 +1,7 @@
 /**
  * Failing closed: a malformed policy, GitHub answering 500/502 or a secondary rate limit, bad inputs.
  * Whatever breaks, the built Action either decides correctly or fails; it never passes by accident.
+ * Every test starts the built Action against the sandbox: explicit timeouts, for a loaded machine.
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
@@ -46,32 +47,36 @@ test("a malformed policy fails the step with the located error as an annotation 
   expect(run.outputs).toMatchObject({ decision: "error", "reason-code": "action_error" });
   expect(run.summary).toContain("The policy is invalid");
   await world.sandbox.client.putFile(world.people["owner"]!.token, FULL, ".github/tollgate.yml", POLICY);
-});
+}, 30_000);
 
 test("bad inputs fail with what to fix", async () => {
   const run = await gate("production", { mode: "ship", "wait-for-approval": "soon" });
   expect(run.code).toBe(1);
   expect(run.stdout).toContain("`mode` must be one of gate, deploy, rollback, validate, audit");
   expect(run.stdout).toContain("`wait-for-approval` must be a duration such as 30m");
-});
+}, 30_000);
 
 test("the token is masked and never printed", async () => {
   const run = await gate("production");
   expect(run.stdout).toContain(`::add-mask::${token}`);
   expect(run.stdout.split(`::add-mask::${token}`).join("")).not.toContain(token);
-});
+}, 30_000);
 
 test.each([
   { kind: "status", status: 500, path: "/graphql" },
   { kind: "status", status: 502, path: "/api/graphql" },
   { kind: "secondary_rate_limit", path: "/**", retry_after: 1 },
-] as const)("GitHub failing ($kind on $path) on the evidence read: the gate fails closed", async (fault) => {
-  await world.sandbox.client.addFault({ ...fault, count: 1 });
-  const run = await gate("staging");
-  await world.sandbox.client.clearFaults();
-  expect(run.code).toBe(1);
-  expect(run.outputs["decision"]).toBe("error");
-});
+] as const)(
+  "GitHub failing ($kind on $path) on the evidence read: the gate fails closed",
+  async (fault) => {
+    await world.sandbox.client.addFault({ ...fault, count: 1 });
+    const run = await gate("staging");
+    await world.sandbox.client.clearFaults();
+    expect(run.code).toBe(1);
+    expect(run.outputs["decision"]).toBe("error");
+  },
+  30_000,
+);
 
 test("a deployment record that cannot be written stops an allowed deploy", async () => {
   await world.sandbox.client.addFault({
@@ -85,7 +90,7 @@ test("a deployment record that cannot be written stops an allowed deploy", async
   await world.sandbox.client.clearFaults();
   expect(run.code).toBe(1);
   expect(run.stdout).not.toContain("deploying");
-});
+}, 30_000);
 
 test("under random 500s, 502s and secondary rate limits, a gate that must refuse never passes", async () => {
   await world.sandbox.client.control("POST", "/faults/seed", { seed: 7 });
@@ -105,7 +110,7 @@ test("under random 500s, 502s and secondary rate limits, a gate that must refuse
   expect(runs.every((r) => r.outputs["decision"] !== "allowed")).toBe(true);
   // …and the faults did fire: some runs decided (waiting), others failed on GitHub's errors.
   expect(new Set(runs.map((r) => r.outputs["decision"]))).toEqual(new Set(["waiting", "error"]));
-});
+}, 30_000);
 
 test("wait-for-approval polls until the App records the approval", async () => {
   // Staging first, long enough ago; then production waits while an approval arrives.
@@ -162,4 +167,4 @@ test("wait-for-approval polls until the App records the approval", async () => {
   expect(run.stdout).toContain("waiting for approval: next check in");
   expect(run.code).toBe(0);
   expect(run.outputs).toMatchObject({ decision: "allowed", status: "queued" });
-});
+}, 30_000);

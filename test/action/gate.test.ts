@@ -54,7 +54,8 @@ step("staging: approved automatically, deployed with mode deploy, every status l
   expect({ code: run.code, decision: run.outputs["decision"] }).toEqual({ code: 0, decision: "allowed" });
   expect(run.outputs["status"]).toBe("success");
   const statuses = await statusesOf(world, Number(run.outputs["deployment-id"]));
-  expect(statuses.map((s) => s.state)).toEqual(["in_progress", "in_progress", "success"]);
+  // Rollout started, the step applied, the step done, the outcome.
+  expect(statuses.map((s) => s.state)).toEqual(["in_progress", "in_progress", "in_progress", "success"]);
   for (const status of statuses) {
     expect(status).toMatchObject({ log_url: RUN_URL, creator: { login: "github-actions[bot]" } });
     expect(status.description).toMatch(/^Tollgate (step|outcome): /);

@@ -24,8 +24,8 @@ import {
   type RunOptions,
   verifiedByApp,
 } from "./helpers.js";
-import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 import { scenario } from "../support/scenario.js";
+import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 
 /** One story: each step builds on the deployments the previous steps left. */
 const step = scenario();
@@ -99,6 +99,13 @@ strategies:
     steps:
       - { weight: 25, pause: 1m }
       - { weight: 100 }
+  resumable:
+    type: canary
+    run: ${deploy}
+    steps:
+      - { weight: 10, pause: 1s }
+      - { weight: 25, pause: 5s }
+      - { weight: 100 }
   direct:
     type: direct
     run: ${deploy}
@@ -122,7 +129,7 @@ environments:
     rollback: { run: "${rollback} fail" }
   slow:
     approval: none
-    strategies: [parked, direct]
+    strategies: [parked, direct, resumable]
     rollback: { run: ${rollback} }
 `;
 }
@@ -212,7 +219,11 @@ step(
     firstId = Number(run.outputs["deployment-id"]);
     expect(await descriptions(firstId)).toEqual([
       "in_progress Tollgate step: rollout started: canary, canary 25 % → canary 100 %",
+      expect.stringMatching(
+        /^in_progress Tollgate step: canary 25 %: applied, analysing through a \d+s pause$/,
+      ),
       expect.stringMatching(/^in_progress Tollgate step: canary 25 %: error rate .*\(\d+\/\d+ ok\)/),
+      "in_progress Tollgate step: canary 100 %: applied, analysing",
       expect.stringMatching(/^in_progress Tollgate step: canary 100 %: error rate .*\(5\/5 ok\)/),
       expect.stringMatching(/^success Tollgate outcome: canary: 2 steps done, last canary 100 %/),
     ]);
@@ -223,6 +234,8 @@ step(
     expect(run.summary).toMatch(/\| canary 25 % \| {2}\| analysis \| ✅ error rate .*\(\d+\/\d+ ok\)/);
     expect(run.summary).toMatch(/\| canary 100 % \| 100 % \| step \| started \|/);
     expect(run.summary).toMatch(/\| success \| {2}\| decision \| ✅ canary: 2 steps done/);
+    // The App attests the success once it has verified the run (only then is it a rollback target).
+    await verifiedByApp(world, firstId, "production");
   },
   PROCESS_TEST_MS,
 );
@@ -257,6 +270,7 @@ step(
       expect(existsSync(join(dir, marker))).toBe(false);
     expect(readFileSync(join(dir, "keep"), "utf8")).toBe("still here");
     expect(log()).toEqual([`deploy production 25 ${shaA}`, `deploy production 100 ${shaA}`]);
+    await verifiedByApp(world, Number(run.outputs["deployment-id"]), "production");
   },
   PROCESS_TEST_MS,
 );
@@ -275,10 +289,13 @@ step(
     const reaction = Number(read("rollback-at")) - Number(read("faults-on"));
     expect(reaction).toBeGreaterThan(0);
     expect(reaction).toBeLessThanOrEqual(INTERVAL_MS * FAILURE_LIMIT + 1000);
-    // Never reached 100 %; the rollback ran with the failed SHA.
-    expect(log()).toEqual([`deploy production 25 ${shaB}`, `rollback production ${shaB} ->`]);
+    // Never reached 100 %; the rollback ran with the failed SHA and the last good one (shaA), although the
+    // environment's rollback is commands only, not a redeploy.
+    expect(log()).toEqual([`deploy production 25 ${shaB}`, `rollback production ${shaB} -> ${shaA}`]);
+    expect(run.outputs["previous-sha"]).toBe(shaA);
     const statuses = await descriptions(Number(run.outputs["deployment-id"]));
     expect(statuses.slice(1)).toEqual([
+      "in_progress Tollgate step: canary 25 %: applied, analysing through a 1s pause",
       expect.stringMatching(/^in_progress Tollgate rollback: rolling back at canary 25 %: error rate/),
       expect.stringMatching(
         /^failure Tollgate outcome: rolled back at canary 25 %: error rate .* — ran rollback/,
@@ -336,10 +353,6 @@ step(
 step(
   "mode rollback redeploys the previous good version with no approval, recorded as a rollback",
   async () => {
-    // The App attests each success it verified; only attested ones are rollback targets.
-    for (const d of await deploymentsOf("production"))
-      if ((await descriptions(d.id)).some((s) => s.startsWith("success Tollgate outcome:")))
-        await verifiedByApp(world, d.id, "production");
     const run = await runAction(world, {
       sha: shaC,
       token,
@@ -483,6 +496,10 @@ step(
       inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
     });
     expect(rerun.code).toBe(0);
+    // It stopped at the parked canary's 25 % step; the re-run asked for another strategy, so it starts over.
+    expect(rerun.stdout).toMatch(
+      /stopped midway; starting over: its newest status \("canary 25 %: applied, pausing 1m"\) names no step of direct/,
+    );
     const statuses = await descriptions(Number(rerun.outputs["deployment-id"]));
     expect(statuses).toContain(
       `error Tollgate outcome: abandoned: an earlier attempt of this run stopped midway; run ${RUN(203)}`,
@@ -490,6 +507,43 @@ step(
     expect(statuses.at(-1)).toMatch(/^success Tollgate outcome: direct: 1 steps done/);
     for (const d of await deploymentsOf("slow"))
       expect((await statusesOf(world, d.id)).at(-1)?.state).not.toBe("in_progress");
+  },
+  PROCESS_TEST_MS,
+);
+
+step(
+  "a re-run of a killed rollout resumes at the step where it stopped, not at the first",
+  async () => {
+    const sha = await commit("resumed");
+    const inputs = { environment: "slow", mode: "deploy", strategy: "resumable" };
+    writeFileSync(join(dir, "park-at"), "25");
+    await killDuringPause({ sha, token, runId: 210, inputs });
+    expect(log()).toEqual([`deploy slow 10 ${sha}`, `deploy slow 25 ${sha}`]);
+    rmSync(join(dir, "park-at"));
+    const [killed] = await deploymentsOf("slow");
+    expect((await descriptions(killed!.id)).at(-1)).toBe(
+      "in_progress Tollgate step: canary 25 %: applied, pausing 5s",
+    );
+
+    const rerun = await runAction(world, { sha, token, runId: 210, inputs });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain(`resuming at canary 25 %, where deployment ${killed!.id} stopped`);
+    // 25 % again (its commands re-applied, its pause in full), then 100 %: never back to 10 %.
+    expect(log()).toEqual([
+      `deploy slow 10 ${sha}`,
+      `deploy slow 25 ${sha}`,
+      `deploy slow 25 ${sha}`,
+      `deploy slow 100 ${sha}`,
+    ]);
+    const statuses = await descriptions(Number(rerun.outputs["deployment-id"]));
+    expect(statuses).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^in_progress Tollgate step: rollout resumed at canary 25 % \\(deployment ${killed!.id} stopped there\\)`,
+        ),
+      ),
+    );
+    expect(statuses.at(-1)).toMatch(/^success Tollgate outcome: resumable: 3 steps done, last canary 100 %/);
   },
   PROCESS_TEST_MS,
 );

@@ -221,6 +221,8 @@ export const DEPLOYMENTS: PlannedDeployment[] = [
   },
   prod("L", "03-13 14:00", [approve("alice", "03-13 14:05"), step("03-13 14:10"), done("03-13 14:20")], {
     checklist: { "rollback-plan": "failed" },
+    // The policy of the time had no rollback configured (today's has redeploy_previous), as the record says.
+    rollback_plan: [],
   }),
 ];
 

@@ -631,6 +631,52 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "analysis options of the wrong kind",
+    source: yaml`
+      version: 1
+      analyses:
+        errors:
+          prometheus: { address: "http://prometheus:9090", query: "up" }
+          success: "== 1"
+          initial_delay: soon
+          inconclusive_limit: -1
+          consecutive_successes: 0
+          no_data: skip
+          unreachable: pause
+      environments:
+        dev:
+          approval: none
+    `,
+    errors: [
+      '6:20 analyses.errors.initial_delay: expected a duration like 30s, 5m, 24h or 2d, got "soon"',
+      "7:25 analyses.errors.inconclusive_limit: expected a whole number, 0 or more, got -1",
+      "8:28 analyses.errors.consecutive_successes: expected a positive integer, got 0",
+      '9:14 analyses.errors.no_data: expected fail, pass or inconclusive, got "skip"',
+      '10:18 analyses.errors.unreachable: expected error, inconclusive or fail, got "pause"',
+    ],
+  },
+  {
+    name: "a query timeout as long as the interval, and a command said to be unreachable",
+    source: yaml`
+      version: 1
+      analyses:
+        errors:
+          prometheus: { address: "http://prometheus:9090", query: "up", timeout: 20s }
+          success: "== 1"
+          interval: 20s
+        smoke:
+          command: { run: ./smoke.sh, measure: exit_code }
+          unreachable: fail
+      environments:
+        dev:
+          approval: none
+    `,
+    errors: [
+      "4:76 analyses.errors.prometheus.timeout: a timeout of 20s leaves no time before the next measurement (interval 20s): make it shorter than the interval",
+      "9:18 analyses.smoke.unreachable: a command is never unreachable: `unreachable` applies to http and prometheus analyses",
+    ],
+  },
+  {
     name: "failure limit that can never be exceeded",
     source: yaml`
       version: 1

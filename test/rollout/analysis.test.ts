@@ -195,8 +195,13 @@ describe("runAnalysis", () => {
       outcome: "failed",
       summary: "error rate 3 %: between ≤ 1 % and > 5 % (inconclusive counts as failed)",
     });
-    // A clear failure after an inconclusive reading still fails.
-    const worse = await runAnalysis(analysisOf({ ...base, inconclusive: "pause" }), {
+    // More inconclusive readings than the limit stop the run at once; within it, a failure still fails.
+    const early = await runAnalysis(analysisOf({ ...base, inconclusive: "pause" }), {
+      measure: answers(0.03, 0.09),
+      clock: new VirtualClock(),
+    });
+    expect(early).toMatchObject({ outcome: "inconclusive", measurements: [{ verdict: "inconclusive" }] });
+    const worse = await runAnalysis(analysisOf({ ...base, inconclusive: "pause", inconclusiveLimit: 1 }), {
       measure: answers(0.03, 0.09),
       clock: new VirtualClock(),
     });

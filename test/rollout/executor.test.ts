@@ -9,8 +9,11 @@ describe("executeRollout", () => {
     const result = await run;
     expect(result.outcome).toBe("success");
     expect(events.map((e) => `${e.kind}/${e.state}: ${e.text}`)).toEqual([
+      "step/in_progress: canary 5 %: applied, analysing through a 10m pause",
       "step/in_progress: canary 5 %: error rate 0.4 % ≤ 1 % (11/11 ok)",
+      "step/in_progress: canary 25 %: applied, analysing through a 10m pause",
       "step/in_progress: canary 25 %: error rate 0.4 % ≤ 1 % (11/11 ok)",
+      "step/in_progress: canary 100 %: applied, analysing",
       "step/in_progress: canary 100 %: error rate 0.4 % ≤ 1 % (3/3 ok)",
       "outcome/success: canary: 3 steps done, last canary 100 %",
     ]);
@@ -48,7 +51,11 @@ describe("executeRollout", () => {
     expect(runner.commands()).toEqual(["./deploy/canary.sh", "./deploy/canary.sh", "./deploy/rollback.sh"]);
     expect(runner.calls[2]!.env).toMatchObject({ TOLLGATE_PREVIOUS_SHA: PREVIOUS, TOLLGATE_ROLLBACK: "1" });
     expect(measure.calls.smoke).toBe(1);
-    expect(events.map((e) => e.kind)).toEqual(["step", "rollback", "outcome"]);
+    expect(events.map((e) => e.kind)).toEqual(["step", "step", "step", "rollback", "outcome"]);
+    expect(events[2]).toMatchObject({
+      state: "in_progress",
+      text: "canary 25 %: applied, analysing through a 10m pause",
+    });
     expect(events.at(-1)).toMatchObject({ state: "failure", outcome: "rolled_back" });
 
     const firstFailure = result.timeline.find((e) => e.phase === "analysis" && e.ok === false)!;

@@ -75,7 +75,10 @@ describe("http provider", () => {
   });
 
   test("timeouts and refused connections are measurement errors", async () => {
-    expect(await http("/slow", { timeoutMs: 50 })(signal)).toEqual({ error: "no answer within 50ms" });
+    expect(await http("/slow", { timeoutMs: 50 })(signal)).toEqual({
+      error: "no answer within 50ms",
+      unreachable: true,
+    });
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
     const port = (closed.address() as AddressInfo).port;
@@ -87,7 +90,10 @@ describe("http provider", () => {
       measure: "latency",
       timeoutMs: 2_000,
     });
-    expect(await refused(signal)).toEqual({ error: expect.stringContaining("ECONNREFUSED") });
+    expect(await refused(signal)).toEqual({
+      error: expect.stringContaining("ECONNREFUSED"),
+      unreachable: true,
+    });
   });
 });
 
@@ -98,7 +104,12 @@ describe("prometheus provider (API answers)", () => {
       new Response(typeof body === "string" ? body : JSON.stringify(body), { status });
   const prometheus = (fetchImpl: typeof fetch) =>
     prometheusProvider(
-      { kind: "prometheus", address: "http://prom:9090/", query: 'sum(rate(x{a="b"}[1m]))' },
+      {
+        kind: "prometheus",
+        address: "http://prom:9090/",
+        query: 'sum(rate(x{a="b"}[1m]))',
+        timeoutMs: 2_000,
+      },
       fetchImpl,
     );
   const vector = (...values: string[]) => ({
@@ -174,8 +185,35 @@ describe("prometheus provider (API answers)", () => {
     const unreachable = prometheus(async () => {
       throw new TypeError("fetch failed");
     });
-    expect(await unreachable(signal)).toEqual({ error: "Prometheus unreachable: fetch failed" });
+    expect(await unreachable(signal)).toEqual({
+      error: "Prometheus unreachable: fetch failed",
+      unreachable: true,
+    });
   });
+
+  test("a hung Prometheus and a refused connection are unreachable, within the query's timeout", async () => {
+    // Accepts the connection, never answers: what an overloaded or wedged Prometheus looks like.
+    const hung = createServer(() => undefined);
+    await new Promise<void>((r) => hung.listen(0, "127.0.0.1", r));
+    const hungPort = (hung.address() as AddressInfo).port;
+    const query = (port: number, timeoutMs: number) =>
+      prometheusProvider({ kind: "prometheus", address: `http://127.0.0.1:${port}`, query: "up", timeoutMs })(
+        signal,
+      );
+    const started = performance.now();
+    expect(await query(hungPort, 150)).toEqual({
+      error: "Prometheus did not answer within 150ms",
+      unreachable: true,
+    });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    hung.closeAllConnections();
+    await new Promise<void>((r) => hung.close(() => r()));
+    // The port is free again: nothing listens there now.
+    expect(await query(hungPort, 2_000)).toEqual({
+      error: expect.stringMatching(/^Prometheus unreachable: fetch failed \(ECONNREFUSED\)$/),
+      unreachable: true,
+    });
+  }, 10_000);
 });
 
 describe("command provider", () => {

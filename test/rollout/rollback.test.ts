@@ -64,6 +64,24 @@ describe("rollback", () => {
     expect(redeploy.env).not.toHaveProperty("TOLLGATE_VERSION");
   });
 
+  test.each([
+    { environment: "production", previous: PREVIOUS, expected: PREVIOUS },
+    { environment: "production", previous: undefined, expected: undefined },
+    { environment: "staging", previous: PREVIOUS, expected: PREVIOUS },
+  ])(
+    "$environment rollback, previous $previous: TOLLGATE_PREVIOUS_SHA is $expected",
+    async ({ environment, previous, expected }) => {
+      const { run, runner } = rollout("canary", {
+        environment,
+        context: previous === undefined ? {} : { previousSha: previous },
+        ...(previous === undefined ? {} : { previousSha: previous }),
+        measure: scripted({ "error-rate": [FAULTY], smoke: [0] }),
+      });
+      expect((await run).outcome).toBe("rolled_back");
+      expect(runner.calls.at(-1)!.env.TOLLGATE_PREVIOUS_SHA).toBe(expected);
+    },
+  );
+
   test("with no rollback commands and no previous SHA, the rollback fails", async () => {
     const { run } = rollout("canary", {
       environment: "staging",

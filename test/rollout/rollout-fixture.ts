@@ -84,6 +84,9 @@ export function rollout(
     exitCode?: (command: string) => number;
     previousSha?: string;
     reporter?: (event: RolloutEvent) => Promise<void>;
+    /** Replaces the fixture context's optional fields (previousSha …); `{}` drops them all. */
+    context?: Partial<RolloutContext>;
+    startAt?: number;
   } = {},
 ) {
   const environment = policy.environments[options.environment ?? "production"]!;
@@ -93,12 +96,24 @@ export function rollout(
   const measure = options.measure ?? scripted({ "error-rate": [HEALTHY], smoke: [0], latency: [250] });
   const run = executeRollout({
     plan: planRollout(policy.strategies[strategy]!, environment, policy.analyses),
-    context: { ...context, environment: environment.name, strategy },
+    context: {
+      ...(options.context
+        ? {
+            environment: context.environment,
+            sha: context.sha,
+            strategy: context.strategy,
+            ...options.context,
+          }
+        : context),
+      environment: environment.name,
+      strategy,
+    },
     runner,
     clock,
     measure,
     reporter: options.reporter ?? (async (event) => void events.push(event)),
     rollback: planRollback(policy.strategies[strategy]!, environment, policy.analyses, options.previousSha),
+    ...(options.startAt !== undefined ? { startAt: options.startAt } : {}),
   });
   return { run, runner, events, clock, measure };
 }

@@ -17,6 +17,7 @@ test("the timeline renders as a Markdown table, times relative to the start, cel
     ],
     summary: "error rate 7.2 % > 5 %",
     aborted: false,
+    early: false,
   });
   timeline.add({ phase: "note", label: "a|b", text: "line one\nline two" });
   expect(timeline.entries[1]).toMatchObject({ values: [0.072], ok: false });

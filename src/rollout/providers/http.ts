@@ -2,7 +2,8 @@
  * HTTP probe: the status must be expected (default any 2xx), then the measurement is either the latency
  * in milliseconds or a number at a dotted path in the JSON body ("metrics.error_rate", "items.0.p99").
  * An unexpected status is a failed reading (the service answered, unhealthy); a network error or a
- * timeout is a measurement error, tolerated up to the consecutive-error limit.
+ * timeout is an unreachable reading: by default a measurement error, tolerated up to the
+ * consecutive-error limit (the analysis's `unreachable` rule may count it otherwise).
  */
 import { formatDuration } from "../../policy/duration.js";
 import type { AnalysisProvider } from "../../policy/model.js";
@@ -42,11 +43,12 @@ export function httpProvider(provider: HttpProvider, fetchImpl: typeof fetch = f
       });
       text = await response.text();
     } catch (error) {
-      if (timeout.aborted) return { error: `no answer within ${formatDuration(provider.timeoutMs)}` };
+      if (timeout.aborted)
+        return { error: `no answer within ${formatDuration(provider.timeoutMs)}`, unreachable: true };
       // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a DNS failure …).
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message;
-      return { error: `${(error as Error).message}${why ? ` (${why})` : ""}` };
+      return { error: `${(error as Error).message}${why ? ` (${why})` : ""}`, unreachable: true };
     }
     const latency = performance.now() - started;
     const expected = provider.expectStatus;

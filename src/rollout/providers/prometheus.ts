@@ -2,8 +2,11 @@
  * Prometheus instant query over the HTTP API (GET /api/v1/query). One sample is one measurement: a
  * scalar, or a vector of exactly one series. An empty vector or NaN (e.g. 0/0 when there is no traffic)
  * is "no data", judged by the analysis's `no_data` rule; several series are an error, since picking one
- * would be arbitrary.
+ * would be arbitrary. Prometheus answering with an error (a bad query, an overloaded server's 503) is a
+ * measurement error; Prometheus not answering at all (refused, or silent past the analysis's `timeout`)
+ * is `unreachable`, judged by the analysis's `unreachable` rule.
  */
+import { formatDuration } from "../../policy/duration.js";
 import type { AnalysisProvider } from "../../policy/model.js";
 import type { MeasureFn, Measurement } from "../types.js";
 
@@ -15,8 +18,6 @@ interface ApiAnswer {
   error?: string;
   data?: { resultType?: string; result?: unknown };
 }
-
-const TIMEOUT_MS = 10_000;
 
 /** A sample value as Prometheus encodes it: a string, "NaN", "+Inf", "-Inf". */
 function sampleValue(sample: unknown): Measurement {
@@ -45,7 +46,7 @@ export function interpret(answer: ApiAnswer): Measurement {
 export function prometheusProvider(provider: PrometheusProvider, fetchImpl: typeof fetch = fetch): MeasureFn {
   const url = `${provider.address.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(provider.query)}`;
   return async (signal) => {
-    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    const timeout = AbortSignal.timeout(provider.timeoutMs);
     let status: number;
     let text: string;
     try {
@@ -53,8 +54,18 @@ export function prometheusProvider(provider: PrometheusProvider, fetchImpl: type
       status = response.status;
       text = await response.text();
     } catch (error) {
-      if (timeout.aborted) return { error: `Prometheus did not answer within ${TIMEOUT_MS / 1000}s` };
-      return { error: `Prometheus unreachable: ${(error as Error).message}` };
+      if (timeout.aborted)
+        return {
+          error: `Prometheus did not answer within ${formatDuration(provider.timeoutMs)}`,
+          unreachable: true,
+        };
+      // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a DNS failure …).
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message;
+      return {
+        error: `Prometheus unreachable: ${(error as Error).message}${why ? ` (${why})` : ""}`,
+        unreachable: true,
+      };
     }
     let answer: ApiAnswer;
     try {
