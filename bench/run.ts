@@ -6,12 +6,14 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { benchAction } from "./action.js";
 import { benchApp } from "./app.js";
 import { benchAudit } from "./audit.js";
+import { benchAuthority } from "./authority.js";
 import { benchExplain } from "./explain.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   explain: benchExplain,
+  authority: benchAuthority,
   sandbox: benchSandbox,
   rollout: benchRollout,
   audit: benchAudit,

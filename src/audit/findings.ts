@@ -3,6 +3,7 @@
  * deployment; where the judgement rests on today's policy rather than the one that judged the
  * deployment (the payload's policy digest differs), the message says so.
  */
+import { own } from "../policy/own.js";
 import { parseDescription, readPayload } from "../github/records.js";
 import type { Policy } from "../policy/model.js";
 import { checkWindows } from "../readiness/windows.js";
@@ -66,7 +67,7 @@ export function findingsFor(record: AuditRecord, fact: DeploymentFact, options: 
       message,
     });
   const { policy } = options;
-  const environment = policy?.environments[record.environment];
+  const environment = policy ? own(policy.environments, record.environment) : undefined;
   const payload = readPayload(fact.payload);
   const policyNote =
     policy && payload && payload.policy_digest !== policy.digest

@@ -87,6 +87,9 @@ function explainIssue(
       if (Array.isArray(raw) && raw.length === 0)
         return [at(path, `${nonDefault(issue.message) ?? "expected at least one entry"}, got an empty list`)];
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
+    case "too_big":
+      if (Array.isArray(raw)) return [at(path, `${expectation(issue)}, got ${raw.length}`)];
+      return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
     default:
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
   }

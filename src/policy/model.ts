@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { parseCondition, type Condition } from "./condition.js";
 import { parseDuration } from "./duration.js";
+import { dictionary, own } from "./own.js";
 import type {
   AnalysisDocument,
   ApprovalRuleDocument,
@@ -180,7 +181,10 @@ export interface Policy {
   readonly environments: Readonly<Record<string, Environment>>;
 }
 
-export const DEFAULT_CHANGE_TYPES: ChangeTypes = { default: "standard", types: { standard: { labels: [] } } };
+export const DEFAULT_CHANGE_TYPES: ChangeTypes = {
+  default: "standard",
+  types: dictionary([["standard", { labels: [] }]]),
+};
 
 const DEFAULT_TITLES: Record<ChecklistKind, (item: ChecklistItemDocument) => string> = {
   checks: (i) => `CI checks green: ${i.checks!.join(", ")}`,
@@ -348,9 +352,12 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
 }
 
 function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: PolicyDocument): Environment {
-  const approvals: Record<string, ApprovalRule> = {};
-  for (const [changeType, rule] of Object.entries(doc.approvals ?? {}))
-    approvals[changeType] = normalizeApprovalRule(rule);
+  const approvals = dictionary(
+    Object.entries(doc.approvals ?? {}).map(([changeType, rule]) => [
+      changeType,
+      normalizeApprovalRule(rule),
+    ]),
+  );
   return {
     name,
     ...(doc.description !== undefined ? { description: doc.description } : {}),
@@ -361,12 +368,10 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
     requires: (doc.requires ?? []).map((r) => ({
       environment: r.environment,
       soakMs: ms(r.soak),
-      soakForChangeType: Object.fromEntries(
-        Object.entries(r.soak_for ?? {}).map(([type, d]) => [type, ms(d)]),
-      ),
+      soakForChangeType: dictionary(Object.entries(r.soak_for ?? {}).map(([type, d]) => [type, ms(d)])),
     })),
     ...(doc.deployers ? { deployers: doc.deployers.map(parseApprover) } : {}),
-    checklist: (doc.checklist ?? []).map((id) => normalizeItem(id, policy.checklist![id]!)),
+    checklist: (doc.checklist ?? []).map((id) => normalizeItem(id, own(policy.checklist, id)!)),
     ...(doc.windows ? { windows: normalizeWindows(doc.windows) } : {}),
     strategies: doc.strategies ?? [],
     ...(doc.validation
@@ -389,7 +394,7 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
 
 export function normalizePolicy(doc: PolicyDocument, source: string): Policy {
   const mapValues = <T, U>(record: Record<string, T> | undefined, f: (key: string, value: T) => U) =>
-    Object.fromEntries(Object.entries(record ?? {}).map(([key, value]) => [key, f(key, value)]));
+    dictionary(Object.entries(record ?? {}).map(([key, value]) => [key, f(key, value)]));
   return {
     version: 1,
     digest: createHash("sha256").update(source).digest("hex"),

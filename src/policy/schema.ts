@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { DURATION_PATTERN } from "./duration.js";
 import { CONDITION_HINT, parseCondition } from "./condition.js";
+import { LIMITS } from "./limits.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const name = (what: string) =>
@@ -495,9 +496,16 @@ export const policySchema = z
       .literal(1, { error: "expected version: 1" })
       .meta({ description: "The policy language version: 1." }),
     approvers: z
-      .record(name("a group name"), approvers)
+      .record(
+        name("a group name"),
+        approvers.max(LIMITS.groupSize, {
+          error: `a group has at most ${LIMITS.groupSize} entries (use a team for a larger set of people)`,
+        }),
+      )
       .optional()
-      .meta({ description: 'Named approver groups, referenced as "group:<name>".' }),
+      .meta({
+        description: `Named approver groups, referenced as "group:<name>": at most ${LIMITS.groups} groups of ${LIMITS.groupSize} entries each, nested at most ${LIMITS.groupDepth} levels deep.`,
+      }),
     change_types: changeTypesSchema.optional(),
     checklist: z
       .record(name("a checklist item id"), checklistItemSchema)

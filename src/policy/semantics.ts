@@ -5,6 +5,7 @@
 import { didYouMean, type PathSegment } from "./errors.js";
 import { CHECKLIST_KINDS, type PolicyDocument, type StrategyDocument } from "./schema.js";
 import { checklistKindOf, parseApprover } from "./model.js";
+import { LIMITS } from "./limits.js";
 
 export interface SemanticIssue {
   readonly path: readonly PathSegment[];
@@ -59,35 +60,35 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   const analysisRefs = (path: PathSegment[], refs: string[] | undefined) =>
     refs?.forEach((ref, i) => reference([...path, i], ref, Object.keys(analyses), "analysis", "analyses"));
 
-  // Approver groups: references to other groups must resolve, without cycles.
-  const groupUsers = (name: string, seen: string[]): string[] | undefined => {
-    if (seen.includes(name)) return undefined;
-    const users: string[] = [];
-    for (const spec of groups[name] ?? []) {
-      const ref = parseApprover(spec);
-      if (ref.kind === "user") users.push(ref.login);
-      else if (ref.kind === "group") {
-        const nested = groupUsers(ref.group, [...seen, name]);
-        if (!nested) return undefined;
-        users.push(...nested);
-      } else return undefined; // teams and roles are only known at run time
-    }
-    return users;
-  };
+  // Approver groups: references to other groups must resolve, without cycles, within the limits.
+  const groupMap = new Map(Object.entries(groups));
   const approverRef = (path: PathSegment[], spec: string) => {
     const ref = parseApprover(spec);
-    if (ref.kind === "group") reference(path, ref.group, Object.keys(groups), "approver group", "approvers");
+    if (ref.kind === "group" && !groupMap.has(ref.group))
+      reference(path, ref.group, [...groupMap.keys()], "approver group", "approvers");
   };
-  const groupCycle = findGroupCycle(groups);
+  const groupCycle = findGroupCycle(groupMap);
   if (groupCycle)
     report(["approvers", groupCycle[0]!], `approver groups form a cycle: ${groupCycle.join(" → ")}`);
-  for (const [name, specs] of Object.entries(groups)) {
+  for (const [name, specs] of groupMap) {
     specs.forEach((spec, i) => {
       approverRef(["approvers", name, i], spec);
       const ref = parseApprover(spec);
       if (ref.kind === "group" && ref.group === name)
         report(["approvers", name, i], `group "${name}" includes itself`);
     });
+  }
+  if (groupMap.size > LIMITS.groups)
+    report(
+      ["approvers"],
+      `${groupMap.size} approver groups; at most ${LIMITS.groups} are allowed (use teams for large sets of people)`,
+      true,
+    );
+  for (const [name, chain, index] of tooDeepGroups(groupMap)) {
+    report(
+      ["approvers", name, index],
+      `approver groups nest ${chain.length} deep (${chain.join(" → ")}); at most ${LIMITS.groupDepth} levels are allowed: include the people or teams directly`,
+    );
   }
 
   // Change types.
@@ -278,8 +279,8 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
     if (env.approval === "required") {
       if (Object.keys(rules).length === 0)
         report(at("approval"), 'approval: required needs `approvals` rules (use "*" for every change type)');
-      else if (!rules["*"]) {
-        const missing = changeTypes.filter((t) => !rules[t]);
+      else if (!Object.hasOwn(rules, "*")) {
+        const missing = changeTypes.filter((t) => !Object.hasOwn(rules, t));
         if (missing.length > 0)
           report(
             at("approvals"),
@@ -339,7 +340,7 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           }
         }
         if (req.from && req.count !== undefined) {
-          const users = enumerableUsers(req.from, groupUsers);
+          const users = enumerableUsers(req.from, groupMap);
           if (users && req.count > users.size) {
             report(
               [...reqPath, "count"],
@@ -358,9 +359,9 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
 }
 
 /** A cycle of two or more approver groups including each other (a group including itself is reported apart). */
-function findGroupCycle(groups: Record<string, string[]>): string[] | undefined {
+function findGroupCycle(groups: ReadonlyMap<string, string[]>): string[] | undefined {
   const includes = (name: string) =>
-    (groups[name] ?? [])
+    (groups.get(name) ?? [])
       .map(parseApprover)
       .flatMap((ref) => (ref.kind === "group" && ref.group !== name ? [ref.group] : []));
   const done = new Set<string>();
@@ -368,7 +369,7 @@ function findGroupCycle(groups: Record<string, string[]>): string[] | undefined 
   const visit = (name: string): string[] | undefined => {
     const open = stack.indexOf(name);
     if (open >= 0) return [...stack.slice(open), name];
-    if (done.has(name) || !groups[name]) return undefined;
+    if (done.has(name) || !groups.has(name)) return undefined;
     stack.push(name);
     for (const next of includes(name)) {
       const cycle = visit(next);
@@ -378,11 +379,42 @@ function findGroupCycle(groups: Record<string, string[]>): string[] | undefined 
     done.add(name);
     return undefined;
   };
-  for (const name of Object.keys(groups)) {
+  for (const name of groups.keys()) {
     const cycle = visit(name);
     if (cycle) return cycle;
   }
   return undefined;
+}
+
+/**
+ * Groups whose nesting first goes past the limit: each with its deepest chain and the entry that
+ * starts it. Depths are memoized, so this is linear in the size of the `approvers` section.
+ */
+function tooDeepGroups(groups: ReadonlyMap<string, string[]>): [string, string[], number][] {
+  const chains = new Map<string, { chain: string[]; index: number }>();
+  const open = new Set<string>();
+  const deepest = (name: string): { chain: string[]; index: number } => {
+    const known = chains.get(name);
+    if (known) return known;
+    if (open.has(name) || !groups.has(name)) return { chain: [], index: -1 };
+    open.add(name);
+    let best = { chain: [name], index: -1 };
+    groups.get(name)!.forEach((spec, index) => {
+      const ref = parseApprover(spec);
+      if (ref.kind !== "group") return;
+      const below = deepest(ref.group).chain;
+      if (below.length + 1 > best.chain.length) best = { chain: [name, ...below], index };
+    });
+    open.delete(name);
+    chains.set(name, best);
+    return best;
+  };
+  const found: [string, string[], number][] = [];
+  for (const name of groups.keys()) {
+    const { chain, index } = deepest(name);
+    if (chain.length === LIMITS.groupDepth + 1) found.push([name, chain, index]);
+  }
+  return found;
 }
 
 /** A cycle in the `requires` graph, as the environments along it (first repeated at the end). */
@@ -392,10 +424,10 @@ function findCycle(environments: PolicyDocument["environments"]): string[] | und
   const visit = (name: string): string[] | undefined => {
     const open = stack.indexOf(name);
     if (open >= 0) return [...stack.slice(open), name];
-    if (done.has(name) || !environments[name]) return undefined;
+    if (done.has(name) || !Object.hasOwn(environments, name)) return undefined;
     stack.push(name);
     // An environment requiring itself is reported on its own; here only longer cycles.
-    for (const r of (environments[name].requires ?? []).filter((r) => r.environment !== name)) {
+    for (const r of (environments[name]!.requires ?? []).filter((r) => r.environment !== name)) {
       const cycle = visit(r.environment);
       if (cycle) return cycle;
     }
@@ -410,22 +442,24 @@ function findCycle(environments: PolicyDocument["environments"]): string[] | und
   return undefined;
 }
 
-/** The users behind a `from` list when it names only users and groups of users; undefined otherwise. */
-function enumerableUsers(
-  specs: string[],
-  groupUsers: (name: string, seen: string[]) => string[] | undefined,
-): Set<string> | undefined {
+/**
+ * The users behind a `from` list when it names only users and groups of users; undefined when it
+ * names a team or a role (known only at run time). Each group is walked once, however often named.
+ */
+function enumerableUsers(specs: string[], groups: ReadonlyMap<string, string[]>): Set<string> | undefined {
   const users = new Set<string>();
-  for (const spec of specs) {
+  const walked = new Set<string>();
+  const walk = (spec: string): boolean => {
     const ref = parseApprover(spec);
     if (ref.kind === "user") users.add(ref.login);
-    else if (ref.kind === "group") {
-      const members = groupUsers(ref.group, []);
-      if (!members) return undefined;
-      members.forEach((m) => users.add(m));
-    } else return undefined;
-  }
-  return users;
+    else if (ref.kind !== "group") return false;
+    else if (!walked.has(ref.group)) {
+      walked.add(ref.group);
+      return (groups.get(ref.group) ?? []).every(walk);
+    }
+    return true;
+  };
+  return specs.every(walk) ? users : undefined;
 }
 
 function checkWindows(

@@ -3,6 +3,7 @@
  * The App, the Action and `tollgate explain` all call this one function.
  */
 import type { Policy } from "../policy/model.js";
+import { own } from "../policy/own.js";
 import { approvalItem } from "./approval-item.js";
 import { deriveChangeType } from "./change-type.js";
 import type { ChecklistResult, Decision, Override, ReasonCode, Verdict } from "./decision.js";
@@ -16,7 +17,7 @@ import { checkWindows } from "./windows.js";
 const short = (sha: string) => sha.slice(0, 7);
 
 export function evaluate(policy: Policy, environmentName: string, evidence: Evidence, now: Date): Decision {
-  const environment = policy.environments[environmentName];
+  const environment = own(policy.environments, environmentName);
   const base = {
     environment: environmentName,
     sha: evidence.sha,
