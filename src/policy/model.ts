@@ -49,7 +49,7 @@ export type ChecklistItem = ItemBase &
     | { readonly kind: "checks"; readonly names: readonly string[] }
     | { readonly kind: "reviews"; readonly count: number }
     | { readonly kind: "security_alerts"; readonly severity: Severity }
-    | { readonly kind: "pr_section"; readonly heading: string }
+    | { readonly kind: "pr_section"; readonly heading: string; readonly template?: string }
     | { readonly kind: "changed_files"; readonly globs: readonly string[] }
     | { readonly kind: "no_secrets" }
     | {
@@ -207,7 +207,8 @@ export function parseApprover(spec: string): ApproverRef {
 
 export function checklistKindOf(item: ChecklistItemDocument): ChecklistKind[] {
   return (Object.keys(item) as (keyof ChecklistItemDocument)[]).filter(
-    (key): key is ChecklistKind => key !== "title" && key !== "skip_for" && key !== "when_changed",
+    (key): key is ChecklistKind =>
+      key !== "title" && key !== "skip_for" && key !== "when_changed" && key !== "template",
   );
 }
 
@@ -254,7 +255,12 @@ function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
     case "security_alerts":
       return { ...base, kind, severity: item.security_alerts! };
     case "pr_section":
-      return { ...base, kind, heading: item.pr_section! };
+      return {
+        ...base,
+        kind,
+        heading: item.pr_section!,
+        ...(item.template !== undefined ? { template: item.template } : {}),
+      };
     case "changed_files":
       return { ...base, kind, globs: item.changed_files! };
     case "no_secrets":

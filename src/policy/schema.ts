@@ -127,9 +127,14 @@ export const checklistItemSchema = z
       description:
         "No open Dependabot alert at or above this severity (code scanning alerts are not read yet).",
     }),
-    pr_section: text("a heading")
-      .optional()
-      .meta({ description: 'A non-empty section of the PR body under this heading, e.g. "Rollback plan".' }),
+    pr_section: text("a heading").optional().meta({
+      description:
+        'A filled-in section of the PR body under this heading (any level, e.g. "Rollback plan" also matches "## Rollback Plan: v2.0"). Template residue does not count: bracketed placeholders ("[Conditions]"), comments, empty list items and labels with nothing after them ("**Rollback Trigger**:").',
+    }),
+    template: text("a template").optional().meta({
+      description:
+        'pr_section: the section\'s template. Its lines do not count as content, and each of its labels ("**Rollback Steps**:") must be present and filled in.',
+    }),
     changed_files: z
       .array(text("a path glob"))
       .min(1)

@@ -136,6 +136,8 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           : `a checklist item has exactly one kind, found ${kinds.join(" and ")}: split it into separate items`,
       );
     }
+    if (item.template !== undefined && item.pr_section === undefined)
+      report(["checklist", id, "template"], "`template` is only used by a `pr_section` item", true);
     item.skip_for?.forEach((t, i) =>
       reference(["checklist", id, "skip_for", i], t, changeTypes, "change type", "change_types.types"),
     );
