@@ -163,11 +163,22 @@ export interface Environment {
   };
 }
 
+export interface ChangeTypeRule {
+  readonly labels: readonly string[];
+  readonly semver?: "major" | "minor" | "patch";
+  /** Globs of changed paths that mark this type. */
+  readonly paths: readonly string[];
+  /** Regular expressions (case-insensitive) over the lines the PR adds. */
+  readonly diff: readonly string[];
+  /** Conventional-commit types of the PR title: "feat", "fix!", "*!" (any breaking change). */
+  readonly titles: readonly string[];
+}
+
 export interface ChangeTypes {
   readonly default: string;
-  readonly types: Readonly<
-    Record<string, { readonly labels: readonly string[]; readonly semver?: "major" | "minor" | "patch" }>
-  >;
+  /** From the least to the most strict; when sources disagree the strictest wins. Absent: disagreement blocks. */
+  readonly order?: readonly string[];
+  readonly types: Readonly<Record<string, ChangeTypeRule>>;
 }
 
 export interface Policy {
@@ -183,7 +194,7 @@ export interface Policy {
 
 export const DEFAULT_CHANGE_TYPES: ChangeTypes = {
   default: "standard",
-  types: dictionary([["standard", { labels: [] }]]),
+  types: dictionary([["standard", { labels: [], paths: [], diff: [], titles: [] }]]),
 };
 
 const DEFAULT_TITLES: Record<ChecklistKind, (item: ChecklistItemDocument) => string> = {
@@ -408,9 +419,13 @@ export function normalizePolicy(doc: PolicyDocument, source: string): Policy {
     changeTypes: doc.change_types
       ? {
           default: doc.change_types.default,
+          ...(doc.change_types.order ? { order: doc.change_types.order } : {}),
           types: mapValues(doc.change_types.types, (_, t) => ({
             labels: t.labels ?? [],
             ...(t.semver !== undefined ? { semver: t.semver } : {}),
+            paths: t.paths ?? [],
+            diff: t.diff ?? [],
+            titles: t.titles ?? [],
           })),
         }
       : DEFAULT_CHANGE_TYPES,

@@ -471,7 +471,7 @@ export const environmentSchema = z
 export const changeTypesSchema = z
   .strictObject({
     default: name("a change type").meta({
-      description: "The change type when no label (or version bump) says otherwise.",
+      description: "The change type when no source names one.",
     }),
     types: z
       .record(
@@ -485,14 +485,47 @@ export const changeTypesSchema = z
           semver: z
             .enum(["major", "minor", "patch"], { error: "expected major, minor or patch" })
             .optional()
+            .meta({ description: "A version bump of this size marks this change type." }),
+          paths: z
+            .array(text("a path glob"))
+            .min(1)
+            .optional()
+            .meta({ description: "Changed paths that mark this change type, as globs (migrations/**)." }),
+          diff: z
+            .array(
+              text("a regular expression").max(200, { error: "a pattern is at most 200 characters long" }),
+            )
+            .min(1)
+            .optional()
             .meta({
-              description: "A version bump of this size marks this change type (when no label does).",
+              description:
+                'Regular expressions, case-insensitive, over the lines the PR adds ("DROP TABLE"): a match marks this change type.',
+            }),
+          titles: z
+            .array(
+              z.string({ error: "expected a conventional-commit type" }).regex(/^(\*|[A-Za-z]+)!?$/, {
+                error:
+                  'expected a conventional-commit type such as "feat", "fix!" or "*!" (any breaking change)',
+              }),
+            )
+            .min(1)
+            .optional()
+            .meta({
+              description:
+                'Conventional-commit types of the PR title that mark this change type: "feat" for "feat: …", "feat!" for "feat!: …", "*!" for any breaking change.',
             }),
         }),
       )
       .meta({ description: "Change types by name." }),
+    order: z.array(name("a change type")).min(1).optional().meta({
+      description:
+        "Every change type, from the least to the most strict. When sources (labels, paths, diff, title, version) disagree, the strictest wins; without an order, a disagreement blocks the deployment as ambiguous. Labels of two change types always block.",
+    }),
   })
-  .meta({ description: "How a change's type is derived from its PR labels or version." });
+  .meta({
+    description:
+      "How a change's type is derived: each source a type declares (labels, paths, diff, titles, semver) votes.",
+  });
 
 export const policySchema = z
   .strictObject({

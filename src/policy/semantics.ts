@@ -113,6 +113,10 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           );
         labelOwner.set(label.toLowerCase(), type);
       });
+      def.diff?.forEach((source, i) => {
+        const problem = patternProblem(source);
+        if (problem) report(["change_types", "types", type, "diff", i], problem);
+      });
       if (def.semver) {
         const owner = semverOwner.get(def.semver);
         if (owner)
@@ -123,6 +127,22 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
         semverOwner.set(def.semver, type);
       }
     }
+  }
+
+  if (doc.change_types?.order) {
+    const { order } = doc.change_types;
+    const seen = new Set<string>();
+    order.forEach((type, i) => {
+      if (seen.has(type)) report(["change_types", "order", i], `"${type}" is listed twice`);
+      seen.add(type);
+      reference(["change_types", "order", i], type, changeTypes, "change type", "change_types.types");
+    });
+    const unlisted = changeTypes.filter((t) => !seen.has(t));
+    if (unlisted.length > 0)
+      report(
+        ["change_types", "order"],
+        `the order must list every change type; missing ${unlisted.map((t) => `"${t}"`).join(", ")}`,
+      );
   }
 
   // Checklist items: exactly one kind each.
@@ -358,6 +378,21 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   if (cycle)
     report(["environments", cycle[0]!, "requires"], `prerequisites form a cycle: ${cycle.join(" → ")}`);
   return issues;
+}
+
+/**
+ * Why a `diff` pattern cannot be used: it does not compile, or it nests quantifiers, which can take
+ * exponential time on one line (and the App reads every added line of every PR).
+ */
+function patternProblem(source: string): string | undefined {
+  try {
+    new RegExp(source, "i");
+  } catch (error) {
+    return `not a regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}`;
+  }
+  if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{?]/.test(source))
+    return "a quantified group that itself repeats (like (a+)+) can take exponential time: simplify the pattern";
+  return undefined;
 }
 
 /** A cycle of two or more approver groups including each other (a group including itself is reported apart). */

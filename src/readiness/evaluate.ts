@@ -40,8 +40,15 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
   }
 
   const items: ChecklistResult[] = [];
-  const labels = evidence.pull_request?.labels ?? [];
-  const derived = deriveChangeType(policy.changeTypes, labels, evidence.version, evidence.previous_version);
+  const pr = evidence.pull_request;
+  const derived = deriveChangeType(policy.changeTypes, {
+    labels: pr?.labels ?? [],
+    title: pr?.title,
+    files: pr?.files,
+    filesComplete: pr?.files_complete,
+    version: evidence.version,
+    previousVersion: evidence.previous_version,
+  });
   const changeType = derived.ok ? derived.changeType : derived.candidates[0]!;
   if (!derived.ok) {
     items.push({
@@ -50,7 +57,7 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
       state: "failed",
       code: "change_type_ambiguous",
       reason: derived.reason,
-      fix: "remove all but one change-type label",
+      fix: derived.fix,
     });
   }
 
@@ -159,6 +166,7 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     reasonCode,
     summary: summarize(verdict, environmentName, evidence.sha, deciding, override, gate.emergency),
     changeType,
+    changeTypeReason: derived.ok ? derived.explanation : derived.reason,
     emergency: gate.emergency,
     highRisk,
     ...(strategy !== undefined ? { strategy } : {}),
