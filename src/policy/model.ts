@@ -64,12 +64,16 @@ export type Severity = "critical" | "high" | "medium" | "low";
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 export interface WeeklySpan {
+  readonly name?: string;
+  /** Why deploys are denied in this span (deny spans). */
+  readonly reason?: string;
   readonly days: readonly Weekday[];
   /** Minutes after local midnight; `to` ≤ `from` means the span crosses midnight. */
   readonly fromMinute: number;
   readonly toMinute: number;
 }
 export interface Freeze {
+  readonly name?: string;
   /** Either local dates (YYYY-MM-DD, inclusive) or instants (epoch ms). */
   readonly from: string | number;
   readonly to: string | number;
@@ -295,6 +299,8 @@ const instantOrDate = (text: string): string | number => (text.length === 10 ? t
 function normalizeWindows(doc: WindowsDocument): Windows {
   const spans = (list: WindowsDocument["allow"]) =>
     (list ?? []).map((s) => ({
+      ...(s.name !== undefined ? { name: s.name } : {}),
+      ...(s.reason !== undefined ? { reason: s.reason } : {}),
       days: s.days ?? ALL_DAYS,
       fromMinute: minuteOf(s.from),
       toMinute: minuteOf(s.to),
@@ -304,6 +310,7 @@ function normalizeWindows(doc: WindowsDocument): Windows {
     allow: spans(doc.allow),
     deny: spans(doc.deny),
     freezes: (doc.freezes ?? []).map((f) => ({
+      ...(f.name !== undefined ? { name: f.name } : {}),
       from: instantOrDate(f.from),
       to: instantOrDate(f.to),
       ...(f.reason !== undefined ? { reason: f.reason } : {}),

@@ -183,6 +183,12 @@ const clock = z
     error: 'expected a time of day like "09:00" (00:00 to 24:00)',
   });
 const weeklySpan = z.strictObject({
+  name: text("a name")
+    .optional()
+    .meta({ description: 'What the span is called in check runs ("Business hours", "Friday afternoon").' }),
+  reason: text("a reason")
+    .optional()
+    .meta({ description: "Why (deny spans): shown when it blocks a deploy." }),
   days: z.array(weekday).min(1).optional().meta({ description: "Weekdays (default: every day)." }),
   from: clock.meta({ description: "Start, local time in the windows' time zone." }),
   to: clock.meta({ description: "End, local time; earlier than `from` means the span crosses midnight." }),
@@ -222,9 +228,14 @@ export const windowsSchema = z
     freezes: z
       .array(
         z.strictObject({
+          name: text("a name")
+            .optional()
+            .meta({ description: 'What the freeze is called ("Year-end freeze").' }),
           from: instantOrDate.meta({ description: "First day (or instant) of the freeze." }),
           to: instantOrDate.meta({ description: "Last day (inclusive) or end instant of the freeze." }),
-          reason: text("a reason").optional(),
+          reason: text("a reason").optional().meta({
+            description: "Why: shown in the check run and `explain` while the freeze blocks deploys.",
+          }),
         }),
       )
       .optional()

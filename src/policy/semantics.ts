@@ -509,6 +509,8 @@ function checkWindows(
     windows[kind]?.forEach((span, i) => {
       if (span.from === span.to)
         report([...path, kind, i, "to"], `an empty span: from and to are both ${span.from}`);
+      if (kind === "allow" && span.reason !== undefined)
+        report([...path, kind, i, "reason"], "a reason says why deploys are denied: use it on `deny` spans");
     });
   }
   windows.freezes?.forEach((freeze, i) => {

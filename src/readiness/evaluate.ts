@@ -12,7 +12,7 @@ import { evaluateItem } from "./items.js";
 import { matchesAny } from "./glob.js";
 import { deployerItem } from "./people.js";
 import { prerequisites } from "./prerequisites.js";
-import { checkWindows } from "./windows.js";
+import { checkWindows, describeInstant, nextOpening } from "./windows.js";
 
 const short = (sha: string) => sha.slice(0, 7);
 
@@ -93,12 +93,16 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
             ? "blackout_date"
             : "window_closed";
       const overrides = environment.windows.overrideChangeTypes;
+      const opens = nextOpening(environment.windows, now);
+      const next = opens
+        ? `the next window opens ${describeInstant(opens, environment.windows.timezone)}`
+        : "no window opens within a year";
       items.push({
         id: "window",
         title: "Deployment window",
         state: "failed",
         code,
-        reason: check.reason,
+        reason: `${check.reason}; ${next}`,
         fix:
           overrides.length > 0
             ? `wait for the next window, or label the PR as ${overrides.join(" or ")} if it is one`

@@ -16,7 +16,7 @@ const RULE_KEYS = "from, count, every_member_of, all_of, notice, after_deploy_wi
 const PREREQUISITE_KEYS = "environment, soak, soak_for";
 const STEP_KEYS = "weight, percent, pause, analyses";
 const HTTP_KEYS = "url, method, expect_status, json_path, measure, timeout";
-const SPAN_KEYS = "days, from, to";
+const SPAN_KEYS = "name, reason, days, from, to";
 
 /** A YAML document written indented inside the test: the common indentation and first newline are removed. */
 function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
