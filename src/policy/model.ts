@@ -15,6 +15,7 @@ import type {
   StrategyDocument,
   WindowsDocument,
 } from "./schema.js";
+import { BUSINESS_DAYS } from "./schema.js";
 
 export type RepositoryRole = "admin" | "maintain" | "write" | "triage" | "read";
 
@@ -28,9 +29,25 @@ export type Requirement =
   | { readonly kind: "count"; readonly from: readonly ApproverRef[]; readonly count: number }
   | { readonly kind: "every_member"; readonly of: ApproverRef };
 
+/** A notice period in business days: weekdays off the weekend that are not holidays, in a time zone. */
+export interface BusinessDays extends BusinessCalendar {
+  readonly count: number;
+}
+
+/** Where business days are counted: the environment's calendar and time zone. */
+export interface BusinessCalendar {
+  readonly timezone: string;
+  readonly weekend: readonly Weekday[];
+  readonly holidays: readonly { readonly date: string; readonly name?: string | undefined }[];
+  /** The calendar's name, when the environment names one. */
+  readonly calendar?: string;
+}
+
 export interface ApprovalRule {
   readonly requirements: readonly Requirement[];
+  /** The notice period; for business days, their nominal length (count × 24 h), so that it is non-zero. */
   readonly noticeMs: number;
+  readonly noticeBusinessDays?: BusinessDays;
   /** Set for emergency rules: approvals may follow the deployment within this long. */
   readonly afterDeployWithinMs?: number;
   /** Standard changes approved in advance: no one needs to approve. */
@@ -232,7 +249,7 @@ const ms = (text: string | undefined, fallback = 0): number =>
 const list = (commands: string | string[] | undefined): string[] =>
   commands === undefined ? [] : typeof commands === "string" ? [commands] : commands;
 
-export function normalizeApprovalRule(rule: ApprovalRuleDocument): ApprovalRule {
+export function normalizeApprovalRule(rule: ApprovalRuleDocument, calendar?: BusinessCalendar): ApprovalRule {
   const requirements: Requirement[] = [];
   const add = (r: {
     from?: string[] | undefined;
@@ -248,10 +265,21 @@ export function normalizeApprovalRule(rule: ApprovalRuleDocument): ApprovalRule 
   for (const requirement of rule.all_of ?? []) add(requirement);
   return {
     requirements,
-    noticeMs: ms(rule.notice),
+    ...notice(rule.notice, calendar),
     ...(rule.after_deploy_within !== undefined ? { afterDeployWithinMs: ms(rule.after_deploy_within) } : {}),
     preApproved: rule.pre_approved === true,
   };
+}
+
+function notice(
+  text: string | undefined,
+  calendar: BusinessCalendar | undefined,
+): Pick<ApprovalRule, "noticeMs" | "noticeBusinessDays"> {
+  const business = text !== undefined ? BUSINESS_DAYS.exec(text) : null;
+  if (!business) return { noticeMs: ms(text) };
+  const count = Number(business[1]);
+  // The semantic checks guarantee a zone wherever business days are used.
+  return { noticeMs: count * 86_400_000, noticeBusinessDays: { count, ...calendar! } };
 }
 
 function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
@@ -375,11 +403,28 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
   };
 }
 
+/** The calendar business days are counted on here, when a time zone is known for it. */
+export function businessCalendar(
+  env: EnvironmentDocument,
+  policy: PolicyDocument,
+): BusinessCalendar | undefined {
+  const named = env.calendar !== undefined ? own(policy.calendars, env.calendar) : undefined;
+  const timezone = env.windows?.timezone ?? named?.timezone;
+  if (timezone === undefined) return undefined;
+  return {
+    timezone,
+    weekend: named?.weekend ?? ["sat", "sun"],
+    holidays: (named?.holidays ?? []).map((h) => (typeof h === "string" ? { date: h } : h)),
+    ...(env.calendar !== undefined ? { calendar: env.calendar } : {}),
+  };
+}
+
 function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: PolicyDocument): Environment {
+  const calendar = businessCalendar(doc, policy);
   const approvals = dictionary(
     Object.entries(doc.approvals ?? {}).map(([changeType, rule]) => [
       changeType,
-      normalizeApprovalRule(rule),
+      normalizeApprovalRule(rule, calendar),
     ]),
   );
   return {

@@ -65,6 +65,18 @@ const requirementSchema = z
     description: "One requirement: `count` approvals `from` a set of people, or `every_member_of` a group.",
   });
 
+/** "5 business_days": counted on the environment's calendar, in its time zone. */
+export const BUSINESS_DAYS = /^(\d+) business_days?$/;
+const notice = z
+  .string({ error: "expected a duration like 4h or 2d, or business days like 5 business_days" })
+  .refine((s) => new RegExp(DURATION_PATTERN).test(s) || BUSINESS_DAYS.test(s), {
+    error: "expected a duration like 4h or 2d, or business days like 5 business_days",
+  })
+  .meta({
+    description:
+      "A duration (4h, 2d) or business days (5 business_days): weekdays that are not holidays of the environment's `calendar`, in its time zone.",
+  });
+
 export const approvalRuleSchema = z
   .strictObject({
     from: approvers.optional().meta({ description: "Who may approve (shorthand for one requirement)." }),
@@ -79,8 +91,9 @@ export const approvalRuleSchema = z
       .min(1, { error: "expected at least one requirement" })
       .optional()
       .meta({ description: "Several requirements that must all hold, e.g. a team lead and an architect." }),
-    notice: durationSchema.optional().meta({
-      description: "How long the change must have been announced (PR ready for review) before deploying.",
+    notice: notice.optional().meta({
+      description:
+        "How long the change must have been announced (PR ready for review) before deploying: a duration, or business days (5 business_days) counted from the announcement's time of day.",
     }),
     after_deploy_within: durationSchema.optional().meta({
       description:
@@ -207,6 +220,11 @@ const instantOrDate = z
     error: "expected a date (2026-12-24) or a date and time with an offset (2026-12-24T12:00:00Z)",
   });
 
+const calendarDate = z
+  .string({ error: "expected a date like 2026-12-25" })
+  .regex(DATE, { error: "expected a date like 2026-12-25" })
+  .refine((s) => !DATE.test(s) || isCalendarDate(s), { error: "expected a date like 2026-12-25" });
+
 export const windowsSchema = z
   .strictObject({
     timezone: z
@@ -241,12 +259,7 @@ export const windowsSchema = z
       .optional()
       .meta({ description: "Change freezes." }),
     blackout_dates: z
-      .array(
-        z
-          .string({ error: "expected a date like 2026-12-25" })
-          .regex(DATE, { error: "expected a date like 2026-12-25" })
-          .refine((s) => !DATE.test(s) || isCalendarDate(s), { error: "expected a date like 2026-12-25" }),
-      )
+      .array(calendarDate)
       .optional()
       .meta({ description: "Whole days, in the windows' time zone, with no deploys." }),
     override: z
@@ -258,6 +271,37 @@ export const windowsSchema = z
       .optional(),
   })
   .meta({ description: "When deploys may happen." });
+
+export const calendarSchema = z
+  .strictObject({
+    timezone: z
+      .string({ error: "expected an IANA time zone such as Europe/Stockholm" })
+      .refine(isTimeZone, {
+        error: "expected an IANA time zone such as Europe/Stockholm or America/New_York",
+      })
+      .optional()
+      .meta({ description: "The zone days are read in, when the environment has no `windows.timezone`." }),
+    weekend: z
+      .array(weekday)
+      .optional()
+      .meta({ description: "Days that are never business days (default sat and sun)." }),
+    holidays: z
+      .array(
+        z.union(
+          [
+            calendarDate,
+            z.strictObject({
+              date: calendarDate,
+              name: text("a name").optional(),
+            }),
+          ],
+          { error: "expected a date like 2026-12-25, or { date, name }" },
+        ),
+      )
+      .default([])
+      .meta({ description: "Holidays: dates (2026-12-25) or { date, name }, never business days." }),
+  })
+  .meta({ description: "A holiday calendar: which days are business days." });
 
 function isTimeZone(zone: string): boolean {
   if (!zone.includes("/") && zone !== "UTC") return false;
@@ -441,6 +485,10 @@ export const environmentSchema = z
       .optional()
       .meta({ description: "Ids from the top-level `checklist` that gate this environment." }),
     windows: windowsSchema.optional(),
+    calendar: name("a calendar name").optional().meta({
+      description:
+        "The calendar, from the top-level `calendars`, on which business-day notice periods are counted (in `windows.timezone`).",
+    }),
     strategies: z.array(name("a strategy name")).min(1).optional().meta({
       description: "Strategies allowed here, from the top-level `strategies`; the first is the default.",
     }),
@@ -556,6 +604,10 @@ export const policySchema = z
         description: `Named approver groups, referenced as "group:<name>": at most ${LIMITS.groups} groups of ${LIMITS.groupSize} entries each, nested at most ${LIMITS.groupDepth} levels deep.`,
       }),
     change_types: changeTypesSchema.optional(),
+    calendars: z
+      .record(name("a calendar name"), calendarSchema)
+      .optional()
+      .meta({ description: "Holiday calendars by name, for business-day notice periods." }),
     checklist: z
       .record(name("a checklist item id"), checklistItemSchema)
       .optional()
@@ -585,3 +637,4 @@ export type ChecklistItemDocument = z.infer<typeof checklistItemSchema>;
 export type StrategyDocument = z.infer<typeof strategySchema>;
 export type AnalysisDocument = z.infer<typeof analysisSchema>;
 export type WindowsDocument = z.infer<typeof windowsSchema>;
+export type CalendarDocument = z.infer<typeof calendarSchema>;

@@ -3,7 +3,8 @@
  * cannot see (an approval count no one could reach, a failure limit that can never be exceeded).
  */
 import { didYouMean, type PathSegment } from "./errors.js";
-import { CHECKLIST_KINDS, type PolicyDocument, type StrategyDocument } from "./schema.js";
+import { BUSINESS_DAYS, CHECKLIST_KINDS, type PolicyDocument, type StrategyDocument } from "./schema.js";
+import { own } from "./own.js";
 import { checklistKindOf, parseApprover } from "./model.js";
 import { LIMITS } from "./limits.js";
 
@@ -289,6 +290,18 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
       ),
     );
     checkWindows(env.windows, at("windows"), report);
+    if (env.calendar !== undefined)
+      reference(at("calendar"), env.calendar, Object.keys(doc.calendars ?? {}), "calendar", "calendars");
+    const zoned =
+      env.windows?.timezone !== undefined ||
+      (env.calendar !== undefined && own(doc.calendars, env.calendar)?.timezone !== undefined);
+    for (const [changeType, rule] of Object.entries(env.approvals ?? {})) {
+      if (rule.notice !== undefined && BUSINESS_DAYS.test(rule.notice) && !zoned)
+        report(
+          at("approvals", changeType, "notice"),
+          "business days are counted in a time zone: set `windows.timezone` here, or a `timezone` on the environment's calendar",
+        );
+    }
 
     const rules = env.approvals ?? {};
     if (env.approval !== "required" && Object.keys(rules).length > 0) {
