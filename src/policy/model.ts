@@ -171,6 +171,8 @@ export interface Environment {
   readonly checklist: readonly ChecklistItem[];
   readonly windows?: Windows;
   readonly strategies: readonly string[];
+  /** Approval mode and strategies that replace the environment's for one change type. */
+  readonly byChangeType: Readonly<Record<string, ChangeTypeOverride>>;
   readonly validation?: {
     readonly atMs: readonly number[];
     readonly analyses: readonly string[];
@@ -181,6 +183,22 @@ export interface Environment {
     readonly redeployPrevious: boolean;
     readonly workflow?: string;
     readonly analyses: readonly string[];
+  };
+}
+
+export interface ChangeTypeOverride {
+  readonly approval?: "none" | "automatic" | "required";
+  readonly strategies?: readonly string[];
+}
+
+/** The environment as it applies to one change type: its `by_change_type` entry laid over it. */
+export function environmentFor(environment: Environment, changeType: string): Environment {
+  const override = own(environment.byChangeType, changeType);
+  if (!override) return environment;
+  return {
+    ...environment,
+    ...(override.approval !== undefined ? { approval: override.approval } : {}),
+    ...(override.strategies !== undefined ? { strategies: override.strategies } : {}),
   };
 }
 
@@ -443,6 +461,15 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
     checklist: (doc.checklist ?? []).map((id) => normalizeItem(id, own(policy.checklist, id)!)),
     ...(doc.windows ? { windows: normalizeWindows(doc.windows) } : {}),
     strategies: doc.strategies ?? [],
+    byChangeType: dictionary(
+      Object.entries(doc.by_change_type ?? {}).map(([type, o]) => [
+        type,
+        {
+          ...(o.approval !== undefined ? { approval: o.approval } : {}),
+          ...(o.strategies !== undefined ? { strategies: o.strategies } : {}),
+        },
+      ]),
+    ),
     ...(doc.validation
       ? {
           validation: {

@@ -492,6 +492,26 @@ export const environmentSchema = z
     strategies: z.array(name("a strategy name")).min(1).optional().meta({
       description: "Strategies allowed here, from the top-level `strategies`; the first is the default.",
     }),
+    by_change_type: z
+      .record(
+        name("a change type"),
+        z
+          .strictObject({
+            approval: z
+              .enum(["none", "automatic", "required"], { error: "expected none, automatic or required" })
+              .optional()
+              .meta({ description: "The approval mode for this change type here." }),
+            strategies: z.array(name("a strategy name")).min(1).optional().meta({
+              description: "The strategies allowed for this change type here; the first is the default.",
+            }),
+          })
+          .meta({ description: "What differs for one change type." }),
+      )
+      .optional()
+      .meta({
+        description:
+          "Per change type, an approval mode and allowed strategies that replace the environment's (e.g. hotfix: { strategies: [direct] }).",
+      }),
     validation: z
       .strictObject({
         at: z

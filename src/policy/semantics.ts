@@ -304,18 +304,38 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
     }
 
     const rules = env.approvals ?? {};
-    if (env.approval !== "required" && Object.keys(rules).length > 0) {
+    const overrides = env.by_change_type ?? {};
+    for (const [type, override] of Object.entries(overrides)) {
+      reference(at("by_change_type", type), type, changeTypes, "change type", "change_types.types", true);
+      override.strategies?.forEach((s, i) =>
+        reference(
+          at("by_change_type", type, "strategies", i),
+          s,
+          Object.keys(strategies),
+          "strategy",
+          "strategies",
+        ),
+      );
+    }
+    const modeOf = (type: string) => own(overrides, type)?.approval ?? env.approval;
+    const requiring = changeTypes.filter((t) => modeOf(t) === "required");
+    if (requiring.length === 0 && Object.keys(rules).length > 0) {
       report(
         at("approvals"),
-        `approval rules are only used when \`approval: required\` (this environment has approval: ${env.approval})`,
+        env.approval === "required"
+          ? "approval rules are never used: `by_change_type` gives every change type another approval mode"
+          : `approval rules are only used when \`approval: required\` (this environment has approval: ${env.approval})`,
         true,
       );
     }
-    if (env.approval === "required") {
+    if (requiring.length > 0) {
       if (Object.keys(rules).length === 0)
-        report(at("approval"), 'approval: required needs `approvals` rules (use "*" for every change type)');
+        report(
+          env.approval === "required" ? at("approval") : at("by_change_type", requiring[0]!, "approval"),
+          'approval: required needs `approvals` rules (use "*" for every change type)',
+        );
       else if (!Object.hasOwn(rules, "*")) {
-        const missing = changeTypes.filter((t) => !Object.hasOwn(rules, t));
+        const missing = requiring.filter((t) => !Object.hasOwn(rules, t));
         if (missing.length > 0)
           report(
             at("approvals"),

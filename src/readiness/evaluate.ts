@@ -2,7 +2,7 @@
  * The readiness engine: a pure function of (policy, environment, evidence, now) → decision.
  * The App, the Action and `tollgate explain` all call this one function.
  */
-import type { Policy } from "../policy/model.js";
+import { environmentFor, type Policy } from "../policy/model.js";
 import { own } from "../policy/own.js";
 import { approvalItem } from "./approval-item.js";
 import { deriveChangeType } from "./change-type.js";
@@ -17,14 +17,14 @@ import { checkWindows, describeInstant, nextOpening } from "./windows.js";
 const short = (sha: string) => sha.slice(0, 7);
 
 export function evaluate(policy: Policy, environmentName: string, evidence: Evidence, now: Date): Decision {
-  const environment = own(policy.environments, environmentName);
+  const declared = own(policy.environments, environmentName);
   const base = {
     environment: environmentName,
     sha: evidence.sha,
     policyDigest: policy.digest,
     evaluatedAt: now.toISOString(),
   };
-  if (!environment) {
+  if (!declared) {
     const known = Object.keys(policy.environments).join(", ");
     return {
       ...base,
@@ -50,6 +50,8 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     previousVersion: evidence.previous_version,
   });
   const changeType = derived.ok ? derived.changeType : derived.candidates[0]!;
+  // The change type may bring its own approval mode and strategies.
+  const environment = environmentFor(declared, changeType);
   if (!derived.ok) {
     items.push({
       id: "change-type",

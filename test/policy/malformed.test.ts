@@ -12,7 +12,7 @@ const FILE = ".github/tollgate.yml";
 const TOP_KEYS =
   "$schema, version, approvers, change_types, calendars, checklist, strategies, analyses, environments";
 const ENVIRONMENT_KEYS =
-  "description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, calendar, strategies, validation, rollback";
+  "description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, calendar, strategies, by_change_type, validation, rollback";
 const RULE_KEYS = "from, count, every_member_of, all_of, notice, after_deploy_within, pre_approved";
 const PREREQUISITE_KEYS = "environment, soak, soak_for";
 const STEP_KEYS = "weight, percent, pause, analyses";
