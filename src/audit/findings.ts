@@ -5,7 +5,7 @@
  */
 import { own } from "../policy/own.js";
 import { parseDescription, readPayload } from "../github/records.js";
-import type { Policy } from "../policy/model.js";
+import { environmentFor, type Policy } from "../policy/model.js";
 import { checkWindows } from "../readiness/windows.js";
 import { checkAuthority, ruleFor, trustedDecisions, selfLogins } from "./authority.js";
 import { wentOut } from "./links.js";
@@ -91,7 +91,11 @@ export function findingsFor(record: AuditRecord, fact: DeploymentFact, options: 
   const deployed = wentOut(record) || record.deployedAt !== null;
   const isRollback = record.rollbackOf !== null;
   const rule = environment && policy ? ruleFor(environment, policy, record.changeType) : undefined;
-  const needsApproval = environment ? environment.approval === "required" : record.production;
+  // The change type may set its own approval mode (by_change_type).
+  const needsApproval =
+    environment && policy
+      ? environmentFor(environment, record.changeType ?? policy.changeTypes.default).approval === "required"
+      : record.production;
 
   for (const a of trustedDecisions(record)) {
     if (a.decision === "approved" && selfLogins(record).has(a.login.toLowerCase()))

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { formatPolicyError } from "../../src/policy/errors.js";
 import { loadPolicy } from "../../src/policy/load.js";
+import { judge } from "../../app/commands/judge.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { evidenceWith, NOW, SHA, testPolicy } from "./fixtures.js";
 
@@ -120,6 +121,35 @@ describe("per change type", () => {
 
   test("docs may ship with canary, which the environment allows for nobody else but it lists", () => {
     expect(decide("production", "docs", "canary").verdict).toBe("allowed");
+  });
+});
+
+describe("an /approve comment", () => {
+  const policy = testPolicy(POLICY);
+  const ask = (label: string) =>
+    judge({
+      policy,
+      environment: "staging",
+      evidence: evidenceWith((e) => {
+        e.pull_request!.labels = [label];
+        e.approvals = [];
+      }),
+      login: "alice",
+      decision: "approve",
+      sha: SHA,
+      url: "https://example.test/c/1",
+      now: NOW,
+    });
+
+  test("is taken where the change type requires approval, though the environment is automatic", () => {
+    expect(ask("major")).toMatchObject({ ok: true, changeType: "major" });
+  });
+
+  test("is refused, naming the change type, where it does not", () => {
+    expect(ask("minor")).toEqual({
+      ok: false,
+      why: "staging takes no approvals for minor changes (the approval mode is automatic)",
+    });
   });
 });
 
