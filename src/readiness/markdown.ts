@@ -44,7 +44,14 @@ interface Field {
 }
 
 const LIST_MARKER = /^\s*(?:[-*+]|\d+[.)])(?:\s+|$)/;
-const LABEL = /^(\*\*|__)?([A-Za-z][^*_:[\]<>`]{0,60}?)(?:\1\s*:|:\1|\s*:)(?:\s+(.*))?$/;
+/** `**Rollback Trigger**: …` or `**Rollback Trigger:** …`. */
+const BOLD_LABEL = /^(\*\*|__)(?<label>[^*_:[\]<>`]{1,60}?)(?:\1\s*:|:\s*\1)(?:\s+(?<value>.*))?$/;
+/** `Steps: …`: a few words, no sentence punctuation, so "We revert. Ask Jo:" stays prose. */
+const PLAIN_LABEL = /^(?<label>[A-Za-z][A-Za-z0-9 ()/&'-]{0,40}?)\s*:(?:\s+(?<value>.*))?$/;
+const label = (line: string) => {
+  const groups = (BOLD_LABEL.exec(line) ?? PLAIN_LABEL.exec(line))?.groups;
+  return groups ? { label: groups.label!.trim(), value: groups.value } : undefined;
+};
 /** `[Conditions]`, `[Step 1]`, `[X minutes]`: brackets that are not a checkbox and not a link's text. */
 const PLACEHOLDER = /\[(?![ xX]\])[^\]\n]*\](?!\()/g;
 
@@ -68,17 +75,17 @@ function fieldsOf(text: string): { free: string[]; fields: Field[] } {
     const heading = HEADING.exec(line);
     if (heading) {
       // "### Rollback Timeline: ~5 minutes" carries its value in the heading.
-      const inline = LABEL.exec(heading[2]!);
+      const inline = label(heading[2]!);
       fields.push(
-        inline?.[3]
-          ? { label: inline[2]!.trim(), lines: [inline[3]], heading: true }
+        inline?.value
+          ? { label: inline.label, lines: [inline.value], heading: true }
           : { label: heading[2]!.replace(/[*_`:]/g, "").trim(), lines: [], heading: true },
       );
       continue;
     }
-    const label = LABEL.exec(line.replace(LIST_MARKER, "").trim());
-    if (label) {
-      fields.push({ label: label[2]!.trim(), lines: label[3] ? [label[3]] : [], heading: false });
+    const labelled = label(line.replace(LIST_MARKER, "").trim());
+    if (labelled) {
+      fields.push({ label: labelled.label, lines: labelled.value ? [labelled.value] : [], heading: false });
       continue;
     }
     (fields.at(-1)?.lines ?? free).push(line);

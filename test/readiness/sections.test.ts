@@ -106,6 +106,18 @@ describe("a rollback-plan section counts only when it says more than its templat
       'passed: "Rollback plan" is documented in the PR description',
     ],
     [
+      "prose ending in a colon is prose, not a label",
+      "## Rollback plan\nWe redeploy the previous version. If in doubt, ask the on-call:\n",
+      undefined,
+      'passed: "Rollback plan" is documented in the PR description',
+    ],
+    [
+      "bold labels with the colon inside, and a URL, are read right",
+      "## Rollback plan\n**Rollback Trigger:** errors > 5 %\n**Runbook:** https://example.test/runbook\n**Rollback Approver:** [Name]\n",
+      undefined,
+      'failed: the "Rollback plan" section is incomplete: Rollback Approver is still the template',
+    ],
+    [
       "a link is content, not a placeholder",
       "## Rollback plan\nSee [the runbook](https://example.test/runbook).\n",
       undefined,
