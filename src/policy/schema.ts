@@ -578,7 +578,7 @@ export const changeTypesSchema = z
             .optional()
             .meta({
               description:
-                'Regular expressions, case-insensitive, over the lines the PR adds ("DROP TABLE"): a match marks this change type.',
+                'Regular expressions, case-insensitive, over the lines the PR adds (their first 500 characters): a match marks this change type, e.g. "\\\\bDROP\\\\s+TABLE\\\\b". No repeated groups, and at most one unbounded repetition (*, +).',
             }),
           titles: z
             .array(

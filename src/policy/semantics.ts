@@ -414,8 +414,10 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
 }
 
 /**
- * Why a `diff` pattern cannot be used: it does not compile, or it nests quantifiers, which can take
- * exponential time on one line (and the App reads every added line of every PR).
+ * Why a `diff` pattern cannot be used. JavaScript's regular expressions backtrack, and the App runs
+ * these over every added line of every PR, so only patterns whose cost stays near-linear are taken:
+ * no repeated group (`(a+)+`, `(a|b)*`, exponential) and at most one unbounded repetition (`\s*\s*x`
+ * is already cubic on a long line). Keywords with `\s+` or `\b` between them are what this is for.
  */
 function patternProblem(source: string): string | undefined {
   try {
@@ -423,8 +425,26 @@ function patternProblem(source: string): string | undefined {
   } catch (error) {
     return `not a regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}`;
   }
-  if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{?]/.test(source))
-    return "a quantified group that itself repeats (like (a+)+) can take exponential time: simplify the pattern";
+  let unbounded = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]!;
+    if (char === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (char === "]") inClass = false;
+      continue;
+    }
+    if (char === "[") inClass = true;
+    const next = source[i + 1];
+    if (char === ")" && (next === "*" || next === "+" || next === "?" || next === "{"))
+      return "a repeated group (like (a+)+ or (a|b)*) can take exponential time: repeat single characters or classes only";
+    if (char === "*" || char === "+" || (char === "{" && /^\{\d+,\}/.test(source.slice(i)))) unbounded++;
+  }
+  if (unbounded > 1)
+    return `${unbounded} unbounded repetitions (*, + or {n,}) can take polynomial time on long lines: use at most one`;
   return undefined;
 }
 

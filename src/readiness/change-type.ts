@@ -45,7 +45,7 @@ export type ChangeTypeResult =
     };
 
 /** Added lines longer than this are read only this far: a policy's pattern never scans a minified blob. */
-const LINE_LIMIT = 1_000;
+const LINE_LIMIT = 500;
 const patterns = new Map<string, RegExp>();
 const pattern = (source: string) => {
   let regex = patterns.get(source);

@@ -208,7 +208,14 @@ describe("the policy", () => {
       "a diff pattern with nested quantifiers",
       '  default: a\n  types:\n    a: { diff: ["(a+)+$"] }',
       [
-        "tollgate.yml:5:17 change_types.types.a.diff[0]: a quantified group that itself repeats (like (a+)+) can take exponential time: simplify the pattern",
+        "tollgate.yml:5:17 change_types.types.a.diff[0]: a repeated group (like (a+)+ or (a|b)*) can take exponential time: repeat single characters or classes only",
+      ],
+    ],
+    [
+      "a diff pattern with two unbounded repetitions",
+      '  default: a\n  types:\n    a: { diff: ["DROP\\\\s+TABLE\\\\s*x", "[*+]+ ok", "a\\\\+b{2,3}"] }',
+      [
+        "tollgate.yml:5:17 change_types.types.a.diff[0]: 2 unbounded repetitions (*, + or {n,}) can take polynomial time on long lines: use at most one",
       ],
     ],
     [
