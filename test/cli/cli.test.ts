@@ -30,7 +30,7 @@ describe("tollgate validate", () => {
     expect(result.code).toBe(1);
     expect(result.err.split("\n")).toEqual([
       `${file}:4:15 environments.prod.approval: expected none, automatic or required, got "sometimes"`,
-      `${file}:5:5 environments.prod.soak: unknown key "soak"; expected one of: description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, strategies, validation, rollback`,
+      `${file}:5:5 environments.prod.soak: unknown key "soak"; expected one of: description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, calendar, strategies, by_change_type, validation, rollback`,
       `${file}: 2 errors`,
     ]);
   });
