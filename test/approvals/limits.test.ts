@@ -43,6 +43,21 @@ describe("approver groups are bounded", () => {
     ]);
   });
 
+  test("even past the limits (a policy never loads so), a check walks each entry of the 8-deep groups once", () => {
+    const groups = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [
+        `g${i}`,
+        i === 0
+          ? [parseApprover("alice"), parseApprover("bob")]
+          : Array(4).fill(parseApprover(`group:g${i - 1}`)),
+      ]),
+    );
+    const directory: Directory = { teams: {}, permissions: {}, groups };
+    // 2 + 7 × 4 entries; the walk it replaces followed 4⁷ paths down to g0 for every check.
+    expect(coveringGroups("mallory", directory).visits).toBe(30);
+    expect(isCoveredBy("bob", parseApprover("group:g7"), directory)).toBe(true);
+  });
+
   test("a group over the size limit is refused with a located error", () => {
     const big = Array.from({ length: LIMITS.groupSize + 1 }, (_, i) => `p${i}`).join(", ");
     const source = [
