@@ -35,6 +35,28 @@ describe("tollgate validate", () => {
     ]);
   });
 
+  test("refuses approver groups nested past the limit, at the group where they pass it", async () => {
+    const groups = Array.from({ length: 7 }, (_, i) => `  g${i + 1}: [group:g${i}, group:g${i}]`);
+    const file = write(
+      "deep.yml",
+      [
+        "version: 1",
+        "approvers:",
+        "  g0: [alice]",
+        ...groups,
+        "environments:",
+        "  dev: { approval: none }",
+        "",
+      ].join("\n"),
+    );
+    const result = await run("validate", file);
+    expect(result.code).toBe(1);
+    expect(result.err.split("\n")).toEqual([
+      `${file}:7:8 approvers.g4[0]: approver groups nest 5 deep (g4 → g3 → g2 → g1 → g0); at most 4 levels are allowed: include the people or teams directly`,
+      `${file}: 1 error`,
+    ]);
+  });
+
   test("exits 2 when the file cannot be read, or on bad usage", async () => {
     expect(await run("validate", join(scratch, "missing.yml"))).toMatchObject({
       code: 2,
