@@ -102,6 +102,8 @@ export interface Windows {
   readonly deny: readonly WeeklySpan[];
   readonly freezes: readonly Freeze[];
   readonly blackoutDates: readonly string[];
+  /** Why, for the blackout dates the policy gives a reason. */
+  readonly blackoutReasons?: Readonly<Record<string, string>>;
   readonly overrideChangeTypes: readonly string[];
 }
 
@@ -361,7 +363,12 @@ function normalizeWindows(doc: WindowsDocument): Windows {
       to: instantOrDate(f.to),
       ...(f.reason !== undefined ? { reason: f.reason } : {}),
     })),
-    blackoutDates: doc.blackout_dates ?? [],
+    blackoutDates: (doc.blackout_dates ?? []).map((d) => (typeof d === "string" ? d : d.date)),
+    blackoutReasons: dictionary(
+      (doc.blackout_dates ?? []).flatMap((d) =>
+        typeof d !== "string" && d.reason !== undefined ? [[d.date, d.reason] as const] : [],
+      ),
+    ),
     overrideChangeTypes: doc.override?.change_types ?? [],
   };
 }

@@ -259,9 +259,16 @@ export const windowsSchema = z
       .optional()
       .meta({ description: "Change freezes." }),
     blackout_dates: z
-      .array(calendarDate)
+      .array(
+        z.union([calendarDate, z.strictObject({ date: calendarDate, reason: text("a reason").optional() })], {
+          error: "expected a date like 2026-12-25, or { date, reason }",
+        }),
+      )
       .optional()
-      .meta({ description: "Whole days, in the windows' time zone, with no deploys." }),
+      .meta({
+        description:
+          "Whole days, in the windows' time zone, with no deploys: dates, or { date, reason } to say why in the check run.",
+      }),
     override: z
       .strictObject({
         change_types: z.array(name("a change type")).min(1).meta({

@@ -4,6 +4,7 @@
  * Europe/Stockholm is 08:00Z in winter and 07:00Z in summer, and both are "09:00".
  */
 import type { Freeze, Weekday, WeeklySpan, Windows } from "../policy/model.js";
+import { own } from "../policy/own.js";
 
 export interface LocalTime {
   readonly weekday: Weekday;
@@ -88,7 +89,12 @@ export function checkWindows(windows: Windows, instant: Date): WindowCheck {
     };
   }
   if (windows.blackoutDates.includes(time.date)) {
-    return { open: false, kind: "blackout", reason: `${time.date} is a blackout date` };
+    const why = windows.blackoutReasons && own(windows.blackoutReasons, time.date);
+    return {
+      open: false,
+      kind: "blackout",
+      reason: `${time.date} is a blackout date${why ? ` (${why})` : ""}`,
+    };
   }
   const denied = windows.deny.find((span) => inSpan(time, span));
   if (denied)
