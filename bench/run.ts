@@ -7,6 +7,7 @@ import { benchAction } from "./action.js";
 import { benchApp } from "./app.js";
 import { benchAudit } from "./audit.js";
 import { benchCost } from "./cost.js";
+import { benchAuthority } from "./authority.js";
 import { benchExplain } from "./explain.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
@@ -14,6 +15,7 @@ import { benchStartup } from "./startup.js";
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   explain: benchExplain,
+  authority: benchAuthority,
   sandbox: benchSandbox,
   rollout: benchRollout,
   audit: benchAudit,

@@ -4,7 +4,7 @@
  * tally ignores it for is the refusal). Nothing here trusts the comment beyond its author's login.
  */
 import { closest } from "../../src/policy/errors.js";
-import type { Environment, Policy } from "../../src/policy/model.js";
+import { environmentFor, type Environment, type Policy } from "../../src/policy/model.js";
 import type { ApprovalRecord } from "../../src/approvals/tally.js";
 import { tallyApprovals, type Tally } from "../../src/approvals/tally.js";
 import { membersOf, type Directory } from "../../src/approvals/authority.js";
@@ -59,11 +59,14 @@ export function judge(ask: Ask): Judgement {
   const { policy, evidence } = ask;
   const unknown = unknownEnvironment(policy, ask.environment);
   if (unknown) return { ok: false, why: unknown };
-  const environment = policy.environments[ask.environment]!;
+  const declared = policy.environments[ask.environment]!;
+  const changeType = evaluate(policy, declared.name, evidence, ask.now).changeType;
+  // The change type may set its own approval mode here (by_change_type).
+  const environment = environmentFor(declared, changeType);
   if (environment.approval !== "required")
     return {
       ok: false,
-      why: `${environment.name} takes no approvals (its approval mode is ${environment.approval})`,
+      why: `${environment.name} takes no approvals for ${changeType} changes (the approval mode is ${environment.approval})`,
     };
   const named = namedSha(ask.note);
   if (named && !ask.sha.toLowerCase().startsWith(named))
@@ -71,7 +74,6 @@ export function judge(ask: Ask): Judgement {
       ok: false,
       why: `stale commit: the command names ${named.slice(0, 7)}, but ${environment.name} would deploy ${short(ask.sha)}; review the new commit and comment again`,
     };
-  const changeType = evaluate(policy, environment.name, evidence, ask.now).changeType;
   const rule = environment.approvals[changeType] ?? environment.approvals["*"];
   if (!rule)
     return {

@@ -14,12 +14,13 @@ export type Command =
 const FIRST_LINE = /^ {0,3}\/([a-z-]+)(?:[ \t]+(.*))?$/i;
 const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const USAGE: Record<string, string> = {
-  approve: "/approve <environment> [note]",
-  reject: "/reject <environment> <reason>",
-  rollback: "/rollback <environment>",
-  tollgate: "/tollgate help | /tollgate explain [environment]",
-};
+/** Keyed by the command a comment names: a Map, so "/constructor" finds nothing. */
+const USAGE = new Map([
+  ["approve", "/approve <environment> [note]"],
+  ["reject", "/reject <environment> <reason>"],
+  ["rollback", "/rollback <environment>"],
+  ["tollgate", "/tollgate help | /tollgate explain [environment]"],
+]);
 
 /** The command a comment body carries, or undefined when it carries none (an ordinary comment). */
 export function parseCommand(body: string): Command | undefined {
@@ -36,7 +37,7 @@ export function parseCommand(body: string): Command | undefined {
   const invalid = (problem: string): Command => ({
     kind: "invalid",
     command: name,
-    problem: `${problem}; usage: ${USAGE[name]}`,
+    problem: `${problem}; usage: ${USAGE.get(name)}`,
   });
   const environment = () => (ENVIRONMENT.test(first) ? first : undefined);
 
@@ -74,4 +75,4 @@ export function parseCommand(body: string): Command | undefined {
   }
 }
 
-export const COMMAND_HELP = Object.values(USAGE);
+export const COMMAND_HELP = [...USAGE.values()];

@@ -5,7 +5,8 @@
  * than wrong (the App checked them when it recorded them).
  */
 import type { Directory } from "../approvals/authority.js";
-import { isCoveredBy } from "../approvals/authority.js";
+import { groupLeaves, isCoveredBy } from "../approvals/authority.js";
+import { own } from "../policy/own.js";
 import { tallyApprovals, describeRule, type ApprovalRecord } from "../approvals/tally.js";
 import type { ApprovalRule, ApproverRef, Environment, Policy } from "../policy/model.js";
 import type { ApprovalEntry, AuditRecord } from "./types.js";
@@ -22,10 +23,11 @@ export interface AuthorityCheck {
 }
 
 /** Whether a reference can stand for people the history cannot list (teams, roles), through groups too. */
-function isOpen(ref: ApproverRef, policy: Policy, seen: readonly string[] = []): boolean {
+function isOpen(ref: ApproverRef, policy: Policy): boolean {
   if (ref.kind === "team" || ref.kind === "role") return true;
-  if (ref.kind === "user" || seen.includes(ref.group)) return false;
-  return (policy.groups[ref.group] ?? []).some((m) => isOpen(m, policy, [...seen, ref.group]));
+  if (ref.kind === "user") return false;
+  const directory = { teams: {}, permissions: {}, groups: policy.groups };
+  return groupLeaves(directory, ref.group).some((leaf) => leaf.kind !== "user");
 }
 
 export function ruleFor(
@@ -33,7 +35,9 @@ export function ruleFor(
   policy: Policy,
   changeType: string | null,
 ): ApprovalRule | undefined {
-  return environment.approvals[changeType ?? policy.changeTypes.default] ?? environment.approvals["*"];
+  return (
+    own(environment.approvals, changeType ?? policy.changeTypes.default) ?? own(environment.approvals, "*")
+  );
 }
 
 /** The people who may not approve their own change: who asked for it and who wrote the PR. */

@@ -3,8 +3,9 @@
  * deployment; where the judgement rests on today's policy rather than the one that judged the
  * deployment (the payload's policy digest differs), the message says so.
  */
+import { own } from "../policy/own.js";
 import { parseDescription, readPayload, type RollbackPlanKind } from "../github/records.js";
-import type { Environment, Policy } from "../policy/model.js";
+import { environmentFor, type Environment, type Policy } from "../policy/model.js";
 import { checkWindows } from "../readiness/windows.js";
 import { rollbackPlanOf } from "../rollout/rollback.js";
 import { checkAuthority, ruleFor, trustedDecisions, selfLogins } from "./authority.js";
@@ -88,7 +89,7 @@ export function findingsFor(record: AuditRecord, fact: DeploymentFact, options: 
       message,
     });
   const { policy } = options;
-  const environment = policy?.environments[record.environment];
+  const environment = policy ? own(policy.environments, record.environment) : undefined;
   const payload = readPayload(fact.payload);
   const policyNote =
     policy && payload && payload.policy_digest !== policy.digest
@@ -112,7 +113,11 @@ export function findingsFor(record: AuditRecord, fact: DeploymentFact, options: 
   const deployed = wentOut(record) || record.deployedAt !== null;
   const isRollback = record.rollbackOf !== null;
   const rule = environment && policy ? ruleFor(environment, policy, record.changeType) : undefined;
-  const needsApproval = environment ? environment.approval === "required" : record.production;
+  // The change type may set its own approval mode (by_change_type).
+  const needsApproval =
+    environment && policy
+      ? environmentFor(environment, record.changeType ?? policy.changeTypes.default).approval === "required"
+      : record.production;
 
   for (const a of trustedDecisions(record)) {
     if (a.decision === "approved" && selfLogins(record).has(a.login.toLowerCase()))

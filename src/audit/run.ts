@@ -3,6 +3,7 @@
  * alone, rebuild every record, judge them and measure DORA's metrics over the period and the period
  * before it. The CLI and the Action's `mode: audit` both call `runAudit`.
  */
+import { own } from "../policy/own.js";
 import { loadPolicy } from "../policy/load.js";
 import type { Policy } from "../policy/model.js";
 import type { AuditClient } from "./client.js";
@@ -91,7 +92,8 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
   };
   const context = {
     trust,
-    isProduction: (env: string) => production.has(env) || policy?.environments[env]?.approval === "required",
+    isProduction: (env: string) =>
+      production.has(env) || (policy ? own(policy.environments, env) : undefined)?.approval === "required",
   };
   const drafts = facts.map((f) => buildRecord(f, context));
 

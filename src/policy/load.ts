@@ -2,7 +2,7 @@
  * Reading a policy file: YAML → located value → schema → semantic checks → the normalized Policy.
  * Every problem is reported, each with file, line, column and key path; nothing throws on bad input.
  */
-import type { PolicyError } from "./errors.js";
+import type { PathSegment, PolicyError } from "./errors.js";
 import { locator, parseLocatedYaml, sortByPosition, validateLocated } from "./located.js";
 import { normalizePolicy, type Policy } from "./model.js";
 import { policySchema, type PolicyDocument } from "./schema.js";
@@ -26,6 +26,11 @@ export function loadPolicy(source: string, file = DEFAULT_POLICY_PATH): LoadResu
       errors: [at([], "the policy file is empty: start with `version: 1` and `environments:`")],
     };
   }
+  // zod drops a "__proto__" key without a word; a policy that names one is refused instead.
+  const reserved = reservedKeys(value).map((path) =>
+    at(path, '"__proto__" cannot be a name: it is reserved by JavaScript', true),
+  );
+  if (reserved.length > 0) return { ok: false, errors: reserved };
   const result = validateLocated(policySchema, value, at);
   if (!result.ok)
     return {
@@ -35,6 +40,24 @@ export function loadPolicy(source: string, file = DEFAULT_POLICY_PATH): LoadResu
   const semantic = checkSemantics(result.data).map((issue) => at(issue.path, issue.message, issue.atKey));
   if (semantic.length > 0) return { ok: false, errors: sortByPosition(semantic) };
   return { ok: true, policy: normalizePolicy(result.data, source), document: result.data };
+}
+
+/** Paths of every "__proto__" key in the parsed YAML; each node is walked once, aliases included. */
+function reservedKeys(root: unknown): PathSegment[][] {
+  const found: PathSegment[][] = [];
+  const seen = new WeakSet<object>();
+  const walk = (value: unknown, path: PathSegment[]) => {
+    if (value === null || typeof value !== "object" || seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
+    else
+      for (const key of Object.keys(value)) {
+        if (key === "__proto__") found.push([...path, key]);
+        else walk((value as Record<string, unknown>)[key], [...path, key]);
+      }
+  };
+  walk(root, []);
+  return found;
 }
 
 /**

@@ -32,8 +32,14 @@ export function parseLocatedYaml(text: string, file: string): Parsed {
     return { ok: true, value: documents[0], map: new SourceMap(source, events) };
   } catch (error) {
     if (error instanceof YAMLException) {
-      const line = (error.mark?.line ?? 0) + 1;
-      const column = (error.mark?.column ?? 0) + 1;
+      // At the end of the stream js-yaml can point one line past the last; point at the end instead.
+      const lines = source.split("\n");
+      let line = (error.mark?.line ?? 0) + 1;
+      let column = (error.mark?.column ?? 0) + 1;
+      if (line > lines.length) {
+        line = lines.length;
+        column = lines.at(-1)!.length + 1;
+      }
       return {
         ok: false,
         errors: [{ file, line, column, path: "", message: `YAML syntax error: ${error.reason}` }],
@@ -86,6 +92,9 @@ function explainIssue(
     case "too_small":
       if (Array.isArray(raw) && raw.length === 0)
         return [at(path, `${nonDefault(issue.message) ?? "expected at least one entry"}, got an empty list`)];
+      return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
+    case "too_big":
+      if (Array.isArray(raw)) return [at(path, `${expectation(issue)}, got ${raw.length}`)];
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
     default:
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { parseCondition, type Condition } from "./condition.js";
 import { parseDuration } from "./duration.js";
+import { dictionary, own } from "./own.js";
 import type {
   AnalysisDocument,
   ApprovalRuleDocument,
@@ -14,6 +15,7 @@ import type {
   StrategyDocument,
   WindowsDocument,
 } from "./schema.js";
+import { BUSINESS_DAYS } from "./schema.js";
 
 export type RepositoryRole = "admin" | "maintain" | "write" | "triage" | "read";
 
@@ -27,9 +29,25 @@ export type Requirement =
   | { readonly kind: "count"; readonly from: readonly ApproverRef[]; readonly count: number }
   | { readonly kind: "every_member"; readonly of: ApproverRef };
 
+/** A notice period in business days: weekdays off the weekend that are not holidays, in a time zone. */
+export interface BusinessDays extends BusinessCalendar {
+  readonly count: number;
+}
+
+/** Where business days are counted: the environment's calendar and time zone. */
+export interface BusinessCalendar {
+  readonly timezone: string;
+  readonly weekend: readonly Weekday[];
+  readonly holidays: readonly { readonly date: string; readonly name?: string | undefined }[];
+  /** The calendar's name, when the environment names one. */
+  readonly calendar?: string;
+}
+
 export interface ApprovalRule {
   readonly requirements: readonly Requirement[];
+  /** The notice period; for business days, their nominal length (count × 24 h), so that it is non-zero. */
   readonly noticeMs: number;
+  readonly noticeBusinessDays?: BusinessDays;
   /** Set for emergency rules: approvals may follow the deployment within this long. */
   readonly afterDeployWithinMs?: number;
   /** Standard changes approved in advance: no one needs to approve. */
@@ -48,7 +66,7 @@ export type ChecklistItem = ItemBase &
     | { readonly kind: "checks"; readonly names: readonly string[] }
     | { readonly kind: "reviews"; readonly count: number }
     | { readonly kind: "security_alerts"; readonly severity: Severity }
-    | { readonly kind: "pr_section"; readonly heading: string }
+    | { readonly kind: "pr_section"; readonly heading: string; readonly template?: string }
     | { readonly kind: "changed_files"; readonly globs: readonly string[] }
     | { readonly kind: "no_secrets" }
     | {
@@ -63,12 +81,16 @@ export type Severity = "critical" | "high" | "medium" | "low";
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 export interface WeeklySpan {
+  readonly name?: string;
+  /** Why deploys are denied in this span (deny spans). */
+  readonly reason?: string;
   readonly days: readonly Weekday[];
   /** Minutes after local midnight; `to` ≤ `from` means the span crosses midnight. */
   readonly fromMinute: number;
   readonly toMinute: number;
 }
 export interface Freeze {
+  readonly name?: string;
   /** Either local dates (YYYY-MM-DD, inclusive) or instants (epoch ms). */
   readonly from: string | number;
   readonly to: string | number;
@@ -80,6 +102,8 @@ export interface Windows {
   readonly deny: readonly WeeklySpan[];
   readonly freezes: readonly Freeze[];
   readonly blackoutDates: readonly string[];
+  /** Why, for the blackout dates the policy gives a reason. */
+  readonly blackoutReasons?: Readonly<Record<string, string>>;
   readonly overrideChangeTypes: readonly string[];
 }
 
@@ -161,6 +185,8 @@ export interface Environment {
   readonly checklist: readonly ChecklistItem[];
   readonly windows?: Windows;
   readonly strategies: readonly string[];
+  /** Approval mode and strategies that replace the environment's for one change type. */
+  readonly byChangeType: Readonly<Record<string, ChangeTypeOverride>>;
   readonly validation?: {
     readonly atMs: readonly number[];
     readonly analyses: readonly string[];
@@ -174,11 +200,38 @@ export interface Environment {
   };
 }
 
+export interface ChangeTypeOverride {
+  readonly approval?: "none" | "automatic" | "required";
+  readonly strategies?: readonly string[];
+}
+
+/** The environment as it applies to one change type: its `by_change_type` entry laid over it. */
+export function environmentFor(environment: Environment, changeType: string): Environment {
+  const override = own(environment.byChangeType, changeType);
+  if (!override) return environment;
+  return {
+    ...environment,
+    ...(override.approval !== undefined ? { approval: override.approval } : {}),
+    ...(override.strategies !== undefined ? { strategies: override.strategies } : {}),
+  };
+}
+
+export interface ChangeTypeRule {
+  readonly labels: readonly string[];
+  readonly semver?: "major" | "minor" | "patch";
+  /** Globs of changed paths that mark this type. */
+  readonly paths: readonly string[];
+  /** Regular expressions (case-insensitive) over the lines the PR adds. */
+  readonly diff: readonly string[];
+  /** Conventional-commit types of the PR title: "feat", "fix!", "*!" (any breaking change). */
+  readonly titles: readonly string[];
+}
+
 export interface ChangeTypes {
   readonly default: string;
-  readonly types: Readonly<
-    Record<string, { readonly labels: readonly string[]; readonly semver?: "major" | "minor" | "patch" }>
-  >;
+  /** From the least to the most strict; when sources disagree the strictest wins. Absent: disagreement blocks. */
+  readonly order?: readonly string[];
+  readonly types: Readonly<Record<string, ChangeTypeRule>>;
 }
 
 export interface Policy {
@@ -192,7 +245,10 @@ export interface Policy {
   readonly environments: Readonly<Record<string, Environment>>;
 }
 
-export const DEFAULT_CHANGE_TYPES: ChangeTypes = { default: "standard", types: { standard: { labels: [] } } };
+export const DEFAULT_CHANGE_TYPES: ChangeTypes = {
+  default: "standard",
+  types: dictionary([["standard", { labels: [], paths: [], diff: [], titles: [] }]]),
+};
 
 const DEFAULT_TITLES: Record<ChecklistKind, (item: ChecklistItemDocument) => string> = {
   checks: (i) => `CI checks green: ${i.checks!.join(", ")}`,
@@ -215,7 +271,8 @@ export function parseApprover(spec: string): ApproverRef {
 
 export function checklistKindOf(item: ChecklistItemDocument): ChecklistKind[] {
   return (Object.keys(item) as (keyof ChecklistItemDocument)[]).filter(
-    (key): key is ChecklistKind => key !== "title" && key !== "skip_for" && key !== "when_changed",
+    (key): key is ChecklistKind =>
+      key !== "title" && key !== "skip_for" && key !== "when_changed" && key !== "template",
   );
 }
 
@@ -224,7 +281,7 @@ const ms = (text: string | undefined, fallback = 0): number =>
 const list = (commands: string | string[] | undefined): string[] =>
   commands === undefined ? [] : typeof commands === "string" ? [commands] : commands;
 
-export function normalizeApprovalRule(rule: ApprovalRuleDocument): ApprovalRule {
+export function normalizeApprovalRule(rule: ApprovalRuleDocument, calendar?: BusinessCalendar): ApprovalRule {
   const requirements: Requirement[] = [];
   const add = (r: {
     from?: string[] | undefined;
@@ -240,10 +297,21 @@ export function normalizeApprovalRule(rule: ApprovalRuleDocument): ApprovalRule 
   for (const requirement of rule.all_of ?? []) add(requirement);
   return {
     requirements,
-    noticeMs: ms(rule.notice),
+    ...notice(rule.notice, calendar),
     ...(rule.after_deploy_within !== undefined ? { afterDeployWithinMs: ms(rule.after_deploy_within) } : {}),
     preApproved: rule.pre_approved === true,
   };
+}
+
+function notice(
+  text: string | undefined,
+  calendar: BusinessCalendar | undefined,
+): Pick<ApprovalRule, "noticeMs" | "noticeBusinessDays"> {
+  const business = text !== undefined ? BUSINESS_DAYS.exec(text) : null;
+  if (!business) return { noticeMs: ms(text) };
+  const count = Number(business[1]);
+  // The semantic checks guarantee a zone wherever business days are used.
+  return { noticeMs: count * 86_400_000, noticeBusinessDays: { count, ...calendar! } };
 }
 
 function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
@@ -262,7 +330,12 @@ function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
     case "security_alerts":
       return { ...base, kind, severity: item.security_alerts! };
     case "pr_section":
-      return { ...base, kind, heading: item.pr_section! };
+      return {
+        ...base,
+        kind,
+        heading: item.pr_section!,
+        ...(item.template !== undefined ? { template: item.template } : {}),
+      };
     case "changed_files":
       return { ...base, kind, globs: item.changed_files! };
     case "no_secrets":
@@ -286,6 +359,8 @@ const instantOrDate = (text: string): string | number => (text.length === 10 ? t
 function normalizeWindows(doc: WindowsDocument): Windows {
   const spans = (list: WindowsDocument["allow"]) =>
     (list ?? []).map((s) => ({
+      ...(s.name !== undefined ? { name: s.name } : {}),
+      ...(s.reason !== undefined ? { reason: s.reason } : {}),
       days: s.days ?? ALL_DAYS,
       fromMinute: minuteOf(s.from),
       toMinute: minuteOf(s.to),
@@ -295,11 +370,17 @@ function normalizeWindows(doc: WindowsDocument): Windows {
     allow: spans(doc.allow),
     deny: spans(doc.deny),
     freezes: (doc.freezes ?? []).map((f) => ({
+      ...(f.name !== undefined ? { name: f.name } : {}),
       from: instantOrDate(f.from),
       to: instantOrDate(f.to),
       ...(f.reason !== undefined ? { reason: f.reason } : {}),
     })),
-    blackoutDates: doc.blackout_dates ?? [],
+    blackoutDates: (doc.blackout_dates ?? []).map((d) => (typeof d === "string" ? d : d.date)),
+    blackoutReasons: dictionary(
+      (doc.blackout_dates ?? []).flatMap((d) =>
+        typeof d !== "string" && d.reason !== undefined ? [[d.date, d.reason] as const] : [],
+      ),
+    ),
     overrideChangeTypes: doc.override?.change_types ?? [],
   };
 }
@@ -371,10 +452,30 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
   };
 }
 
+/** The calendar business days are counted on here, when a time zone is known for it. */
+export function businessCalendar(
+  env: EnvironmentDocument,
+  policy: PolicyDocument,
+): BusinessCalendar | undefined {
+  const named = env.calendar !== undefined ? own(policy.calendars, env.calendar) : undefined;
+  const timezone = env.windows?.timezone ?? named?.timezone;
+  if (timezone === undefined) return undefined;
+  return {
+    timezone,
+    weekend: named?.weekend ?? ["sat", "sun"],
+    holidays: (named?.holidays ?? []).map((h) => (typeof h === "string" ? { date: h } : h)),
+    ...(env.calendar !== undefined ? { calendar: env.calendar } : {}),
+  };
+}
+
 function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: PolicyDocument): Environment {
-  const approvals: Record<string, ApprovalRule> = {};
-  for (const [changeType, rule] of Object.entries(doc.approvals ?? {}))
-    approvals[changeType] = normalizeApprovalRule(rule);
+  const calendar = businessCalendar(doc, policy);
+  const approvals = dictionary(
+    Object.entries(doc.approvals ?? {}).map(([changeType, rule]) => [
+      changeType,
+      normalizeApprovalRule(rule, calendar),
+    ]),
+  );
   return {
     name,
     ...(doc.description !== undefined ? { description: doc.description } : {}),
@@ -385,14 +486,21 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
     requires: (doc.requires ?? []).map((r) => ({
       environment: r.environment,
       soakMs: ms(r.soak),
-      soakForChangeType: Object.fromEntries(
-        Object.entries(r.soak_for ?? {}).map(([type, d]) => [type, ms(d)]),
-      ),
+      soakForChangeType: dictionary(Object.entries(r.soak_for ?? {}).map(([type, d]) => [type, ms(d)])),
     })),
     ...(doc.deployers ? { deployers: doc.deployers.map(parseApprover) } : {}),
-    checklist: (doc.checklist ?? []).map((id) => normalizeItem(id, policy.checklist![id]!)),
+    checklist: (doc.checklist ?? []).map((id) => normalizeItem(id, own(policy.checklist, id)!)),
     ...(doc.windows ? { windows: normalizeWindows(doc.windows) } : {}),
     strategies: doc.strategies ?? [],
+    byChangeType: dictionary(
+      Object.entries(doc.by_change_type ?? {}).map(([type, o]) => [
+        type,
+        {
+          ...(o.approval !== undefined ? { approval: o.approval } : {}),
+          ...(o.strategies !== undefined ? { strategies: o.strategies } : {}),
+        },
+      ]),
+    ),
     ...(doc.validation
       ? {
           validation: {
@@ -413,7 +521,7 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
 
 export function normalizePolicy(doc: PolicyDocument, source: string): Policy {
   const mapValues = <T, U>(record: Record<string, T> | undefined, f: (key: string, value: T) => U) =>
-    Object.fromEntries(Object.entries(record ?? {}).map(([key, value]) => [key, f(key, value)]));
+    dictionary(Object.entries(record ?? {}).map(([key, value]) => [key, f(key, value)]));
   return {
     version: 1,
     digest: createHash("sha256").update(source).digest("hex"),
@@ -421,9 +529,13 @@ export function normalizePolicy(doc: PolicyDocument, source: string): Policy {
     changeTypes: doc.change_types
       ? {
           default: doc.change_types.default,
+          ...(doc.change_types.order ? { order: doc.change_types.order } : {}),
           types: mapValues(doc.change_types.types, (_, t) => ({
             labels: t.labels ?? [],
             ...(t.semver !== undefined ? { semver: t.semver } : {}),
+            paths: t.paths ?? [],
+            diff: t.diff ?? [],
+            titles: t.titles ?? [],
           })),
         }
       : DEFAULT_CHANGE_TYPES,

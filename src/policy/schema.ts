@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { DURATION_PATTERN } from "./duration.js";
 import { CONDITION_HINT, parseCondition } from "./condition.js";
+import { LIMITS } from "./limits.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const name = (what: string) =>
@@ -64,6 +65,18 @@ const requirementSchema = z
     description: "One requirement: `count` approvals `from` a set of people, or `every_member_of` a group.",
   });
 
+/** "5 business_days": counted on the environment's calendar, in its time zone. */
+export const BUSINESS_DAYS = /^(\d+) business_days?$/;
+const notice = z
+  .string({ error: "expected a duration like 4h or 2d, or business days like 5 business_days" })
+  .refine((s) => new RegExp(DURATION_PATTERN).test(s) || BUSINESS_DAYS.test(s), {
+    error: "expected a duration like 4h or 2d, or business days like 5 business_days",
+  })
+  .meta({
+    description:
+      "A duration (4h, 2d) or business days (5 business_days): weekdays that are not holidays of the environment's `calendar`, in its time zone.",
+  });
+
 export const approvalRuleSchema = z
   .strictObject({
     from: approvers.optional().meta({ description: "Who may approve (shorthand for one requirement)." }),
@@ -78,8 +91,9 @@ export const approvalRuleSchema = z
       .min(1, { error: "expected at least one requirement" })
       .optional()
       .meta({ description: "Several requirements that must all hold, e.g. a team lead and an architect." }),
-    notice: durationSchema.optional().meta({
-      description: "How long the change must have been announced (PR ready for review) before deploying.",
+    notice: notice.optional().meta({
+      description:
+        "How long the change must have been announced (PR ready for review) before deploying: a duration, or business days (5 business_days) counted from the announcement's time of day.",
     }),
     after_deploy_within: durationSchema.optional().meta({
       description:
@@ -126,9 +140,14 @@ export const checklistItemSchema = z
       description:
         "No open Dependabot alert at or above this severity (code scanning alerts are not read yet).",
     }),
-    pr_section: text("a heading")
-      .optional()
-      .meta({ description: 'A non-empty section of the PR body under this heading, e.g. "Rollback plan".' }),
+    pr_section: text("a heading").optional().meta({
+      description:
+        'A filled-in section of the PR body under this heading (any level, e.g. "Rollback plan" also matches "## Rollback Plan: v2.0"). Template residue does not count: bracketed placeholders ("[Conditions]"), comments, empty list items and labels with nothing after them ("**Rollback Trigger**:").',
+    }),
+    template: text("a template").optional().meta({
+      description:
+        'pr_section: the section\'s template. Its lines do not count as content, and each of its labels ("**Rollback Steps**:") must be present and filled in.',
+    }),
     changed_files: z
       .array(text("a path glob"))
       .min(1)
@@ -177,6 +196,12 @@ const clock = z
     error: 'expected a time of day like "09:00" (00:00 to 24:00)',
   });
 const weeklySpan = z.strictObject({
+  name: text("a name")
+    .optional()
+    .meta({ description: 'What the span is called in check runs ("Business hours", "Friday afternoon").' }),
+  reason: text("a reason")
+    .optional()
+    .meta({ description: "Why (deny spans): shown when it blocks a deploy." }),
   days: z.array(weekday).min(1).optional().meta({ description: "Weekdays (default: every day)." }),
   from: clock.meta({ description: "Start, local time in the windows' time zone." }),
   to: clock.meta({ description: "End, local time; earlier than `from` means the span crosses midnight." }),
@@ -194,6 +219,11 @@ const instantOrDate = z
   .refine((s) => (DATE.test(s) || DATE_TIME.test(s)) && isCalendarDate(s) && !Number.isNaN(Date.parse(s)), {
     error: "expected a date (2026-12-24) or a date and time with an offset (2026-12-24T12:00:00Z)",
   });
+
+const calendarDate = z
+  .string({ error: "expected a date like 2026-12-25" })
+  .regex(DATE, { error: "expected a date like 2026-12-25" })
+  .refine((s) => !DATE.test(s) || isCalendarDate(s), { error: "expected a date like 2026-12-25" });
 
 export const windowsSchema = z
   .strictObject({
@@ -216,22 +246,29 @@ export const windowsSchema = z
     freezes: z
       .array(
         z.strictObject({
+          name: text("a name")
+            .optional()
+            .meta({ description: 'What the freeze is called ("Year-end freeze").' }),
           from: instantOrDate.meta({ description: "First day (or instant) of the freeze." }),
           to: instantOrDate.meta({ description: "Last day (inclusive) or end instant of the freeze." }),
-          reason: text("a reason").optional(),
+          reason: text("a reason").optional().meta({
+            description: "Why: shown in the check run and `explain` while the freeze blocks deploys.",
+          }),
         }),
       )
       .optional()
       .meta({ description: "Change freezes." }),
     blackout_dates: z
       .array(
-        z
-          .string({ error: "expected a date like 2026-12-25" })
-          .regex(DATE, { error: "expected a date like 2026-12-25" })
-          .refine((s) => !DATE.test(s) || isCalendarDate(s), { error: "expected a date like 2026-12-25" }),
+        z.union([calendarDate, z.strictObject({ date: calendarDate, reason: text("a reason").optional() })], {
+          error: "expected a date like 2026-12-25, or { date, reason }",
+        }),
       )
       .optional()
-      .meta({ description: "Whole days, in the windows' time zone, with no deploys." }),
+      .meta({
+        description:
+          "Whole days, in the windows' time zone, with no deploys: dates, or { date, reason } to say why in the check run.",
+      }),
     override: z
       .strictObject({
         change_types: z.array(name("a change type")).min(1).meta({
@@ -241,6 +278,37 @@ export const windowsSchema = z
       .optional(),
   })
   .meta({ description: "When deploys may happen." });
+
+export const calendarSchema = z
+  .strictObject({
+    timezone: z
+      .string({ error: "expected an IANA time zone such as Europe/Stockholm" })
+      .refine(isTimeZone, {
+        error: "expected an IANA time zone such as Europe/Stockholm or America/New_York",
+      })
+      .optional()
+      .meta({ description: "The zone days are read in, when the environment has no `windows.timezone`." }),
+    weekend: z
+      .array(weekday)
+      .optional()
+      .meta({ description: "Days that are never business days (default sat and sun)." }),
+    holidays: z
+      .array(
+        z.union(
+          [
+            calendarDate,
+            z.strictObject({
+              date: calendarDate,
+              name: text("a name").optional(),
+            }),
+          ],
+          { error: "expected a date like 2026-12-25, or { date, name }" },
+        ),
+      )
+      .default([])
+      .meta({ description: "Holidays: dates (2026-12-25) or { date, name }, never business days." }),
+  })
+  .meta({ description: "A holiday calendar: which days are business days." });
 
 function isTimeZone(zone: string): boolean {
   if (!zone.includes("/") && zone !== "UTC") return false;
@@ -452,9 +520,33 @@ export const environmentSchema = z
       .optional()
       .meta({ description: "Ids from the top-level `checklist` that gate this environment." }),
     windows: windowsSchema.optional(),
+    calendar: name("a calendar name").optional().meta({
+      description:
+        "The calendar, from the top-level `calendars`, on which business-day notice periods are counted (in `windows.timezone`).",
+    }),
     strategies: z.array(name("a strategy name")).min(1).optional().meta({
       description: "Strategies allowed here, from the top-level `strategies`; the first is the default.",
     }),
+    by_change_type: z
+      .record(
+        name("a change type"),
+        z
+          .strictObject({
+            approval: z
+              .enum(["none", "automatic", "required"], { error: "expected none, automatic or required" })
+              .optional()
+              .meta({ description: "The approval mode for this change type here." }),
+            strategies: z.array(name("a strategy name")).min(1).optional().meta({
+              description: "The strategies allowed for this change type here; the first is the default.",
+            }),
+          })
+          .meta({ description: "What differs for one change type." }),
+      )
+      .optional()
+      .meta({
+        description:
+          "Per change type, an approval mode and allowed strategies that replace the environment's (e.g. hotfix: { strategies: [direct] }).",
+      }),
     validation: z
       .strictObject({
         at: z
@@ -493,7 +585,7 @@ export const environmentSchema = z
 export const changeTypesSchema = z
   .strictObject({
     default: name("a change type").meta({
-      description: "The change type when no label (or version bump) says otherwise.",
+      description: "The change type when no source names one.",
     }),
     types: z
       .record(
@@ -507,14 +599,47 @@ export const changeTypesSchema = z
           semver: z
             .enum(["major", "minor", "patch"], { error: "expected major, minor or patch" })
             .optional()
+            .meta({ description: "A version bump of this size marks this change type." }),
+          paths: z
+            .array(text("a path glob"))
+            .min(1)
+            .optional()
+            .meta({ description: "Changed paths that mark this change type, as globs (migrations/**)." }),
+          diff: z
+            .array(
+              text("a regular expression").max(200, { error: "a pattern is at most 200 characters long" }),
+            )
+            .min(1)
+            .optional()
             .meta({
-              description: "A version bump of this size marks this change type (when no label does).",
+              description:
+                'Regular expressions, case-insensitive, over the lines the PR adds (their first 500 characters): a match marks this change type, e.g. "\\\\bDROP\\\\s+TABLE\\\\b". No repeated groups, and at most one unbounded repetition (*, +).',
+            }),
+          titles: z
+            .array(
+              z.string({ error: "expected a conventional-commit type" }).regex(/^(\*|[A-Za-z]+)!?$/, {
+                error:
+                  'expected a conventional-commit type such as "feat", "fix!" or "*!" (any breaking change)',
+              }),
+            )
+            .min(1)
+            .optional()
+            .meta({
+              description:
+                'Conventional-commit types of the PR title that mark this change type: "feat" for "feat: …", "feat!" for "feat!: …", "*!" for any breaking change.',
             }),
         }),
       )
       .meta({ description: "Change types by name." }),
+    order: z.array(name("a change type")).min(1).optional().meta({
+      description:
+        "Every change type, from the least to the most strict. When sources (labels, paths, diff, title, version) disagree, the strictest wins; without an order, a disagreement blocks the deployment as ambiguous. Labels of two change types always block.",
+    }),
   })
-  .meta({ description: "How a change's type is derived from its PR labels or version." });
+  .meta({
+    description:
+      "How a change's type is derived: each source a type declares (labels, paths, diff, titles, semver) votes.",
+  });
 
 export const policySchema = z
   .strictObject({
@@ -523,10 +648,21 @@ export const policySchema = z
       .literal(1, { error: "expected version: 1" })
       .meta({ description: "The policy language version: 1." }),
     approvers: z
-      .record(name("a group name"), approvers)
+      .record(
+        name("a group name"),
+        approvers.max(LIMITS.groupSize, {
+          error: `a group has at most ${LIMITS.groupSize} entries (use a team for a larger set of people)`,
+        }),
+      )
       .optional()
-      .meta({ description: 'Named approver groups, referenced as "group:<name>".' }),
+      .meta({
+        description: `Named approver groups, referenced as "group:<name>": at most ${LIMITS.groups} groups of ${LIMITS.groupSize} entries each, nested at most ${LIMITS.groupDepth} levels deep.`,
+      }),
     change_types: changeTypesSchema.optional(),
+    calendars: z
+      .record(name("a calendar name"), calendarSchema)
+      .optional()
+      .meta({ description: "Holiday calendars by name, for business-day notice periods." }),
     checklist: z
       .record(name("a checklist item id"), checklistItemSchema)
       .optional()
@@ -556,3 +692,4 @@ export type ChecklistItemDocument = z.infer<typeof checklistItemSchema>;
 export type StrategyDocument = z.infer<typeof strategySchema>;
 export type AnalysisDocument = z.infer<typeof analysisSchema>;
 export type WindowsDocument = z.infer<typeof windowsSchema>;
+export type CalendarDocument = z.infer<typeof calendarSchema>;

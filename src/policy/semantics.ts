@@ -4,8 +4,10 @@
  */
 import { parseDuration } from "./duration.js";
 import { didYouMean, type PathSegment } from "./errors.js";
-import { CHECKLIST_KINDS, type PolicyDocument, type StrategyDocument } from "./schema.js";
+import { BUSINESS_DAYS, CHECKLIST_KINDS, type PolicyDocument, type StrategyDocument } from "./schema.js";
+import { own } from "./own.js";
 import { checklistKindOf, parseApprover } from "./model.js";
+import { LIMITS } from "./limits.js";
 
 export interface SemanticIssue {
   readonly path: readonly PathSegment[];
@@ -60,35 +62,35 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   const analysisRefs = (path: PathSegment[], refs: string[] | undefined) =>
     refs?.forEach((ref, i) => reference([...path, i], ref, Object.keys(analyses), "analysis", "analyses"));
 
-  // Approver groups: references to other groups must resolve, without cycles.
-  const groupUsers = (name: string, seen: string[]): string[] | undefined => {
-    if (seen.includes(name)) return undefined;
-    const users: string[] = [];
-    for (const spec of groups[name] ?? []) {
-      const ref = parseApprover(spec);
-      if (ref.kind === "user") users.push(ref.login);
-      else if (ref.kind === "group") {
-        const nested = groupUsers(ref.group, [...seen, name]);
-        if (!nested) return undefined;
-        users.push(...nested);
-      } else return undefined; // teams and roles are only known at run time
-    }
-    return users;
-  };
+  // Approver groups: references to other groups must resolve, without cycles, within the limits.
+  const groupMap = new Map(Object.entries(groups));
   const approverRef = (path: PathSegment[], spec: string) => {
     const ref = parseApprover(spec);
-    if (ref.kind === "group") reference(path, ref.group, Object.keys(groups), "approver group", "approvers");
+    if (ref.kind === "group" && !groupMap.has(ref.group))
+      reference(path, ref.group, [...groupMap.keys()], "approver group", "approvers");
   };
-  const groupCycle = findGroupCycle(groups);
+  const groupCycle = findGroupCycle(groupMap);
   if (groupCycle)
     report(["approvers", groupCycle[0]!], `approver groups form a cycle: ${groupCycle.join(" → ")}`);
-  for (const [name, specs] of Object.entries(groups)) {
+  for (const [name, specs] of groupMap) {
     specs.forEach((spec, i) => {
       approverRef(["approvers", name, i], spec);
       const ref = parseApprover(spec);
       if (ref.kind === "group" && ref.group === name)
         report(["approvers", name, i], `group "${name}" includes itself`);
     });
+  }
+  if (groupMap.size > LIMITS.groups)
+    report(
+      ["approvers"],
+      `${groupMap.size} approver groups; at most ${LIMITS.groups} are allowed (use teams for large sets of people)`,
+      true,
+    );
+  for (const [name, chain, index] of tooDeepGroups(groupMap)) {
+    report(
+      ["approvers", name, index],
+      `approver groups nest ${chain.length} deep (${chain.join(" → ")}); at most ${LIMITS.groupDepth} levels are allowed: include the people or teams directly`,
+    );
   }
 
   // Change types.
@@ -113,6 +115,10 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           );
         labelOwner.set(label.toLowerCase(), type);
       });
+      def.diff?.forEach((source, i) => {
+        const problem = patternProblem(source);
+        if (problem) report(["change_types", "types", type, "diff", i], problem);
+      });
       if (def.semver) {
         const owner = semverOwner.get(def.semver);
         if (owner)
@@ -123,6 +129,22 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
         semverOwner.set(def.semver, type);
       }
     }
+  }
+
+  if (doc.change_types?.order) {
+    const { order } = doc.change_types;
+    const seen = new Set<string>();
+    order.forEach((type, i) => {
+      if (seen.has(type)) report(["change_types", "order", i], `"${type}" is listed twice`);
+      seen.add(type);
+      reference(["change_types", "order", i], type, changeTypes, "change type", "change_types.types");
+    });
+    const unlisted = changeTypes.filter((t) => !seen.has(t));
+    if (unlisted.length > 0)
+      report(
+        ["change_types", "order"],
+        `the order must list every change type; missing ${unlisted.map((t) => `"${t}"`).join(", ")}`,
+      );
   }
 
   // Checklist items: exactly one kind each.
@@ -136,6 +158,8 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           : `a checklist item has exactly one kind, found ${kinds.join(" and ")}: split it into separate items`,
       );
     }
+    if (item.template !== undefined && item.pr_section === undefined)
+      report(["checklist", id, "template"], "`template` is only used by a `pr_section` item", true);
     item.skip_for?.forEach((t, i) =>
       reference(["checklist", id, "skip_for", i], t, changeTypes, "change type", "change_types.types"),
     );
@@ -281,20 +305,52 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
       ),
     );
     checkWindows(env.windows, at("windows"), report);
+    if (env.calendar !== undefined)
+      reference(at("calendar"), env.calendar, Object.keys(doc.calendars ?? {}), "calendar", "calendars");
+    const zoned =
+      env.windows?.timezone !== undefined ||
+      (env.calendar !== undefined && own(doc.calendars, env.calendar)?.timezone !== undefined);
+    for (const [changeType, rule] of Object.entries(env.approvals ?? {})) {
+      if (rule.notice !== undefined && BUSINESS_DAYS.test(rule.notice) && !zoned)
+        report(
+          at("approvals", changeType, "notice"),
+          "business days are counted in a time zone: set `windows.timezone` here, or a `timezone` on the environment's calendar",
+        );
+    }
 
     const rules = env.approvals ?? {};
-    if (env.approval !== "required" && Object.keys(rules).length > 0) {
+    const overrides = env.by_change_type ?? {};
+    for (const [type, override] of Object.entries(overrides)) {
+      reference(at("by_change_type", type), type, changeTypes, "change type", "change_types.types", true);
+      override.strategies?.forEach((s, i) =>
+        reference(
+          at("by_change_type", type, "strategies", i),
+          s,
+          Object.keys(strategies),
+          "strategy",
+          "strategies",
+        ),
+      );
+    }
+    const modeOf = (type: string) => own(overrides, type)?.approval ?? env.approval;
+    const requiring = changeTypes.filter((t) => modeOf(t) === "required");
+    if (requiring.length === 0 && Object.keys(rules).length > 0) {
       report(
         at("approvals"),
-        `approval rules are only used when \`approval: required\` (this environment has approval: ${env.approval})`,
+        env.approval === "required"
+          ? "approval rules are never used: `by_change_type` gives every change type another approval mode"
+          : `approval rules are only used when \`approval: required\` (this environment has approval: ${env.approval})`,
         true,
       );
     }
-    if (env.approval === "required") {
+    if (requiring.length > 0) {
       if (Object.keys(rules).length === 0)
-        report(at("approval"), 'approval: required needs `approvals` rules (use "*" for every change type)');
-      else if (!rules["*"]) {
-        const missing = changeTypes.filter((t) => !rules[t]);
+        report(
+          env.approval === "required" ? at("approval") : at("by_change_type", requiring[0]!, "approval"),
+          'approval: required needs `approvals` rules (use "*" for every change type)',
+        );
+      else if (!Object.hasOwn(rules, "*")) {
+        const missing = requiring.filter((t) => !Object.hasOwn(rules, t));
         if (missing.length > 0)
           report(
             at("approvals"),
@@ -354,7 +410,7 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
           }
         }
         if (req.from && req.count !== undefined) {
-          const users = enumerableUsers(req.from, groupUsers);
+          const users = enumerableUsers(req.from, groupMap);
           if (users && req.count > users.size) {
             report(
               [...reqPath, "count"],
@@ -372,10 +428,45 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
   return issues;
 }
 
+/**
+ * Why a `diff` pattern cannot be used. JavaScript's regular expressions backtrack, and the App runs
+ * these over every added line of every PR, so only patterns whose cost stays near-linear are taken:
+ * no repeated group (`(a+)+`, `(a|b)*`, exponential) and at most one unbounded repetition (`\s*\s*x`
+ * is already cubic on a long line). Keywords with `\s+` or `\b` between them are what this is for.
+ */
+function patternProblem(source: string): string | undefined {
+  try {
+    new RegExp(source, "i");
+  } catch (error) {
+    return `not a regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}`;
+  }
+  let unbounded = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]!;
+    if (char === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (char === "]") inClass = false;
+      continue;
+    }
+    if (char === "[") inClass = true;
+    const next = source[i + 1];
+    if (char === ")" && (next === "*" || next === "+" || next === "?" || next === "{"))
+      return "a repeated group (like (a+)+ or (a|b)*) can take exponential time: repeat single characters or classes only";
+    if (char === "*" || char === "+" || (char === "{" && /^\{\d+,\}/.test(source.slice(i)))) unbounded++;
+  }
+  if (unbounded > 1)
+    return `${unbounded} unbounded repetitions (*, + or {n,}) can take polynomial time on long lines: use at most one`;
+  return undefined;
+}
+
 /** A cycle of two or more approver groups including each other (a group including itself is reported apart). */
-function findGroupCycle(groups: Record<string, string[]>): string[] | undefined {
+function findGroupCycle(groups: ReadonlyMap<string, string[]>): string[] | undefined {
   const includes = (name: string) =>
-    (groups[name] ?? [])
+    (groups.get(name) ?? [])
       .map(parseApprover)
       .flatMap((ref) => (ref.kind === "group" && ref.group !== name ? [ref.group] : []));
   const done = new Set<string>();
@@ -383,7 +474,7 @@ function findGroupCycle(groups: Record<string, string[]>): string[] | undefined 
   const visit = (name: string): string[] | undefined => {
     const open = stack.indexOf(name);
     if (open >= 0) return [...stack.slice(open), name];
-    if (done.has(name) || !groups[name]) return undefined;
+    if (done.has(name) || !groups.has(name)) return undefined;
     stack.push(name);
     for (const next of includes(name)) {
       const cycle = visit(next);
@@ -393,11 +484,42 @@ function findGroupCycle(groups: Record<string, string[]>): string[] | undefined 
     done.add(name);
     return undefined;
   };
-  for (const name of Object.keys(groups)) {
+  for (const name of groups.keys()) {
     const cycle = visit(name);
     if (cycle) return cycle;
   }
   return undefined;
+}
+
+/**
+ * Groups whose nesting first goes past the limit: each with its deepest chain and the entry that
+ * starts it. Depths are memoized, so this is linear in the size of the `approvers` section.
+ */
+function tooDeepGroups(groups: ReadonlyMap<string, string[]>): [string, string[], number][] {
+  const chains = new Map<string, { chain: string[]; index: number }>();
+  const open = new Set<string>();
+  const deepest = (name: string): { chain: string[]; index: number } => {
+    const known = chains.get(name);
+    if (known) return known;
+    if (open.has(name) || !groups.has(name)) return { chain: [], index: -1 };
+    open.add(name);
+    let best = { chain: [name], index: -1 };
+    groups.get(name)!.forEach((spec, index) => {
+      const ref = parseApprover(spec);
+      if (ref.kind !== "group") return;
+      const below = deepest(ref.group).chain;
+      if (below.length + 1 > best.chain.length) best = { chain: [name, ...below], index };
+    });
+    open.delete(name);
+    chains.set(name, best);
+    return best;
+  };
+  const found: [string, string[], number][] = [];
+  for (const name of groups.keys()) {
+    const { chain, index } = deepest(name);
+    if (chain.length === LIMITS.groupDepth + 1) found.push([name, chain, index]);
+  }
+  return found;
 }
 
 /** A cycle in the `requires` graph, as the environments along it (first repeated at the end). */
@@ -407,10 +529,10 @@ function findCycle(environments: PolicyDocument["environments"]): string[] | und
   const visit = (name: string): string[] | undefined => {
     const open = stack.indexOf(name);
     if (open >= 0) return [...stack.slice(open), name];
-    if (done.has(name) || !environments[name]) return undefined;
+    if (done.has(name) || !Object.hasOwn(environments, name)) return undefined;
     stack.push(name);
     // An environment requiring itself is reported on its own; here only longer cycles.
-    for (const r of (environments[name].requires ?? []).filter((r) => r.environment !== name)) {
+    for (const r of (environments[name]!.requires ?? []).filter((r) => r.environment !== name)) {
       const cycle = visit(r.environment);
       if (cycle) return cycle;
     }
@@ -425,22 +547,24 @@ function findCycle(environments: PolicyDocument["environments"]): string[] | und
   return undefined;
 }
 
-/** The users behind a `from` list when it names only users and groups of users; undefined otherwise. */
-function enumerableUsers(
-  specs: string[],
-  groupUsers: (name: string, seen: string[]) => string[] | undefined,
-): Set<string> | undefined {
+/**
+ * The users behind a `from` list when it names only users and groups of users; undefined when it
+ * names a team or a role (known only at run time). Each group is walked once, however often named.
+ */
+function enumerableUsers(specs: string[], groups: ReadonlyMap<string, string[]>): Set<string> | undefined {
   const users = new Set<string>();
-  for (const spec of specs) {
+  const walked = new Set<string>();
+  const walk = (spec: string): boolean => {
     const ref = parseApprover(spec);
     if (ref.kind === "user") users.add(ref.login);
-    else if (ref.kind === "group") {
-      const members = groupUsers(ref.group, []);
-      if (!members) return undefined;
-      members.forEach((m) => users.add(m));
-    } else return undefined;
-  }
-  return users;
+    else if (ref.kind !== "group") return false;
+    else if (!walked.has(ref.group)) {
+      walked.add(ref.group);
+      return (groups.get(ref.group) ?? []).every(walk);
+    }
+    return true;
+  };
+  return specs.every(walk) ? users : undefined;
 }
 
 function checkWindows(
@@ -453,6 +577,8 @@ function checkWindows(
     windows[kind]?.forEach((span, i) => {
       if (span.from === span.to)
         report([...path, kind, i, "to"], `an empty span: from and to are both ${span.from}`);
+      if (kind === "allow" && span.reason !== undefined)
+        report([...path, kind, i, "reason"], "a reason says why deploys are denied: use it on `deny` spans");
     });
   }
   windows.freezes?.forEach((freeze, i) => {

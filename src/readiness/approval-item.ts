@@ -2,6 +2,7 @@
 import type { Directory } from "../approvals/authority.js";
 import { missingMembers, tallyApprovals } from "../approvals/tally.js";
 import { formatDuration } from "../policy/duration.js";
+import { describeNotice, noticeEnd } from "./business-days.js";
 import type { ApprovalRule, Environment, Policy } from "../policy/model.js";
 import type { ApprovalTally, ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
@@ -159,13 +160,13 @@ export function approvalItem(
           title,
           state: "failed",
           code: "notice_unknown",
-          reason: `a notice period of ${formatDuration(rule.noticeMs)} applies, but no pull request dates the announcement`,
+          reason: `a notice period of ${describeNotice(rule)} applies, but no pull request dates the announcement`,
         },
         tally,
         emergency: false,
       };
     }
-    const noticeEnds = Date.parse(pr.ready_at) + rule.noticeMs;
+    const noticeEnds = noticeEnd(rule, Date.parse(pr.ready_at));
     if (noticeEnds > now.getTime()) {
       return {
         item: {
@@ -173,7 +174,7 @@ export function approvalItem(
           title,
           state: "pending",
           code: "notice_pending",
-          reason: `${changeType} changes need ${formatDuration(rule.noticeMs)} notice: deployable from ${iso(noticeEnds)} (${formatDuration(noticeEnds - now.getTime())} left)`,
+          reason: `${changeType} changes need ${describeNotice(rule)} notice: deployable from ${iso(noticeEnds)} (${formatDuration(noticeEnds - now.getTime())} left)`,
         },
         tally: { ...tally, noticeEndsAt: iso(noticeEnds) },
         emergency: false,

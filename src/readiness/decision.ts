@@ -96,6 +96,8 @@ export interface Decision {
   readonly reasonCode: ReasonCode;
   readonly summary: string;
   readonly changeType: string;
+  /** How the change type was derived: each source's vote, and how disagreements were settled. */
+  readonly changeTypeReason?: string;
   readonly emergency: boolean;
   readonly highRisk: boolean;
   readonly strategy?: string;

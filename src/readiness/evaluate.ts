@@ -2,7 +2,8 @@
  * The readiness engine: a pure function of (policy, environment, evidence, now) → decision.
  * The App, the Action and `tollgate explain` all call this one function.
  */
-import type { Policy } from "../policy/model.js";
+import { environmentFor, type Policy } from "../policy/model.js";
+import { own } from "../policy/own.js";
 import { approvalItem } from "./approval-item.js";
 import { deriveChangeType } from "./change-type.js";
 import type { ChecklistResult, Decision, Override, ReasonCode, Verdict } from "./decision.js";
@@ -11,19 +12,19 @@ import { evaluateItem } from "./items.js";
 import { matchesAny } from "./glob.js";
 import { deployerItem } from "./people.js";
 import { prerequisites } from "./prerequisites.js";
-import { checkWindows } from "./windows.js";
+import { checkWindows, describeInstant, nextOpening } from "./windows.js";
 
 const short = (sha: string) => sha.slice(0, 7);
 
 export function evaluate(policy: Policy, environmentName: string, evidence: Evidence, now: Date): Decision {
-  const environment = policy.environments[environmentName];
+  const declared = own(policy.environments, environmentName);
   const base = {
     environment: environmentName,
     sha: evidence.sha,
     policyDigest: policy.digest,
     evaluatedAt: now.toISOString(),
   };
-  if (!environment) {
+  if (!declared) {
     const known = Object.keys(policy.environments).join(", ");
     return {
       ...base,
@@ -39,9 +40,18 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
   }
 
   const items: ChecklistResult[] = [];
-  const labels = evidence.pull_request?.labels ?? [];
-  const derived = deriveChangeType(policy.changeTypes, labels, evidence.version, evidence.previous_version);
+  const pr = evidence.pull_request;
+  const derived = deriveChangeType(policy.changeTypes, {
+    labels: pr?.labels ?? [],
+    title: pr?.title,
+    files: pr?.files,
+    filesComplete: pr?.files_complete,
+    version: evidence.version,
+    previousVersion: evidence.previous_version,
+  });
   const changeType = derived.ok ? derived.changeType : derived.candidates[0]!;
+  // The change type may bring its own approval mode and strategies.
+  const environment = environmentFor(declared, changeType);
   if (!derived.ok) {
     items.push({
       id: "change-type",
@@ -49,7 +59,7 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
       state: "failed",
       code: "change_type_ambiguous",
       reason: derived.reason,
-      fix: "remove all but one change-type label",
+      fix: derived.fix,
     });
   }
 
@@ -85,12 +95,16 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
             ? "blackout_date"
             : "window_closed";
       const overrides = environment.windows.overrideChangeTypes;
+      const opens = nextOpening(environment.windows, now);
+      const next = opens
+        ? `the next window opens ${describeInstant(opens, environment.windows.timezone)}`
+        : "no window opens within a year";
       items.push({
         id: "window",
         title: "Deployment window",
         state: "failed",
         code,
-        reason: check.reason,
+        reason: `${check.reason}; ${next}`,
         fix:
           overrides.length > 0
             ? `wait for the next window, or label the PR as ${overrides.join(" or ")} if it is one`
@@ -158,6 +172,7 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     reasonCode,
     summary: summarize(verdict, environmentName, evidence.sha, deciding, override, gate.emergency),
     changeType,
+    changeTypeReason: derived.ok ? derived.explanation : derived.reason,
     emergency: gate.emergency,
     highRisk,
     ...(strategy !== undefined ? { strategy } : {}),

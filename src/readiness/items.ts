@@ -3,7 +3,7 @@ import type { ChecklistItem, Severity } from "../policy/model.js";
 import type { ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
 import { matchesAny } from "./glob.js";
-import { checkboxState, hasContent, sectionText } from "./markdown.js";
+import { assessSection, checkboxState, sectionText } from "./markdown.js";
 import { findSecrets } from "./secrets.js";
 
 export interface ItemContext {
@@ -43,7 +43,7 @@ function rowFor(item: ChecklistItem, { evidence, strategy }: ItemContext): Row {
     case "reviews":
       return reviews(item.count, pr, evidence);
     case "pr_section":
-      return prSection(item.heading, pr);
+      return prSection(item.heading, item.template, pr);
     case "changed_files":
       return changedFiles(item.globs, pr);
     case "no_secrets":
@@ -159,7 +159,7 @@ function reviews(count: number, pr: PullRequest, evidence: Evidence): Row {
   };
 }
 
-function prSection(heading: string, pr: PullRequest): Row {
+function prSection(heading: string, template: string | undefined, pr: PullRequest): Row {
   const text = sectionText(pr.body, heading);
   if (text === undefined) {
     return {
@@ -169,7 +169,21 @@ function prSection(heading: string, pr: PullRequest): Row {
       fix: `add a "## ${heading}" section to the PR description`,
     };
   }
-  if (!hasContent(text)) {
+  const { hasContent, unfilled, absent } = assessSection(text, template);
+  if (unfilled.length > 0 || absent.length > 0) {
+    const still =
+      unfilled.length > 0
+        ? `${list(unfilled)} ${unfilled.length === 1 ? "is" : "are"} still the template`
+        : "";
+    const gone = absent.length > 0 ? `${list(absent)} ${absent.length === 1 ? "is" : "are"} missing` : "";
+    return {
+      state: "failed",
+      code: "section_missing",
+      reason: `the "${heading}" section is incomplete: ${[still, gone].filter(Boolean).join("; ")}`,
+      fix: `fill in ${list([...unfilled, ...absent])} in the "${heading}" section of the PR description`,
+    };
+  }
+  if (!hasContent) {
     return {
       state: "failed",
       code: "section_missing",
@@ -178,6 +192,11 @@ function prSection(heading: string, pr: PullRequest): Row {
     };
   }
   return { state: "passed", code: "ready", reason: `"${heading}" is documented in the PR description` };
+}
+
+/** "a", "a and b", "a, b and c". */
+function list(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
 function changedFiles(globs: readonly string[], pr: PullRequest): Row {

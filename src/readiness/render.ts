@@ -12,6 +12,7 @@ export function renderText(decision: Decision): string {
   const lines = [`${VERDICT[decision.verdict]} (${decision.reasonCode}): ${decision.summary}`, ""];
   lines.push(
     `change type: ${decision.changeType}${decision.emergency ? " (emergency)" : ""}${decision.strategy ? ` · strategy: ${decision.strategy}` : ""}`,
+    ...(decision.changeTypeReason ? [`   ${decision.changeTypeReason}`] : []),
   );
   if (decision.override)
     lines.push(
@@ -52,7 +53,7 @@ export function renderMarkdown(decision: Decision): string {
   }
   out.push(
     "",
-    `Change type: \`${decision.changeType}\`${decision.emergency ? " (emergency)" : ""} · policy \`${decision.policyDigest.slice(0, 12)}\``,
+    `Change type: \`${decision.changeType}\`${decision.emergency ? " (emergency)" : ""}${decision.changeTypeReason ? ` (${cell(decision.changeTypeReason)})` : ""} · policy \`${decision.policyDigest.slice(0, 12)}\``,
   );
   return out.join("\n");
 }

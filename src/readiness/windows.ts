@@ -4,6 +4,7 @@
  * Europe/Stockholm is 08:00Z in winter and 07:00Z in summer, and both are "09:00".
  */
 import type { Freeze, Weekday, WeeklySpan, Windows } from "../policy/model.js";
+import { own } from "../policy/own.js";
 
 export interface LocalTime {
   readonly weekday: Weekday;
@@ -68,8 +69,13 @@ function inFreeze(instant: Date, time: LocalTime, freeze: Freeze): boolean {
 
 const clock = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
-const describeSpan = (span: WeeklySpan) =>
-  `${span.days.join(",")} ${clock(span.fromMinute)}–${clock(span.toMinute)}`;
+const describeSpan = (span: WeeklySpan) => {
+  const when = `${span.days.join(",")} ${clock(span.fromMinute)}–${clock(span.toMinute)}`;
+  const named = span.name !== undefined ? `"${span.name}" ${when}` : when;
+  return span.reason !== undefined ? `${named}: ${span.reason}` : named;
+};
+const describeFreeze = (freeze: Freeze) =>
+  `${freeze.name !== undefined ? `"${freeze.name}"` : "change freeze"}${freeze.reason ? ` (${freeze.reason})` : ""}`;
 
 export function checkWindows(windows: Windows, instant: Date): WindowCheck {
   const time = localTime(instant, windows.timezone);
@@ -79,11 +85,16 @@ export function checkWindows(windows: Windows, instant: Date): WindowCheck {
     return {
       open: false,
       kind: "freeze",
-      reason: `change freeze${freeze.reason ? ` (${freeze.reason})` : ""} is in effect at ${now}`,
+      reason: `${describeFreeze(freeze)} is in effect at ${now}`,
     };
   }
   if (windows.blackoutDates.includes(time.date)) {
-    return { open: false, kind: "blackout", reason: `${time.date} is a blackout date` };
+    const why = windows.blackoutReasons && own(windows.blackoutReasons, time.date);
+    return {
+      open: false,
+      kind: "blackout",
+      reason: `${time.date} is a blackout date${why ? ` (${why})` : ""}`,
+    };
   }
   const denied = windows.deny.find((span) => inSpan(time, span));
   if (denied)
@@ -96,4 +107,80 @@ export function checkWindows(windows: Windows, instant: Date): WindowCheck {
     };
   }
   return { open: true };
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** How far ahead the next opening is looked for: past this, a window is "not within a year". */
+const HORIZON_DAYS = 400;
+
+/** The wall clock of an instant in the zone, as if it were UTC (minute precision). */
+function wallClock(instant: number, timeZone: string): number {
+  const local = localTime(new Date(instant), timeZone);
+  return Date.parse(`${local.date}T00:00:00Z`) + local.minute * MINUTE;
+}
+
+/**
+ * The first instant whose local time in the zone is `date` at `minute`, or, when daylight saving
+ * skips that time (02:30 on the night clocks go forward), the first instant after the gap. When the
+ * time happens twice (clocks go back), the earlier.
+ */
+export function zonedInstant(date: string, minute: number, timeZone: string): number {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minute * MINUTE;
+  const offsets = [wall - DAY, wall + DAY].map((t) => wallClock(t, timeZone) - t);
+  const candidates = offsets.map((offset) => wall - offset);
+  const exact = candidates.filter((t) => wallClock(t, timeZone) === wall);
+  if (exact.length > 0) return Math.min(...exact);
+  // In a gap: the wall clock jumps past `wall` somewhere between the two candidates.
+  let lo = Math.min(...candidates);
+  let hi = Math.max(...candidates);
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    if (wallClock(mid, timeZone) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+
+/**
+ * When deploys are next allowed after `instant`: the first moment the windows open, found among the
+ * moments they can open at (a span starting, a denied span or a freeze ending, a day changing), each
+ * converted from the zone's wall clock so daylight-saving changes are honoured. Undefined when nothing
+ * opens within about a year.
+ */
+export function nextOpening(windows: Windows, instant: Date): Date | undefined {
+  const zone = windows.timezone;
+  const now = instant.getTime();
+  const minutes = [
+    0,
+    ...windows.allow.map((s) => s.fromMinute),
+    ...windows.deny.map((s) => s.toMinute % (24 * 60)),
+  ];
+  const freezeEnds = windows.freezes.flatMap((f) => (typeof f.to === "number" ? [f.to + 1] : []));
+  let date = localTime(instant, zone).date;
+  for (let day = 0; day < HORIZON_DAYS; day++, date = nextDate(date)) {
+    const dayStart = zonedInstant(date, 0, zone);
+    const candidates = [
+      ...new Set([
+        ...minutes.map((minute) => zonedInstant(date, minute, zone)),
+        ...freezeEnds.filter((t) => t >= dayStart && t < dayStart + DAY + 2 * 3_600_000),
+      ]),
+    ]
+      .filter((t) => t > now)
+      .sort((a, b) => a - b);
+    const open = candidates.find((t) => checkWindows(windows, new Date(t)).open);
+    if (open !== undefined) return new Date(open);
+  }
+  return undefined;
+}
+
+/** "mon 2026-11-30 09:00 Europe/Stockholm (08:00 UTC)": the zone's wall clock, and UTC beside it. */
+export function describeInstant(instant: Date, timeZone: string): string {
+  const local = localTime(instant, timeZone);
+  const utc = instant.toISOString();
+  const utcDate = utc.slice(0, 10);
+  const utcText = `${utcDate === local.date ? "" : `${utcDate} `}${utc.slice(11, 16)} UTC`;
+  return `${local.weekday} ${local.date} ${clock(local.minute)} ${timeZone} (${utcText})`;
 }

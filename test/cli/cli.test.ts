@@ -30,9 +30,32 @@ describe("tollgate validate", () => {
     expect(result.code).toBe(1);
     expect(result.err.split("\n")).toEqual([
       `${file}:4:15 environments.prod.approval: expected none, automatic or required, got "sometimes"`,
-      `${file}:5:5 environments.prod.soak: unknown key "soak"; expected one of: description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, strategies, validation, rollback`,
+      `${file}:5:5 environments.prod.soak: unknown key "soak"; expected one of: description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, calendar, strategies, by_change_type, validation, rollback`,
       `${file}: 2 errors`,
       "",
+    ]);
+  });
+
+  test("refuses approver groups nested past the limit, at the group where they pass it", async () => {
+    const groups = Array.from({ length: 7 }, (_, i) => `  g${i + 1}: [group:g${i}, group:g${i}]`);
+    const file = write(
+      "deep.yml",
+      [
+        "version: 1",
+        "approvers:",
+        "  g0: [alice]",
+        ...groups,
+        "environments:",
+        "  dev: { approval: none }",
+        "",
+      ].join("\n"),
+    );
+    const result = await run("validate", file);
+    expect(result.code).toBe(1);
+    expect(result.err.split("\n")).toEqual([
+      `${file}:7:8 approvers.g4[0]: approver groups nest 5 deep (g4 → g3 → g2 → g1 → g0); at most 4 levels are allowed: include the people or teams directly`,
+      `${file}: 1 error`,
+      "", // every message ends with a newline
     ]);
   });
 

@@ -21,6 +21,10 @@ interface Case {
   reason_code: string;
   change_type?: string;
   override?: boolean;
+  /** The strategy the deployment uses (requested, or the default for its change type). */
+  strategy?: string;
+  /** Words the decision's summary must contain (the deciding item's reason). */
+  says?: string;
   /** Item ids expected in each state, when the case wants to pin them. */
   failed?: string[];
   pending?: string[];
@@ -61,6 +65,8 @@ describe.each(examples)("%s", (dir) => {
     });
     if (c.change_type) expect(decision.changeType).toBe(c.change_type);
     if (c.override !== undefined) expect(decision.override !== undefined).toBe(c.override);
+    if (c.strategy !== undefined) expect(decision.strategy).toBe(c.strategy);
+    if (c.says !== undefined) expect(decision.summary).toContain(c.says);
     if (c.failed) expect(states("failed")).toEqual(c.failed);
     if (c.pending) expect(states("pending")).toEqual(c.pending);
     if (c.waived) expect(states("waived")).toEqual(c.waived);

@@ -9,14 +9,15 @@ import { loadPolicy } from "../../src/policy/load.js";
 
 const FILE = ".github/tollgate.yml";
 /** The keys a mapping allows, as "unknown key" errors list them (one place to edit as the schema grows). */
-const TOP_KEYS = "$schema, version, approvers, change_types, checklist, strategies, analyses, environments";
+const TOP_KEYS =
+  "$schema, version, approvers, change_types, calendars, checklist, strategies, analyses, environments";
 const ENVIRONMENT_KEYS =
-  "description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, strategies, validation, rollback";
+  "description, url, approval, approvals, deployers, separation_of_duties, requires, checklist, windows, calendar, strategies, by_change_type, validation, rollback";
 const RULE_KEYS = "from, count, every_member_of, all_of, notice, after_deploy_within, pre_approved";
 const PREREQUISITE_KEYS = "environment, soak, soak_for";
 const STEP_KEYS = "weight, percent, pause, analyses";
 const HTTP_KEYS = "url, method, expect_status, json_path, measure, timeout";
-const SPAN_KEYS = "days, from, to";
+const SPAN_KEYS = "name, reason, days, from, to";
 
 /** A YAML document written indented inside the test: the common indentation and first newline are removed. */
 function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
@@ -440,7 +441,7 @@ const cases: Case[] = [
     `,
     errors: [
       '8:19 strategies.blue-green.keep_old_for: expected a duration like 30s, 5m, 24h or 2d, got ""',
-      '15:37 environments.production.approvals.*.notice: expected a duration like 30s, 5m, 24h or 2d, got "5 minutes"',
+      '15:37 environments.production.approvals.*.notice: expected a duration like 4h or 2d, or business days like 5 business_days, got "5 minutes"',
       '17:39 environments.production.requires[0].soak: expected a duration like 30s, 5m, 24h or 2d, got "24x"',
       '19:12 environments.production.validation.at[0]: expected a duration like 30s, 5m, 24h or 2d, got "-5m"',
       "19:17 environments.production.validation.at[1]: expected a duration like 30s, 5m, 24h or 2d, got 30",

@@ -559,7 +559,7 @@ describe("validateLocated with other schemas", () => {
     expect(validate(schema, "kind: alfa\nsize: 9\ntags: [a, b]\nflag: 1\nid: x\nmail: nope\n")).toEqual([
       'f.yml:1:7 kind: expected one of "alpha", "beta", got "alfa" (did you mean "alpha"?)',
       "f.yml:2:7 size: expected at most 5, got 9",
-      "f.yml:3:7 tags: expected at most 1, got a list",
+      "f.yml:3:7 tags: expected at most 1, got 2",
       "f.yml:4:7 flag: expected true or false, got 1",
       'f.yml:5:5 id: expected a number, got "x"',
       'f.yml:6:7 mail: Invalid email address, got "nope"',

@@ -9,12 +9,13 @@ import { formatPolicyError } from "../../src/policy/errors.js";
 import type { Windows } from "../../src/policy/model.js";
 
 describe("change type", () => {
+  const none = { paths: [], diff: [], titles: [] };
   const types = {
     default: "minor",
     types: {
-      minor: { labels: ["Minor"], semver: "minor" as const },
-      major: { labels: ["major"], semver: "major" as const },
-      patch: { labels: [] },
+      minor: { labels: ["Minor"], semver: "minor" as const, ...none },
+      major: { labels: ["major"], semver: "major" as const, ...none },
+      patch: { labels: [], ...none },
     },
   };
   test.each([
@@ -25,7 +26,11 @@ describe("change type", () => {
     [[], "not-semver", "v1.4.2", "minor", "default"],
     [[], undefined, undefined, "minor", "default"],
   ])("labels %j, %s after %s → %s (%s)", (labels, version, previous, changeType, source) => {
-    expect(deriveChangeType(types, labels, version, previous)).toEqual({ ok: true, changeType, source });
+    expect(deriveChangeType(types, { labels, version, previousVersion: previous })).toMatchObject({
+      ok: true,
+      changeType,
+      source,
+    });
   });
   test("semver bumps", () => {
     expect(semverBump("1.2.3", "1.2.3")).toBeUndefined();
