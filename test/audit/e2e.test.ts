@@ -57,7 +57,7 @@ describe("audit of a mixed history", () => {
   });
 
   test("reads everything in ⌈N/100⌉ + 10 requests, counted by the sandbox's own log", () => {
-    // 18 deployments (3 before the period, 15 in it) → budget ⌈18/100⌉ + 10 = 11. Actual: one page of
+    // 23 deployments (3 before the period, 20 in it) → budget ⌈23/100⌉ + 10 = 11. Actual: one page of
     // deployments with statuses and the policy, one query for the linked PRs' first commits.
     expect(requestsLogged).toBe(2);
     expect(report.requests).toBe(requestsLogged);
@@ -65,9 +65,10 @@ describe("audit of a mixed history", () => {
 
   test("one record per deployment in the period, with the eight answers", () => {
     const ids = history.ids;
-    // 15 in the period: S1–S3 and A B C E F G D H I J M L; P1–P3 belong to the previous period.
+    // 20 in the period: S1–S3 and A B C E F G D H I J M L, and the tampering cases R N O X W;
+    // P1–P3 belong to the previous period.
     expect(report.records.map((r) => r.id).sort()).toEqual(
-      ["S1", "S2", "S3", "A", "B", "C", "E", "F", "G", "D", "H", "I", "J", "M", "L"]
+      ["S1", "S2", "S3", "A", "B", "C", "E", "F", "G", "D", "H", "I", "J", "M", "L", "R", "N", "O", "X", "W"]
         .map((k) => ids[k])
         .sort(),
     );
@@ -125,7 +126,13 @@ describe("audit of a mixed history", () => {
       leadTimeMs: 1 * HOUR,
     });
     expect(byKey("I")).toMatchObject({ outcome: "in_progress" });
-    expect(byKey("J")).toMatchObject({ outcome: "success", steps: [] });
+    // J's success was written by mallory: no App attestation, so by the gate's rules it never succeeded
+    // (it counted as a success before the record followed the gate's rules).
+    expect(byKey("J")).toMatchObject({
+      outcome: "in_progress",
+      outcomeDetail: "success not verified by the App",
+      steps: [],
+    });
     expect(byKey("J").approvals[0]).toMatchObject({ login: "alice", writer: "mallory", trusted: false });
     expect(byKey("M")).toMatchObject({
       tollgate: false,
@@ -135,7 +142,7 @@ describe("audit of a mixed history", () => {
     });
   });
 
-  test("findings: exactly the eleven planted problems", () => {
+  test("findings: exactly the planted problems (eleven, then the tampering cases)", () => {
     const ids = history.ids;
     const got = report.findings
       .map((f) => `${Object.keys(ids).find((k) => ids[k] === f.deploymentId)}:${f.code}`)
@@ -153,6 +160,25 @@ describe("audit of a mixed history", () => {
         "M:foreign_payload", // created by hand, no payload.tollgate
         "M:missing_approvals", // production requires approval; none recorded
         "L:no_rollback_plan", // checklist snapshot: rollback-plan failed
+        // Tampering: J's forged approval and unverified success, and the cases R N O X W.
+        "J:forged_decision", // mallory wrote "Tollgate: approved by @alice"
+        "J:unverified_success", // mallory's success, never attested by the App
+        "R:retargeted", // the workflow token moved it from staging to production
+        "R:unverified_success", // …with a success the App did not attest for production
+        "R:missing_approvals", // …and claimed a production deployment nobody approved
+        "N:retargeted", // mallory moved it from production to production-eu
+        "N:untrusted_writer", // mallory's status
+        "N:unverified_success", // mallory's success in production-eu
+        "O:success_overturned", // verified success, then the workflow token's failure
+        "O:unverified_success", // mallory's success painted over the failure
+        "O:untrusted_writer", // …written by mallory
+        "X:forged_deployment", // mallory created a deployment with Tollgate's payload
+        "X:forged_decision", // …and an approval "by @alice"
+        "X:untrusted_writer",
+        "X:unverified_success",
+        "W:forged_decision", // the workflow token wrote an approval and a "Tollgate verified" itself
+        "W:untrusted_writer", // an approval by anyone but the App is untrusted
+        "W:unverified_success",
       ].sort(),
     );
     expect(report.findings.find((f) => f.code === "emergency_approval_late")?.message).toContain(
@@ -162,28 +188,29 @@ describe("audit of a mixed history", () => {
 
   test("DORA metrics for production, worked out by hand", () => {
     const p = report.metrics.find((m) => m.environment === "production") as EnvironmentMetrics;
-    // Went out (success, failure, rolled back): A C E F G D H J M L = 10 (B rejected, I in progress).
-    expect(p.deployments).toBe(10);
-    // Frequency: successes A E F G D H J M L = 9 in 14 days → 9/14 per day = 4.5/week → high (daily–weekly).
+    // Went out (success, failure, rolled back): A C E F G D H M L = 9 (B rejected, I in progress, J and R
+    // with successes the App never verified; N moved away). J counted before the record followed the gate.
+    expect(p.deployments).toBe(9);
+    // Frequency: successes A E F G D H M L = 8 in 14 days → 8/14 per day = 4/week → high (daily–weekly).
     // Previous: P1 P3 = 2 in 14 days → 1/week.
     expect(p.deploymentFrequency).toMatchObject({
-      value: 9 / 14,
+      value: 8 / 14,
       previous: 2 / 14,
       trend: "better",
       band: "high",
     });
-    // Lead time: A 48 h, F 24 h, G 2 h, D 1 h, H 72 h, J 12 h, L 6 h (E is a rollback, M has no PR)
-    // → sorted 1 2 6 12 24 48 72 → median 12 h → elite (< 1 day). Previous: P1 96 h, P3 48 h → 72 h.
+    // Lead time: A 48 h, F 24 h, G 2 h, D 1 h, H 72 h, L 6 h (E is a rollback, M has no PR, J no verified
+    // success) → sorted 1 2 6 24 48 72 → median 15 h → elite (< 1 day). Previous: P1 96 h, P3 48 h → 72 h.
     expect(p.leadTime).toMatchObject({
-      value: 12 * HOUR,
-      samples: 7,
+      value: 15 * HOUR,
+      samples: 6,
       previous: 72 * HOUR,
       trend: "better",
       band: "elite",
     });
     // Failed changes: C (rolled back) and F (followed 2 h later by hotfix G; G → D is 30 h > 24 h)
-    // → 2/10 = 20 %. Previous: P2 failed → 1/3.
-    expect(p.changeFailRate).toMatchObject({ value: 0.2, previous: 1 / 3, trend: "better", band: null });
+    // → 2/9. Previous: P2 failed → 1/3.
+    expect(p.changeFailRate).toMatchObject({ value: 2 / 9, previous: 1 / 3, trend: "better", band: null });
     expect(p.changeFailRate.bandNote).toContain("DORA 2024");
     // Recovery: C failed 11:30 → E succeeded 11:40 = 10 min; F (18:20) → G succeeded 20:20 = 120 min
     // → median (10 + 120) / 2 = 65 min. Previous: P2 failed 10:20 → P3 succeeded 12:20 = 2 h.
@@ -195,8 +222,8 @@ describe("audit of a mixed history", () => {
       band: null,
     });
     expect(p.unrecovered).toBe(0);
-    // Rework: unplanned E (rollback) G (hotfix) D (emergency) = 3/10 = 30 %. Previous: 0/3.
-    expect(p.reworkRate).toMatchObject({ value: 0.3, previous: 0, trend: "worse", band: null });
+    // Rework: unplanned E (rollback) G (hotfix) D (emergency) = 3/9. Previous: 0/3.
+    expect(p.reworkRate).toMatchObject({ value: 3 / 9, previous: 0, trend: "worse", band: null });
   });
 
   test("DORA metrics for staging", () => {
@@ -215,9 +242,9 @@ describe("audit of a mixed history", () => {
     expect(md.code).toBe(1);
     expect(md.out).toContain("```mermaid\n%%{init");
     expect(md.out).toContain("xychart-beta");
-    expect(md.out).toMatch(/\| Change lead time \(median\) \| 12 h \| 3 d \| ▲ better \| elite/);
+    expect(md.out).toMatch(/\| Change lead time \(median\) \| 15 h \| 3 d \| ▲ better \| elite/);
     const csv = await audit("--format", "csv");
-    expect(csv.out.split("\r\n").filter(Boolean)).toHaveLength(16); // header + 15 records
+    expect(csv.out.split("\r\n").filter(Boolean)).toHaveLength(21); // header + 20 records
     const html = await audit("--format", "html");
     expect(html.out).toMatch(/^<!doctype html>/);
     expect(html.out).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // self-contained
