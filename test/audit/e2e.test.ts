@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { auditCommand } from "../../src/cli/audit.js";
 import type { AuditReport, EnvironmentMetrics } from "../../src/audit/types.js";
+import type { LogEntry } from "../../sandbox/server.js";
 import { REPO, SINCE, UNTIL, seedHistory, type History } from "./history.js";
 
 const HOUR = 3_600_000;
@@ -49,11 +50,22 @@ afterAll(async () => {
 describe("audit of a mixed history", () => {
   let report: AuditReport;
   let requestsLogged: number;
+  let logged: LogEntry[];
   beforeAll(async () => {
     await sb.client.control("DELETE", "/requests");
     report = await jsonReport();
     // The log also holds the control call that cleared it; count GitHub API requests only.
-    requestsLogged = sb.requests().filter((r) => !r.path.startsWith("/_sandbox")).length;
+    logged = sb.requests().filter((r) => !r.path.startsWith("/_sandbox"));
+    requestsLogged = logged.length;
+  });
+
+  test("the history query stays within GitHub's GraphQL limits, by the sandbox's points", () => {
+    // deployments(first: 100) with statuses(first: 100) each (environment, originalEnvironment and every
+    // status's environment and creator are plain fields): 100 + 100 × 100 = 10,100 nodes of the
+    // 500,000 allowed; 1 + 100 requests to fill → 1 point. The same for each of the ⌈N/100⌉ pages.
+    const history = logged[0]!;
+    expect(history).toMatchObject({ path: "/api/graphql", status: 200, node_count: 10_100, points: 1 });
+    expect(logged.every((r) => r.status === 200 && (r.node_count ?? 0) <= 500_000)).toBe(true);
   });
 
   test("reads everything in ⌈N/100⌉ + 10 requests, counted by the sandbox's own log", () => {
@@ -186,6 +198,99 @@ describe("audit of a mixed history", () => {
     );
   });
 
+  test("tampering: who did what and when, named in each finding", () => {
+    const ids = history.ids;
+    const byKey = (key: string) => report.records.find((r) => r.id === ids[key])!;
+    const finding = (key: string, code: string) =>
+      report.findings.find((f) => f.deploymentId === ids[key] && f.code === code)!;
+    const never =
+      "(Tollgate never moves a deployment; decisions count only in the environment their own status recorded)";
+    expect(finding("R", "retargeted")).toEqual({
+      code: "retargeted",
+      deploymentId: ids["R"],
+      environment: "production",
+      severity: "critical",
+      message: `moved from staging to production by @github-actions[bot] at 2025-03-10T11:30:00Z ${never}`,
+    });
+    expect(finding("R", "unverified_success")).toMatchObject({
+      severity: "high",
+      message:
+        'success not verified by the App: success by @github-actions[bot] at 2025-03-10T11:30:00Z in production has no "Tollgate verified" attestation by @tollgate[bot] for that environment, so the record does not count it',
+    });
+    // R's success in staging was attested there; the attestation does not follow it to production.
+    expect(byKey("R")).toMatchObject({
+      environment: "production",
+      originalEnvironment: "staging",
+      outcome: "in_progress",
+      outcomeDetail: "success not verified by the App",
+    });
+    expect(finding("N", "retargeted")).toMatchObject({
+      severity: "critical",
+      environment: "production-eu",
+      message: `moved from production to production-eu by @mallory at 2025-03-11T13:30:00Z ${never}`,
+    });
+    // alice's approval was recorded by the App for production: it approves nothing in production-eu.
+    expect(byKey("N")).toMatchObject({ originalEnvironment: "production", outcome: "in_progress" });
+    expect(byKey("N").approvals).toMatchObject([{ login: "alice", writer: "tollgate[bot]", trusted: false }]);
+    expect(finding("O", "success_overturned")).toMatchObject({
+      severity: "high",
+      message:
+        "verified as a success at 2025-03-11T11:20:00Z, then failure by @github-actions[bot] at 2025-03-11T11:40:00Z: the latest outcome wins, so it is counted as a failure",
+    });
+    // mallory's later success does not count: the latest trusted outcome stands.
+    expect(byKey("O")).toMatchObject({ outcome: "failure", outcomeDetail: "failed: health check" });
+    expect(finding("O", "unverified_success").message).toContain(
+      "success by @mallory at 2025-03-11T11:50:00Z in qa",
+    );
+    expect(finding("X", "forged_deployment")).toMatchObject({
+      severity: "critical",
+      message:
+        "created with Tollgate's payload by @mallory, who is neither the Tollgate App (@tollgate[bot]) nor a trusted workflow token: Tollgate did not create it",
+    });
+    expect(finding("X", "forged_decision").message).toBe(
+      '"Tollgate: approved by @alice: 1 of group:leads" written by @mallory at 2025-03-12T11:05:00Z: only the Tollgate App (@tollgate[bot]) records approvals, rejections and verified successes',
+    );
+    expect(finding("W", "forged_decision")).toMatchObject({
+      severity: "critical",
+      message:
+        '"Tollgate: approved by @bob: 1 of group:leads" written by @github-actions[bot] at 2025-03-12T13:05:00Z; "Tollgate verified: success in qa by run 9 (.github/workflows/deploy.yml, push)" written by @github-actions[bot] at 2025-03-12T13:20:00Z: only the Tollgate App (@tollgate[bot]) records approvals, rejections and verified successes',
+    });
+    expect(byKey("W")).toMatchObject({ outcome: "in_progress", steps: [] });
+    expect(byKey("X")).toMatchObject({ outcome: "in_progress", creator: "mallory" });
+  });
+
+  test("tampering findings in every format", async () => {
+    const ids = history.ids;
+    const md = await audit("--format", "md");
+    expect(md.out).toContain(`| **critical** | ${ids["R"]} | production | retargeted | moved from staging`);
+    expect(md.out).toContain(`| ${ids["R"]} | production (created for staging) |`);
+    expect(md.out).toMatch(/\*\*20 deployment\(s\), 29 finding\(s\)\*\* \(6 critical, 19 high\)/);
+    const csv = await audit("--format", "csv");
+    const row = csv.out.split("\r\n").find((l) => l.startsWith(`${ids["R"]},`))!;
+    expect(row).toContain(",missing_approvals retargeted unverified_success,");
+    const html = await audit("--format", "html");
+    expect(html.out).toContain(`<td data-sort="critical" class="critical">critical</td>`);
+    expect(html.out).toContain(`<td data-sort="forged_deployment">forged_deployment</td>`);
+  });
+
+  test("without the App, every success says it is not verified by the App", async () => {
+    // A repository where the App was never installed: its bot wrote nothing.
+    const appless = await jsonReport("--app-login", "no-app[bot]");
+    const ids = history.ids;
+    const key = (id: number) => Object.keys(ids).find((k) => ids[k] === id);
+    // Only M, which is not Tollgate's, keeps GitHub's own success.
+    expect(appless.records.filter((r) => r.outcome === "success").map((r) => key(r.id))).toEqual(["M"]);
+    expect(appless.records.find((r) => r.id === ids["A"])).toMatchObject({
+      outcome: "in_progress",
+      outcomeDetail: "success not verified by the App",
+    });
+    const unverified = appless.findings.filter((f) => f.code === "unverified_success");
+    expect(unverified.map((f) => key(f.deploymentId)).sort()).toEqual(
+      ["S1", "S2", "S3", "A", "E", "F", "G", "D", "H", "J", "L", "R", "N", "O", "X", "W"].sort(),
+    );
+    for (const f of unverified) expect(f.message).toMatch(/^success not verified by the App: /);
+  });
+
   test("DORA metrics for production, worked out by hand", () => {
     const p = report.metrics.find((m) => m.environment === "production") as EnvironmentMetrics;
     // Went out (success, failure, rolled back): A C E F G D H M L = 9 (B rejected, I in progress, J and R
@@ -284,5 +389,58 @@ describe("tamper evidence with --compare", () => {
     });
     const md = await audit("--compare", file);
     expect(md.out).toContain(`**disappeared**: ${history.ids["S1"]}`);
+  });
+
+  test("a deleted deployment that carried the App's approval or rejection is critical", async () => {
+    const ids = history.ids;
+    const first = await jsonReport();
+    const file = join(dir, "before-deletion.json");
+    await writeFile(file, JSON.stringify(first));
+    // GitHub deletes only inactive deployments; anyone with deployments: write can make one inactive.
+    // A write-access user removes H (approved by bob through the App), the workflow token removes B
+    // (rejected by alice through the App).
+    for (const [key, as] of [
+      ["H", "mallory"],
+      ["B", "actions"],
+    ] as const) {
+      await sb.client.rest(
+        "POST",
+        `/repos/${REPO}/deployments/${ids[key]}/statuses`,
+        { state: "inactive" },
+        history.tokens[as],
+      );
+      await sb.client.rest("DELETE", `/repos/${REPO}/deployments/${ids[key]}`, undefined, history.tokens[as]);
+    }
+    const second = await jsonReport("--compare", file);
+    expect([...second.comparison!.disappeared].sort()).toEqual([ids["B"], ids["H"]].sort());
+    const deleted = second.findings.filter((f) => f.code.startsWith("deleted_"));
+    expect(deleted).toEqual(
+      expect.arrayContaining([
+        {
+          code: "deleted_decision",
+          deploymentId: ids["H"],
+          environment: "production",
+          severity: "critical",
+          message: `deleted since the report of ${first.generatedAt} (its outcome was success), with the Tollgate App's approval by @bob at 2025-03-11T10:05:00Z: a deployment can only be deleted once inactive, by anyone with deployments: write, and its statuses go with it`,
+        },
+        expect.objectContaining({
+          code: "deleted_decision",
+          deploymentId: ids["B"],
+          severity: "critical",
+          message: expect.stringContaining(
+            "with the Tollgate App's rejection by @alice at 2025-03-04T10:05:00Z",
+          ),
+        }),
+      ]),
+    );
+    expect(deleted).toHaveLength(2);
+    const md = await audit("--compare", file);
+    expect(md.out).toContain(`| **critical** | ${ids["H"]} | production | deleted_decision |`);
+    const csv = await audit("--compare", file, "--format", "csv");
+    expect(csv.out).toContain(
+      `\r\n${ids["H"]},production,,,,,,,,,deleted,deleted since the earlier report,,deleted_decision,\r\n`,
+    );
+    const html = await audit("--compare", file, "--format", "html");
+    expect(html.out).toContain(`<td data-sort="deleted_decision">deleted_decision</td>`);
   });
 });
