@@ -20,6 +20,18 @@ const previousSchema = z.object({
       createdAt: z.string(),
       statusCount: z.number().int().nonnegative(),
       digest: z.string().regex(/^[0-9a-f]{64}$/),
+      // Read so a deleted deployment's decisions can be named (tamper.ts); older reports may lack them.
+      outcome: z.string().optional(),
+      approvals: z
+        .array(
+          z.object({
+            decision: z.enum(["approved", "rejected"]),
+            login: z.string(),
+            at: z.string(),
+            trusted: z.boolean().optional(),
+          }),
+        )
+        .optional(),
     }),
   ),
 });

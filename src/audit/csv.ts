@@ -40,5 +40,19 @@ export function renderCsv(report: AuditReport): string {
     };
     lines.push(COLUMNS.map((c) => csvCell(columns[c] ?? "")).join(","));
   }
+  // Deployments deleted since an earlier report (--compare) have no record, only findings: a row each.
+  const known = new Set(report.records.map((r) => r.id));
+  const deleted = [...new Set(report.findings.map((f) => f.deploymentId))].filter((id) => !known.has(id));
+  for (const id of deleted) {
+    const own = report.findings.filter((f) => f.deploymentId === id);
+    const columns: Record<string, string> = {
+      id: String(id),
+      environment: own[0]!.environment,
+      outcome: "deleted",
+      detail: "deleted since the earlier report",
+      findings: own.map((f) => f.code).join(" "),
+    };
+    lines.push(COLUMNS.map((c) => csvCell(columns[c] ?? "")).join(","));
+  }
   return `${lines.join("\r\n")}\r\n`;
 }

@@ -23,7 +23,7 @@ export interface FindingOptions {
   readonly emergencyDeadlineMs: number;
 }
 
-const SEVERITY: Record<FindingCode, Finding["severity"]> = {
+export const SEVERITY: Record<FindingCode, Finding["severity"]> = {
   rollback_failed: "critical",
   missing_approvals: "high",
   outside_approver_set: "high",
@@ -35,6 +35,14 @@ const SEVERITY: Record<FindingCode, Finding["severity"]> = {
   foreign_payload: "medium",
   stale_in_progress: "low",
   statuses_truncated: "low",
+  // Tampering findings (tamper.ts).
+  retargeted: "critical",
+  forged_deployment: "critical",
+  forged_decision: "critical",
+  deleted_decision: "critical",
+  unverified_success: "high",
+  success_overturned: "high",
+  deleted_deployment: "medium",
 };
 
 const HOUR = 3_600_000;

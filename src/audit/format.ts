@@ -69,7 +69,10 @@ export function recordColumns(r: AuditRecord): Record<string, string> {
   const pr = r.pullRequest;
   return {
     id: String(r.id),
-    environment: r.environment,
+    environment:
+      r.originalEnvironment && r.originalEnvironment !== r.environment
+        ? `${r.environment} (created for ${r.originalEnvironment})`
+        : r.environment,
     created: r.createdAt,
     who: r.initiatedBy ?? "",
     creator: r.creator ?? "",

@@ -14,6 +14,7 @@ table.sortable th{cursor:pointer;user-select:none}table.sortable th[aria-sort=as
 table.sortable th[aria-sort=descending]::after{content:" ▼"}.charts{display:flex;flex-wrap:wrap;gap:16px}
 .chart{border:1px solid #d0d7de;border-radius:6px;background:#fff}.chart .title{font-weight:600;font-size:13px}
 .chart .tick{font-size:11px;fill:#57606a}.chart .axis{stroke:#8c959f}.high{color:#cf222e;font-weight:600}
+.critical{color:#fff;background:#cf222e;font-weight:700}
 code{font-size:12px}.muted{color:#57606a}`;
 
 /** Sorts by the clicked column; cells carry data-sort (numbers sort numerically), clicking again reverses. */
@@ -97,7 +98,7 @@ export function renderHtml(report: AuditReport): string {
       : `<table class="sortable" id="findings"><thead><tr><th data-type="text">severity</th><th data-type="num">deployment</th><th data-type="text">environment</th><th data-type="text">finding</th><th data-type="text">details</th></tr></thead><tbody>${report.findings
           .map(
             (f) =>
-              `<tr><td data-sort="${f.severity}" class="${f.severity === "high" || f.severity === "critical" ? "high" : ""}">${f.severity}</td>${td(String(f.deploymentId))}${td(f.environment)}${td(f.code)}${td(f.message)}</tr>`,
+              `<tr><td data-sort="${f.severity}" class="${f.severity === "high" || f.severity === "critical" ? f.severity : ""}">${f.severity}</td>${td(String(f.deploymentId))}${td(f.environment)}${td(f.code)}${td(f.message)}</tr>`,
           )
           .join("")}</tbody></table>`,
   );

@@ -66,8 +66,8 @@ export function renderMarkdown(report: AuditReport): string {
       `Policy: ${report.policy ? `${report.policy.source} (sha256 ${report.policy.digest.slice(0, 12)})` : "none"}.`,
     "",
   );
-  const high = report.findings.filter((f) => f.severity === "high").length;
   const critical = report.findings.filter((f) => f.severity === "critical").length;
+  const high = report.findings.filter((f) => f.severity === "high").length;
   out.push(
     `**${report.records.length} deployment(s), ${report.findings.length} finding(s)** (${critical > 0 ? `${critical} critical, ` : ""}${high} high).`,
     "",
@@ -106,7 +106,7 @@ export function renderMarkdown(report: AuditReport): string {
     out.push("| severity | deployment | environment | finding | details |", "|---|---|---|---|---|");
     for (const f of report.findings)
       out.push(
-        `| ${f.severity} | ${f.deploymentId} | ${cell(f.environment)} | ${f.code} | ${cell(f.message)} |`,
+        `| ${f.severity === "critical" ? "**critical**" : f.severity} | ${f.deploymentId} | ${cell(f.environment)} | ${f.code} | ${cell(f.message)} |`,
       );
     out.push("");
   }

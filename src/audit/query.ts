@@ -18,7 +18,7 @@ const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: Str
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes {
-        databaseId commitOid createdAt environment task description payload
+        databaseId commitOid createdAt environment originalEnvironment task description payload
         ref { name }
         creator { __typename login }
         statuses(first: 100) {
@@ -47,6 +47,7 @@ interface DeploymentNode {
   commitOid: string;
   createdAt: string;
   environment: string | null;
+  originalEnvironment?: string | null;
   task: string | null;
   description: string | null;
   payload: string | null;
@@ -81,6 +82,7 @@ function deploymentFact(node: DeploymentNode): DeploymentFact {
   return {
     id: node.databaseId,
     environment: node.environment ?? "",
+    originalEnvironment: node.originalEnvironment ?? null,
     sha: node.commitOid,
     ref: node.ref?.name ?? null,
     task: node.task,

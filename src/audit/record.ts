@@ -1,11 +1,21 @@
 /**
- * One deployment's record: the eight answers, rebuilt from its GitHub facts alone. A status's *state*
- * is GitHub's own lifecycle fact whoever wrote it; what a Tollgate description *means* (an approval, a
- * rollback, a rollout step) is believed only from trusted writers: approvals only from the Tollgate
- * App's bot, the other records also from the Action's workflow token. Everything else is listed by the
- * findings as an untrusted writer.
+ * One deployment's record: the eight answers, rebuilt from its GitHub facts alone, by the gate's rules.
+ * On a Tollgate deployment a status proves only what `statusProof` says it proves: a success only as the
+ * App's "verified" attestation, failures and progress also from the workflow token, nothing from anyone
+ * else; the latest proof is the outcome. Approvals, rejections and attested successes are bound to the
+ * environment their own status recorded, never to the one the deployment names now (any writer can move
+ * it). What a Tollgate description *means* (a rollback, a rollout step) is believed only from trusted
+ * writers. A deployment without Tollgate's payload is not Tollgate's to judge: its record keeps GitHub's
+ * lifecycle state whoever wrote it (and `foreign_payload` says so). Everything else is listed by the
+ * findings (findings.ts, tamper.ts).
  */
-import { parseDescription, readPayload, type DeploymentPayload } from "../github/records.js";
+import {
+  parseDescription,
+  readPayload,
+  statusProof,
+  type DeploymentPayload,
+  type Writer,
+} from "../github/records.js";
 import { factsDigest } from "./digest.js";
 import type { ApprovalEntry, AuditRecord, DeploymentFact, Outcome, StatusFact } from "./types.js";
 
@@ -26,7 +36,43 @@ export function isTrustedWriter(writer: string | null, trust: TrustOptions): boo
   return isTrustedApprovalWriter(writer, trust) || trust.trustedWriters.some((w) => same(writer, w));
 }
 
-export function approvalsOf(statuses: readonly StatusFact[], trust: TrustOptions): ApprovalEntry[] {
+/** The writer as `statusProof` knows it: the App's bot, a trusted workflow token, or anyone else. */
+export function writerOf(creator: string | null, trust: TrustOptions): Writer {
+  if (isTrustedApprovalWriter(creator, trust)) return "app";
+  return isTrustedWriter(creator, trust) ? "workflow" : "other";
+}
+
+/** The environment a status recorded; older statuses without one belong where the deployment was created. */
+export function statusEnvironment(
+  status: StatusFact,
+  fact: Pick<DeploymentFact, "environment" | "originalEnvironment">,
+): string {
+  return status.environment ?? fact.originalEnvironment ?? fact.environment;
+}
+
+/**
+ * What one status proves about the deployment in `environment` (its current one): `statusProof`, with
+ * a success counted only where the attestation's own status recorded that environment.
+ */
+export function proofIn(
+  status: StatusFact,
+  fact: Pick<DeploymentFact, "environment" | "originalEnvironment">,
+  trust: TrustOptions,
+  environment: string = fact.environment,
+): ReturnType<typeof statusProof> {
+  const proof = statusProof(status, writerOf(status.creator, trust));
+  return proof === "success" && statusEnvironment(status, fact) !== environment ? undefined : proof;
+}
+
+/**
+ * The approval chain. An entry is trusted only if the App's bot wrote it and its status recorded the
+ * deployment's environment (`environment`; by default the status is taken to belong where it is).
+ */
+export function approvalsOf(
+  statuses: readonly StatusFact[],
+  trust: TrustOptions,
+  where?: Pick<DeploymentFact, "environment" | "originalEnvironment">,
+): ApprovalEntry[] {
   const out: ApprovalEntry[] = [];
   for (const s of statuses) {
     const parsed = parseDescription(s.description);
@@ -38,7 +84,9 @@ export function approvalsOf(statuses: readonly StatusFact[], trust: TrustOptions
       note: parsed.note,
       url: s.logUrl,
       writer: s.creator,
-      trusted: isTrustedApprovalWriter(s.creator, trust),
+      trusted:
+        isTrustedApprovalWriter(s.creator, trust) &&
+        (where === undefined || statusEnvironment(s, where) === where.environment),
     });
   }
   return out;
@@ -51,26 +99,41 @@ interface OutcomeResult {
   steps: string[];
 }
 
-function outcomeOf(statuses: readonly StatusFact[], trust: TrustOptions): OutcomeResult {
+function outcomeOf(fact: DeploymentFact, trust: TrustOptions, tollgate: boolean): OutcomeResult {
+  const statuses = fact.statuses;
   const steps: string[] = [];
   let rejection: { at: string; text: string } | undefined;
   let rollback: { at: string; text: string } | undefined;
   let lastOutcomeText: string | undefined;
-  let effective: StatusFact | undefined;
+  let effective: { state: string; createdAt: string } | undefined;
   for (const s of statuses) {
     const parsed = parseDescription(s.description);
     // An approval's "queued" is bookkeeping, not a step back: an emergency approved after its
     // deployment succeeded stays a success. GitHub's "inactive" only means superseded.
-    if (s.state !== "inactive" && parsed?.kind !== "approved") effective = s;
+    if (parsed?.kind !== "approved") {
+      if (!tollgate) {
+        if (s.state !== "inactive") effective = s;
+      } else {
+        // The gate's rule: only what the status proves, the latest proof winning.
+        const proof = proofIn(s, fact, trust);
+        if (proof !== undefined && proof !== "inactive")
+          effective = { state: proof === "progress" ? s.state : proof, createdAt: s.createdAt };
+      }
+    }
     if (!parsed) continue;
     if (parsed.kind === "rejected") {
-      if (isTrustedApprovalWriter(s.creator, trust))
+      if (
+        isTrustedApprovalWriter(s.creator, trust) &&
+        (!tollgate || statusEnvironment(s, fact) === fact.environment)
+      )
         rejection = { at: s.createdAt, text: `rejected by @${parsed.login}: ${parsed.note}` };
       continue;
     }
     if (parsed.kind === "approved" || !isTrustedWriter(s.creator, trust)) continue;
     // Narrowed by hand: TypeScript does not narrow the union through the `||` above.
     if (!("text" in parsed)) continue;
+    // Only the App attests; a "verified" record by anyone else is a forgery (tamper.ts).
+    if (parsed.kind === "verified" && !isTrustedApprovalWriter(s.creator, trust)) continue;
     steps.push(`${parsed.kind}: ${parsed.text}`);
     if (parsed.kind === "rollback") rollback ??= { at: s.createdAt, text: parsed.text };
     if (parsed.kind === "outcome") lastOutcomeText = parsed.text;
@@ -93,9 +156,16 @@ function outcomeOf(statuses: readonly StatusFact[], trust: TrustOptions): Outcom
     return { outcome: "success", detail: lastOutcomeText ?? "success", finishedAt: at, steps };
   if (state === "failure" || state === "error")
     return { outcome: "failure", detail: lastOutcomeText ?? state, finishedAt: at, steps };
+  const claimed = tollgate && statuses.some((s) => s.state === "success");
   return {
     outcome: "in_progress",
-    detail: state ? `${state} since ${at}` : statuses.length > 0 ? "inactive without a result" : "no status",
+    detail: claimed
+      ? "success not verified by the App"
+      : state
+        ? `${state} since ${at}`
+        : statuses.length > 0
+          ? "inactive without a result"
+          : "no status",
     finishedAt: null,
     steps,
   };
@@ -108,12 +178,13 @@ export interface RecordContext {
 
 export function buildRecord(fact: DeploymentFact, context: RecordContext): AuditRecord {
   const payload: DeploymentPayload | undefined = readPayload(fact.payload);
-  const result = outcomeOf(fact.statuses, context.trust);
+  const result = outcomeOf(fact, context.trust, payload !== undefined);
   const deployed = fact.statuses.find((s) => s.state === "in_progress" || s.state === "success");
   const pr = payload?.pull_request;
   return {
     id: fact.id,
     environment: fact.environment,
+    originalEnvironment: fact.originalEnvironment ?? fact.environment,
     production: context.isProduction(fact.environment),
     tollgate: payload !== undefined,
     initiatedBy: payload?.requested_by ?? fact.creator,
@@ -132,7 +203,7 @@ export function buildRecord(fact: DeploymentFact, context: RecordContext): Audit
     emergency: payload?.emergency === true,
     override: payload?.override ?? null,
     rollbackOf: payload?.rollback_of ?? null,
-    approvals: approvalsOf(fact.statuses, context.trust),
+    approvals: approvalsOf(fact.statuses, context.trust, fact),
     outcome: result.outcome,
     outcomeDetail: result.detail,
     leadTimeMs: null,

@@ -13,6 +13,7 @@ import { findingsFor } from "./findings.js";
 import { linkRecords } from "./links.js";
 import { completeStatuses, fetchHistory, fetchPulls, POLICY_EXPRESSION } from "./query.js";
 import { buildRecord } from "./record.js";
+import { deletionFindings, tamperFindings, withoutNoise } from "./tamper.js";
 import type { AuditReport, DeploymentFact } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -127,7 +128,12 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
     staleAfterMs: options.staleAfterMs ?? 6 * HOUR,
     emergencyDeadlineMs: options.emergencyDeadlineMs ?? 24 * HOUR,
   };
-  const findings = reported.flatMap((r) => findingsFor(r, byId.get(r.id)!, findingOptions));
+  const findings = withoutNoise(
+    reported.flatMap((r) => [
+      ...findingsFor(r, byId.get(r.id)!, findingOptions),
+      ...tamperFindings(r, byId.get(r.id)!, trust),
+    ]),
+  );
 
   const environments = [...new Set(records.map((r) => r.environment))].sort();
   const metrics = environments.map((env) =>
@@ -157,5 +163,10 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
   };
   if (!options.previous) return report;
   const scope = { since, until, environment: options.environment ?? null };
-  return { ...report, comparison: compareReports(options.previous, byId, scope) };
+  const comparison = compareReports(options.previous, byId, scope);
+  return {
+    ...report,
+    findings: [...findings, ...deletionFindings(options.previous, comparison)],
+    comparison,
+  };
 }

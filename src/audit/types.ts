@@ -17,7 +17,10 @@ export interface StatusFact {
 
 export interface DeploymentFact {
   readonly id: number;
+  /** The environment now: any status's `environment` parameter moves a deployment. */
   readonly environment: string;
+  /** The environment it was created for (GraphQL `originalEnvironment`); absent in older reports. */
+  readonly originalEnvironment?: string | null;
   readonly sha: string;
   readonly ref: string | null;
   readonly task: string | null;
@@ -60,6 +63,8 @@ export interface ApprovalEntry {
 export interface AuditRecord {
   readonly id: number;
   readonly environment: string;
+  /** Where it was created for; differs from `environment` only when a status moved it (Tollgate never does). */
+  readonly originalEnvironment: string;
   readonly production: boolean;
   /** The payload is Tollgate's (`payload.tollgate`, version 1). */
   readonly tollgate: boolean;
@@ -116,11 +121,20 @@ export const FINDING_CODES = [
   "untrusted_writer",
   "foreign_payload",
   "statuses_truncated",
+  // Tampering: what anyone with `deployments: write` can do that Tollgate itself never does.
+  "retargeted",
+  "unverified_success",
+  "forged_deployment",
+  "forged_decision",
+  "success_overturned",
+  "deleted_decision",
+  "deleted_deployment",
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
-/** "critical": the service may be broken now (a rollback that failed); someone must act. */
-export type Severity = "critical" | "high" | "medium" | "low";
+/** "critical": the service may be broken now (a failed rollback) or a record was tampered with; someone must act. */
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export interface Finding {
   readonly code: FindingCode;

@@ -23,6 +23,7 @@ function rec(hoursAfterT0: number, outcome: Outcome, extra: Partial<AuditRecord>
   return {
     id: next++,
     environment: "production",
+    originalEnvironment: "production",
     production: true,
     tollgate: true,
     initiatedBy: "carol",

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { auditCommand } from "../../src/cli/audit.js";
 import type { AuditReport, EnvironmentMetrics } from "../../src/audit/types.js";
+import type { LogEntry } from "../../sandbox/server.js";
 import { REPO, SINCE, UNTIL, seedHistory, type History } from "./history.js";
 
 const HOUR = 3_600_000;
@@ -49,15 +50,26 @@ afterAll(async () => {
 describe("audit of a mixed history", () => {
   let report: AuditReport;
   let requestsLogged: number;
+  let logged: LogEntry[];
   beforeAll(async () => {
     await sb.client.control("DELETE", "/requests");
     report = await jsonReport();
     // The log also holds the control call that cleared it; count GitHub API requests only.
-    requestsLogged = sb.requests().filter((r) => !r.path.startsWith("/_sandbox")).length;
+    logged = sb.requests().filter((r) => !r.path.startsWith("/_sandbox"));
+    requestsLogged = logged.length;
+  });
+
+  test("the history query stays within GitHub's GraphQL limits, by the sandbox's points", () => {
+    // deployments(first: 100) with statuses(first: 100) each (environment, originalEnvironment and every
+    // status's environment and creator are plain fields): 100 + 100 × 100 = 10,100 nodes of the
+    // 500,000 allowed; 1 + 100 requests to fill → 1 point. The same for each of the ⌈N/100⌉ pages.
+    const history = logged[0]!;
+    expect(history).toMatchObject({ path: "/api/graphql", status: 200, node_count: 10_100, points: 1 });
+    expect(logged.every((r) => r.status === 200 && (r.node_count ?? 0) <= 500_000)).toBe(true);
   });
 
   test("reads everything in ⌈N/100⌉ + 10 requests, counted by the sandbox's own log", () => {
-    // 18 deployments (3 before the period, 15 in it) → budget ⌈18/100⌉ + 10 = 11. Actual: one page of
+    // 23 deployments (3 before the period, 20 in it) → budget ⌈23/100⌉ + 10 = 11. Actual: one page of
     // deployments with statuses and the policy, one query for the linked PRs' first commits.
     expect(requestsLogged).toBe(2);
     expect(report.requests).toBe(requestsLogged);
@@ -65,9 +77,10 @@ describe("audit of a mixed history", () => {
 
   test("one record per deployment in the period, with the eight answers", () => {
     const ids = history.ids;
-    // 15 in the period: S1–S3 and A B C E F G D H I J M L; P1–P3 belong to the previous period.
+    // 20 in the period: S1–S3 and A B C E F G D H I J M L, and the tampering cases R N O X W;
+    // P1–P3 belong to the previous period.
     expect(report.records.map((r) => r.id).sort()).toEqual(
-      ["S1", "S2", "S3", "A", "B", "C", "E", "F", "G", "D", "H", "I", "J", "M", "L"]
+      ["S1", "S2", "S3", "A", "B", "C", "E", "F", "G", "D", "H", "I", "J", "M", "L", "R", "N", "O", "X", "W"]
         .map((k) => ids[k])
         .sort(),
     );
@@ -125,7 +138,13 @@ describe("audit of a mixed history", () => {
       leadTimeMs: 1 * HOUR,
     });
     expect(byKey("I")).toMatchObject({ outcome: "in_progress" });
-    expect(byKey("J")).toMatchObject({ outcome: "success", steps: [] });
+    // J's success was written by mallory: no App attestation, so by the gate's rules it never succeeded
+    // (it counted as a success before the record followed the gate's rules).
+    expect(byKey("J")).toMatchObject({
+      outcome: "in_progress",
+      outcomeDetail: "success not verified by the App",
+      steps: [],
+    });
     expect(byKey("J").approvals[0]).toMatchObject({ login: "alice", writer: "mallory", trusted: false });
     expect(byKey("M")).toMatchObject({
       tollgate: false,
@@ -135,7 +154,7 @@ describe("audit of a mixed history", () => {
     });
   });
 
-  test("findings: exactly the eleven planted problems", () => {
+  test("findings: exactly the planted problems (eleven, then the tampering cases)", () => {
     const ids = history.ids;
     const got = report.findings
       .map((f) => `${Object.keys(ids).find((k) => ids[k] === f.deploymentId)}:${f.code}`)
@@ -153,6 +172,25 @@ describe("audit of a mixed history", () => {
         "M:foreign_payload", // created by hand, no payload.tollgate
         "M:missing_approvals", // production requires approval; none recorded
         "L:no_rollback_plan", // checklist snapshot: rollback-plan failed
+        // Tampering: J's forged approval and unverified success, and the cases R N O X W.
+        "J:forged_decision", // mallory wrote "Tollgate: approved by @alice"
+        "J:unverified_success", // mallory's success, never attested by the App
+        "R:retargeted", // the workflow token moved it from staging to production
+        "R:unverified_success", // …with a success the App did not attest for production
+        "R:missing_approvals", // …and claimed a production deployment nobody approved
+        "N:retargeted", // mallory moved it from production to production-eu
+        "N:untrusted_writer", // mallory's status
+        "N:unverified_success", // mallory's success in production-eu
+        "O:success_overturned", // verified success, then the workflow token's failure
+        "O:unverified_success", // mallory's success painted over the failure
+        "O:untrusted_writer", // …written by mallory
+        "X:forged_deployment", // mallory created a deployment with Tollgate's payload
+        "X:forged_decision", // …and an approval "by @alice"
+        "X:untrusted_writer",
+        "X:unverified_success",
+        "W:forged_decision", // the workflow token wrote an approval and a "Tollgate verified" itself
+        "W:untrusted_writer", // an approval by anyone but the App is untrusted
+        "W:unverified_success",
       ].sort(),
     );
     expect(report.findings.find((f) => f.code === "emergency_approval_late")?.message).toContain(
@@ -160,30 +198,124 @@ describe("audit of a mixed history", () => {
     );
   });
 
+  test("tampering: who did what and when, named in each finding", () => {
+    const ids = history.ids;
+    const byKey = (key: string) => report.records.find((r) => r.id === ids[key])!;
+    const finding = (key: string, code: string) =>
+      report.findings.find((f) => f.deploymentId === ids[key] && f.code === code)!;
+    const never =
+      "(Tollgate never moves a deployment; decisions count only in the environment their own status recorded)";
+    expect(finding("R", "retargeted")).toEqual({
+      code: "retargeted",
+      deploymentId: ids["R"],
+      environment: "production",
+      severity: "critical",
+      message: `moved from staging to production by @github-actions[bot] at 2025-03-10T11:30:00Z ${never}`,
+    });
+    expect(finding("R", "unverified_success")).toMatchObject({
+      severity: "high",
+      message:
+        'success not verified by the App: success by @github-actions[bot] at 2025-03-10T11:30:00Z in production has no "Tollgate verified" attestation by @tollgate[bot] for that environment, so the record does not count it',
+    });
+    // R's success in staging was attested there; the attestation does not follow it to production.
+    expect(byKey("R")).toMatchObject({
+      environment: "production",
+      originalEnvironment: "staging",
+      outcome: "in_progress",
+      outcomeDetail: "success not verified by the App",
+    });
+    expect(finding("N", "retargeted")).toMatchObject({
+      severity: "critical",
+      environment: "production-eu",
+      message: `moved from production to production-eu by @mallory at 2025-03-11T13:30:00Z ${never}`,
+    });
+    // alice's approval was recorded by the App for production: it approves nothing in production-eu.
+    expect(byKey("N")).toMatchObject({ originalEnvironment: "production", outcome: "in_progress" });
+    expect(byKey("N").approvals).toMatchObject([{ login: "alice", writer: "tollgate[bot]", trusted: false }]);
+    expect(finding("O", "success_overturned")).toMatchObject({
+      severity: "high",
+      message:
+        "verified as a success at 2025-03-11T11:20:00Z, then failure by @github-actions[bot] at 2025-03-11T11:40:00Z: the latest outcome wins, so it is counted as a failure",
+    });
+    // mallory's later success does not count: the latest trusted outcome stands.
+    expect(byKey("O")).toMatchObject({ outcome: "failure", outcomeDetail: "failed: health check" });
+    expect(finding("O", "unverified_success").message).toContain(
+      "success by @mallory at 2025-03-11T11:50:00Z in qa",
+    );
+    expect(finding("X", "forged_deployment")).toMatchObject({
+      severity: "critical",
+      message:
+        "created with Tollgate's payload by @mallory, who is neither the Tollgate App (@tollgate[bot]) nor a trusted workflow token: Tollgate did not create it",
+    });
+    expect(finding("X", "forged_decision").message).toBe(
+      '"Tollgate: approved by @alice: 1 of group:leads" written by @mallory at 2025-03-12T11:05:00Z: only the Tollgate App (@tollgate[bot]) records approvals, rejections and verified successes',
+    );
+    expect(finding("W", "forged_decision")).toMatchObject({
+      severity: "critical",
+      message:
+        '"Tollgate: approved by @bob: 1 of group:leads" written by @github-actions[bot] at 2025-03-12T13:05:00Z; "Tollgate verified: success in qa by run 9 (.github/workflows/deploy.yml, push)" written by @github-actions[bot] at 2025-03-12T13:20:00Z: only the Tollgate App (@tollgate[bot]) records approvals, rejections and verified successes',
+    });
+    expect(byKey("W")).toMatchObject({ outcome: "in_progress", steps: [] });
+    expect(byKey("X")).toMatchObject({ outcome: "in_progress", creator: "mallory" });
+  });
+
+  test("tampering findings in every format", async () => {
+    const ids = history.ids;
+    const md = await audit("--format", "md");
+    expect(md.out).toContain(`| **critical** | ${ids["R"]} | production | retargeted | moved from staging`);
+    expect(md.out).toContain(`| ${ids["R"]} | production (created for staging) |`);
+    expect(md.out).toMatch(/\*\*20 deployment\(s\), 29 finding\(s\)\*\* \(6 critical, 19 high\)/);
+    const csv = await audit("--format", "csv");
+    const row = csv.out.split("\r\n").find((l) => l.startsWith(`${ids["R"]},`))!;
+    expect(row).toContain(",missing_approvals retargeted unverified_success,");
+    const html = await audit("--format", "html");
+    expect(html.out).toContain(`<td data-sort="critical" class="critical">critical</td>`);
+    expect(html.out).toContain(`<td data-sort="forged_deployment">forged_deployment</td>`);
+  });
+
+  test("without the App, every success says it is not verified by the App", async () => {
+    // A repository where the App was never installed: its bot wrote nothing.
+    const appless = await jsonReport("--app-login", "no-app[bot]");
+    const ids = history.ids;
+    const key = (id: number) => Object.keys(ids).find((k) => ids[k] === id);
+    // Only M, which is not Tollgate's, keeps GitHub's own success.
+    expect(appless.records.filter((r) => r.outcome === "success").map((r) => key(r.id))).toEqual(["M"]);
+    expect(appless.records.find((r) => r.id === ids["A"])).toMatchObject({
+      outcome: "in_progress",
+      outcomeDetail: "success not verified by the App",
+    });
+    const unverified = appless.findings.filter((f) => f.code === "unverified_success");
+    expect(unverified.map((f) => key(f.deploymentId)).sort()).toEqual(
+      ["S1", "S2", "S3", "A", "E", "F", "G", "D", "H", "J", "L", "R", "N", "O", "X", "W"].sort(),
+    );
+    for (const f of unverified) expect(f.message).toMatch(/^success not verified by the App: /);
+  });
+
   test("DORA metrics for production, worked out by hand", () => {
     const p = report.metrics.find((m) => m.environment === "production") as EnvironmentMetrics;
-    // Went out (success, failure, rolled back): A C E F G D H J M L = 10 (B rejected, I in progress).
-    expect(p.deployments).toBe(10);
-    // Frequency: successes A E F G D H J M L = 9 in 14 days → 9/14 per day = 4.5/week → high (daily–weekly).
+    // Went out (success, failure, rolled back): A C E F G D H M L = 9 (B rejected, I in progress, J and R
+    // with successes the App never verified; N moved away). J counted before the record followed the gate.
+    expect(p.deployments).toBe(9);
+    // Frequency: successes A E F G D H M L = 8 in 14 days → 8/14 per day = 4/week → high (daily–weekly).
     // Previous: P1 P3 = 2 in 14 days → 1/week.
     expect(p.deploymentFrequency).toMatchObject({
-      value: 9 / 14,
+      value: 8 / 14,
       previous: 2 / 14,
       trend: "better",
       band: "high",
     });
-    // Lead time: A 48 h, F 24 h, G 2 h, D 1 h, H 72 h, J 12 h, L 6 h (E is a rollback, M has no PR)
-    // → sorted 1 2 6 12 24 48 72 → median 12 h → elite (< 1 day). Previous: P1 96 h, P3 48 h → 72 h.
+    // Lead time: A 48 h, F 24 h, G 2 h, D 1 h, H 72 h, L 6 h (E is a rollback, M has no PR, J no verified
+    // success) → sorted 1 2 6 24 48 72 → median 15 h → elite (< 1 day). Previous: P1 96 h, P3 48 h → 72 h.
     expect(p.leadTime).toMatchObject({
-      value: 12 * HOUR,
-      samples: 7,
+      value: 15 * HOUR,
+      samples: 6,
       previous: 72 * HOUR,
       trend: "better",
       band: "elite",
     });
     // Failed changes: C (rolled back) and F (followed 2 h later by hotfix G; G → D is 30 h > 24 h)
-    // → 2/10 = 20 %. Previous: P2 failed → 1/3.
-    expect(p.changeFailRate).toMatchObject({ value: 0.2, previous: 1 / 3, trend: "better", band: null });
+    // → 2/9. Previous: P2 failed → 1/3.
+    expect(p.changeFailRate).toMatchObject({ value: 2 / 9, previous: 1 / 3, trend: "better", band: null });
     expect(p.changeFailRate.bandNote).toContain("DORA 2024");
     // Recovery: C failed 11:30 → E succeeded 11:40 = 10 min; F (18:20) → G succeeded 20:20 = 120 min
     // → median (10 + 120) / 2 = 65 min. Previous: P2 failed 10:20 → P3 succeeded 12:20 = 2 h.
@@ -195,8 +327,8 @@ describe("audit of a mixed history", () => {
       band: null,
     });
     expect(p.unrecovered).toBe(0);
-    // Rework: unplanned E (rollback) G (hotfix) D (emergency) = 3/10 = 30 %. Previous: 0/3.
-    expect(p.reworkRate).toMatchObject({ value: 0.3, previous: 0, trend: "worse", band: null });
+    // Rework: unplanned E (rollback) G (hotfix) D (emergency) = 3/9. Previous: 0/3.
+    expect(p.reworkRate).toMatchObject({ value: 3 / 9, previous: 0, trend: "worse", band: null });
   });
 
   test("DORA metrics for staging", () => {
@@ -215,9 +347,9 @@ describe("audit of a mixed history", () => {
     expect(md.code).toBe(1);
     expect(md.out).toContain("```mermaid\n%%{init");
     expect(md.out).toContain("xychart-beta");
-    expect(md.out).toMatch(/\| Change lead time \(median\) \| 12 h \| 3 d \| ▲ better \| elite/);
+    expect(md.out).toMatch(/\| Change lead time \(median\) \| 15 h \| 3 d \| ▲ better \| elite/);
     const csv = await audit("--format", "csv");
-    expect(csv.out.split("\r\n").filter(Boolean)).toHaveLength(16); // header + 15 records
+    expect(csv.out.split("\r\n").filter(Boolean)).toHaveLength(21); // header + 20 records
     const html = await audit("--format", "html");
     expect(html.out).toMatch(/^<!doctype html>/);
     expect(html.out).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // self-contained
@@ -257,5 +389,58 @@ describe("tamper evidence with --compare", () => {
     });
     const md = await audit("--compare", file);
     expect(md.out).toContain(`**disappeared**: ${history.ids["S1"]}`);
+  });
+
+  test("a deleted deployment that carried the App's approval or rejection is critical", async () => {
+    const ids = history.ids;
+    const first = await jsonReport();
+    const file = join(dir, "before-deletion.json");
+    await writeFile(file, JSON.stringify(first));
+    // GitHub deletes only inactive deployments; anyone with deployments: write can make one inactive.
+    // A write-access user removes H (approved by bob through the App), the workflow token removes B
+    // (rejected by alice through the App).
+    for (const [key, as] of [
+      ["H", "mallory"],
+      ["B", "actions"],
+    ] as const) {
+      await sb.client.rest(
+        "POST",
+        `/repos/${REPO}/deployments/${ids[key]}/statuses`,
+        { state: "inactive" },
+        history.tokens[as],
+      );
+      await sb.client.rest("DELETE", `/repos/${REPO}/deployments/${ids[key]}`, undefined, history.tokens[as]);
+    }
+    const second = await jsonReport("--compare", file);
+    expect([...second.comparison!.disappeared].sort()).toEqual([ids["B"], ids["H"]].sort());
+    const deleted = second.findings.filter((f) => f.code.startsWith("deleted_"));
+    expect(deleted).toEqual(
+      expect.arrayContaining([
+        {
+          code: "deleted_decision",
+          deploymentId: ids["H"],
+          environment: "production",
+          severity: "critical",
+          message: `deleted since the report of ${first.generatedAt} (its outcome was success), with the Tollgate App's approval by @bob at 2025-03-11T10:05:00Z: a deployment can only be deleted once inactive, by anyone with deployments: write, and its statuses go with it`,
+        },
+        expect.objectContaining({
+          code: "deleted_decision",
+          deploymentId: ids["B"],
+          severity: "critical",
+          message: expect.stringContaining(
+            "with the Tollgate App's rejection by @alice at 2025-03-04T10:05:00Z",
+          ),
+        }),
+      ]),
+    );
+    expect(deleted).toHaveLength(2);
+    const md = await audit("--compare", file);
+    expect(md.out).toContain(`| **critical** | ${ids["H"]} | production | deleted_decision |`);
+    const csv = await audit("--compare", file, "--format", "csv");
+    expect(csv.out).toContain(
+      `\r\n${ids["H"]},production,,,,,,,,,deleted,deleted since the earlier report,,deleted_decision,\r\n`,
+    );
+    const html = await audit("--compare", file, "--format", "html");
+    expect(html.out).toContain(`<td data-sort="deleted_decision">deleted_decision</td>`);
   });
 });

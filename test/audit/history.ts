@@ -224,6 +224,106 @@ export const DEPLOYMENTS: PlannedDeployment[] = [
     // The policy of the time had no rollback configured (today's has redeploy_previous), as the record says.
     rollback_plan: [],
   }),
+  // Tampering, written through GitHub's REST API as attackers with `deployments: write` can.
+  // R: a workflow on an unreviewed branch moves a verified staging deployment to production with a
+  // success of its own (the status's `environment` parameter); the App attests nothing it cannot verify.
+  {
+    key: "R",
+    environment: "staging",
+    pull: "I",
+    createdAt: t("03-10 11:00"),
+    creator: "actions",
+    tollgate: {},
+    statuses: [done("03-10 11:20"), { ...done("03-10 11:30"), environment: "production", attest: false }],
+  },
+  // N: a write-access user moves an approved, verified production deployment to another environment.
+  prod(
+    "N",
+    "03-11 13:00",
+    [
+      approve("alice", "03-11 13:05"),
+      step("03-11 13:10"),
+      done("03-11 13:20"),
+      {
+        state: "success",
+        at: t("03-11 13:30"),
+        writer: "mallory",
+        environment: "production-eu",
+        autoInactive: false,
+      },
+    ],
+    {},
+    "I",
+  ),
+  // O: a verified success, then the workflow token's failure (the latest outcome wins), then a success
+  // by a write-access user painted over it.
+  {
+    key: "O",
+    environment: "qa",
+    pull: "C",
+    createdAt: t("03-11 11:00"),
+    creator: "actions",
+    tollgate: {},
+    statuses: [
+      done("03-11 11:20"),
+      {
+        state: "failure",
+        description: "Tollgate outcome: failed: health check",
+        at: t("03-11 11:40"),
+        writer: "actions",
+      },
+      { state: "success", at: t("03-11 11:50"), writer: "mallory", autoInactive: false },
+    ],
+  },
+  // X: a write-access user creates a deployment with Tollgate's payload and approves it "as" alice.
+  {
+    key: "X",
+    environment: "qa",
+    pull: "J",
+    createdAt: t("03-12 11:00"),
+    creator: "mallory",
+    tollgate: {},
+    statuses: [
+      {
+        state: "queued",
+        description: "Tollgate: approved by @alice: 1 of group:leads",
+        at: t("03-12 11:05"),
+        writer: "mallory",
+      },
+      {
+        state: "success",
+        description: "Tollgate outcome: deployed",
+        at: t("03-12 11:20"),
+        writer: "mallory",
+        autoInactive: false,
+      },
+    ],
+  },
+  // W: the workflow token writes the App's records itself: an approval and a "verified" success.
+  {
+    key: "W",
+    environment: "qa",
+    pull: "J",
+    createdAt: t("03-12 13:00"),
+    creator: "actions",
+    tollgate: {},
+    statuses: [
+      {
+        state: "queued",
+        description: "Tollgate: approved by @bob: 1 of group:leads",
+        at: t("03-12 13:05"),
+        writer: "actions",
+      },
+      {
+        state: "success",
+        description: "Tollgate verified: success in qa by run 9 (.github/workflows/deploy.yml, push)",
+        at: t("03-12 13:20"),
+        writer: "actions",
+        autoInactive: false,
+        attest: false,
+      },
+    ],
+  },
 ];
 
 export interface History {

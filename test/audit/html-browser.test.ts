@@ -81,9 +81,10 @@ test("charts are drawn: bars and points with sizes > 0", async () => {
     expect(bar.w).toBeGreaterThan(0);
     expect(bar.h).toBeGreaterThan(0);
   }
-  // Every outcome of the history appears in the production chart.
+  // Every outcome of the history appears in the charts (failure since the tampering case O in qa,
+  // whose verified success the workflow token's failure overturned).
   expect(new Set(bars.map((b) => b.outcome))).toEqual(
-    new Set(["success", "rolled_back", "in_progress", "rejected"]),
+    new Set(["success", "failure", "rolled_back", "in_progress", "rejected"]),
   );
   const points = await page.$$eval("svg.chart circle.point", (els) =>
     els.map((el) => {
@@ -95,7 +96,8 @@ test("charts are drawn: bars and points with sizes > 0", async () => {
   expect(points.some((p) => p.series === "recovery time")).toBe(true);
   for (const p of points) expect(p.w * p.h).toBeGreaterThan(0);
   const svgs = await page.$$eval("svg.chart", (els) => els.map((el) => el.getBoundingClientRect().width));
-  expect(svgs.length).toBe(4); // production and staging: outcomes, and times
+  // production and staging, and the tampering cases' production-eu and qa: outcomes, and times.
+  expect(svgs.length).toBe(8);
   expect(outsideRequests).toEqual([]);
 });
 

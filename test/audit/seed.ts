@@ -2,7 +2,8 @@
  * Builds a deployment history on the sandbox through GitHub's own endpoints, as the App, the Action and
  * people would: users with their own tokens, PRs whose first commit has a chosen date, deployments
  * created by the Action's token, approvals written by the Tollgate App with the approving comment as
- * log_url. Timestamps are then moved into the past through the sandbox's control API.
+ * log_url, each success of the workflow token attested by the App ("Tollgate verified"), as the App does
+ * once it has checked the run; and attackers writing through the same endpoints. Timestamps are then moved into the past through the sandbox's control API.
  */
 import type { Sandbox } from "../../sandbox/index.js";
 import { appJwt, APP_PERMISSIONS } from "../sandbox/scenario.js";
@@ -17,6 +18,15 @@ export interface PlannedStatus {
   readonly writer: Writer;
   /** Writes a PR comment by this user first and uses its URL as log_url. */
   readonly comment?: { readonly by: string; readonly body: string };
+  /** The status's `environment` parameter: a different one moves the deployment (only attackers do). */
+  readonly environment?: string;
+  /** GitHub's `auto_inactive` (default true). */
+  readonly autoInactive?: boolean;
+  /**
+   * A success by the workflow token is followed by the App's "verified" attestation, as the App writes it
+   * once it has checked the run behind it; `false` where the App would refuse (a run it cannot trust).
+   */
+  readonly attest?: false;
 }
 
 export interface PlannedPull {
@@ -202,10 +212,27 @@ export class Seeder {
           state: s.state,
           ...(s.description ? { description: s.description } : {}),
           ...(logUrl ? { log_url: logUrl } : {}),
+          ...(s.environment ? { environment: s.environment } : {}),
+          ...(s.autoInactive === false ? { auto_inactive: false } : {}),
         },
         s.writer,
       );
       await this.at("deployment_status", status.id, s.at);
+      if (s.state === "success" && s.writer === "actions" && extra !== undefined && s.attest !== false) {
+        const environment = s.environment ?? plan.environment;
+        const verified = await this.rest<{ id: number }>(
+          "POST",
+          `/repos/${this.repo}/deployments/${deployment.id}/statuses`,
+          {
+            state: "success",
+            description: `Tollgate verified: success in ${environment} by run 1 (.github/workflows/deploy.yml, push)`,
+            environment,
+            auto_inactive: false,
+          },
+          "app",
+        );
+        await this.at("deployment_status", verified.id, s.at);
+      }
     }
     return { id: deployment.id, comments };
   }
