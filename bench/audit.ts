@@ -143,6 +143,15 @@ function seed(sb: Sandbox, owner: string): { prs: number } {
         "github-actions[bot]",
         failed ? "Tollgate outcome: failed: error rate 7 % > 5 %" : "Tollgate outcome: deployed",
       );
+      // The App's attestation of the run behind the success, as it writes it: only that counts.
+      if (!failed)
+        status(
+          d,
+          "success",
+          at + 601_000,
+          "tollgate[bot]",
+          `Tollgate verified: success in ${environment} by run ${number} (deploy.yml, push)`,
+        );
       repo.deployments.set(d.id, d);
       if (environment === "production") last = d;
       count++;
