@@ -322,6 +322,16 @@ describe("insiders with write access", () => {
   });
 });
 
+/** Anyone with write access may delete someone else's comment on a PR. */
+async function deletedByMallory(commentId: number): Promise<void> {
+  await mallory.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+    owner: ORG,
+    repo: REPO,
+    comment_id: commentId,
+  });
+  await world.sandbox.idle();
+}
+
 describe("comments and deliveries", () => {
   test("a deleted approval comment withdraws the approval; a deleted rejection stays", async () => {
     const pr = await greenPullRequest("deleted-comments");
@@ -329,12 +339,7 @@ describe("comments and deliveries", () => {
     await comment(world, "bob", pr.number, "/approve staging");
     expect(decisionOf(await gate(pr.head, "staging")).decision).toBe("allowed");
 
-    await mallory.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-      owner: ORG,
-      repo: REPO,
-      comment_id: alice.id,
-    });
-    await world.sandbox.idle();
+    await deletedByMallory(alice.id);
     expect(decisionOf(await gate(pr.head, "staging"))).toEqual({
       decision: "waiting",
       code: "awaiting_approval",
@@ -342,12 +347,7 @@ describe("comments and deliveries", () => {
 
     const rejection = await comment(world, "bob", pr.number, "/reject staging not this one");
     expect(decisionOf(await gate(pr.head, "staging")).code).toBe("rejected");
-    await mallory.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-      owner: ORG,
-      repo: REPO,
-      comment_id: rejection.id,
-    });
-    await world.sandbox.idle();
+    await deletedByMallory(rejection.id);
     expect(decisionOf(await gate(pr.head, "staging")).code).toBe("rejected");
   });
 
