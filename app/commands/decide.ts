@@ -24,12 +24,15 @@ export async function decide(
 ): Promise<Outcome> {
   const what = command.kind === "approve" ? "approval" : "rejection";
   const { client, repo, identity, settings, comment } = cx;
-  const pr = await pullFacts(client, repo, cx.issueNumber);
+  const pr = await pullFacts(client, repo, cx.issueNumber, identity.slug);
   if (pr.state === "CLOSED")
     return refuse(what, "this pull request is closed without merging, so nothing of it deploys");
   const sha = pr.mergeSha ?? pr.headSha;
-  // The command was written before the head commit existed: it approved an earlier commit, not this one.
-  if (!pr.mergeSha && pr.headCommittedAt && Date.parse(comment.createdAt) < Date.parse(pr.headCommittedAt))
+  // The command was written before the head commit arrived: it approved an earlier commit, not this one.
+  // Checked after the merge too (a redelivered old command must not bind to the merge commit), and by
+  // GitHub's clock where it can be had, not by the commit's own date, which the pusher writes.
+  const headArrived = pr.headPushedAt ?? pr.headCommittedAt;
+  if (headArrived && Date.parse(comment.createdAt) < Date.parse(headArrived))
     return refuse(
       what,
       `stale commit: the pull request changed after the comment (head is now ${short(sha)}); review it and comment again`,

@@ -40,6 +40,25 @@ export function commitNode(v: View, r: Repo, sha: string): Obj | null {
     tree: () => treeNode(v, r, c.tree),
     repository: () => repoNode(v, r, { alerts: false }),
     statusCheckRollup: () => rollup(v, r, c.sha),
+    // Check suites GitHub created for the commit (one per App with checks permission, when it was pushed):
+    // their createdAt is GitHub's own time, unlike the commit's dates, which its author writes.
+    checkSuites: (args: PageArgs) =>
+      connection(
+        "checkSuites",
+        [...r.checkSuites.values()].filter((suite) => suite.headSha === c.sha),
+        args,
+        (suite) => {
+          const app = v.state.apps.get(suite.appId);
+          return {
+            __typename: "CheckSuite",
+            id: nodeId("CheckSuite", suite.id),
+            databaseId: suite.id,
+            createdAt: suite.created_at,
+            updatedAt: suite.updated_at,
+            app: app ? { __typename: "App", slug: app.slug, name: app.name, databaseId: app.id } : null,
+          };
+        },
+      ),
     status: () => {
       const latest = latestStatuses(r, c.sha);
       return latest.length === 0

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
-import { comment, startAppWorld, type AppWorld } from "../app/harness.js";
+import { answerTo, comment, startAppWorld, type AppWorld } from "../app/harness.js";
 import { WORKFLOW, ciApp, ciCheck } from "../app/fixtures.js";
 import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
 
@@ -349,6 +349,62 @@ describe("comments and deliveries", () => {
     expect(decisionOf(await gate(pr.head, "staging")).code).toBe("rejected");
     await deletedByMallory(rejection.id);
     expect(decisionOf(await gate(pr.head, "staging")).code).toBe("rejected");
+  });
+
+  test("a push back-dated before an approval does not inherit it when the approval is redelivered", async () => {
+    const pr = await greenPullRequest("backdated");
+    // Both approvals arrive while GitHub fails the App's writes: nothing is recorded until redelivery.
+    await world.sandbox.client.addFault({
+      kind: "status",
+      status: 502,
+      method: "POST",
+      path: String.raw`/\/deployments\/\d+\/statuses$/`,
+      count: 2,
+    });
+    const approvals = [
+      await comment(world, "alice", pr.number, "/approve staging"),
+      await comment(world, "bob", pr.number, "/approve staging"),
+    ];
+    expect(approvals.map((a) => a.reactions)).toEqual([[], []]);
+    await world.sandbox.client.advanceClock(60); // the push comes a minute later, by GitHub's clock
+    // dave pushes a commit whose committer date says it came a day before alice's comment.
+    const dave = world.people["dave"]!.octokit;
+    const { data: head } = await dave.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+      owner: ORG,
+      repo: REPO,
+      commit_sha: pr.head,
+    });
+    const past = { name: "dave", email: "dave@example.test", date: "2020-01-01T00:00:00Z" };
+    const { data: backdated } = await dave.request("POST /repos/{owner}/{repo}/git/commits", {
+      owner: ORG,
+      repo: REPO,
+      message: "Quietly add a backdoor",
+      tree: head.tree.sha,
+      parents: [pr.head],
+      author: past,
+      committer: past,
+    });
+    await dave.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+      owner: ORG,
+      repo: REPO,
+      ref: "heads/backdated",
+      sha: backdated.sha,
+    });
+    await ciCheck(ci, backdated.sha, "success");
+    await world.sandbox.idle();
+
+    const ids = new Set(approvals.map((a) => a.id));
+    for (const delivery of await world.sandbox.client.deliveries("issue_comment.created"))
+      if (ids.has((delivery.request.payload as { comment: { id: number } }).comment.id))
+        await world.sandbox.client.redeliver(delivery.id);
+    await world.sandbox.idle();
+    const answers = await Promise.all(approvals.map((a) => answerTo(world, pr.number, a.id)));
+    expect(answers.map((a) => a.reactions)).toEqual([["-1"], ["-1"]]);
+    expect(answers[0]!.replies.join("\n")).toContain("stale commit");
+    expect(decisionOf(await gate(backdated.sha, "staging"))).toEqual({
+      decision: "waiting",
+      code: "awaiting_approval",
+    });
   });
 
   test("a redelivered /rollback dispatches the rollback once", async () => {
