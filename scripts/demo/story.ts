@@ -212,6 +212,16 @@ export async function playStory({
     `→ decision ${staging.outputs["decision"]}, status ${staging.outputs["status"]}, deployment ${staging.outputs["deployment-id"]}.`,
   );
   n.link("staging deployment", `${repoUrl}/deployments/staging`);
+  // The success counts once the App has checked the run behind it (the default branch's workflow, this
+  // commit) and attested it with a status of its own.
+  await world.sandbox.idle();
+  const attested = (await statusesOf(world, Number(staging.outputs["deployment-id"]))).find((s) =>
+    s.description.startsWith("Tollgate verified:"),
+  );
+  if (!attested) throw new Error("the App did not attest staging's success");
+  n.say(
+    `The App checked run ${deployRun.id} behind that success and attested it: "${attested.description}".`,
+  );
 
   // ── 8 ─────────────────────────────────────────────────────────────────────────────────────────────
   await n.step("Production, gated: awaiting approval");
