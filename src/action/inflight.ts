@@ -1,6 +1,6 @@
 /**
- * Rollouts in flight, found in GitHub alone: a Tollgate deployment of the environment whose newest
- * trusted status is `in_progress`. Two rules, so nothing stays in_progress forever and two rollouts
+ * Rollouts in flight, found in GitHub alone: a Tollgate deployment of the environment (one with
+ * Tollgate's payload) whose newest Tollgate record by a trusted writer is `in_progress`. Two rules, so nothing stays in_progress forever and two rollouts
  * never run at once:
  *
  * - **Abandoned**: written by this same workflow run (an earlier attempt: GitHub runs one attempt of a run
@@ -15,7 +15,7 @@
 import type { DeploymentState } from "../github/deployments.js";
 import type { Analysis, Environment, Policy, Strategy } from "../policy/model.js";
 import { formatDuration } from "../policy/duration.js";
-import { parseDescription } from "../github/records.js";
+import { parseDescription, readPayload } from "../github/records.js";
 import type { ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
@@ -28,6 +28,7 @@ const SCAN = 10;
 interface RestDeployment {
   id: number;
   sha: string;
+  payload: unknown;
 }
 interface RestStatus {
   state: string;
@@ -107,14 +108,17 @@ export async function scanInFlight(
   const abandoned: InFlight[] = [];
   let live: InFlight | undefined;
   for (const deployment of data as RestDeployment[]) {
+    // Another tool's deployment (no Tollgate payload) is none of Tollgate's business, even when the
+    // same workflow token wrote it: it neither holds the environment nor gets marked abandoned.
+    if (!readPayload(deployment.payload)) continue;
     const { data: statuses } = await deps.client.request(
       "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
       { owner: settings.owner, repo: settings.repo, deployment_id: deployment.id, per_page: 100 },
     );
     requests++;
-    // Newest first, as GitHub lists them; only Tollgate's own writers count.
+    // Newest first, as GitHub lists them; only Tollgate's own records, by its own writers, count.
     const newest = (statuses as RestStatus[]).find(
-      (s) => s.creator !== null && trusted.includes(s.creator.login),
+      (s) => s.creator !== null && trusted.includes(s.creator.login) && parseDescription(s.description),
     );
     if (newest?.state !== "in_progress") continue;
     const record = parseDescription(newest.description);
