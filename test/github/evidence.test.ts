@@ -271,3 +271,51 @@ describe("after a new push", () => {
     ]);
   });
 });
+
+describe("a PR of many commits", () => {
+  test("earlier commits' approvals are read newest first within the 2 points; the rest is flagged, never guessed", async () => {
+    const long = await openPullRequest(world, "dave", { branch: "long", title: "Long", body: "b" });
+    const shas = [long.head];
+    for (let i = 0; i < 29; i++) {
+      const pushed = await world.sandbox.client.putFile(
+        world.people["dave"]!.token,
+        `${ORG}/${REPO}`,
+        `src/long-${i}.ts`,
+        `export const n = ${i};\n`,
+        { branch: "long", message: `Step ${i}` },
+      );
+      shas.push(pushed.commit.sha);
+    }
+    const head = shas.at(-1)!;
+    // The App recorded an approval on the commit just before the head, and one on the PR's first commit.
+    for (const sha of [shas.at(-2)!, shas[0]!]) {
+      const { data } = await app.request("POST /repos/{owner}/{repo}/deployments", {
+        owner: ORG,
+        repo: REPO,
+        ref: sha,
+        environment: "production",
+        auto_merge: false,
+        required_contexts: [],
+        payload: { tollgate: { version: 1 } },
+      });
+      await app.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+        owner: ORG,
+        repo: REPO,
+        deployment_id: (data as { id: number }).id,
+        state: "queued",
+        description: approvalDescription("approved", "bob", "1 of @acme/leads"),
+      });
+    }
+    const before = world.sandbox.requests().length;
+    const gathered = await gatherEvidence(asClient(app), { ...request(), sha: head });
+    const made = world.sandbox.requests().slice(before);
+    expect(made.reduce((sum, r) => sum + r.points, 0)).toBeLessThanOrEqual(2);
+    expect(made.reduce((sum, r) => sum + (r.node_count ?? 0), 0)).toBeLessThanOrEqual(50_000);
+    // The newest earlier commit is read; the first one is beyond the bound, and the evidence says so.
+    expect(gathered.evidence.approvals).toEqual([
+      expect.objectContaining({ approver: "bob", sha: shas.at(-2) }),
+    ]);
+    expect(gathered.evidence.incomplete).toContain("earlier_approvals");
+    expect(gathered.evidence.teams["acme/leads"]!.sort()).toEqual(["alice", "bob"]);
+  }, 60_000);
+});
