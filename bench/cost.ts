@@ -16,6 +16,7 @@ import {
 } from "../src/github/evidence-query.js";
 import { EVIDENCE_QUERY_BEFORE } from "./evidence-query-before.js";
 import { runAction, workflowToken } from "../test/action/helpers.js";
+import { waitOnSandbox, workflowTokens } from "../test/action/wait-helpers.js";
 import { PEOPLE, POLICY, TEAMS } from "../test/action/policy.js";
 import { ORG, REPO, createWorld, openPullRequest } from "../test/support/world.js";
 import { machine } from "./stats.js";
@@ -73,6 +74,7 @@ export async function benchCost(): Promise<string> {
     const points = graphql.reduce((sum, r) => sum + r.points, 0);
     const nodes = graphql.reduce((sum, r) => sum + (r.node_count ?? 0), 0);
 
+    const waited = await hourOfWaiting();
     const before = staticCost(EVIDENCE_QUERY_BEFORE);
     const first = staticCost(EVIDENCE_QUERY);
     const largest = followUpQuery(largestFollowUp());
@@ -83,7 +85,7 @@ export async function benchCost(): Promise<string> {
     return [
       "## Cost of a readiness evaluation (GitHub points)",
       "",
-      `The built Action gates \`staging\` for a PR of two commits on the sandbox, which charges GraphQL points and counts nodes by GitHub's published formula (requests to fulfil each connection, every first/last assumed full, ÷ 100, rounded, at least 1; nodes = product of first/last down each path, summed) and one point per REST request. The policy names a team, and the commit has an earlier one, so both queries run. "Before" is the single query Tollgate used until this change (\`bench/evidence-query-before.ts\`), by the same analysis. Gate verdict: ${run.outputs["decision"] ?? "?"}. ${machine()}.`,
+      `The built Action gates \`staging\` for a PR of two commits on the sandbox, which charges GraphQL points and counts nodes by GitHub's published formula (requests to fulfil each connection, every first/last assumed full, ÷ 100, rounded, at least 1; nodes = product of first/last down each path, summed) and one point per REST request. The policy names a team, and the commit has an earlier one, so both queries run. "Before" is the single query Tollgate used until this change (\`bench/evidence-query-before.ts\`), by the same analysis. The waiting row runs the Action's gate phase in process for \`production\` with \`wait-for-approval: 1h\` on the sandbox's clock (\`test/action/wait-helpers.ts\`), nobody approving, and reads the workflow token's usage from the sandbox. Gate verdict: ${run.outputs["decision"] ?? "?"}. ${machine()}.`,
       "",
       "| measure | before | now | target |",
       "|---|---|---|---|",
@@ -95,6 +97,7 @@ export async function benchCost(): Promise<string> {
       `| worst case per evaluation (static) | ${before.cost} points / ${n(before.nodeCount)} nodes | ${first.cost + second.cost} points / ${n(first.nodeCount + second.nodeCount)} nodes | ≤ 2 / ≤ 50,000 |`,
       `| GraphQL points / REST requests for the whole gate (workflow token) | | ${usage?.graphql_points ?? 0} / ${rest.length} | |`,
       `| evaluations the workflow token's 1,000 points/h pays for | ${n(perHourBefore)} | ${n(perHour)} or more | |`,
+      `| an hour of \`wait-for-approval\` (sandbox clock): workflow token's points (GraphQL + REST) | a ${before.cost}-point evaluation every minute: ${n(60 * before.cost)}+ | ${waited.points} (${waited.graphqlPoints} + ${waited.corePoints}; ${waited.notModified} polls answered 304) | ≤ 100 |`,
       "",
       "What drove the old query's cost (each connection is fetched once per possible parent node), and where it went:",
       "",
@@ -102,6 +105,23 @@ export async function benchCost(): Promise<string> {
       "|---|---|---|---|",
       ...top.map((c) => `| \`${c.path}\` | ${n(c.requests)} | ${n(c.nodes)} | ${whereNow(c.path)} |`),
     ].join("\n");
+  } finally {
+    await world.close();
+  }
+}
+
+/** An hour of `wait-for-approval` for production on the sandbox's clock, in a world of its own: no one approves. */
+async function hourOfWaiting() {
+  const world = await createWorld({ policy: POLICY, people: PEOPLE, teams: TEAMS });
+  try {
+    const mint = await workflowTokens(world);
+    const pr = await openPullRequest(world, "dave", {
+      branch: "bench-wait",
+      title: "bench wait",
+      body: "## Rollback plan\nRevert.",
+      labels: ["minor"],
+    });
+    return await waitOnSandbox(world, mint, { head: pr.head, waitMs: 3_600_000 });
   } finally {
     await world.close();
   }
