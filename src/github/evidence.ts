@@ -91,6 +91,9 @@ export async function gatherEvidence(
   if (more) {
     requests++;
     errors.push(...more.errors);
+    // A team not found at its cursor (the list changed between the two reads) is missing, and said so.
+    for (const team of plan!.teams)
+      if (!more.teams.some((t) => t.slug.toLowerCase() === team.slug)) incomplete.add(`team:${team.slug}`);
   }
 
   let files = pr?.files?.nodes.map((f) => ({ path: f.path })) ?? [];
