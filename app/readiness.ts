@@ -6,7 +6,16 @@
  */
 import type { Logger } from "probot";
 import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
-import { checkRunName, POLICY_CHECK, writePolicyCheck, writeReadinessCheck } from "../src/github/checks.js";
+import {
+  CHECK_PREFIX,
+  checkRunName,
+  fitSummary,
+  POLICY_CHECK,
+  REEVALUATE,
+  writePolicyCheck,
+  writeReadinessCheck,
+} from "../src/github/checks.js";
+import { describeRateLimit, rateLimitOf, type RateLimited } from "../src/github/rate-limit.js";
 import type { Decision } from "../src/readiness/decision.js";
 import { evaluate } from "../src/readiness/evaluate.js";
 import type { Evidence } from "../src/readiness/evidence.js";
@@ -21,6 +30,9 @@ export interface Deps {
   readonly settings: Settings;
   readonly log: Logger;
 }
+
+/** The run written on a PR's head when a rate limit stopped its first evaluation. */
+export const RATE_LIMITED_CHECK = `${CHECK_PREFIX}readiness`;
 
 export const nowOf = (settings: Settings) => (settings.now ? settings.now() : new Date());
 
@@ -38,7 +50,16 @@ export async function refreshReadiness(
 ): Promise<Decision[]> {
   const { client, repo, log } = deps;
   const target = { ...repo, sha, ...(pullNumber !== undefined ? { pullNumber } : {}) };
-  const { policy, evidence, gathered } = await assess(client, deps.identity, deps.settings, target);
+  let assessment: Awaited<ReturnType<typeof assess>>;
+  try {
+    assessment = await assess(client, deps.identity, deps.settings, target);
+  } catch (error) {
+    const limited = rateLimitOf(error, nowOf(deps.settings));
+    if (!limited) throw error;
+    await writeRateLimited(deps, sha, pullNumber, limited);
+    return [];
+  }
+  const { policy, evidence, gathered } = assessment;
   if (!policy) {
     log.debug({ sha }, "no policy on the default branch: nothing to show");
     return [];
@@ -58,6 +79,65 @@ export async function refreshReadiness(
   return writeDecisions(deps, policy.policy, evidence, sha, {
     ...(options.rewrite ? {} : { shown: gathered.shownChecks }),
   });
+}
+
+/**
+ * GitHub refused the read for its rate limit: nothing can be judged until it resets, and a run showing an
+ * earlier result must not stand as if it were current. Every Tollgate run on the commit (or, on a PR's
+ * head without any yet, one run) says so in words with the reset time, and is not a pass.
+ */
+async function writeRateLimited(
+  deps: Deps,
+  sha: string,
+  pullNumber: number | undefined,
+  limited: RateLimited,
+): Promise<void> {
+  const { client, repo, log } = deps;
+  const text = describeRateLimit(limited);
+  log.warn({ sha, reset: limited.resetAt.toISOString() }, `not evaluated: ${text}`);
+  try {
+    const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      ...repo,
+      ref: sha,
+      filter: "latest",
+      per_page: 100,
+    });
+    const ours = (data as { check_runs: { name: string; app: { slug: string } | null }[] }).check_runs
+      .filter((r) => r.app?.slug === deps.identity.slug && r.name.startsWith(CHECK_PREFIX))
+      .map((r) => r.name)
+      .filter((name) => name !== POLICY_CHECK);
+    const names = ours.length > 0 ? [...new Set(ours)] : pullNumber !== undefined ? [RATE_LIMITED_CHECK] : [];
+    const at = limited.resetAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+    for (const name of names)
+      await client.request("POST /repos/{owner}/{repo}/check-runs", {
+        ...repo,
+        name,
+        head_sha: sha,
+        status: "completed",
+        conclusion: "action_required",
+        external_id: `rate-limited@${sha}#${at}`,
+        output: {
+          title: `Not evaluated: rate limit until ${at.slice(11, 16)} UTC`,
+          summary: fitSummary(
+            [
+              `**Not evaluated.** ${text}, so Tollgate could not read the evidence for ${sha.slice(0, 7)}.`,
+              "",
+              "Nothing was decided: an earlier result shown here no longer stands, and this run is not a pass.",
+              `Tollgate evaluates again on the next event after ${at}, or when you press **Re-evaluate** then.`,
+              "",
+              `GitHub said: ${limited.message}`,
+            ].join("\n"),
+          ),
+        },
+        actions: [{ label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE }],
+      });
+  } catch (error) {
+    // The REST budget may be spent too: then nothing can be written, and the log is all there is.
+    log.error(
+      { sha, error: error instanceof Error ? error.message : String(error) },
+      "could not write the rate-limit check run",
+    );
+  }
 }
 
 export async function writeDecisions(

@@ -50,11 +50,12 @@ export async function gatePhase(
     });
     return write;
   };
-  const awaiting = async (judgement: Judgement) => {
-    if (settings.dryRun) return;
+  const awaiting = async (judgement: Judgement): Promise<number | undefined> => {
+    if (settings.dryRun) return undefined;
     await (
       await open(judgement)
     )("pending", "awaiting", awaitingText(judgement));
+    return deploymentId;
   };
 
   const judgement = await deps.phase("Gather evidence and decide", async () => {

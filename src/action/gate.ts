@@ -77,35 +77,96 @@ export function awaitsApproval(decision: Decision): boolean {
   );
 }
 
+/** How the wait paces itself; the defaults keep an hour of waiting under 100 of the token's points. */
+export interface WaitPacing {
+  /** First pause between polls, doubling up to `maxMs`. */
+  readonly initialMs: number;
+  readonly maxMs: number;
+  /** A full evaluation at least this often, even when the watched statuses did not change (notice periods end). */
+  readonly fullEveryMs: number;
+}
+
+export const WAIT_PACING: WaitPacing = { initialMs: 5_000, maxMs: 60_000, fullEveryMs: 300_000 };
+
 /**
- * With `wait-for-approval`, re-judges with backoff (5 s doubling to 60 s) until the approvals are in or
- * the limit passes; each poll is one GraphQL request. `onWaiting` runs once, before the first sleep, so
- * the record says "awaiting" while the job waits.
+ * With `wait-for-approval`, waits until the approvals are in or the limit passes, cheaply: `onWaiting`
+ * runs once, before the first sleep, so the record says "awaiting", and names the deployment it wrote
+ * to; approvals and rejections are recorded on it by the App, so each poll is a conditional request
+ * for its newest status (`If-None-Match`: a 304 costs no points) and the full evaluation (2 points) runs
+ * again only when that changed, or every `fullEveryMs`. Without a deployment to watch (dry run), every
+ * poll is a full evaluation, no more often than `fullEveryMs / 5`.
  */
 export async function judgeUntilApproved(
   deps: GateDeps,
   settings: ActionSettings,
   first: Judgement,
-  onWaiting: (judgement: Judgement) => Promise<void>,
-  backoff: { initialMs: number; maxMs: number } = { initialMs: 5_000, maxMs: 60_000 },
+  onWaiting: (judgement: Judgement) => Promise<number | undefined | void>,
+  pacing: WaitPacing = WAIT_PACING,
 ): Promise<Judgement> {
   let current = first;
   if (!awaitsApproval(current.decision) || settings.waitForApprovalMs <= 0) return current;
-  await onWaiting(current);
+  const watched = await onWaiting(current);
   const deadline = deps.now().getTime() + settings.waitForApprovalMs;
-  let delay = backoff.initialMs;
   let requests = current.requests;
+  const watcher = typeof watched === "number" ? statusWatcher(deps.client, settings, watched) : undefined;
+  if (watcher) requests += await watcher.prime();
+  let delay = watcher ? pacing.initialMs : Math.max(pacing.initialMs, pacing.fullEveryMs / 5);
+  let judgedAt = deps.now().getTime();
   while (awaitsApproval(current.decision)) {
     const left = deadline - deps.now().getTime();
     if (left <= 0) break;
     deps.log(`waiting for approval: next check in ${Math.round(Math.min(delay, left) / 1000)} s`);
     await deps.sleep(Math.min(delay, left));
-    delay = Math.min(delay * 2, backoff.maxMs);
+    delay = Math.min(delay * 2, watcher ? pacing.maxMs : Math.max(pacing.maxMs, pacing.fullEveryMs / 5));
+    if (watcher) {
+      const polled = await watcher.changed();
+      requests += polled.requests;
+      const due = deps.now().getTime() - judgedAt >= pacing.fullEveryMs;
+      if (!polled.changed && !due) continue;
+      deps.log(polled.changed ? "the deployment's statuses changed: judging again" : "judging again");
+    }
     const next = await judge(deps, settings);
+    judgedAt = deps.now().getTime();
     requests += next.requests;
     current = { ...next, requests };
   }
   return current;
+}
+
+/**
+ * Watches a deployment's newest status with conditional requests: GitHub answers 304 Not Modified (no
+ * points) while the ETag still holds. Octokit reports a 304 as an error with `status: 304`.
+ */
+function statusWatcher(client: GitHubClient, settings: ActionSettings, deploymentId: number) {
+  let etag: string | undefined;
+  const poll = async (): Promise<boolean> => {
+    try {
+      const response = (await client.request(
+        "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+        {
+          owner: settings.owner,
+          repo: settings.repo,
+          deployment_id: deploymentId,
+          per_page: 1,
+          ...(etag ? { headers: { "if-none-match": etag } } : {}),
+        },
+      )) as { headers?: Record<string, string | undefined> };
+      const next = response.headers?.["etag"];
+      const changed = etag === undefined || next === undefined || next !== etag;
+      etag = next;
+      return changed;
+    } catch (error) {
+      if ((error as { status?: number }).status === 304) return false;
+      throw error;
+    }
+  };
+  return {
+    prime: async () => {
+      await poll();
+      return 1;
+    },
+    changed: async () => ({ changed: await poll(), requests: 1 }),
+  };
 }
 
 function needsPatches(policy: Policy, environment: string, evidence: Evidence): boolean {

@@ -3,6 +3,7 @@
  * versioned result JSON (`result` output) is built from it; its fields are only ever added to.
  */
 import type { DeploymentState } from "../github/deployments.js";
+import type { RateLimited } from "../github/rate-limit.js";
 import type { RolloutOutcome } from "../rollout/executor.js";
 import type { Judgement } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
@@ -78,15 +79,17 @@ export function resultJson(settings: ActionSettings, outcome: ModeOutcome) {
 export type ActionResult = ReturnType<typeof resultJson>;
 
 /** For a failure before any mode ran (bad inputs, an invalid policy, GitHub unreachable). */
-export function errorResult(message: string, settings?: ActionSettings) {
+export function errorResult(message: string, settings?: ActionSettings, limited?: RateLimited) {
   return {
     version: RESULT_VERSION,
     mode: settings?.mode ?? null,
     environment: settings?.environment ?? null,
     sha: settings?.sha ?? null,
     decision: "error" as ResultDecision,
-    reason_code: "action_error",
+    reason_code: limited ? "rate_limited" : "action_error",
     summary: message,
     failure: message,
+    /** When GitHub refused for its rate limit: when it answers again (ISO 8601), else null. */
+    rate_limit_reset: limited ? limited.resetAt.toISOString() : null,
   };
 }

@@ -6,6 +6,7 @@
 import * as core from "@actions/core";
 import * as github from "@actions/github";
 import { clientOf } from "../github/client.js";
+import { describeRateLimit, rateLimitOf } from "../github/rate-limit.js";
 import { InvalidPolicyError, formatPolicyError } from "../policy/errors.js";
 import { auditMode } from "./audit.js";
 import { gatePhase, type ActionDeps } from "./decide.js";
@@ -92,7 +93,13 @@ async function publish(settings: ActionSettings, outcome: ModeOutcome): Promise<
 }
 
 async function failClosed(error: unknown, settings: ActionSettings | undefined): Promise<void> {
-  const message = error instanceof Error ? error.message : `non-error thrown: ${String(error)}`;
+  // GitHub refusing for its rate limit is not a verdict: say so, with when it can be tried again.
+  const limited = rateLimitOf(error);
+  const message = limited
+    ? `Not judged: ${describeRateLimit(limited)}. The gate fails closed; re-run the job after the reset. GitHub said: ${limited.message}`
+    : error instanceof Error
+      ? error.message
+      : `non-error thrown: ${String(error)}`;
   try {
     if (error instanceof InvalidPolicyError) {
       // Annotations point at the policy's line, so the fix shows up where the mistake is.
@@ -105,8 +112,8 @@ async function failClosed(error: unknown, settings: ActionSettings | undefined):
         });
     }
     core.setOutput("decision", "error");
-    core.setOutput("reason-code", "action_error");
-    core.setOutput("result", JSON.stringify(errorResult(message, settings)));
+    core.setOutput("reason-code", limited ? "rate_limited" : "action_error");
+    core.setOutput("result", JSON.stringify(errorResult(message, settings, limited)));
     await writeSummary(
       `## Tollgate${settings ? ` · ${settings.environment}` : ""} · ❌ failed\n\n${message}\n`,
     );

@@ -1,10 +1,23 @@
 /**
- * The one GraphQL query behind every readiness evaluation: the policy from the default branch, the
- * commit's checks, its pull request (labels, body, files, commits, reviews, the head commit's
- * deployments), the commit's deployments with their statuses (where approvals are recorded), open
- * Dependabot alerts, team members and collaborators' roles. Lists over 100 are flagged as incomplete,
- * never guessed. A test validates it against GitHub's published schema.
+ * The GraphQL queries behind a readiness evaluation, priced by GitHub's formula (requests to fill every
+ * connection ÷ 100, at least 1 point; nodes = product of first/last down each path) so that one evaluation
+ * costs at most 2 points and 50,000 nodes whatever the repository's size:
+ *
+ * - `EVIDENCE_QUERY` (1 point): the policy from the default branch, the commit's checks, its deployments
+ *   with their statuses (where approvals are recorded), its pull requests (labels, body, files, commits,
+ *   reviews), open Dependabot alerts, collaborators' roles and the organization's team slugs.
+ * - `followUpQuery(...)` (1 point, only when needed): what depends on the first answer — members of the
+ *   teams the policy names (found by their cursor in the team list), the PR head's deployments when the
+ *   commit is the PR's merge commit, and the deployments of the PR's earlier commits, read one commit per
+ *   alias (no pages nested in pages of commits), as many as the budget allows; beyond that the evidence
+ *   says it is incomplete.
+ *
+ * Lists over a page are flagged as incomplete, never guessed. Tests validate both against GitHub's schema.
  */
+const STATUSES = `statuses(first: 100) {
+      totalCount
+      nodes { state description createdAt logUrl environment creator { __typename login } }
+    }`;
 const DEPLOYMENTS = `
   nodes {
     databaseId
@@ -14,11 +27,14 @@ const DEPLOYMENTS = `
     creator { login }
     payload
     latestStatus { state createdAt }
-    statuses(first: 100) {
-      totalCount
-      nodes { state description createdAt logUrl environment creator { __typename login } }
-    }
+    ${STATUSES}
   }`;
+
+/** Deployments read per commit: the judged commit and the PR head in full, earlier commits a few. */
+export const COMMIT_DEPLOYMENTS = 100;
+export const EARLIER_COMMIT_DEPLOYMENTS = 5;
+/** Requests GitHub charges 1 point for: up to 149 (149 ÷ 100 rounds to 1). */
+export const ONE_POINT_REQUESTS = 149;
 
 export const EVIDENCE_QUERY = `
 query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $policyPath: String!) {
@@ -29,9 +45,7 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
     policy: object(expression: $policyPath) { ... on Blob { text oid } }
     owner {
       __typename
-      ... on Organization {
-        teams(first: 100) { totalCount nodes { slug members(first: 100) { totalCount nodes { login } } } }
-      }
+      ... on Organization { teams(first: 100) { totalCount edges { cursor node { slug } } } }
     }
     collaborators(first: 100) { totalCount edges { permission node { login } } }
     vulnerabilityAlerts(first: 100, states: [OPEN]) {
@@ -51,7 +65,7 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             }
           }
         }
-        deployments(first: 100) { totalCount ${DEPLOYMENTS} }
+        deployments(first: ${COMMIT_DEPLOYMENTS}) { totalCount ${DEPLOYMENTS} }
         associatedPullRequests(first: 5) {
           nodes {
             number
@@ -65,16 +79,9 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             author { login }
             labels(first: 100) { totalCount nodes { name } }
             files(first: 100) { totalCount nodes { path } }
-            commits(first: 100) {
+            commits(last: 100) {
               totalCount
-              nodes {
-                commit {
-                  oid
-                  author { user { login } }
-                  committer { user { login } }
-                  deployments(first: 5) { totalCount ${DEPLOYMENTS} }
-                }
-              }
+              nodes { commit { oid author { user { login } } committer { user { login } } } }
             }
             reviews(first: 100) {
               totalCount
@@ -83,15 +90,61 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             timelineItems(last: 1, itemTypes: [READY_FOR_REVIEW_EVENT]) {
               nodes { ... on ReadyForReviewEvent { createdAt } }
             }
-            headCommit: commits(last: 1) {
-              nodes { commit { oid deployments(first: 100) { totalCount ${DEPLOYMENTS} } } }
-            }
           }
         }
       }
     }
   }
 }`;
+
+/** What the second query asks for; every part optional. */
+export interface FollowUp {
+  /** Teams the policy names, each with the cursor of the team listed before it (null: the first). */
+  readonly teams: readonly { readonly slug: string; readonly after: string | null }[];
+  /** The PR head, when it is not the commit judged (a merge commit). */
+  readonly head?: string;
+  /** Earlier commits of the PR whose approvals are read (to be shown as stale). */
+  readonly earlier: readonly string[];
+}
+
+/** GitHub's request count for a follow-up query (before ÷ 100), by the same rule the sandbox applies. */
+export function followUpRequests(f: FollowUp): number {
+  return (
+    f.teams.length * 2 +
+    (f.head ? 1 + COMMIT_DEPLOYMENTS : 0) +
+    f.earlier.length * (1 + EARLIER_COMMIT_DEPLOYMENTS)
+  );
+}
+
+/** The second query: aliases `t0…` (teams), `head`, `c0…` (earlier commits), all values as variables. */
+export function followUpQuery(f: FollowUp): { query: string; variables: Record<string, unknown> } {
+  const variables: Record<string, unknown> = {};
+  const params: string[] = ["$owner: String!", "$name: String!"];
+  const teams = f.teams.map((t, i) => {
+    params.push(`$t${i}: String`);
+    variables[`t${i}`] = t.after;
+    return `t${i}: teams(first: 1, after: $t${i}) { nodes { slug members(first: 100) { totalCount nodes { login } } } }`;
+  });
+  const commits: string[] = [];
+  const commit = (alias: string, oid: string, first: number) => {
+    params.push(`$${alias}: GitObjectID!`);
+    variables[alias] = oid;
+    commits.push(
+      `${alias}: object(oid: $${alias}) { ... on Commit { oid deployments(first: ${first}) { totalCount ${DEPLOYMENTS} } } }`,
+    );
+  };
+  if (f.head) commit("head", f.head, COMMIT_DEPLOYMENTS);
+  f.earlier.forEach((oid, i) => commit(`c${i}`, oid, EARLIER_COMMIT_DEPLOYMENTS));
+  const query = `
+query TollgateEvidenceMore(${params.join(", ")}) {
+  rateLimit { cost remaining }
+  repository(owner: $owner, name: $name) {
+    ${teams.length > 0 ? `owner { ... on Organization { ${teams.join(" ")} } }` : ""}
+    ${commits.join("\n    ")}
+  }
+}`;
+  return { query, variables };
+}
 
 /** GraphQL shows a GitHub App's bot by its slug ("tollgate"), REST by its login ("tollgate[bot]"). */
 export interface Actor {
@@ -148,8 +201,6 @@ export interface PullRequestNode {
         oid: string;
         author: { user: { login: string } | null } | null;
         committer: { user: { login: string } | null } | null;
-        /** Approvals given on earlier commits of the PR: read so the check run can say they went stale. */
-        deployments: { totalCount: number; nodes: DeploymentNode[] } | null;
       };
     }[];
   };
@@ -163,9 +214,22 @@ export interface PullRequestNode {
     }[];
   } | null;
   timelineItems: { nodes: ({ createdAt?: string } | null)[] };
-  headCommit: {
-    nodes: { commit: { oid: string; deployments: { totalCount: number; nodes: DeploymentNode[] } | null } }[];
-  };
+}
+
+export interface CommitDeployments {
+  oid: string;
+  deployments: { totalCount: number; nodes: DeploymentNode[] } | null;
+}
+
+export interface FollowUpResponse {
+  rateLimit: { cost: number; remaining: number } | null;
+  repository: {
+    owner?: Record<
+      string,
+      { nodes: { slug: string; members: { totalCount: number; nodes: { login: string }[] } }[] } | undefined
+    >;
+    [alias: string]: unknown;
+  } | null;
 }
 
 export interface EvidenceResponse {
@@ -176,10 +240,7 @@ export interface EvidenceResponse {
     policy: { text: string | null; oid: string } | null;
     owner: {
       __typename: string;
-      teams?: {
-        totalCount: number;
-        nodes: { slug: string; members: { totalCount: number; nodes: { login: string }[] } }[];
-      };
+      teams?: { totalCount: number; edges: { cursor: string; node: { slug: string } }[] };
     };
     collaborators: { totalCount: number; edges: { permission: string; node: { login: string } }[] } | null;
     vulnerabilityAlerts: {

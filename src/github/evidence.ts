@@ -7,7 +7,13 @@ import { evidenceSchema, type Evidence, type EvidenceInput } from "../readiness/
 import { graphqlWithPartialData, type GitHubClient, type RepositoryRef } from "./client.js";
 import {
   EVIDENCE_QUERY,
+  followUpQuery,
+  followUpRequests,
   isActor,
+  ONE_POINT_REQUESTS,
+  type CommitDeployments,
+  type FollowUp,
+  type FollowUpResponse,
   type Actor,
   type DeploymentNode,
   type EvidenceResponse,
@@ -78,6 +84,18 @@ export async function gatherEvidence(
   const incomplete = new Set<string>();
   const pr = pickPullRequest(commit.associatedPullRequests?.nodes ?? [], request);
   let requests = 1;
+
+  // The second query, only for what the first answer says is needed and within one point.
+  const plan = followUpPlan(repository, commit.oid, pr, request.owner, incomplete);
+  const more = plan ? await followUp(client, request, plan) : undefined;
+  if (more) {
+    requests++;
+    errors.push(...more.errors);
+    // A team not found at its cursor (the list changed between the two reads) is missing, and said so.
+    for (const team of plan!.teams)
+      if (!more.teams.some((t) => t.slug.toLowerCase() === team.slug)) incomplete.add(`team:${team.slug}`);
+  }
+
   let files = pr?.files?.nodes.map((f) => ({ path: f.path })) ?? [];
   let filesComplete = pr ? (pr.files?.totalCount ?? 0) <= files.length : true;
   if (pr && request.withPatches) {
@@ -119,14 +137,18 @@ export async function gatherEvidence(
   const ownDeployments = commit.deployments?.nodes ?? [];
   // Approvals live on deployments of this commit, of the PR head it was merged from, and of the PR's
   // earlier commits (those are stale, and read only so that the check run can say so).
-  const prDeployments = pr
-    ? [
-        ...(pr.headCommit.nodes[0]?.commit.deployments?.nodes ?? []),
-        ...pr.commits.nodes.flatMap((n) => n.commit.deployments?.nodes ?? []),
-      ]
-    : [];
+  const prDeployments = more?.commits.flatMap((c) => c.deployments?.nodes ?? []) ?? [];
   const withApprovals = uniqueById([...ownDeployments, ...prDeployments]);
   if ((commit.deployments?.totalCount ?? 0) > ownDeployments.length) incomplete.add("deployments");
+  for (const d of ownDeployments)
+    if ((d.statuses?.totalCount ?? 0) > (d.statuses?.nodes.length ?? 0)) incomplete.add("deployments");
+  for (const c of more?.commits ?? []) {
+    const listed = c.deployments?.nodes ?? [];
+    const cut =
+      (c.deployments?.totalCount ?? 0) > listed.length ||
+      listed.some((d) => (d.statuses?.totalCount ?? 0) > (d.statuses?.nodes.length ?? 0));
+    if (cut) incomplete.add(c.oid === plan?.head ? "head_deployments" : "earlier_approvals");
+  }
 
   const input: EvidenceInput = {
     repository: repository.nameWithOwner,
@@ -160,7 +182,7 @@ export async function gatherEvidence(
         : [],
     ),
     teams: Object.fromEntries(
-      (repository.owner.teams?.nodes ?? []).map((t) => {
+      (more?.teams ?? []).map((t) => {
         if (t.members.totalCount > t.members.nodes.length) incomplete.add(`team:${t.slug}`);
         return [`${request.owner}/${t.slug}`.toLowerCase(), t.members.nodes.map((m) => m.login)];
       }),
@@ -198,6 +220,87 @@ export async function gatherEvidence(
       )
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),
   };
+}
+
+/** Teams named in a policy (`@org/team`), as written; only the repository owner's are looked up. */
+export function namedTeams(policyText: string | null, owner: string): string[] {
+  if (!policyText) return [];
+  const found = new Set<string>();
+  for (const match of policyText.matchAll(/@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9][A-Za-z0-9_.-]*)/g))
+    if (match[1]!.toLowerCase() === owner.toLowerCase()) found.add(match[2]!.toLowerCase());
+  return [...found];
+}
+
+/**
+ * What the follow-up query must read, or undefined when the first answer holds everything: the named
+ * teams (by cursor), the PR head's deployments when the commit is its merge commit, then as many of the
+ * PR's earlier commits (newest first) as one point pays for; those left out are flagged.
+ */
+function followUpPlan(
+  repository: NonNullable<EvidenceResponse["repository"]>,
+  sha: string,
+  pr: PullRequestNode | undefined,
+  owner: string,
+  incomplete: Set<string>,
+): FollowUp | undefined {
+  const listed = repository.owner.teams;
+  const edges = listed?.edges ?? [];
+  const teams: { slug: string; after: string | null }[] = [];
+  for (const slug of namedTeams(repository.policy?.text ?? null, owner)) {
+    const at = edges.findIndex((e) => e.node.slug.toLowerCase() === slug);
+    if (at >= 0) teams.push({ slug, after: at === 0 ? null : edges[at - 1]!.cursor });
+    else if (listed && listed.totalCount > edges.length) incomplete.add(`team:${slug}`);
+  }
+  const head = pr && pr.headRefOid !== sha ? pr.headRefOid : undefined;
+  const plan: FollowUp = { teams: [], ...(head ? { head } : {}), earlier: [] };
+  // Teams first (they decide who may approve), within the budget.
+  const fitting: typeof teams = [];
+  for (const team of teams) {
+    if (followUpRequests({ ...plan, teams: [...fitting, team] }) > ONE_POINT_REQUESTS)
+      incomplete.add(`team:${team.slug}`);
+    else fitting.push(team);
+  }
+  const candidates = (pr?.commits.nodes ?? [])
+    .map((n) => n.commit.oid)
+    .filter((oid) => oid !== sha && oid !== pr?.headRefOid)
+    .reverse();
+  const earlier: string[] = [];
+  for (const oid of candidates) {
+    if (followUpRequests({ ...plan, teams: fitting, earlier: [...earlier, oid] }) > ONE_POINT_REQUESTS) break;
+    earlier.push(oid);
+  }
+  if (earlier.length < candidates.length || (pr && pr.commits.totalCount > pr.commits.nodes.length))
+    incomplete.add("earlier_approvals");
+  const final: FollowUp = { ...plan, teams: fitting, earlier };
+  return final.teams.length > 0 || final.head || final.earlier.length > 0 ? final : undefined;
+}
+
+async function followUp(
+  client: GitHubClient,
+  request: EvidenceRequest,
+  plan: FollowUp,
+): Promise<{
+  teams: { slug: string; members: { totalCount: number; nodes: { login: string }[] } }[];
+  commits: CommitDeployments[];
+  errors: string[];
+}> {
+  const { query, variables } = followUpQuery(plan);
+  const { data, errors } = await graphqlWithPartialData<FollowUpResponse>(client, query, {
+    owner: request.owner,
+    name: request.repo,
+    ...variables,
+  });
+  const repository = data.repository;
+  const teams = plan.teams.flatMap((t, i) => {
+    // The team at the cursor must be the one asked for: a team created meanwhile shifts the list.
+    const team = repository?.owner?.[`t${i}`]?.nodes[0];
+    return team && team.slug.toLowerCase() === t.slug ? [team] : [];
+  });
+  const commits = ["head", ...plan.earlier.map((_, i) => `c${i}`)].flatMap((alias) => {
+    const c = repository?.[alias] as CommitDeployments | null | undefined;
+    return c ? [c] : [];
+  });
+  return { teams, commits, errors };
 }
 
 function uniqueById(deployments: readonly DeploymentNode[]): DeploymentNode[] {

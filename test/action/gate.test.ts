@@ -92,14 +92,17 @@ step(
     expect(run.outputs["status"]).toBe("pending");
     deploymentId = Number(run.outputs["deployment-id"]);
 
-    // One GraphQL read and two writes (the deployment, its status): the budget of a gate.
+    // The evidence in 2 points (two 1-point GraphQL reads: the policy names a team) and two writes (the
+    // deployment, its status): the budget of a gate.
     const requests = (await world.sandbox.client.requests()).filter((r) => r.actor === "github-actions[bot]");
     expect(requests.map((r) => r.operationId ?? r.path)).toEqual([
+      "graphql",
       "graphql",
       "repos/create-deployment",
       "repos/create-deployment-status",
     ]);
-    expect(run.result).toMatchObject({ version: 1, requests: 3, deployment_id: deploymentId });
+    expect(requests.filter((r) => r.resource === "graphql").reduce((sum, r) => sum + r.points, 0)).toBe(2);
+    expect(run.result).toMatchObject({ version: 1, requests: 4, deployment_id: deploymentId });
 
     // Two hours ago: the soak is over, and the approval is what is missing now.
     await world.sandbox.client.setTimestamp({
@@ -137,8 +140,8 @@ step(
     );
     expect(run.stdout).toContain("::error::Awaiting approval");
 
-    // The deployment was found in the evidence: one GraphQL read and one write.
-    expect(run.result).toMatchObject({ requests: 2 });
+    // The deployment was found in the evidence: the two GraphQL reads (2 points) and one write.
+    expect(run.result).toMatchObject({ requests: 3 });
 
     const { data } = await app.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}", {
       owner: ORG,

@@ -239,6 +239,7 @@ function evidence(o: EvidenceOptions) {
                       nodes: [
                         {
                           commit: {
+                            oid: pull.head ?? o.sha,
                             author: { user: { login: pull.author ?? "octocat" } },
                             committer: null,
                           },
@@ -247,7 +248,6 @@ function evidence(o: EvidenceOptions) {
                     },
                     reviews: { totalCount: 0, nodes: [] },
                     timelineItems: { nodes: [] },
-                    headCommit: { nodes: [] },
                   },
                 ]
               : [],

@@ -5,8 +5,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { validate } from "@octokit/graphql-schema";
-import { gatherEvidence } from "../../src/github/evidence.js";
-import { EVIDENCE_QUERY } from "../../src/github/evidence-query.js";
+import { gatherEvidence, namedTeams } from "../../src/github/evidence.js";
+import {
+  EVIDENCE_QUERY,
+  ONE_POINT_REQUESTS,
+  followUpQuery,
+  followUpRequests,
+} from "../../src/github/evidence-query.js";
 import { approvalDescription, eventDescription } from "../../src/github/records.js";
 import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
 
@@ -135,12 +140,34 @@ describe("gathering evidence", () => {
     expect(validate(EVIDENCE_QUERY).map((e) => e.message)).toEqual([]);
   });
 
-  test("one GraphQL request gives the policy and every fact the engine needs", async () => {
+  test("the follow-up query is valid against GitHub's published GraphQL schema, and costs 1 point at most", () => {
+    const most = followUpQuery({
+      teams: [
+        { slug: "leads", after: null },
+        { slug: "architects", after: "Y3Vyc29yOnYyOjA=" },
+      ],
+      head: "a".repeat(40),
+      earlier: ["b".repeat(40), "c".repeat(40)],
+    });
+    expect(validate(most.query).map((e) => e.message)).toEqual([]);
+    expect(validate(followUpQuery({ teams: [], earlier: ["b".repeat(40)] }).query)).toEqual([]);
+    expect(followUpRequests({ teams: [], head: "a".repeat(40), earlier: [] })).toBeLessThanOrEqual(
+      ONE_POINT_REQUESTS,
+    );
+    expect(
+      namedTeams("approvals: { '*': { from: ['@acme/leads', '@other/x', 'alice', '@ACME/Ops'] } }", "acme"),
+    ).toEqual(["leads", "ops"]);
+  });
+
+  test("at most two GraphQL requests, 2 points and 50,000 nodes give the policy and every fact the engine needs", async () => {
     const before = world.sandbox.requests().length;
     const gathered = await gatherEvidence(asClient(app), request());
     const made = world.sandbox.requests().slice(before);
-    expect(made.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/graphql"]);
-    expect(gathered.requests).toBe(1);
+    // The policy names a team: its members come from a second, 1-point query.
+    expect(made.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/graphql", "POST /api/graphql"]);
+    expect(made.reduce((sum, r) => sum + r.points, 0)).toBeLessThanOrEqual(2);
+    expect(made.reduce((sum, r) => sum + (r.node_count ?? 0), 0)).toBeLessThanOrEqual(50_000);
+    expect(gathered.requests).toBe(2);
     expect(gathered.warnings).toEqual([]);
     expect(gathered.policyText).toBe(POLICY);
     expect(gathered.pullNumber).toBe(pr.number);
@@ -195,7 +222,7 @@ describe("gathering evidence", () => {
 
   test("patches for secret scanning cost one more request", async () => {
     const gathered = await gatherEvidence(asClient(app), { ...request(), withPatches: true });
-    expect(gathered.requests).toBe(2);
+    expect(gathered.requests).toBe(3);
     const file = gathered.evidence.pull_request!.files.find((f) => f.path === "src/checkout.ts");
     expect(file?.patch).toContain("+const key = 'AKIAABCDEFGHIJKLMNOP';");
   });
@@ -222,8 +249,12 @@ describe("after a new push", () => {
         message: "One more change",
       },
     );
+    const before = world.sandbox.requests().length;
     const gathered = await gatherEvidence(asClient(app), { ...request(), sha: pushed.commit.sha });
-    expect(gathered.requests).toBe(1);
+    const made = world.sandbox.requests().slice(before);
+    expect(gathered.requests).toBe(2);
+    expect(made.reduce((sum, r) => sum + r.points, 0)).toBeLessThanOrEqual(2);
+    expect(gathered.evidence.incomplete).toEqual([]);
     expect(gathered.evidence.approvals).toEqual([
       expect.objectContaining({ approver: "alice", sha: pr.head }),
     ]);
@@ -239,4 +270,52 @@ describe("after a new push", () => {
       }),
     ]);
   });
+});
+
+describe("a PR of many commits", () => {
+  test("earlier commits' approvals are read newest first within the 2 points; the rest is flagged, never guessed", async () => {
+    const long = await openPullRequest(world, "dave", { branch: "long", title: "Long", body: "b" });
+    const shas = [long.head];
+    for (let i = 0; i < 29; i++) {
+      const pushed = await world.sandbox.client.putFile(
+        world.people["dave"]!.token,
+        `${ORG}/${REPO}`,
+        `src/long-${i}.ts`,
+        `export const n = ${i};\n`,
+        { branch: "long", message: `Step ${i}` },
+      );
+      shas.push(pushed.commit.sha);
+    }
+    const head = shas.at(-1)!;
+    // The App recorded an approval on the commit just before the head, and one on the PR's first commit.
+    for (const sha of [shas.at(-2)!, shas[0]!]) {
+      const { data } = await app.request("POST /repos/{owner}/{repo}/deployments", {
+        owner: ORG,
+        repo: REPO,
+        ref: sha,
+        environment: "production",
+        auto_merge: false,
+        required_contexts: [],
+        payload: { tollgate: { version: 1 } },
+      });
+      await app.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+        owner: ORG,
+        repo: REPO,
+        deployment_id: (data as { id: number }).id,
+        state: "queued",
+        description: approvalDescription("approved", "bob", "1 of @acme/leads"),
+      });
+    }
+    const before = world.sandbox.requests().length;
+    const gathered = await gatherEvidence(asClient(app), { ...request(), sha: head });
+    const made = world.sandbox.requests().slice(before);
+    expect(made.reduce((sum, r) => sum + r.points, 0)).toBeLessThanOrEqual(2);
+    expect(made.reduce((sum, r) => sum + (r.node_count ?? 0), 0)).toBeLessThanOrEqual(50_000);
+    // The newest earlier commit is read; the first one is beyond the bound, and the evidence says so.
+    expect(gathered.evidence.approvals).toEqual([
+      expect.objectContaining({ approver: "bob", sha: shas.at(-2) }),
+    ]);
+    expect(gathered.evidence.incomplete).toContain("earlier_approvals");
+    expect(gathered.evidence.teams["acme/leads"]!.sort()).toEqual(["alice", "bob"]);
+  }, 60_000);
 });
