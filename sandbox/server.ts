@@ -9,6 +9,7 @@ import type { GraphqlCharge } from "./graphql/index.js";
 import type { Resource } from "./ratelimit.js";
 import type { State } from "./state.js";
 import type { Webhooks } from "./webhooks.js";
+import { githubRoute, notModelled } from "./unmodelled.js";
 
 export interface LogEntry {
   at: string;
@@ -194,7 +195,8 @@ export class SandboxServer {
     } finally {
       if (entered) limits.leave(actor);
     }
-    let payload = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+    let payload: string | Buffer | undefined =
+      reply.raw !== undefined ? reply.raw : reply.body === undefined ? undefined : JSON.stringify(reply.body);
     if (kind === "rest" && method === "GET" && reply.status === 200 && payload !== undefined) {
       const validators = conditional(reply.body, payload);
       reply.headers = { ...reply.headers, ...validators.headers };
@@ -214,7 +216,8 @@ export class SandboxServer {
     entry.status = reply.status;
     this.finish(entry, started);
     const all = { ...headers, ...reply.headers };
-    if (payload !== undefined) all["content-type"] = "application/json; charset=utf-8";
+    if (payload !== undefined && reply.raw === undefined)
+      all["content-type"] = "application/json; charset=utf-8";
     res.writeHead(reply.status, all);
     res.end(payload);
   }
@@ -258,7 +261,20 @@ export class SandboxServer {
       ctx.method,
       kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : ctx.path,
     );
-    if (!m) throw notFound();
+    if (!m) {
+      const github = kind === "rest" ? githubRoute(ctx.method, ctx.path) : undefined;
+      if (github === undefined) throw notFound();
+      entry.operationId = "unmodelled";
+      this.deps.state.unmodelled.push({
+        at: this.deps.state.now(),
+        kind: "rest",
+        method: ctx.method,
+        route: github,
+        path: ctx.path,
+      });
+      this.deps.log(`sandbox: ${ctx.method} ${github} is not modelled (${ctx.path})`);
+      throw notModelled(ctx.method, github);
+    }
     entry.operationId = m.route.operationId;
     ctx.params = m.params;
     const auth = m.route.auth ?? (kind === "control" ? "none" : "token");
@@ -344,7 +360,7 @@ export class SandboxServer {
  */
 function conditional(
   body: unknown,
-  payload: string,
+  payload: string | Buffer,
 ): {
   headers: Record<string, string>;
   matches: (ifNoneMatch: string | undefined, ifModifiedSince: string | undefined) => boolean;
