@@ -10,6 +10,7 @@ import type { Resource } from "./ratelimit.js";
 import type { State } from "./state.js";
 import type { Webhooks } from "./webhooks.js";
 import { githubRoute, notModelled } from "./unmodelled.js";
+import { mediaTypeHeader, requestedFormat, withBodyFormat } from "./media.js";
 
 export interface LogEntry {
   at: string;
@@ -182,6 +183,12 @@ export class SandboxServer {
           entry,
           kind,
         );
+        // Issues, pull requests, comments and reviews in the body format the Accept header asks for.
+        if (kind === "rest" && reply.raw === undefined && /^(pulls|issues)\//.test(entry.operationId ?? "")) {
+          const format = requestedFormat(ctx);
+          reply.body = withBodyFormat(reply.body, format);
+          headers["x-github-media-type"] = mediaTypeHeader(format);
+        }
       }
     } catch (e) {
       reply =

@@ -1,4 +1,5 @@
-import { prCommits, prFiles } from "../diff.js";
+import { formatPatch, prCommits, prFiles, unifiedDiff } from "../diff.js";
+import { requestedFormat, textReply } from "../media.js";
 import {
   bool,
   conflict,
@@ -139,7 +140,14 @@ export const pullRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}/pulls/{pull_number}",
     operationId: "pulls/get",
     need: read,
-    handler: (ctx) => ok(pullJson(ctx, repoOf(ctx), pullOr404(ctx, repoOf(ctx)))),
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const i = pullOr404(ctx, r);
+      const format = requestedFormat(ctx);
+      if (i.pull && format === "diff") return textReply("diff", unifiedDiff(prFiles(r, i.pull)));
+      if (i.pull && format === "patch") return textReply("patch", formatPatch(r, prCommits(r, i.pull)));
+      return ok(pullJson(ctx, r, i));
+    },
   },
   {
     method: "PATCH",

@@ -1,4 +1,6 @@
 import { roleOf } from "../auth.js";
+import { commitFiles, formatPatch, unifiedDiff } from "../diff.js";
+import { requestedFormat, textReply } from "../media.js";
 import {
   bool,
   conflict,
@@ -187,7 +189,30 @@ export const repoRoutes: RouteDef[] = [
           [{ resource: "Commit", field: "sha", code: "invalid" }],
           `No commit found for SHA: ${ctx.params["ref"] ?? ""}`,
         );
-      return ok({ ...commitJson(ctx, r, c), stats: { total: 0, additions: 0, deletions: 0 }, files: [] });
+      const format = requestedFormat(ctx);
+      if (format === "sha") return textReply("sha", c.sha);
+      const files = commitFiles(r, c);
+      if (format === "diff") return textReply("diff", unifiedDiff(files));
+      if (format === "patch") return textReply("patch", formatPatch(r, [c]));
+      const additions = files.reduce((n, f) => n + f.additions, 0);
+      const deletions = files.reduce((n, f) => n + f.deletions, 0);
+      const url = `${ctx.api}/repos/${r.owner}/${r.name}`;
+      return ok({
+        ...commitJson(ctx, r, c),
+        stats: { total: additions + deletions, additions, deletions },
+        files: files.map((f) => ({
+          sha: f.sha,
+          filename: f.filename,
+          status: f.status,
+          additions: f.additions,
+          deletions: f.deletions,
+          changes: f.additions + f.deletions,
+          blob_url: `${ctx.web}/${r.owner}/${r.name}/blob/${c.sha}/${f.filename}`,
+          raw_url: `${ctx.web}/${r.owner}/${r.name}/raw/${c.sha}/${f.filename}`,
+          contents_url: `${url}/contents/${f.filename}?ref=${c.sha}`,
+          patch: f.patch,
+        })),
+      });
     },
   },
   {

@@ -120,3 +120,106 @@ describe("what the sandbox does not model is loud", () => {
     await expect(other.close()).rejects.toThrow(/GET \/gists/);
   });
 });
+
+describe("media types, as GitHub documents them for contents, pull requests and commits", () => {
+  let head = "";
+  let number = 0;
+  beforeAll(async () => {
+    await sb.client.createBranch(token, `${OWNER}/${REPO}`, "feature", "main");
+    await sb.client.putFile(token, `${OWNER}/${REPO}`, "docs/guide.md", "# Guide\n\nSome **bold** text.\n", {
+      branch: "feature",
+      message: "Add a guide\n\nWith a body.",
+    });
+    head = (
+      await sb.client.putFile(token, `${OWNER}/${REPO}`, "src/a.txt", "one\ntwo\n", {
+        branch: "feature",
+        message: "Add a.txt",
+      })
+    ).commit.sha;
+    const pr = await call("POST", `/repos/${OWNER}/${REPO}/pulls`, {
+      title: "Feature",
+      body: "Adds **a guide** & a file",
+      head: "feature",
+      base: "main",
+    });
+    number = (pr.body as { number: number }).number;
+  }, PROCESS_TEST_MS);
+
+  const contents = (path: string, accept: string): ReturnType<typeof call> =>
+    call("GET", `/repos/${OWNER}/${REPO}/contents/${path}?ref=feature`, undefined, { accept });
+
+  test("contents: raw gives the file itself, html renders markup, object wraps a directory", async () => {
+    for (const accept of [
+      "application/vnd.github.raw",
+      "application/vnd.github.raw+json",
+      "application/vnd.github.v3.raw",
+    ]) {
+      const raw = await contents("src/a.txt", accept);
+      expect(raw.status).toBe(200);
+      expect(raw.text).toBe("one\ntwo\n");
+      expect(raw.headers.get("content-type")).toMatch(/^application\/vnd\.github\.raw/);
+    }
+    const html = await contents("docs/guide.md", "application/vnd.github.html+json");
+    expect(html.text).toContain("<strong>bold</strong>");
+    expect(html.text).toContain("<h1");
+    const json = await contents("src/a.txt", "application/vnd.github+json");
+    expect(json.body).toMatchObject({ type: "file", encoding: "base64" });
+    const dir = await contents("src", "application/vnd.github.object+json");
+    expect(dir.body).toMatchObject({ type: "dir", path: "src", entries: [{ name: "a.txt", type: "file" }] });
+    const list = await contents("src", "application/vnd.github.raw+json");
+    expect(Array.isArray(list.body)).toBe(true);
+  });
+
+  test("pulls: diff and patch as text; text, html and full body formats", async () => {
+    const path = `/repos/${OWNER}/${REPO}/pulls/${number}`;
+    const diff = await call("GET", path, undefined, { accept: "application/vnd.github.diff" });
+    expect(diff.status).toBe(200);
+    expect(diff.headers.get("content-type")).toMatch(/^application\/vnd\.github\.diff/);
+    expect(diff.text).toContain(
+      "diff --git a/src/a.txt b/src/a.txt\nnew file mode 100644\n--- /dev/null\n+++ b/src/a.txt\n",
+    );
+    expect(diff.text).toContain("+two");
+    const patch = await call("GET", path, undefined, { accept: "application/vnd.github.v3.patch" });
+    expect(patch.text).toMatch(/^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001\nFrom: /);
+    expect(patch.text).toContain("Subject: [PATCH 1/2] Add a guide\n\nWith a body.\n\n---\n");
+    expect(patch.text).toContain("Subject: [PATCH 2/2] Add a.txt");
+    const full = (await call("GET", path, undefined, { accept: "application/vnd.github.full+json" })).body;
+    expect(full).toMatchObject({
+      body: "Adds **a guide** & a file",
+      body_text: "Adds a guide & a file",
+      body_html: expect.stringContaining("<strong>a guide</strong> &amp; a file"),
+    });
+    const text = (await call("GET", path, undefined, { accept: "application/vnd.github.text+json" }))
+      .body as Record<string, unknown>;
+    expect(text["body_text"]).toBe("Adds a guide & a file");
+    expect("body" in text).toBe(false);
+    const listed = (
+      await call("GET", `/repos/${OWNER}/${REPO}/pulls`, undefined, {
+        accept: "application/vnd.github.html+json",
+      })
+    ).body as Record<string, unknown>[];
+    expect(listed[0]).toHaveProperty("body_html");
+    const plain = (await call("GET", path)).body as Record<string, unknown>;
+    expect(plain["body"]).toBe("Adds **a guide** & a file");
+    expect("body_html" in plain).toBe(false);
+  });
+
+  test("commits: diff, patch and sha; the JSON lists the changed files", async () => {
+    const path = `/repos/${OWNER}/${REPO}/commits/${head}`;
+    const sha = await call("GET", path, undefined, { accept: "application/vnd.github.sha" });
+    expect(sha.text).toBe(head);
+    const diff = await call("GET", path, undefined, { accept: "application/vnd.github.diff" });
+    expect(diff.text).toBe(
+      "diff --git a/src/a.txt b/src/a.txt\nnew file mode 100644\n--- /dev/null\n+++ b/src/a.txt\n@@ -1,0 +1,2 @@\n+one\n+two\n",
+    );
+    const patch = await call("GET", path, undefined, { accept: "application/vnd.github.patch" });
+    expect(patch.text).toContain(`From ${head} Mon Sep 17 00:00:00 2001`);
+    expect(patch.text).toContain("Subject: [PATCH] Add a.txt");
+    const json = (await call("GET", path)).body;
+    expect(json).toMatchObject({
+      sha: head,
+      stats: { total: 2, additions: 2, deletions: 0 },
+      files: [{ filename: "src/a.txt", status: "added", additions: 2, deletions: 0, changes: 2 }],
+    });
+  });
+});
