@@ -223,3 +223,61 @@ describe("media types, as GitHub documents them for contents, pull requests and 
     });
   });
 });
+
+describe("strict mode accepts the nulls GitHub accepts", () => {
+  let sha = "";
+  beforeAll(async () => {
+    sha = (
+      await call("GET", `/repos/${OWNER}/${REPO}/commits/main`, undefined, {
+        accept: "application/vnd.github.sha",
+      })
+    ).text;
+  });
+
+  test("a deployment status with environment_url: null", async () => {
+    const d = await call("POST", `/repos/${OWNER}/${REPO}/deployments`, {
+      ref: "main",
+      environment: "staging",
+      required_contexts: [],
+      description: null,
+    });
+    expect(d.status).toBe(201);
+    const id = (d.body as { id: number }).id;
+    const s = await call("POST", `/repos/${OWNER}/${REPO}/deployments/${id}/statuses`, {
+      state: "success",
+      environment_url: null,
+    });
+    expect({ status: s.status, body: s.body }).toMatchObject({
+      status: 201,
+      body: { state: "success", environment_url: "" },
+    });
+  });
+
+  test("the request fields GitHub's description marks nullable", async () => {
+    const issue = await call("POST", `/repos/${OWNER}/${REPO}/issues`, {
+      title: "Nulls",
+      assignee: null,
+      milestone: null,
+    });
+    expect(issue.status).toBe(201);
+    const status = await call("POST", `/repos/${OWNER}/${REPO}/statuses/${sha}`, {
+      state: "success",
+      context: "ci",
+      target_url: null,
+      description: null,
+    });
+    expect(status.status).toBe(201);
+  });
+
+  test("a null GitHub refuses is refused in GitHub's words, not with 'undefined'", async () => {
+    const d = await call("POST", `/repos/${OWNER}/${REPO}/deployments`, { ref: "main", environment: null });
+    expect(d.status).toBe(422);
+    const message = (d.body as { message: string }).message;
+    expect(message).toContain("For 'properties/environment', nil is not a string.");
+    expect(message).not.toContain("undefined");
+    const s = await call("POST", `/repos/${OWNER}/${REPO}/statuses/${sha}`, { state: "green" });
+    expect((s.body as { message: string }).message).toContain(
+      `For 'properties/state', "green" is not a member of ["error","failure","pending","success"].`,
+    );
+  });
+});
