@@ -12,7 +12,7 @@ export interface OperationContract {
 }
 
 /** The JSON sits next to this file in the source tree; compiled to lib/, look back in the source tree. */
-function contractFile(name: string): URL {
+export function contractFile(name: string): URL {
   const here = new URL(`./${name}`, import.meta.url);
   return existsSync(here) ? here : new URL(`../../../sandbox/contracts/${name}`, import.meta.url);
 }

@@ -120,8 +120,17 @@ export const contentRoutes: RouteDef[] = [
       );
       updateRef(ctx, r, ref, c.sha, login(ctx));
       const entry = r.git.lookup(c.tree, path);
+      // file-commit's content is the entry without the file's content or encoding.
       const body = {
-        content: fileJson(ctx, r, path, entry?.sha ?? "", branch),
+        content: entryJson(
+          ctx,
+          r,
+          path,
+          "file",
+          entry?.sha ?? "",
+          branch,
+          r.git.get(entry?.sha ?? "", "blob")?.content.length ?? 0,
+        ),
         commit: gitCommitJson(ctx, r, c),
       };
       return existing ? ok(body) : created(body);

@@ -19,7 +19,7 @@ import { updateRef } from "../ops.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { commitJson, personFor } from "../serialize/git.js";
-import { mergeable, pullJson, reviewJson } from "../serialize/issues.js";
+import { mergeable, pullJson, reviewJson, simplePullJson } from "../serialize/issues.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";
 import type { Issue, Repo, Review } from "../state.js";
 import { login, repoOf } from "./common.js";
@@ -132,7 +132,7 @@ export const pullRoutes: RouteDef[] = [
             (!base || i.pull.baseRef === base),
         )
         .sort((a, b) => (dir === "asc" ? a.number - b.number : b.number - a.number));
-      return listReply(ctx, list, (i) => pullJson(ctx, r, i));
+      return listReply(ctx, list, (i) => simplePullJson(ctx, r, i));
     },
   },
   {

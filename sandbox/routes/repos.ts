@@ -20,8 +20,8 @@ import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { simpleUser } from "../serialize/accounts.js";
 import { commitJson } from "../serialize/git.js";
-import { pullJson } from "../serialize/issues.js";
-import { repoJson } from "../serialize/repo.js";
+import { simplePullJson } from "../serialize/issues.js";
+import { fullRepoJson, repoJson } from "../serialize/repo.js";
 import type { RepoRole } from "../state.js";
 import { commitish, login, repoOf } from "./common.js";
 
@@ -57,7 +57,7 @@ function create(ctx: Ctx, owner: string): ReturnType<typeof created> {
     auto_init: bool(b, "auto_init", "Repository") ?? false,
     creator: login(ctx),
   });
-  return created(repoJson(ctx, r));
+  return created(fullRepoJson(ctx, r));
 }
 
 export const repoRoutes: RouteDef[] = [
@@ -84,7 +84,7 @@ export const repoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}",
     operationId: "repos/get",
     need: { perm: ["metadata", "read"] },
-    handler: (ctx) => ok(repoJson(ctx, repoOf(ctx))),
+    handler: (ctx) => ok(fullRepoJson(ctx, repoOf(ctx))),
   },
   {
     method: "PUT",
@@ -237,7 +237,7 @@ export const repoRoutes: RouteDef[] = [
           !r.git.ancestors(p.mergedBaseSha ?? r.refs.get(`refs/heads/${p.baseRef}`) ?? "").has(sha)
         );
       });
-      return listReply(ctx, prs, (i) => pullJson(ctx, r, i));
+      return listReply(ctx, prs, (i) => simplePullJson(ctx, r, i));
     },
   },
   {

@@ -281,3 +281,83 @@ describe("strict mode accepts the nulls GitHub accepts", () => {
     );
   });
 });
+
+describe("answers carry only the fields GitHub documents", () => {
+  test("check run, combined status, create-file answer, pull request repos and lists", async () => {
+    const file = await call("PUT", `/repos/${OWNER}/${REPO}/contents/shapes.txt`, {
+      message: "Add shapes",
+      content: Buffer.from("x\n").toString("base64"),
+    });
+    expect(file.status).toBe(201);
+    const content = (file.body as { content: Record<string, unknown> }).content;
+    expect(content).toMatchObject({ path: "shapes.txt", type: "file", size: 2 });
+    expect(Object.keys(content)).not.toContain("content");
+    expect(Object.keys(content)).not.toContain("encoding");
+    const sha = (file.body as { commit: { sha: string } }).commit.sha;
+
+    await call("POST", `/repos/${OWNER}/${REPO}/statuses/${sha}`, { state: "success", context: "ci" });
+    const combined = (await call("GET", `/repos/${OWNER}/${REPO}/commits/${sha}/status`)).body as {
+      statuses: Record<string, unknown>[];
+    };
+    expect(combined.statuses).toHaveLength(1);
+    expect(Object.keys(combined.statuses[0]!)).not.toContain("creator");
+    const single = (await call("GET", `/repos/${OWNER}/${REPO}/commits/${sha}/statuses`)).body as Record<
+      string,
+      unknown
+    >[];
+    expect(single[0]).toHaveProperty("creator");
+
+    const listed = (await call("GET", `/repos/${OWNER}/${REPO}/pulls?state=all`)).body as Record<
+      string,
+      unknown
+    >[];
+    expect(listed.length).toBeGreaterThan(0);
+    for (const key of ["merged", "mergeable", "comments", "commits", "additions", "changed_files"])
+      expect(Object.keys(listed[0]!)).not.toContain(key);
+    const pull = (await call("GET", `/repos/${OWNER}/${REPO}/pulls/${String(listed[0]!["number"])}`))
+      .body as {
+      merged: boolean;
+      head: { repo: Record<string, unknown> };
+    };
+    expect(pull.merged).toBe(false);
+    expect(pull.head.repo).toHaveProperty("forks_count");
+    expect(Object.keys(pull.head.repo)).not.toContain("network_count");
+    expect(Object.keys(pull.head.repo)).not.toContain("subscribers_count");
+    expect((await call("GET", `/repos/${OWNER}/${REPO}`)).body).toHaveProperty("network_count");
+  });
+
+  test("a check run's check_suite is only its id", async () => {
+    const other = await startSandbox({ strict: true, failOnUnmodelled: true });
+    try {
+      const owner = await other.client.createUser("own");
+      await other.client.createRepo(owner.token, "r");
+      const app = await other.client.registerApp({
+        name: "Checker",
+        permissions: { checks: "write" },
+        events: [],
+      });
+      const installation = await other.client.installApp(app.id, "own");
+      const { appJwt } = await import("./scenario.js");
+      const tokenRes = await fetch(`${other.apiUrl}/app/installations/${installation.id}/access_tokens`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${appJwt(app)}` },
+      });
+      const { token: ghs } = (await tokenRes.json()) as { token: string };
+      const main = await (
+        await fetch(`${other.apiUrl}/repos/own/r/commits/main`, {
+          headers: { authorization: `token ${owner.token}`, accept: "application/vnd.github.sha" },
+        })
+      ).text();
+      const run = await fetch(`${other.apiUrl}/repos/own/r/check-runs`, {
+        method: "POST",
+        headers: { authorization: `token ${ghs}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "ci", head_sha: main }),
+      });
+      expect(run.status).toBe(201);
+      const body = (await run.json()) as { check_suite: unknown };
+      expect(body.check_suite).toEqual({ id: expect.any(Number) });
+    } finally {
+      await other.close();
+    }
+  });
+});
