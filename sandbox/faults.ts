@@ -39,9 +39,14 @@ function rng(seed: number): () => number {
   };
 }
 
+/**
+ * `/regex/flags`, or a glob. A plain path such as `/repos/o/r/issues` also has the form of a regex with
+ * flags, so a pattern is a regex only when its body uses a regex operator (a glob has none but `*`) and
+ * its flags are regex flags.
+ */
 function pathMatcher(pattern: string): RegExp {
-  const re = /^\/(.*)\/([a-z]*)$/.exec(pattern);
-  if (re && pattern.length > 2) return new RegExp(re[1] ?? "", re[2]);
+  const re = /^\/(.+)\/([dgimsuy]*)$/.exec(pattern);
+  if (re && /[\^$\\()[\]|+?{}]/.test(re[1] ?? "")) return new RegExp(re[1] ?? "", re[2]);
   const source = pattern
     .replace(/[.+?^$()|[\]\\{}]/g, "\\$&")
     .split("**")

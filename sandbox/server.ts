@@ -223,10 +223,12 @@ export class SandboxServer {
     entry.status = reply.status;
     this.finish(entry, started);
     const all = { ...headers, ...reply.headers };
+    // A user's token (classic PAT or OAuth) gets its scopes on every API answer, as on GitHub.
+    if (kind !== "control" && actor?.kind === "user") all["x-oauth-scopes"] = actor.token.scopes.join(", ");
     if (payload !== undefined && reply.raw === undefined)
       all["content-type"] = "application/json; charset=utf-8";
     res.writeHead(reply.status, all);
-    res.end(payload);
+    res.end(method === "HEAD" ? undefined : payload);
   }
 
   /**
@@ -264,23 +266,22 @@ export class SandboxServer {
     entry: LogEntry,
     kind: string,
   ): Promise<Reply> {
-    const m = router.match(
-      ctx.method,
-      kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : ctx.path,
-    );
+    // GitHub answers HEAD wherever it answers GET, with the same status and headers and no body.
+    const method = ctx.method === "HEAD" && kind === "rest" ? "GET" : ctx.method;
+    const m = router.match(method, kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : ctx.path);
     if (!m) {
-      const github = kind === "rest" ? githubRoute(ctx.method, ctx.path) : undefined;
+      const github = kind === "rest" ? githubRoute(method, ctx.path) : undefined;
       if (github === undefined) throw notFound();
       entry.operationId = "unmodelled";
       this.deps.state.unmodelled.push({
         at: this.deps.state.now(),
         kind: "rest",
-        method: ctx.method,
+        method,
         route: github,
         path: ctx.path,
       });
       this.deps.log(`sandbox: ${ctx.method} ${github} is not modelled (${ctx.path})`);
-      throw notModelled(ctx.method, github);
+      throw notModelled(method, github);
     }
     entry.operationId = m.route.operationId;
     ctx.params = m.params;

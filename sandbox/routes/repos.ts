@@ -19,7 +19,8 @@ import { createRepo } from "../ops.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { simpleUser } from "../serialize/accounts.js";
-import { commitJson } from "../serialize/git.js";
+import { commitJson, loginForEmail } from "../serialize/git.js";
+import type { Commit } from "../git.js";
 import { simplePullJson } from "../serialize/issues.js";
 import { fullRepoJson, repoJson } from "../serialize/repo.js";
 import type { RepoRole } from "../state.js";
@@ -84,7 +85,24 @@ export const repoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}",
     operationId: "repos/get",
     need: { perm: ["metadata", "read"] },
-    handler: (ctx) => ok(fullRepoJson(ctx, repoOf(ctx))),
+    // GitHub adds the caller's permissions on the repository when the request is authenticated.
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const actor = ctx.actor;
+      const permissions =
+        actor?.kind === "user"
+          ? perms(roleOf(ctx.state, r, actor.login))
+          : actor?.kind === "installation"
+            ? {
+                admin: false,
+                maintain: false,
+                push: actor.permissions["contents"] === "write",
+                triage: false,
+                pull: true,
+              }
+            : undefined;
+      return ok({ ...fullRepoJson(ctx, r), ...(permissions ? { permissions } : {}) });
+    },
   },
   {
     method: "PUT",
@@ -173,6 +191,52 @@ export const repoRoutes: RouteDef[] = [
         role_name: roleName,
         user: { ...simpleUser(ctx, user.login), permissions: perms(role), role_name: roleName },
       });
+    },
+  },
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/commits",
+    operationId: "repos/list-commits",
+    need: { perm: ["contents", "read"] },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      if (r.refs.size === 0) throw conflict("Git Repository is empty.");
+      const start = commitish(r, ctx.query.get("sha") ?? r.defaultBranch);
+      if (!start || !r.git.get(start, "commit")) throw notFound();
+      // Every commit reachable from sha, newest first by committer date (ties in history order).
+      const reachable: Commit[] = [];
+      const seen = new Set<string>();
+      const queue = [start];
+      while (queue.length > 0) {
+        const sha = queue.shift() as string;
+        if (seen.has(sha)) continue;
+        seen.add(sha);
+        const c = r.git.get(sha, "commit");
+        if (!c) continue;
+        reachable.push(c);
+        queue.push(...c.parents);
+      }
+      const path = ctx.query.get("path")?.replace(/^\/+|\/+$/g, "");
+      const author = ctx.query.get("author")?.toLowerCase();
+      const since = Date.parse(ctx.query.get("since") ?? "");
+      const until = Date.parse(ctx.query.get("until") ?? "");
+      const list = reachable
+        .map((c, i) => ({ c, i }))
+        .sort((a, b) => Date.parse(b.c.committer.date) - Date.parse(a.c.committer.date) || a.i - b.i)
+        .map(({ c }) => c)
+        .filter(
+          (c) =>
+            !path || commitFiles(r, c).some((f) => f.filename === path || f.filename.startsWith(`${path}/`)),
+        )
+        .filter(
+          (c) =>
+            !author ||
+            c.author.email.toLowerCase() === author ||
+            loginForEmail(ctx.state, c.author.email)?.toLowerCase() === author,
+        )
+        .filter((c) => Number.isNaN(since) || Date.parse(c.committer.date) >= since)
+        .filter((c) => Number.isNaN(until) || Date.parse(c.committer.date) <= until);
+      return listReply(ctx, list, (c) => commitJson(ctx, r, c));
     },
   },
   {

@@ -80,6 +80,14 @@ describe("what the sandbox does not model is loud", () => {
     expect(sb.unmodelled()).toHaveLength(0);
   });
 
+  test("HEAD is answered wherever GET is, without a body", async () => {
+    const found = await call("HEAD", `/repos/${OWNER}/${REPO}/contents/README.md`);
+    expect(found.status).toBe(200);
+    expect(found.text).toBe("");
+    expect((await call("HEAD", `/repos/${OWNER}/${REPO}/contents/missing.md`)).status).toBe(404);
+    expect(sb.unmodelled()).toHaveLength(0);
+  });
+
   test("a missing resource on a modelled route is still 404", async () => {
     expect((await call("GET", `/repos/${OWNER}/${REPO}/pulls/999`)).status).toBe(404);
     expect(sb.unmodelled()).toHaveLength(0);
