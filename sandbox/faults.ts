@@ -99,10 +99,15 @@ export class Faults {
 
   /** The first request fault that matches and fires for this request. */
   request(method: string, path: string): Fault | undefined {
+    // GraphQL is one endpoint served at two paths: a fault on either fires for a call at either.
+    const paths = path === "/graphql" || path === "/api/graphql" ? ["/graphql", "/api/graphql"] : [path];
     for (const f of this.list) {
       if (WEBHOOK_KINDS.includes(f.kind)) continue;
       if (f.method && f.method.toUpperCase() !== method) continue;
-      if (f.path && !pathMatcher(f.path).test(path)) continue;
+      if (f.path) {
+        const matcher = pathMatcher(f.path);
+        if (!paths.some((p) => matcher.test(p))) continue;
+      }
       if (this.fire(f)) return f;
     }
     return undefined;

@@ -369,3 +369,25 @@ describe("answers carry only the fields GitHub documents", () => {
     }
   });
 });
+
+describe("fault paths", () => {
+  test("a plain path is a glob, not a regex with flags; a GraphQL fault fires at either GraphQL path", async () => {
+    await sb.client.addFault({
+      kind: "status",
+      status: 502,
+      method: "POST",
+      path: `/repos/${OWNER}/${REPO}/issues`,
+      count: 1,
+    });
+    expect((await call("POST", `/repos/${OWNER}/${REPO}/issues`, { title: "Faulted" })).status).toBe(502);
+    expect((await call("GET", `/repos/${OWNER}/${REPO}/issues`)).status).toBe(200);
+    await sb.client.addFault({ kind: "status", status: 502, path: "/api/graphql", count: 1 });
+    const res = await fetch(`${sb.url}/graphql`, {
+      method: "POST",
+      headers: { authorization: `bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ viewer { login } }" }),
+    });
+    expect(res.status).toBe(502);
+    await sb.client.clearFaults();
+  });
+});
