@@ -380,7 +380,7 @@ describe("fault paths", () => {
       count: 1,
     });
     expect((await call("POST", `/repos/${OWNER}/${REPO}/issues`, { title: "Faulted" })).status).toBe(502);
-    expect((await call("GET", `/repos/${OWNER}/${REPO}/issues`)).status).toBe(200);
+    expect((await call("POST", `/repos/${OWNER}/${REPO}/issues`, { title: "Not faulted" })).status).toBe(201);
     await sb.client.addFault({ kind: "status", status: 502, path: "/api/graphql", count: 1 });
     const res = await fetch(`${sb.url}/graphql`, {
       method: "POST",
