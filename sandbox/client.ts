@@ -1,3 +1,4 @@
+import type { UnmodelledHit } from "./unmodelled.js";
 import type { Fault, FaultSpec } from "./faults.js";
 import type { TokenUsage } from "./ratelimit.js";
 import type { LogEntry } from "./server.js";
@@ -192,6 +193,11 @@ export class SandboxClient {
 
   requests(operation?: string): Promise<LogEntry[]> {
     return this.control("GET", `/requests${operation ? `?operation=${encodeURIComponent(operation)}` : ""}`);
+  }
+
+  /** Requests for GitHub routes or GraphQL fields the sandbox does not model (answered 501 or an error). */
+  unmodelled(): Promise<{ count: number; hits: UnmodelledHit[] }> {
+    return this.control("GET", "/unmodelled");
   }
 
   /** Waits for queued deliveries first, so what a test reads is settled. */

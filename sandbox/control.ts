@@ -236,6 +236,21 @@ export function controlRoutes(deps: ControlDeps): RouteDef[] {
     },
     {
       method: "GET",
+      path: "/unmodelled",
+      operationId: "sandbox/list-unmodelled",
+      handler: (ctx) => ok({ count: ctx.state.unmodelled.length, hits: ctx.state.unmodelled }),
+    },
+    {
+      method: "DELETE",
+      path: "/unmodelled",
+      operationId: "sandbox/clear-unmodelled",
+      handler: (ctx) => {
+        ctx.state.unmodelled.splice(0);
+        return noContent();
+      },
+    },
+    {
+      method: "GET",
       path: "/clock",
       operationId: "sandbox/get-clock",
       handler: (ctx) => ok({ now: ctx.state.now(), epoch: Math.floor(ctx.state.nowMs() / 1000) }),

@@ -75,3 +75,80 @@ export function prFiles(repo: Repo, pull: Pull): FileChange[] {
 export function pullsWithHead(repo: Repo, branch: string): Issue[] {
   return [...repo.issues.values()].filter((i) => i.pull && i.state === "open" && i.pull.headRef === branch);
 }
+
+/** The files a commit changed against its first parent (a root commit adds every file). */
+export function commitFiles(repo: Repo, commit: Commit): FileChange[] {
+  const parent = commit.parents[0];
+  const parentTree = parent ? repo.git.get(parent, "commit")?.tree : undefined;
+  const before = parentTree ? repo.git.flatten(parentTree) : new Map<string, { sha: string; mode: string }>();
+  const after = repo.git.flatten(commit.tree);
+  const out: FileChange[] = [];
+  for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const b = before.get(path);
+    const a = after.get(path);
+    if (b?.sha === a?.sha) continue;
+    const { additions, deletions, patch } = countChanges(
+      lines(b && repo.git.get(b.sha, "blob")?.content),
+      lines(a && repo.git.get(a.sha, "blob")?.content),
+    );
+    out.push({
+      filename: path,
+      status: !b ? "added" : !a ? "removed" : "modified",
+      sha: (a ?? b)?.sha ?? "",
+      additions,
+      deletions,
+      patch,
+    });
+  }
+  return out;
+}
+
+/** Changed files as `git diff` text (GitHub's `application/vnd.github.diff`). */
+export function unifiedDiff(files: FileChange[]): string {
+  return files
+    .map((f) => {
+      const from = f.status === "added" ? "/dev/null" : `a/${f.filename}`;
+      const to = f.status === "removed" ? "/dev/null" : `b/${f.filename}`;
+      const mode =
+        f.status === "added"
+          ? "new file mode 100644\n"
+          : f.status === "removed"
+            ? "deleted file mode 100644\n"
+            : "";
+      return `diff --git a/${f.filename} b/${f.filename}\n${mode}--- ${from}\n+++ ${to}\n${f.patch}\n`;
+    })
+    .join("");
+}
+
+/** Commits as `git format-patch` output (GitHub's `application/vnd.github.patch`). */
+export function formatPatch(repo: Repo, commits: Commit[]): string {
+  return commits
+    .map((c, i) => {
+      const files = commitFiles(repo, c);
+      const [subject = "", ...rest] = c.message.split("\n");
+      const body = rest.join("\n").replace(/^\n+/, "");
+      const n = commits.length > 1 ? `[PATCH ${i + 1}/${commits.length}]` : "[PATCH]";
+      const stat = files.map(
+        (f) =>
+          ` ${f.filename} | ${f.additions + f.deletions} ${"+".repeat(f.additions)}${"-".repeat(f.deletions)}`,
+      );
+      const adds = files.reduce((s, f) => s + f.additions, 0);
+      const dels = files.reduce((s, f) => s + f.deletions, 0);
+      return [
+        `From ${c.sha} Mon Sep 17 00:00:00 2001`,
+        `From: ${c.author.name} <${c.author.email}>`,
+        `Date: ${new Date(c.author.date).toUTCString().replace("GMT", "+0000")}`,
+        `Subject: ${n} ${subject}`,
+        "",
+        ...(body ? [body.trimEnd(), ""] : []),
+        "---",
+        ...stat,
+        ` ${files.length} file${files.length === 1 ? "" : "s"} changed, ${adds} insertion${adds === 1 ? "" : "s"}(+), ${dels} deletion${dels === 1 ? "" : "s"}(-)`,
+        "",
+        unifiedDiff(files) + "--",
+        "2.43.0",
+        "",
+      ].join("\n");
+    })
+    .join("\n");
+}

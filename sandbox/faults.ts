@@ -39,9 +39,14 @@ function rng(seed: number): () => number {
   };
 }
 
+/**
+ * `/regex/flags`, or a glob. A plain path such as `/repos/o/r/issues` also has the form of a regex with
+ * flags, so a pattern is a regex only when its body uses a regex operator (a glob has none but `*`) and
+ * its flags are regex flags.
+ */
 function pathMatcher(pattern: string): RegExp {
-  const re = /^\/(.*)\/([a-z]*)$/.exec(pattern);
-  if (re && pattern.length > 2) return new RegExp(re[1] ?? "", re[2]);
+  const re = /^\/(.+)\/([dgimsuy]*)$/.exec(pattern);
+  if (re && /[\^$\\()[\]|+?{}]/.test(re[1] ?? "")) return new RegExp(re[1] ?? "", re[2]);
   const source = pattern
     .replace(/[.+?^$()|[\]\\{}]/g, "\\$&")
     .split("**")
@@ -94,10 +99,15 @@ export class Faults {
 
   /** The first request fault that matches and fires for this request. */
   request(method: string, path: string): Fault | undefined {
+    // GraphQL is one endpoint served at two paths: a fault on either fires for a call at either.
+    const paths = path === "/graphql" || path === "/api/graphql" ? ["/graphql", "/api/graphql"] : [path];
     for (const f of this.list) {
       if (WEBHOOK_KINDS.includes(f.kind)) continue;
       if (f.method && f.method.toUpperCase() !== method) continue;
-      if (f.path && !pathMatcher(f.path).test(path)) continue;
+      if (f.path) {
+        const matcher = pathMatcher(f.path);
+        if (!paths.some((p) => matcher.test(p))) continue;
+      }
       if (this.fire(f)) return f;
     }
     return undefined;

@@ -8,6 +8,8 @@ export const DOCS = "https://docs.github.com/rest";
 export interface Reply {
   status: number;
   body?: unknown;
+  /** a non-JSON answer (raw file content, a diff…); `headers` then carry its content-type */
+  raw?: string | Buffer;
   headers?: Record<string, string>;
 }
 

@@ -11,6 +11,7 @@ import { State } from "./state.js";
 import { Webhooks } from "./webhooks.js";
 import { newToken } from "./auth.js";
 import { SandboxClient } from "./client.js";
+import type { UnmodelledHit } from "./unmodelled.js";
 
 export interface SandboxOptions {
   port?: number;
@@ -31,6 +32,12 @@ export interface SandboxOptions {
    * turns them off, as a GitHub Enterprise Server administrator can.
    */
   secondaryRateLimit?: boolean;
+  /**
+   * `close()` rejects, naming them, when a request reached a GitHub route or GraphQL field the sandbox does
+   * not model (default: the environment variable TOLLGATE_SANDBOX_FAIL_ON_UNMODELLED=1, which the test
+   * suite's setup sets), so a test cannot pass on an answer GitHub would never give.
+   */
+  failOnUnmodelled?: boolean;
 }
 
 export interface Sandbox {
@@ -46,6 +53,8 @@ export interface Sandbox {
   webhooks: Webhooks;
   /** the request log, in process */
   requests(): readonly LogEntry[];
+  /** requests for GitHub routes and GraphQL fields the sandbox does not model, in process */
+  unmodelled(): readonly UnmodelledHit[];
   /** resolves once every queued webhook delivery has been attempted */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -53,7 +62,16 @@ export interface Sandbox {
 
 export type { LogEntry } from "./server.js";
 export type { FaultSpec } from "./faults.js";
+export type { UnmodelledHit } from "./unmodelled.js";
 export { SandboxClient } from "./client.js";
+
+/** The error a closing sandbox (or test world) raises when something reached what the sandbox does not model. */
+export function unmodelledError(hits: readonly UnmodelledHit[]): Error {
+  const seen = [...new Set(hits.map((h) => `${h.method} ${h.route}`))];
+  return new Error(
+    `${hits.length} request(s) reached what the sandbox does not model (GitHub would answer differently): ${seen.join(", ")}`,
+  );
+}
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
@@ -132,6 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     webhooks: hooks,
     requests: () => srv.requests,
+    unmodelled: () => state.unmodelled,
     idle: () => hooks.idle(),
     close: async () => {
       await hooks.idle();
@@ -139,6 +158,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         srv.server.close(() => resolve());
         srv.server.closeAllConnections();
       });
+      const failOnUnmodelled =
+        options.failOnUnmodelled ?? process.env["TOLLGATE_SANDBOX_FAIL_ON_UNMODELLED"] === "1";
+      if (failOnUnmodelled && state.unmodelled.length > 0) throw unmodelledError(state.unmodelled);
     },
   };
 }

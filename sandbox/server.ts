@@ -9,6 +9,8 @@ import type { GraphqlCharge } from "./graphql/index.js";
 import type { Resource } from "./ratelimit.js";
 import type { State } from "./state.js";
 import type { Webhooks } from "./webhooks.js";
+import { githubRoute, notModelled } from "./unmodelled.js";
+import { mediaTypeHeader, requestedFormat, withBodyFormat } from "./media.js";
 
 export interface LogEntry {
   at: string;
@@ -181,6 +183,12 @@ export class SandboxServer {
           entry,
           kind,
         );
+        // Issues, pull requests, comments and reviews in the body format the Accept header asks for.
+        if (kind === "rest" && reply.raw === undefined && /^(pulls|issues)\//.test(entry.operationId ?? "")) {
+          const format = requestedFormat(ctx);
+          reply.body = withBodyFormat(reply.body, format);
+          headers["x-github-media-type"] = mediaTypeHeader(format);
+        }
       }
     } catch (e) {
       reply =
@@ -194,7 +202,8 @@ export class SandboxServer {
     } finally {
       if (entered) limits.leave(actor);
     }
-    let payload = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+    let payload: string | Buffer | undefined =
+      reply.raw !== undefined ? reply.raw : reply.body === undefined ? undefined : JSON.stringify(reply.body);
     if (kind === "rest" && method === "GET" && reply.status === 200 && payload !== undefined) {
       const validators = conditional(reply.body, payload);
       reply.headers = { ...reply.headers, ...validators.headers };
@@ -214,9 +223,12 @@ export class SandboxServer {
     entry.status = reply.status;
     this.finish(entry, started);
     const all = { ...headers, ...reply.headers };
-    if (payload !== undefined) all["content-type"] = "application/json; charset=utf-8";
+    // A user's token (classic PAT or OAuth) gets its scopes on every API answer, as on GitHub.
+    if (kind !== "control" && actor?.kind === "user") all["x-oauth-scopes"] = actor.token.scopes.join(", ");
+    if (payload !== undefined && reply.raw === undefined)
+      all["content-type"] = "application/json; charset=utf-8";
     res.writeHead(reply.status, all);
-    res.end(payload);
+    res.end(method === "HEAD" ? undefined : payload);
   }
 
   /**
@@ -254,11 +266,23 @@ export class SandboxServer {
     entry: LogEntry,
     kind: string,
   ): Promise<Reply> {
-    const m = router.match(
-      ctx.method,
-      kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : ctx.path,
-    );
-    if (!m) throw notFound();
+    // GitHub answers HEAD wherever it answers GET, with the same status and headers and no body.
+    const method = ctx.method === "HEAD" && kind === "rest" ? "GET" : ctx.method;
+    const m = router.match(method, kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : ctx.path);
+    if (!m) {
+      const github = kind === "rest" ? githubRoute(method, ctx.path) : undefined;
+      if (github === undefined) throw notFound();
+      entry.operationId = "unmodelled";
+      this.deps.state.unmodelled.push({
+        at: this.deps.state.now(),
+        kind: "rest",
+        method,
+        route: github,
+        path: ctx.path,
+      });
+      this.deps.log(`sandbox: ${ctx.method} ${github} is not modelled (${ctx.path})`);
+      throw notModelled(method, github);
+    }
     entry.operationId = m.route.operationId;
     ctx.params = m.params;
     const auth = m.route.auth ?? (kind === "control" ? "none" : "token");
@@ -344,7 +368,7 @@ export class SandboxServer {
  */
 function conditional(
   body: unknown,
-  payload: string,
+  payload: string | Buffer,
 ): {
   headers: Record<string, string>;
   matches: (ifNoneMatch: string | undefined, ifModifiedSince: string | undefined) => boolean;

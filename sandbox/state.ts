@@ -1,3 +1,4 @@
+import type { UnmodelledHit } from "./unmodelled.js";
 import type { KeyObject } from "node:crypto";
 import type { GitStore } from "./git.js";
 import { RateLimits } from "./ratelimit.js";
@@ -328,6 +329,8 @@ export class State {
   readonly installations = new Map<number, Installation>();
   readonly tokens = new Map<string, Token>();
   readonly limits: RateLimits;
+  /** Requests for GitHub routes and GraphQL fields the sandbox does not model (each answered 501 or an error). */
+  readonly unmodelled: UnmodelledHit[] = [];
   private readonly counters = new Map<string, number>();
 
   /** The sandbox's clock in epoch milliseconds: rate-limit windows, token expiry and new timestamps follow it. */

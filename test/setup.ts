@@ -14,3 +14,6 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== "function"
     },
   });
 }
+
+// A sandbox closed in a test fails when a request reached a route or field it does not model (sandbox/README.md).
+process.env["TOLLGATE_SANDBOX_FAIL_ON_UNMODELLED"] ??= "1";

@@ -12,14 +12,15 @@ export interface OperationContract {
 }
 
 /** The JSON sits next to this file in the source tree; compiled to lib/, look back in the source tree. */
-function contractFile(name: string): URL {
+export function contractFile(name: string): URL {
   const here = new URL(`./${name}`, import.meta.url);
   return existsSync(here) ? here : new URL(`../../../sandbox/contracts/${name}`, import.meta.url);
 }
 
 let rest: Record<string, OperationContract> | undefined;
 let hooks: Record<string, Schema> | undefined;
-const ajv = new Ajv({ strict: false, allErrors: true });
+// verbose: each error carries the offending value, which GitHub quotes in its message.
+const ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
 let defsLoaded = false;
 const compiled = new Map<string, ValidateFunction>();
 
@@ -54,26 +55,53 @@ function validator(key: string, schema: Schema): ValidateFunction {
   return v;
 }
 
-/** Renders an ajv error the way GitHub words schema failures ("\"ref\" wasn't supplied." …). */
+/** A value as GitHub quotes it in a schema failure (Ruby's inspect: `nil` for null). */
+const quote = (v: unknown): string => (v === null ? "nil" : v === undefined ? "nil" : JSON.stringify(v));
+
+/**
+ * Renders an ajv error the way GitHub words schema failures: `"ref" wasn't supplied.`,
+ * `For 'properties/environment_url', nil is not a string.` …
+ */
 function describe(e: ErrorObject): string {
-  const at = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
+  const segments = e.instancePath.replace(/^\//, "").split("/").filter(Boolean);
+  const at = segments.length === 0 ? "body" : `properties/${segments.join("/")}`;
   if (e.keyword === "required") return `"${String(e.params["missingProperty"])}" wasn't supplied.`;
   if (e.keyword === "enum")
-    return `For '${at}', ${JSON.stringify(e.data)} is not a member of ${JSON.stringify(e.params["allowedValues"])}.`;
+    return `For '${at}', ${quote(e.data)} is not a member of ${JSON.stringify(e.params["allowedValues"])}.`;
   if (e.keyword === "maxLength")
-    return `For '${at}', ${JSON.stringify(e.data)} is too long (maximum is ${String(e.params["limit"])} characters).`;
-  if (e.keyword === "type")
-    return `For '${at || "body"}', ${JSON.stringify(e.data)} is not ${e.params["type"] === "integer" ? "an integer" : `a ${String(e.params["type"])}`}.`;
-  return `For '${at || "body"}', ${e.message ?? "is invalid"}.`;
+    return `For '${at}', ${quote(e.data)} is too long (maximum is ${String(e.params["limit"])} characters).`;
+  if (e.keyword === "type") {
+    const types = ([] as unknown[]).concat(e.params["type"]).map(String);
+    const names = types.map((t) =>
+      t === "integer" || t === "array" || t === "object" ? `an ${t}` : `a ${t}`,
+    );
+    return `For '${at}', ${quote(e.data)} is not ${names.join(" or ")}.`;
+  }
+  return `For '${at}', ${e.message ?? "is invalid"}.`;
 }
 
 const uniq = (xs: string[]): string[] => [...new Set(xs)];
+
+/**
+ * Request fields GitHub accepts `null` for (as "not given") although its description does not mark them
+ * nullable. Fields the description marks nullable accept null through the extracted schema itself.
+ */
+const NULL_ACCEPTED: Record<string, readonly string[]> = {
+  "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses": ["environment_url"],
+};
 
 /** Errors GitHub's contract reports for this request (body schema and enum query parameters). */
 export function requestErrors(key: string, body: unknown, query: URLSearchParams): string[] {
   const op = restContract()[key];
   if (!op) return [];
   const out: string[] = [];
+  const nullable = NULL_ACCEPTED[key];
+  if (nullable && body && typeof body === "object" && !Array.isArray(body)) {
+    const given = body as Record<string, unknown>;
+    body = Object.fromEntries(
+      Object.entries(given).filter(([k, v]) => !(v === null && nullable.includes(k))),
+    );
+  }
   if (op.requestBody && (body !== undefined || op.requestBody.required)) {
     const v = validator(`${key} request`, op.requestBody.schema);
     if (!v(body ?? {}))

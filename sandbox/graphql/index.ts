@@ -8,12 +8,14 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from "graphql";
+import type { Path } from "graphql/jsutils/Path.js";
 import { schema as githubSchema } from "@octokit/graphql-schema";
 import { authorizeRepo } from "../auth.js";
 import { HttpError, type Ctx, type Reply } from "../http.js";
 import { actorNode } from "./actors.js";
 import { analyse, type Cost } from "./cost.js";
 import { repoNode } from "./nodes.js";
+import { NOT_MODELLED } from "../unmodelled.js";
 
 let built: GraphQLSchema | undefined;
 
@@ -134,20 +136,34 @@ export async function executeGraphql(ctx: Ctx, charged?: (c: GraphqlCharge) => v
     variableValues: variables,
     operationName,
     contextValue: ctx,
-    ...(refusedHere.size === 0
-      ? {}
-      : {
-          fieldResolver: (source, args, context, info) => {
-            const refused = refusedHere.get(info.fieldNodes[0]!);
-            if (refused) throw refused;
-            return defaultFieldResolver(source, args, context, info);
-          },
-        }),
+    fieldResolver: (source, args, context, info) => {
+      const refused = refusedHere.get(info.fieldNodes[0]!);
+      if (refused) throw refused;
+      // A field the sandbox's objects do not carry is one it does not model: an error, never a quiet null.
+      if (source !== null && typeof source === "object" && !(info.fieldName in source)) {
+        const field = `${info.parentType.name}.${info.fieldName}`;
+        ctx.state.unmodelled.push({
+          at: ctx.state.now(),
+          kind: "graphql",
+          method: info.operation.operation,
+          route: field,
+          path: responsePath(info.path).join("."),
+        });
+        throw new GraphQLError(`${field} is ${NOT_MODELLED}`, { extensions: { type: "NOT_MODELLED" } });
+      }
+      return defaultFieldResolver(source, args, context, info);
+    },
   });
   const out: Record<string, unknown> = {};
   if (result.data !== undefined) out["data"] = result.data;
   if (result.errors) out["errors"] = dedupe(result.errors.map(githubError));
   return answer(out);
+}
+
+function responsePath(p: Path | undefined): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let at = p; at; at = at.prev) out.unshift(at.key);
+  return out;
 }
 
 /** A refused connection under a list fails once per parent item; the answer names it once. */

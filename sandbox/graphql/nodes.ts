@@ -228,6 +228,20 @@ function refNode(v: View, r: Repo, name: string): Obj | null {
     prefix: "refs/heads/",
     target: () => commitNode(v, r, sha),
     repository: () => repoNode(v, r, { alerts: false }),
+    // Pull requests with this branch as their head, oldest first.
+    associatedPullRequests: (args: PageArgs & { states?: string[] | null; baseRefName?: string | null }) =>
+      connection(
+        "associatedPullRequests",
+        [...r.issues.values()].filter(
+          (i) =>
+            i.pull &&
+            i.pull.headRef === name &&
+            (!args.baseRefName || i.pull.baseRef === args.baseRefName) &&
+            (!args.states || args.states.includes(i.pull.merged_at ? "MERGED" : up(i.state))),
+        ),
+        args,
+        (i) => pullNode(v, r, i),
+      ),
   };
 }
 

@@ -5,6 +5,7 @@ import { gitCommitJson } from "../serialize/git.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";
 import type { Repo } from "../state.js";
 import { commitish, login, repoOf } from "./common.js";
+import { fileHtml, requestedFormat, textReply } from "../media.js";
 
 /** GitHub wraps base64 content at 60 characters per line. */
 const wrap = (b64: string): string => (b64.match(/.{1,60}/g) ?? [""]).join("\n") + "\n";
@@ -60,7 +61,13 @@ export const contentRoutes: RouteDef[] = [
       const path = (ctx.params["path"] ?? "").replace(/^\/+|\/+$/g, "");
       const entry = r.git.lookup(commit.tree, path);
       if (!entry) throw notFound();
-      if (entry.type === "blob") return ok(fileJson(ctx, r, path, entry.sha, ref));
+      const format = requestedFormat(ctx);
+      if (entry.type === "blob") {
+        const content = r.git.get(entry.sha, "blob")?.content ?? Buffer.alloc(0);
+        if (format === "raw") return textReply("raw", content);
+        if (format === "html") return textReply("html", fileHtml(path, content));
+        return ok(fileJson(ctx, r, path, entry.sha, ref));
+      }
       const tree = r.git.get(entry.sha, "tree");
       const items = (tree?.entries ?? []).map((e) =>
         entryJson(
@@ -73,6 +80,9 @@ export const contentRoutes: RouteDef[] = [
           e.type === "blob" ? (r.git.get(e.sha, "blob")?.content.length ?? 0) : 0,
         ),
       );
+      // application/vnd.github.object: a directory as one object with its entries, not a bare list.
+      if (format === "object")
+        return ok({ ...entryJson(ctx, r, path, "dir", entry.sha, ref, 0), entries: items });
       return ok(items);
     },
   },
@@ -110,8 +120,17 @@ export const contentRoutes: RouteDef[] = [
       );
       updateRef(ctx, r, ref, c.sha, login(ctx));
       const entry = r.git.lookup(c.tree, path);
+      // file-commit's content is the entry without the file's content or encoding.
       const body = {
-        content: fileJson(ctx, r, path, entry?.sha ?? "", branch),
+        content: entryJson(
+          ctx,
+          r,
+          path,
+          "file",
+          entry?.sha ?? "",
+          branch,
+          r.git.get(entry?.sha ?? "", "blob")?.content.length ?? 0,
+        ),
         commit: gitCommitJson(ctx, r, c),
       };
       return existing ? ok(body) : created(body);

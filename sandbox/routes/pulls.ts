@@ -1,4 +1,5 @@
-import { prCommits, prFiles } from "../diff.js";
+import { formatPatch, prCommits, prFiles, unifiedDiff } from "../diff.js";
+import { requestedFormat, textReply } from "../media.js";
 import {
   bool,
   conflict,
@@ -18,7 +19,7 @@ import { updateRef } from "../ops.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { commitJson, personFor } from "../serialize/git.js";
-import { mergeable, pullJson, reviewJson } from "../serialize/issues.js";
+import { mergeable, pullJson, reviewJson, simplePullJson } from "../serialize/issues.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";
 import type { Issue, Repo, Review } from "../state.js";
 import { login, repoOf } from "./common.js";
@@ -131,7 +132,7 @@ export const pullRoutes: RouteDef[] = [
             (!base || i.pull.baseRef === base),
         )
         .sort((a, b) => (dir === "asc" ? a.number - b.number : b.number - a.number));
-      return listReply(ctx, list, (i) => pullJson(ctx, r, i));
+      return listReply(ctx, list, (i) => simplePullJson(ctx, r, i));
     },
   },
   {
@@ -139,7 +140,14 @@ export const pullRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}/pulls/{pull_number}",
     operationId: "pulls/get",
     need: read,
-    handler: (ctx) => ok(pullJson(ctx, repoOf(ctx), pullOr404(ctx, repoOf(ctx)))),
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const i = pullOr404(ctx, r);
+      const format = requestedFormat(ctx);
+      if (i.pull && format === "diff") return textReply("diff", unifiedDiff(prFiles(r, i.pull)));
+      if (i.pull && format === "patch") return textReply("patch", formatPatch(r, prCommits(r, i.pull)));
+      return ok(pullJson(ctx, r, i));
+    },
   },
   {
     method: "PATCH",

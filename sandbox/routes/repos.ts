@@ -1,4 +1,6 @@
 import { roleOf } from "../auth.js";
+import { commitFiles, formatPatch, unifiedDiff } from "../diff.js";
+import { requestedFormat, textReply } from "../media.js";
 import {
   bool,
   conflict,
@@ -17,9 +19,10 @@ import { createRepo } from "../ops.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { simpleUser } from "../serialize/accounts.js";
-import { commitJson } from "../serialize/git.js";
-import { pullJson } from "../serialize/issues.js";
-import { repoJson } from "../serialize/repo.js";
+import { commitJson, loginForEmail } from "../serialize/git.js";
+import type { Commit } from "../git.js";
+import { simplePullJson } from "../serialize/issues.js";
+import { fullRepoJson, repoJson } from "../serialize/repo.js";
 import type { RepoRole } from "../state.js";
 import { commitish, login, repoOf } from "./common.js";
 
@@ -55,7 +58,7 @@ function create(ctx: Ctx, owner: string): ReturnType<typeof created> {
     auto_init: bool(b, "auto_init", "Repository") ?? false,
     creator: login(ctx),
   });
-  return created(repoJson(ctx, r));
+  return created(fullRepoJson(ctx, r));
 }
 
 export const repoRoutes: RouteDef[] = [
@@ -82,7 +85,24 @@ export const repoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}",
     operationId: "repos/get",
     need: { perm: ["metadata", "read"] },
-    handler: (ctx) => ok(repoJson(ctx, repoOf(ctx))),
+    // GitHub adds the caller's permissions on the repository when the request is authenticated.
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const actor = ctx.actor;
+      const permissions =
+        actor?.kind === "user"
+          ? perms(roleOf(ctx.state, r, actor.login))
+          : actor?.kind === "installation"
+            ? {
+                admin: false,
+                maintain: false,
+                push: actor.permissions["contents"] === "write",
+                triage: false,
+                pull: true,
+              }
+            : undefined;
+      return ok({ ...fullRepoJson(ctx, r), ...(permissions ? { permissions } : {}) });
+    },
   },
   {
     method: "PUT",
@@ -175,6 +195,52 @@ export const repoRoutes: RouteDef[] = [
   },
   {
     method: "GET",
+    path: "/repos/{owner}/{repo}/commits",
+    operationId: "repos/list-commits",
+    need: { perm: ["contents", "read"] },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      if (r.refs.size === 0) throw conflict("Git Repository is empty.");
+      const start = commitish(r, ctx.query.get("sha") ?? r.defaultBranch);
+      if (!start || !r.git.get(start, "commit")) throw notFound();
+      // Every commit reachable from sha, newest first by committer date (ties in history order).
+      const reachable: Commit[] = [];
+      const seen = new Set<string>();
+      const queue = [start];
+      while (queue.length > 0) {
+        const sha = queue.shift() as string;
+        if (seen.has(sha)) continue;
+        seen.add(sha);
+        const c = r.git.get(sha, "commit");
+        if (!c) continue;
+        reachable.push(c);
+        queue.push(...c.parents);
+      }
+      const path = ctx.query.get("path")?.replace(/^\/+|\/+$/g, "");
+      const author = ctx.query.get("author")?.toLowerCase();
+      const since = Date.parse(ctx.query.get("since") ?? "");
+      const until = Date.parse(ctx.query.get("until") ?? "");
+      const list = reachable
+        .map((c, i) => ({ c, i }))
+        .sort((a, b) => Date.parse(b.c.committer.date) - Date.parse(a.c.committer.date) || a.i - b.i)
+        .map(({ c }) => c)
+        .filter(
+          (c) =>
+            !path || commitFiles(r, c).some((f) => f.filename === path || f.filename.startsWith(`${path}/`)),
+        )
+        .filter(
+          (c) =>
+            !author ||
+            c.author.email.toLowerCase() === author ||
+            loginForEmail(ctx.state, c.author.email)?.toLowerCase() === author,
+        )
+        .filter((c) => Number.isNaN(since) || Date.parse(c.committer.date) >= since)
+        .filter((c) => Number.isNaN(until) || Date.parse(c.committer.date) <= until);
+      return listReply(ctx, list, (c) => commitJson(ctx, r, c));
+    },
+  },
+  {
+    method: "GET",
     path: "/repos/{owner}/{repo}/commits/{ref}",
     operationId: "repos/get-commit",
     need: { perm: ["contents", "read"] },
@@ -187,7 +253,30 @@ export const repoRoutes: RouteDef[] = [
           [{ resource: "Commit", field: "sha", code: "invalid" }],
           `No commit found for SHA: ${ctx.params["ref"] ?? ""}`,
         );
-      return ok({ ...commitJson(ctx, r, c), stats: { total: 0, additions: 0, deletions: 0 }, files: [] });
+      const format = requestedFormat(ctx);
+      if (format === "sha") return textReply("sha", c.sha);
+      const files = commitFiles(r, c);
+      if (format === "diff") return textReply("diff", unifiedDiff(files));
+      if (format === "patch") return textReply("patch", formatPatch(r, [c]));
+      const additions = files.reduce((n, f) => n + f.additions, 0);
+      const deletions = files.reduce((n, f) => n + f.deletions, 0);
+      const url = `${ctx.api}/repos/${r.owner}/${r.name}`;
+      return ok({
+        ...commitJson(ctx, r, c),
+        stats: { total: additions + deletions, additions, deletions },
+        files: files.map((f) => ({
+          sha: f.sha,
+          filename: f.filename,
+          status: f.status,
+          additions: f.additions,
+          deletions: f.deletions,
+          changes: f.additions + f.deletions,
+          blob_url: `${ctx.web}/${r.owner}/${r.name}/blob/${c.sha}/${f.filename}`,
+          raw_url: `${ctx.web}/${r.owner}/${r.name}/raw/${c.sha}/${f.filename}`,
+          contents_url: `${url}/contents/${f.filename}?ref=${c.sha}`,
+          patch: f.patch,
+        })),
+      });
     },
   },
   {
@@ -212,7 +301,7 @@ export const repoRoutes: RouteDef[] = [
           !r.git.ancestors(p.mergedBaseSha ?? r.refs.get(`refs/heads/${p.baseRef}`) ?? "").has(sha)
         );
       });
-      return listReply(ctx, prs, (i) => pullJson(ctx, r, i));
+      return listReply(ctx, prs, (i) => simplePullJson(ctx, r, i));
     },
   },
   {

@@ -3,7 +3,7 @@ import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { commitJson } from "../serialize/git.js";
 import { repoJson, repoUrl } from "../serialize/repo.js";
-import { latestStatuses, statusJson } from "../serialize/checks.js";
+import { latestStatuses, simpleStatusJson, statusJson } from "../serialize/checks.js";
 import type { CommitStatus } from "../state.js";
 import { commitish, login, repoOf } from "./common.js";
 
@@ -123,7 +123,7 @@ export const statusRoutes: RouteDef[] = [
       const { owner: _o, ...repository } = repoJson(ctx, r);
       return ok({
         state,
-        statuses: latest.map((s) => statusJson(ctx, r, s)),
+        statuses: latest.map((s) => simpleStatusJson(ctx, r, s)),
         sha,
         total_count: latest.length,
         repository: { ...repository, owner: repoJson(ctx, r)["owner"] },

@@ -83,7 +83,6 @@ export function checkRunJson(v: View, r: Repo, c: CheckRun): Json {
   const app = v.state.apps.get(c.appId);
   const suite = r.checkSuites.get(c.suiteId);
   const url = `${repoUrl(v, r)}/check-runs/${c.id}`;
-  const suiteShort: Json = suite ? suiteJson(v, r, suite) : {};
   return {
     id: c.id,
     head_sha: c.headSha,
@@ -98,26 +97,17 @@ export function checkRunJson(v: View, r: Repo, c: CheckRun): Json {
     completed_at: c.completed_at,
     output: { ...c.output, annotations_url: `${url}/annotations` },
     name: c.name,
-    check_suite: suite
-      ? {
-          id: suiteShort["id"],
-          node_id: suiteShort["node_id"],
-          head_branch: suiteShort["head_branch"],
-          head_sha: suiteShort["head_sha"],
-          status: suiteShort["status"],
-          conclusion: suiteShort["conclusion"],
-          url: suiteShort["url"],
-          before: suiteShort["before"],
-          after: suiteShort["after"],
-          pull_requests: suiteShort["pull_requests"],
-          app: suiteShort["app"],
-          created_at: suiteShort["created_at"],
-          updated_at: suiteShort["updated_at"],
-        }
-      : null,
+    // GitHub sends only the suite's id here (check-run's check_suite: { id } | null).
+    check_suite: suite ? { id: suite.id } : null,
     app: app ? appJson(v, app) : null,
     pull_requests: prRefsFor(v, r, c.headSha),
   };
+}
+
+/** `simple-commit-status`, a status inside a combined status: no creator. */
+export function simpleStatusJson(v: View, r: Repo, s: CommitStatus): Json {
+  const { creator: _creator, ...simple } = statusJson(v, r, s);
+  return simple;
 }
 
 export function statusJson(v: View, r: Repo, s: CommitStatus): Json {

@@ -180,6 +180,26 @@ export function pullJson(v: View, r: Repo, i: Issue): Json {
   };
 }
 
+/** `pull-request-simple`, what lists of pull requests carry: no merge state, counts or review totals. */
+export function simplePullJson(v: View, r: Repo, i: Issue): Json {
+  const {
+    merged: _merged,
+    mergeable: _mergeable,
+    rebaseable: _rebaseable,
+    mergeable_state: _state,
+    merged_by: _by,
+    comments: _comments,
+    review_comments: _reviewComments,
+    maintainer_can_modify: _modify,
+    commits: _commits,
+    additions: _additions,
+    deletions: _deletions,
+    changed_files: _files,
+    ...simple
+  } = pullJson(v, r, i);
+  return simple;
+}
+
 export function mergeable(r: Repo, i: Issue): boolean {
   const p = i.pull;
   const base = p && r.refs.get(`refs/heads/${p.baseRef}`);

@@ -96,9 +96,12 @@ export function repoJson(v: View, r: Repo): Json {
     open_issues: openIssues,
     watchers: 0,
     default_branch: r.defaultBranch,
-    network_count: 0,
-    subscribers_count: 0,
   };
+}
+
+/** The full repository (`GET /repos/{owner}/{repo}`, create, update): the counters only it carries. */
+export function fullRepoJson(v: View, r: Repo): Json {
+  return { ...repoJson(v, r), network_count: 0, subscribers_count: 0 };
 }
 
 /** The short repository object used inside check suites' pull_requests. */

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { requestErrors, responseErrors, webhookErrors } from "../../sandbox/contracts/validate.js";
 import { restRoutes } from "../../sandbox/routes/index.js";
+import { undocumentedInResponse } from "../../sandbox/contracts/undocumented.js";
 import { receiver } from "./helpers.js";
 import { runScenario } from "./scenario-run.js";
 import type { World } from "./scenario.js";
@@ -46,6 +47,25 @@ describe("contracts: every operation and webhook against GitHub's published desc
         response: responseErrors(key, call.status, call.responseBody),
       }).toEqual({ key, status: call.status, response: [] });
     }
+  });
+
+  test("answers carry no property GitHub's documented response shape lacks", () => {
+    // GitHub sends these although the api.github.com description leaves them out: GHES's installed
+    // version, each rate-limit resource's name, environments' admin bypass, a rule's security severity.
+    const sentByGitHub = new Set([
+      "GET /meta .installed_version",
+      ...["core", "search", "graphql", "code_search"].map((r) => `GET /rate_limit .resources.${r}.resource`),
+      "GET /rate_limit .rate.resource",
+      "GET /repos/{owner}/{repo}/environments .environments[].can_admins_bypass",
+      "GET /repos/{owner}/{repo}/environments/{environment_name} .can_admins_bypass",
+      "PUT /repos/{owner}/{repo}/environments/{environment_name} .can_admins_bypass",
+      "GET /repos/{owner}/{repo}/code-scanning/alerts [].rule.security_severity_level",
+    ]);
+    const extra = new Set<string>();
+    for (const call of world.rec.calls)
+      for (const p of undocumentedInResponse(call.key, call.status, call.responseBody))
+        if (!sentByGitHub.has(`${call.key} ${p}`)) extra.add(`${call.key} ${p}`);
+    expect([...extra]).toEqual([]);
   });
 
   test("webhooks validate against GitHub's webhook schemas and carry the example payload's keys", () => {

@@ -7,7 +7,15 @@ import { receiver } from "./helpers.js";
 function octokit(
   sb: Sandbox,
   token: string,
-  throttle: Record<string, unknown>,
+  throttle: {
+    onRateLimit: (retryAfter: number) => boolean;
+    onSecondaryRateLimit: (
+      retryAfter: number,
+      options: unknown,
+      octokit: unknown,
+      retryCount: number,
+    ) => boolean;
+  },
   retries = 3,
 ): InstanceType<typeof ProbotOctokit> {
   return new ProbotOctokit({

@@ -225,6 +225,10 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { body: { sha: next.sha }, token: octo.token },
   );
   await c("GET /repos/{owner}/{repo}/commits/{ref}", { ...o, ref: "main" }, { token: octo.token });
+  await c("GET /repos/{owner}/{repo}/commits", o, {
+    query: { sha: "main", per_page: "2" },
+    token: octo.token,
+  });
   await c("GET /repos/{owner}/{repo}/branches/{branch}", { ...o, branch: "main" }, { token: octo.token });
 
   // Pull request, reviews, comments, labels.

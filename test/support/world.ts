@@ -5,7 +5,7 @@
  * through GitHub's own REST endpoints (or the sandbox's control API where GitHub has none).
  */
 import { Octokit } from "@octokit/rest";
-import { startSandbox, type Sandbox } from "../../sandbox/index.js";
+import { startSandbox, unmodelledError, type Sandbox } from "../../sandbox/index.js";
 import type { RegisteredApp } from "../../sandbox/client.js";
 import { APP_EVENTS, APP_PERMISSIONS } from "../../app/manifest.js";
 import { appJwt } from "../sandbox/scenario.js";
@@ -134,7 +134,12 @@ export async function createWorld(options: WorldOptions): Promise<World> {
       });
       return octokitFor(sandbox, data.token);
     },
-    close: () => sandbox.close(),
+    // Fails the test when anything reached a GitHub route or GraphQL field the sandbox does not model.
+    close: async () => {
+      const hits = [...sandbox.unmodelled()];
+      await sandbox.close();
+      if (hits.length > 0) throw unmodelledError(hits);
+    },
   };
 }
 
