@@ -72,6 +72,7 @@ test("under 500/502s and secondary rate limits: correct check runs or visible fa
   await say("alice", "/approve production");
   await say("bob", "/approve production");
   await world.sandbox.idle();
+  await world.appIdle();
   const faults = await world.sandbox.client.control<{ fired: number }[]>("GET", "/faults");
   await world.sandbox.client.clearFaults();
   expect(faults.reduce((n, f) => n + f.fired, 0)).toBeGreaterThan(3);
@@ -81,9 +82,11 @@ test("under 500/502s and secondary rate limits: correct check runs or visible fa
   expect(recorded.every((s) => /^Tollgate: approved by @(alice|bob):/.test(s.description))).toBe(true);
   expect(new Set(recorded.map((s) => s.log_url)).size).toBe(recorded.length);
 
-  // Every delivery was handled (200) or failed visibly (≥ 500, shown in GitHub's delivery log).
+  // Every delivery was handled (200) or failed visibly in GitHub's delivery log: answered ≥ 500, or not
+  // answered within GitHub's 10 s (retries under a slow, failing GitHub can take that long).
   const deliveries = await world.sandbox.client.deliveries();
-  expect(deliveries.every((d) => d.status_code === 200 || d.status_code >= 500)).toBe(true);
+  const failedVisibly = (d: { status_code: number }) => d.status_code >= 500 || d.status_code === 0;
+  expect(deliveries.every((d) => d.status_code === 200 || failedVisibly(d))).toBe(true);
 
   // The check run GitHub shows now: success only if both approvals were recorded; otherwise waiting.
   const production = (await latestChecks(world, pr.head)).get("Tollgate · production");
@@ -91,10 +94,11 @@ test("under 500/502s and secondary rate limits: correct check runs or visible fa
   if (production?.conclusion === "success") expect(approvers).toEqual(new Set(["@alice:", "@bob:"]));
   else {
     // A lost update is a visible failure, and a redelivery repairs it.
-    expect(deliveries.some((d) => d.status_code >= 500)).toBe(true);
-    const failed = deliveries.filter((d) => d.status_code >= 500 && d.event !== "issue_comment");
+    expect(deliveries.some(failedVisibly)).toBe(true);
+    const failed = deliveries.filter((d) => failedVisibly(d) && d.event !== "issue_comment");
     for (const d of failed) await world.sandbox.client.redeliver(d.id);
     await world.sandbox.idle();
+    await world.appIdle();
   }
   const final = (await latestChecks(world, pr.head)).get("Tollgate · production")!;
   expect(final.conclusion).toBe(approvers.size === 2 ? "success" : "action_required");

@@ -12,6 +12,12 @@ import { createWorld, FULL, type World, type WorldOptions } from "../support/wor
 
 export interface AppWorld extends World {
   readonly webhookUrl: string;
+  /**
+   * Resolves once every webhook the App has received is fully handled. GitHub (and the sandbox) stop
+   * waiting for an answer after 10 s; the App's handler may still be at work, so a test that reads what
+   * it wrote waits for this too.
+   */
+  appIdle(): Promise<void>;
 }
 
 export { PLAIN_OCTOKIT, RESILIENT_OCTOKIT } from "../support/octokit.js";
@@ -40,12 +46,18 @@ export async function startAppWorld(
     ...options.settings,
   };
   const middleware = await createNodeMiddleware(tollgate(settings), { probot });
+  const handling = new Set<Promise<unknown>>();
   server.setHandler((req, res) => {
-    void middleware(req, res, () => res.writeHead(404).end());
+    const handled = Promise.resolve(middleware(req, res, () => res.writeHead(404).end())).catch(() => {});
+    handling.add(handled);
+    void handled.finally(() => handling.delete(handled));
   });
   return {
     ...world,
     webhookUrl,
+    appIdle: async () => {
+      while (handling.size > 0) await Promise.all(handling);
+    },
     close: async () => {
       await server.close();
       await world.close();
