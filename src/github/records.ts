@@ -52,10 +52,7 @@ export type RecordKind =
 /** A Tollgate status, parsed back from its description. */
 export type StatusRecord =
   | { readonly kind: Decision; readonly login: string; readonly note: string }
-  | {
-      readonly kind: Exclude<RecordKind, Decision>;
-      readonly text: string;
-    };
+  | { readonly kind: Exclude<RecordKind, Decision>; readonly text: string };
 
 const PREFIX = "Tollgate: ";
 const APPROVAL =
@@ -68,7 +65,6 @@ export function fitDescription(text: string): string {
   return chars.length <= DESCRIPTION_LIMIT ? text : `${chars.slice(0, DESCRIPTION_LIMIT - 1).join("")}…`;
 }
 
-/** "Tollgate: approved by @alice: 1/2 of group:leads, group:architects" */
 /**
  * A person's decision as the App records it. "withdrawn" ends an approval whose comment was deleted:
  * the comment no longer says it, so it no longer counts (a rejection is never withdrawn that way, as
@@ -76,6 +72,7 @@ export function fitDescription(text: string): string {
  */
 export type Decision = "approved" | "rejected" | "withdrawn";
 
+/** "Tollgate: approved by @alice: 1/2 of group:leads, group:architects" */
 export function approvalDescription(kind: Decision, login: string, note: string): string {
   return fitDescription(`${PREFIX}${kind} by @${login}${note ? `: ${note}` : ""}`);
 }
