@@ -1,6 +1,7 @@
 /**
- * issue_comment: the commands. Only a `created` comment by a person can act; edits, deletions, bots and
- * comments that carry no command never do. Every command gets a reaction, and a reply when refused.
+ * issue_comment: the commands. Only a `created` comment by a person can act; edits, bots and comments
+ * that carry no command never do. Deleting an `/approve` comment withdraws its approval (the stricter
+ * direction); no other deletion acts. Every command gets a reaction, and a reply when refused.
  */
 import type { Context } from "probot";
 import { parseCommand, type Command } from "../../src/approvals/commands.js";
