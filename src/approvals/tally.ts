@@ -56,7 +56,9 @@ export function tallyApprovals(input: TallyInput): Tally {
 
   // Latest decision per person for this environment; earlier ones are superseded, not counted twice.
   const latest = new Map<string, ApprovalRecord>();
-  const byTime = [...input.records].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  // GitHub's times have whole seconds: of two decisions in the same second, the rejection is the latest.
+  const rank = (r: ApprovalRecord) => (r.decision === "reject" ? 1 : 0);
+  const byTime = [...input.records].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || rank(a) - rank(b));
   for (const record of byTime) {
     if (record.environment !== input.environment) {
       ignore(record, `for ${record.environment}, not ${input.environment}`);

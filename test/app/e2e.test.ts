@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
-import { approvalStatuses, comment, latestChecks, startAppWorld, type AppWorld } from "./harness.js";
+import { approvalStatuses, type AppWorld, comment, latestChecks, settled, startAppWorld } from "./harness.js";
 import { BODY, POLICY, WORKFLOW, ciApp, ciCheck, run, runState } from "./fixtures.js";
 import { scenario } from "../support/scenario.js";
 
@@ -67,7 +67,7 @@ describe("a PR's way to production", () => {
     await world.sandbox.client.control("POST", `/repos/${FULL}/runs/${gated}/deployments`, {
       environment: "production",
     });
-    await world.sandbox.idle();
+    await settled(world);
     const state = await runState(world, gated);
     expect(state.gates).toEqual([
       expect.objectContaining({
@@ -92,7 +92,7 @@ describe("a PR's way to production", () => {
     async () => {
       const owner = world.people["owner"]!.octokit;
       const runs = async () => {
-        await world.sandbox.idle();
+        await settled(world);
         const { data } = await owner.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
           owner: ORG,
           repo: REPO,
@@ -226,10 +226,10 @@ describe("where protection rules are not available", () => {
       description: "Tollgate awaiting: 2 of group:leads",
       log_url: `${world.sandbox.url}/${FULL}/actions/runs/${failed}`,
     });
-    await world.sandbox.idle();
+    await settled(world);
     const [delivery] = await world.sandbox.client.deliveries("deployment_status.created");
     await world.sandbox.client.redeliver(delivery!.id);
-    await world.sandbox.idle();
+    await settled(world);
     const owner = world.people["owner"]!.octokit;
     const { data: comments } = await owner.request(
       "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",

@@ -109,8 +109,17 @@ export async function comment(
     issue_number: issue,
     body,
   });
-  await world.sandbox.idle();
+  await settled(world);
   return { id: Number(data.id), url: data.html_url, ...(await answerTo(world, issue, Number(data.id))) };
+}
+
+/**
+ * Every webhook delivered and fully handled: the sandbox stops waiting for the App's answer after 10 s,
+ * as GitHub does, so on a busy machine the App may still be writing when the delivery has ended.
+ */
+export async function settled(world: World | AppWorld): Promise<void> {
+  await world.sandbox.idle();
+  if ("appIdle" in world) await world.appIdle();
 }
 
 export async function answerTo(world: World, issue: number, commentId: number): Promise<Answer> {

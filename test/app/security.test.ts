@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
 import {
-  approvalStatuses,
   answerTo,
+  approvalStatuses,
+  type AppWorld,
   comment,
   latestChecks,
+  settled,
   startAppWorld,
-  type AppWorld,
 } from "./harness.js";
 import { BODY, POLICY, ciApp, ciCheck } from "./fixtures.js";
 
@@ -48,7 +49,7 @@ describe("attacks on comment approvals", () => {
       comment_id: posted.id,
       body: "/approve production",
     });
-    await world.sandbox.idle();
+    await settled(world);
     expect(await approvalsOn(pr.head)).toEqual([]);
     const answer = await answerTo(world, pr.number, posted.id);
     expect(answer.reactions).toEqual(["-1"]);
@@ -74,7 +75,7 @@ describe("attacks on comment approvals", () => {
       issue_number: pr.number,
       body: "/approve production",
     });
-    await world.sandbox.idle();
+    await settled(world);
     expect(await approvalsOn(pr.head)).toEqual([]);
     const answer = await answerTo(world, pr.number, Number(data.id));
     expect(answer.reactions).toEqual(["-1"]);
@@ -98,7 +99,7 @@ describe("attacks on comment approvals", () => {
     await world.sandbox.client.putFile(world.people["bob"]!.token, FULL, "src/bob.ts", "export {};\n", {
       branch: "feature",
     });
-    await world.sandbox.idle();
+    await settled(world);
     pr = {
       ...pr,
       head: (
@@ -130,7 +131,7 @@ describe("attacks on comment approvals", () => {
         branch: "feature",
       })
     ).commit.sha;
-    await world.sandbox.idle();
+    await settled(world);
     pr = { ...pr, head };
     const answer = await attack("alice", `/approve production ${old.slice(0, 7)}`);
     expect(answer.replies[0]).toMatch(
@@ -171,7 +172,7 @@ describe("attacks on comment approvals", () => {
     );
     await world.sandbox.client.redeliver(delivery!.id);
     await world.sandbox.client.redeliver(delivery!.id);
-    await world.sandbox.idle();
+    await settled(world);
     const recorded = await approvalsOn(other.head);
     expect(recorded.map((s) => s.log_url)).toEqual([legit.url]);
     expect((await answerTo(world, other.number, legit.id)).replies).toEqual([]);

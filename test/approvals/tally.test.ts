@@ -69,6 +69,16 @@ describe("approval tally", () => {
     expect(result.counted).toHaveLength(1);
   });
 
+  test("an approval and a rejection by one person in the same second: the rejection stands, in either order", () => {
+    const approve = record("alice");
+    const reject = record("alice", approve.at, { decision: "reject", note: "not this" });
+    for (const records of [
+      [approve, reject],
+      [reject, approve],
+    ])
+      expect(tally({ from: ["group:leads"] }, records).rejectedBy).toMatchObject({ login: "alice" });
+  });
+
   test("two approvers at the same moment both count", () => {
     const result = tally({ from: ["group:leads"], count: 2 }, [record("alice"), record("bob")]);
     expect(result.satisfied).toBe(true);

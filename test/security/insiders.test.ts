@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
-import { answerTo, comment, startAppWorld, type AppWorld } from "../app/harness.js";
+import { answerTo, comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
 import { WORKFLOW, ciApp, ciCheck } from "../app/fixtures.js";
 import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
 
@@ -105,7 +105,7 @@ async function workflowSuccess(sha: string, environment: string, runId: number):
     log_url: `https://github.example.test/${FULL}/actions/runs/${runId}`,
   });
   expect((data as { creator: { login: string } }).creator.login).toBe("github-actions[bot]");
-  await world.sandbox.idle();
+  await settled(world);
   return id;
 }
 
@@ -125,7 +125,7 @@ afterAll(() => world.close());
 async function greenPullRequest(branch: string): Promise<{ number: number; head: string }> {
   const pr = await openPullRequest(world, "dave", { branch, title: branch, body: "Change." });
   await ciCheck(ci, pr.head, "success");
-  await world.sandbox.idle();
+  await settled(world);
   return pr;
 }
 
@@ -307,7 +307,7 @@ describe("insiders with write access", () => {
     expect(head.head.sha).not.toBe(first);
     await ciCheck(ci, first, "success");
     await ciCheck(ci, head.head.sha, "success");
-    await world.sandbox.idle();
+    await settled(world);
     await comment(world, "alice", pr.number, "/approve staging");
     await comment(world, "bob", pr.number, "/approve staging");
     await owner.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
@@ -329,7 +329,7 @@ async function deletedByMallory(commentId: number): Promise<void> {
     repo: REPO,
     comment_id: commentId,
   });
-  await world.sandbox.idle();
+  await settled(world);
 }
 
 describe("comments and deliveries", () => {
@@ -391,13 +391,13 @@ describe("comments and deliveries", () => {
       sha: backdated.sha,
     });
     await ciCheck(ci, backdated.sha, "success");
-    await world.sandbox.idle();
+    await settled(world);
 
     const ids = new Set(approvals.map((a) => a.id));
     for (const delivery of await world.sandbox.client.deliveries("issue_comment.created"))
       if (ids.has((delivery.request.payload as { comment: { id: number } }).comment.id))
         await world.sandbox.client.redeliver(delivery.id);
-    await world.sandbox.idle();
+    await settled(world);
     const answers = await Promise.all(approvals.map((a) => answerTo(world, pr.number, a.id)));
     expect(answers.map((a) => a.reactions)).toEqual([["-1"], ["-1"]]);
     expect(answers[0]!.replies.join("\n")).toContain("stale commit");
@@ -433,7 +433,7 @@ describe("comments and deliveries", () => {
       (d) => (d.request.payload as { comment: { id: number } }).comment.id === asked.id,
     );
     await world.sandbox.client.redeliver(delivery!.id);
-    await world.sandbox.idle();
+    await settled(world);
     expect(await rollbacks()).toBe(before + 1);
   });
 });
