@@ -82,20 +82,25 @@ test("under 500/502s and secondary rate limits: correct check runs or visible fa
   expect(recorded.every((s) => /^Tollgate: approved by @(alice|bob):/.test(s.description))).toBe(true);
   expect(new Set(recorded.map((s) => s.log_url)).size).toBe(recorded.length);
 
-  // Every delivery was handled (200) or failed visibly in GitHub's delivery log: answered ≥ 500, or not
-  // answered within GitHub's 10 s (retries under a slow, failing GitHub can take that long).
+  // Every delivery was handled (200), failed visibly in GitHub's delivery log (answered ≥ 500, or not
+  // answered within GitHub's 10 s), or was answered 202 "still processing": @octokit/webhooks answers so
+  // after 9 s and goes on, which Probot's retries under a slow, failing GitHub can take. GitHub cannot
+  // know how those ended, so they are redelivered like failures below.
   const deliveries = await world.sandbox.client.deliveries();
-  const failedVisibly = (d: { status_code: number }) => d.status_code >= 500 || d.status_code === 0;
-  expect(deliveries.every((d) => d.status_code === 200 || failedVisibly(d))).toBe(true);
+  const unconfirmed = (d: { status_code: number }) =>
+    d.status_code >= 500 || d.status_code === 0 || d.status_code === 202;
+  expect(
+    deliveries.filter((d) => d.status_code !== 200 && !unconfirmed(d)).map((d) => d.status_code),
+  ).toEqual([]);
 
   // The check run GitHub shows now: success only if both approvals were recorded; otherwise waiting.
   const production = (await latestChecks(world, pr.head)).get("Tollgate · production");
   const approvers = new Set(recorded.map((s) => s.description.split(" ")[3]));
   if (production?.conclusion === "success") expect(approvers).toEqual(new Set(["@alice:", "@bob:"]));
   else {
-    // A lost update is a visible failure, and a redelivery repairs it.
-    expect(deliveries.some(failedVisibly)).toBe(true);
-    const failed = deliveries.filter((d) => failedVisibly(d) && d.event !== "issue_comment");
+    // A lost update shows as a delivery GitHub saw fail or never saw end, and a redelivery repairs it.
+    expect(deliveries.some(unconfirmed)).toBe(true);
+    const failed = deliveries.filter((d) => unconfirmed(d) && d.event !== "issue_comment");
     for (const d of failed) await world.sandbox.client.redeliver(d.id);
     await world.sandbox.idle();
     await world.appIdle();
