@@ -19,8 +19,8 @@ for run in $(seq 1 "$runs"); do
   started=$(date +%s)
   if ! npm run jest --silent -- --silent >"/tmp/tollgate-stress-$run.log" 2>&1; then
     echo "run $run/$runs: FAILED after $(($(date +%s) - started)) s (log: /tmp/tollgate-stress-$run.log)"
-    grep -E "^(FAIL|Tests:)" "/tmp/tollgate-stress-$run.log" || true
+    grep -E "(FAIL|Tests:)" "/tmp/tollgate-stress-$run.log" || true
     exit 1
   fi
-  echo "run $run/$runs: green in $(($(date +%s) - started)) s ($(grep -E '^Tests:' "/tmp/tollgate-stress-$run.log"))"
+  echo "run $run/$runs: green in $(($(date +%s) - started)) s ($(grep -E 'Tests:' "/tmp/tollgate-stress-$run.log"))"
 done
