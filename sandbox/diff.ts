@@ -50,6 +50,13 @@ export function prFiles(repo: Repo, pull: Pull): FileChange[] {
   const headTree = repo.git.get(pull.headSha, "commit")?.tree;
   const before = baseTree ? repo.git.flatten(baseTree) : new Map<string, { sha: string; mode: string }>();
   const after = headTree ? repo.git.flatten(headTree) : new Map<string, { sha: string; mode: string }>();
+  return treeChanges(repo, before, after);
+}
+
+type Tree = Map<string, { sha: string; mode: string }>;
+
+/** File by file, what changed from one flattened tree to another, with GitHub's counts and patch. */
+function treeChanges(repo: Repo, before: Tree, after: Tree): FileChange[] {
   const out: FileChange[] = [];
   for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const b = before.get(path);
@@ -82,25 +89,7 @@ export function commitFiles(repo: Repo, commit: Commit): FileChange[] {
   const parentTree = parent ? repo.git.get(parent, "commit")?.tree : undefined;
   const before = parentTree ? repo.git.flatten(parentTree) : new Map<string, { sha: string; mode: string }>();
   const after = repo.git.flatten(commit.tree);
-  const out: FileChange[] = [];
-  for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
-    const b = before.get(path);
-    const a = after.get(path);
-    if (b?.sha === a?.sha) continue;
-    const { additions, deletions, patch } = countChanges(
-      lines(b && repo.git.get(b.sha, "blob")?.content),
-      lines(a && repo.git.get(a.sha, "blob")?.content),
-    );
-    out.push({
-      filename: path,
-      status: !b ? "added" : !a ? "removed" : "modified",
-      sha: (a ?? b)?.sha ?? "",
-      additions,
-      deletions,
-      patch,
-    });
-  }
-  return out;
+  return treeChanges(repo, before, after);
 }
 
 /** Changed files as `git diff` text (GitHub's `application/vnd.github.diff`). */

@@ -9,9 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Octokit } from "@octokit/rest";
-import { appJwt } from "../sandbox/scenario.js";
 import { eventDescription } from "../../src/github/records.js";
+import { workflowTokens } from "./wait-helpers.js";
 import { FULL, ORG, REPO, type World } from "../support/world.js";
 
 export const DIST = join(process.cwd(), "dist", "index.js");
@@ -31,27 +30,7 @@ export function examplePayload(event: string): Record<string, unknown> {
 
 /** Registers and installs the App GitHub's workflow token belongs to; returns a token acting as it. */
 export async function workflowToken(world: World): Promise<string> {
-  const app = await world.sandbox.client.control<{ id: number; pem: string }>("POST", "/apps", {
-    name: "GitHub Actions",
-    slug: "github-actions",
-    permissions: {
-      contents: "read",
-      deployments: "write",
-      pull_requests: "read",
-      checks: "read",
-      statuses: "read",
-      members: "read",
-      metadata: "read",
-      vulnerability_alerts: "read",
-    },
-    events: [],
-  });
-  const installation = await world.sandbox.client.installApp(app.id, ORG);
-  const jwt = new Octokit({ auth: appJwt(app), baseUrl: world.sandbox.apiUrl });
-  const { data } = await jwt.request("POST /app/installations/{installation_id}/access_tokens", {
-    installation_id: installation.id,
-  });
-  return data.token;
+  return (await workflowTokens(world))();
 }
 
 export interface ActionRun {
