@@ -7,7 +7,7 @@
  * already ignores all of it (record.ts applies the gate's rules); these findings say that it happened,
  * who did it and when. Kept apart from findings.ts so each can change on its own.
  */
-import { parseDescription, readPayload } from "../github/records.js";
+import { claimsTollgatePayload, parseDescription, readPayload } from "../github/records.js";
 import type { PreviousReport } from "./compare.js";
 import { SEVERITY } from "./findings.js";
 import {
@@ -63,7 +63,8 @@ export function tamperFindings(record: AuditRecord, fact: DeploymentFact, trust:
   const out: Finding[] = [];
   const add = (code: FindingCode, message: string) =>
     out.push(finding(record.id, record.environment, code, message));
-  const tollgate = readPayload(fact.payload) !== undefined;
+  const wellFormed = readPayload(fact.payload) !== undefined;
+  const claimed = claimsTollgatePayload(fact.payload);
 
   // 1. Re-targeted: Tollgate never moves a deployment.
   const moves = movesOf(fact);
@@ -83,10 +84,10 @@ export function tamperFindings(record: AuditRecord, fact: DeploymentFact, trust:
     );
 
   // 3. Forged records: Tollgate's payload from someone Tollgate is not, its decisions from anyone but the App.
-  if (tollgate && !isTrustedWriter(fact.creator, trust))
+  if (claimed && !isTrustedWriter(fact.creator, trust))
     add(
       "forged_deployment",
-      `created with Tollgate's payload by ${who(fact.creator)}, who is neither the Tollgate App (@${trust.appLogin}) nor a trusted workflow token: Tollgate did not create it`,
+      `created with ${wellFormed ? "Tollgate's payload" : "a malformed imitation of Tollgate's payload"} by ${who(fact.creator)}, who is neither the Tollgate App (@${trust.appLogin}) nor a trusted workflow token: Tollgate did not create it`,
     );
   const forged = fact.statuses.filter((s) => {
     const kind = parseDescription(s.description)?.kind;
@@ -105,7 +106,7 @@ export function tamperFindings(record: AuditRecord, fact: DeploymentFact, trust:
         )}: only the Tollgate App (@${trust.appLogin}) records approvals, rejections and verified successes`,
     );
 
-  if (!tollgate) return out;
+  if (!wellFormed) return out;
 
   // 2. Unverified successes: the workflow token's (or anyone's) success counts only once the App attested it.
   const unverified = unverifiedSuccesses(fact, trust);

@@ -6,6 +6,8 @@
  * are trusted as approvals. Descriptions are limited to 140 characters; the approver's identity is in
  * the description and the comment that gave it is the status's `log_url`.
  */
+import { z } from "zod";
+
 export const PAYLOAD_VERSION = 1;
 export const DESCRIPTION_LIMIT = 140;
 
@@ -94,8 +96,48 @@ export function parseDescription(description: string | null | undefined): Status
 /** Approvals (and their withdrawal) wait for the deployment to run (queued); a rejection stops it (failure). */
 export const APPROVAL_STATE = { approved: "queued", rejected: "failure", withdrawn: "queued" } as const;
 
+/**
+ * The payload's shape, checked whole: anyone who can create a deployment can write any payload, so a
+ * record that merely claims `tollgate` with missing or mistyped fields is not Tollgate's (and must not
+ * crash whoever reads it, such as the audit). Unknown keys are kept for newer writers.
+ */
+const payloadSchema = z.looseObject({
+  version: z.literal(PAYLOAD_VERSION),
+  requested_by: z.string(),
+  change_type: z.string(),
+  emergency: z.boolean(),
+  strategy: z.string().optional(),
+  pull_request: z
+    .looseObject({ number: z.number(), title: z.string(), author: z.string(), head_sha: z.string() })
+    .optional(),
+  version_label: z.string().optional(),
+  policy_digest: z.string(),
+  checklist: z.record(z.string(), z.string()),
+  override: z.looseObject({ kind: z.string(), change_type: z.string(), reason: z.string() }).optional(),
+  rollback_of: z.string().optional(),
+  rollback_plan: z.array(z.enum(["run", "redeploy_previous", "workflow"])).optional(),
+});
+
 /** Reads `payload.tollgate` from a deployment payload (an object, or a JSON string as GraphQL returns it). */
 export function readPayload(payload: unknown): DeploymentPayload | undefined {
+  const parsed = payloadSchema.safeParse(claimedPayload(payload));
+  return parsed.success ? (parsed.data as DeploymentPayload) : undefined;
+}
+
+/**
+ * Whether a payload claims to be this version of Tollgate's, well-formed or not: what the audit asks of
+ * forgeries. Another version's payload is foreign to this reader, not an imitation of it.
+ */
+export function claimsTollgatePayload(payload: unknown): boolean {
+  const claimed = claimedPayload(payload);
+  return (
+    claimed !== null &&
+    typeof claimed === "object" &&
+    (claimed as { version?: unknown }).version === PAYLOAD_VERSION
+  );
+}
+
+function claimedPayload(payload: unknown): unknown {
   let value = payload;
   if (typeof value === "string") {
     try {
@@ -104,12 +146,7 @@ export function readPayload(payload: unknown): DeploymentPayload | undefined {
       return undefined;
     }
   }
-  const tollgate = (value as { tollgate?: unknown } | null)?.tollgate;
-  if (!tollgate || typeof tollgate !== "object") return undefined;
-  const candidate = tollgate as Partial<DeploymentPayload>;
-  return candidate.version === PAYLOAD_VERSION && typeof candidate.requested_by === "string"
-    ? (candidate as DeploymentPayload)
-    : undefined;
+  return value !== null && typeof value === "object" ? (value as { tollgate?: unknown }).tollgate : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
 import { answerTo, comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
 import { WORKFLOW, ciApp, ciCheck } from "../app/fixtures.js";
 import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
+import { auditOf, findingsOf } from "./audit-of.js";
 
 const POLICY = `version: 1
 approvers:
@@ -188,6 +189,7 @@ describe("insiders with write access", () => {
     expect(await deploymentsOf(pr.head, "eu")).toHaveLength(1);
 
     expect(decisionOf(await gate(pr.head, "eu"))).toEqual({ decision: "waiting", code: "awaiting_approval" });
+    expect(findingsOf(await auditOf(world), Number(approved!.id))).toContain("retargeted");
   });
 
   test("a staging success written with the attacker's own token is no prerequisite", async () => {
@@ -200,6 +202,7 @@ describe("insiders with write access", () => {
     const run = await gate(pr.head, "production");
     expect(decisionOf(run).decision).not.toBe("allowed");
     expect(run.summary).toContain("has not been deployed to staging successfully");
+    expect(findingsOf(await auditOf(world), id)).toContain("forged_deployment");
   });
 
   test("a staging success written by a workflow of an unreviewed branch is not attested, so no prerequisite", async () => {
@@ -208,6 +211,7 @@ describe("insiders with write access", () => {
     expect(await verifiedStatuses(id)).toEqual([]);
     const run = await gate(pr.head, "production");
     expect(decisionOf(run)).toEqual({ decision: "waiting", code: "prerequisite_missing" });
+    expect(findingsOf(await auditOf(world), id)).toContain("unverified_success");
   });
 
   test("the same success from a run of the default branch's workflow is attested by the App and counts", async () => {
@@ -233,6 +237,9 @@ describe("insiders with write access", () => {
     });
     expect(run.outputs["previous-sha"]).not.toBe(pr.head);
     expect(run.stdout).not.toContain(`to ${pr.head.slice(0, 7)}`);
+    expect(findingsOf(await auditOf(world), id)).toEqual(
+      expect.arrayContaining(["retargeted", "unverified_success"]),
+    );
   });
 
   test("a decoy deployment does not catch a rejection, so deleting it erases nothing", async () => {
@@ -248,6 +255,8 @@ describe("insiders with write access", () => {
       },
     });
     await comment(world, "alice", pr.number, "/reject production not like this");
+    const before = await auditOf(world);
+    expect(findingsOf(before, decoy)).toContain("forged_deployment");
     await postStatus(mallory, decoy, "inactive");
     await mallory.request("DELETE /repos/{owner}/{repo}/deployments/{deployment_id}", {
       owner: ORG,
@@ -258,11 +267,12 @@ describe("insiders with write access", () => {
 
     const run = await gate(pr.head, "production");
     expect(decisionOf(run)).toEqual({ decision: "blocked", code: "rejected" });
+    expect(findingsOf(await auditOf(world, before), decoy)).toContain("deleted_deployment");
   });
 
   test("a deployment naming an approver as its starter does not lock that approver out", async () => {
     const pr = await greenPullRequest("frame");
-    await createDeployment(mallory, pr.head, "production", {
+    const frame = await createDeployment(mallory, pr.head, "production", {
       tollgate: {
         version: 1,
         requested_by: "alice",
@@ -274,6 +284,7 @@ describe("insiders with write access", () => {
     });
     const answer = await comment(world, "alice", pr.number, "/approve production");
     expect(answer.reactions).toContain("+1");
+    expect(findingsOf(await auditOf(world), frame)).toContain("forged_deployment");
   });
 
   test("mode rollback started by someone without rollback authority is refused", async () => {
