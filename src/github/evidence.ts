@@ -117,6 +117,7 @@ export async function gatherEvidence(
           name: node.name,
           state: checkRunState(node.status, node.conclusion),
           ...(node.detailsUrl ? { url: node.detailsUrl } : {}),
+          ...(node.checkSuite?.app?.slug ? { app: node.checkSuite.app.slug } : {}),
         }
       : {
           name: node.context,

@@ -96,6 +96,18 @@ function explainIssue(
     case "too_big":
       if (Array.isArray(raw)) return [at(path, `${expectation(issue)}, got ${raw.length}`)];
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
+    case "invalid_union": {
+      // Of the forms a value may take, the one whose type it has says best what is wrong with it
+      // (`{ name: build, ap: x }` is a mapping: the mapping form's "unknown key ap" helps, "expected a name" does not).
+      const sameType = issue.errors.filter(
+        (branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0),
+      );
+      if (sameType.length === 1)
+        return sameType[0]!.flatMap((inner) =>
+          explainIssue(schema, { ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue, root, at),
+        );
+      return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
+    }
     default:
       return [at(path, `${expectation(issue)}, got ${describeValue(raw)}`)];
   }
@@ -149,7 +161,12 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
 function knownKeys(root: z.core.$ZodType, path: readonly PathSegment[]): string[] {
   let schema: z.core.$ZodType | undefined = root;
   for (const segment of path) schema = schema && childSchema(unwrap(schema), segment);
-  const object = schema && unwrap(schema);
+  const found = schema && unwrap(schema);
+  // A value that may be a name or a mapping: the mapping form's keys.
+  const object =
+    found?._zod.def.type === "union"
+      ? (found._zod.def as z.core.$ZodUnionDef).options.map(unwrap).find((o) => o._zod.def.type === "object")
+      : found;
   return object && object._zod.def.type === "object"
     ? Object.keys((object._zod.def as z.core.$ZodObjectDef).shape)
     : [];

@@ -61,9 +61,15 @@ interface ItemBase {
   /** When set, the item applies only if a changed file matches one of these globs. */
   readonly whenChanged?: readonly string[];
 }
+/** A check the checklist waits for: by name, and when `app` is set, only that GitHub App's check runs. */
+export interface RequiredCheck {
+  readonly name: string;
+  readonly app?: string;
+}
+
 export type ChecklistItem = ItemBase &
   (
-    | { readonly kind: "checks"; readonly names: readonly string[] }
+    | { readonly kind: "checks"; readonly checks: readonly RequiredCheck[] }
     | { readonly kind: "reviews"; readonly count: number }
     | { readonly kind: "security_alerts"; readonly severity: Severity }
     | { readonly kind: "pr_section"; readonly heading: string; readonly template?: string }
@@ -251,7 +257,7 @@ export const DEFAULT_CHANGE_TYPES: ChangeTypes = {
 };
 
 const DEFAULT_TITLES: Record<ChecklistKind, (item: ChecklistItemDocument) => string> = {
-  checks: (i) => `CI checks green: ${i.checks!.join(", ")}`,
+  checks: (i) => `CI checks green: ${i.checks!.map((c) => (typeof c === "string" ? c : c.name)).join(", ")}`,
   reviews: (i) => `${i.reviews} approving review${i.reviews === 1 ? "" : "s"}`,
   security_alerts: (i) => `No open ${i.security_alerts} (or worse) security alerts`,
   pr_section: (i) => `"${i.pr_section}" section in the PR description`,
@@ -324,7 +330,11 @@ function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
   };
   switch (kind) {
     case "checks":
-      return { ...base, kind, names: item.checks! };
+      return {
+        ...base,
+        kind,
+        checks: item.checks!.map((c) => (typeof c === "string" ? { name: c } : { name: c.name, app: c.app })),
+      };
     case "reviews":
       return { ...base, kind, count: item.reviews! };
     case "security_alerts":

@@ -129,10 +129,27 @@ export const checklistItemSchema = z
       .optional()
       .meta({ description: "What the checklist row says (defaults from the kind)." }),
     checks: z
-      .array(text("a check name"))
+      .array(
+        z.union(
+          [
+            text("a check name"),
+            z.strictObject({
+              name: text("a check name").meta({ description: "The check run's name." }),
+              app: text("a GitHub App's slug").meta({
+                description:
+                  "Only check runs written by this GitHub App count (e.g. github-actions). Anyone with write access can post a commit status of any name; only the App can write its check runs.",
+              }),
+            }),
+          ],
+          { error: "expected a check name, or { name, app } to count only that GitHub App's check runs" },
+        ),
+      )
       .min(1, { error: "expected at least one check name" })
       .optional()
-      .meta({ description: "CI check runs or commit statuses, by name, that must all have succeeded." }),
+      .meta({
+        description:
+          "CI check runs or commit statuses, by name, that must all have succeeded. A plain name is met by a check run of any App or a commit status by anyone with write access; `{ name, app }` only by that App's check runs.",
+      }),
     reviews: positiveInt
       .optional()
       .meta({ description: "Approving pull request reviews of the head commit, with no change requested." }),

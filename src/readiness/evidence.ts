@@ -75,6 +75,10 @@ export const evidenceSchema = z
         z.strictObject({
           name: z.string().meta({ description: "Check run name or commit status context." }),
           state: checkStateSchema,
+          app: z.string().optional().meta({
+            description:
+              "The slug of the GitHub App that wrote the check run; absent for a commit status, which anyone with write access can post.",
+          }),
           url: z.string().optional(),
         }),
       )

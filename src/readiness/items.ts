@@ -1,5 +1,5 @@
 /** One evaluator per checklist item kind: evidence in, a checklist row out. Pure. */
-import type { ChecklistItem, Severity } from "../policy/model.js";
+import type { ChecklistItem, RequiredCheck, Severity } from "../policy/model.js";
 import type { ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
 import { matchesAny } from "./glob.js";
@@ -26,7 +26,7 @@ export function evaluateItem(item: ChecklistItem, context: ItemContext): Checkli
 function rowFor(item: ChecklistItem, { evidence, strategy }: ItemContext): Row {
   switch (item.kind) {
     case "checks":
-      return checks(item.names, evidence);
+      return checks(item.checks, evidence);
     case "security_alerts":
       return securityAlerts(item.severity, evidence);
   }
@@ -55,12 +55,16 @@ function rowFor(item: ChecklistItem, { evidence, strategy }: ItemContext): Row {
   }
 }
 
-function checks(names: readonly string[], evidence: Evidence): Row {
+function checks(required: readonly RequiredCheck[], evidence: Evidence): Row {
   const failed: string[] = [];
   const pending: string[] = [];
   const missing: string[] = [];
-  for (const name of names) {
-    const runs = evidence.checks.filter((c) => c.name === name);
+  // Reports of a bound check's name from elsewhere (a commit status, another App): never counted, but named.
+  const elsewhere: string[] = [];
+  for (const { name, app } of required) {
+    const named = evidence.checks.filter((c) => c.name === name);
+    const runs = app === undefined ? named : named.filter((c) => c.app === app);
+    if (runs.length < named.length) elsewhere.push(`${name} (only ${app}'s check runs count)`);
     if (runs.length === 0) missing.push(name);
     else if (runs.some((r) => r.state === "failure" || r.state === "error")) failed.push(name);
     else if (!runs.every((r) => PASSING_CHECK_STATES.has(r.state))) pending.push(name);
@@ -79,14 +83,16 @@ function checks(names: readonly string[], evidence: Evidence): Row {
     const incomplete = evidence.incomplete.includes("checks")
       ? " (GitHub listed only the first 100 checks)"
       : "";
+    const ignored =
+      elsewhere.length > 0 ? `; reported from elsewhere and not counted: ${elsewhere.join(", ")}` : "";
     return {
       state: "pending",
       code: "checks_missing",
-      reason: `not reported yet: ${missing.join(", ")}${incomplete}`,
+      reason: `not reported yet: ${missing.join(", ")}${incomplete}${ignored}`,
       fix: "make sure the workflows that report these checks run on this commit",
     };
   }
-  return { state: "passed", code: "ready", reason: `${plural(names.length, "check")} succeeded` };
+  return { state: "passed", code: "ready", reason: `${plural(required.length, "check")} succeeded` };
 }
 
 function securityAlerts(threshold: Severity, evidence: Evidence): Row {

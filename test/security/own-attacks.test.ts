@@ -18,6 +18,7 @@ approvers:
   leads: ["@acme/leads"]
 checklist:
   ci: { checks: [build] }
+  ci-app: { checks: [{ name: build, app: ci }] }
 strategies:
   direct: { type: direct, run: "true" }
 environments:
@@ -42,6 +43,16 @@ environments:
     approvals:
       "*": { from: [group:leads], count: 2 }
     checklist: [ci]
+    strategies: [direct]
+    rollback: { redeploy_previous: true }
+  preview:
+    approval: none
+    checklist: [ci]
+    strategies: [direct]
+    rollback: { redeploy_previous: true }
+  canary:
+    approval: none
+    checklist: [ci-app]
     strategies: [direct]
     rollback: { redeploy_previous: true }
 `;
@@ -287,6 +298,34 @@ describe("the attacker's own branch", () => {
     await ciCheck(ci, data.head.sha, "success");
     await settled(world);
     expect(decisionOf(await gate(data.head.sha, "eu"))).toEqual(AWAITING);
+  });
+});
+
+describe("checks", () => {
+  test("a commit status named like a required check does not meet a check bound to its App", async () => {
+    const pr = await openPullRequest(world, "mallory", {
+      branch: "status-as-check",
+      title: "t",
+      body: "Change.",
+    });
+    const { data } = await mallory.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
+      owner: ORG,
+      repo: REPO,
+      sha: pr.head,
+      state: "success",
+      context: "build",
+    });
+    expect(data.creator?.login).toBe("mallory");
+    await settled(world);
+    // A plain name takes it: anyone with write access can post a commit status of any name.
+    expect(decisionOf(await gate(pr.head, "preview")).decision).toBe("allowed");
+
+    const run = await gate(pr.head, "canary");
+    expect(decisionOf(run)).toEqual({ decision: "waiting", code: "checks_missing" });
+    expect(run.summary).toContain("only ci's check runs count");
+    await ciCheck(ci, pr.head, "success");
+    await settled(world);
+    expect(decisionOf(await gate(pr.head, "canary")).decision).toBe("allowed");
   });
 });
 
