@@ -122,6 +122,8 @@ export interface RolloutStep {
 export interface Strategy {
   readonly name: string;
   readonly type: "direct" | "rolling" | "blue-green" | "canary" | "feature-flag";
+  /** One-time commands before the first step; a failure stops the rollout before any traffic moves. */
+  readonly before: readonly string[];
   readonly run: readonly string[];
   readonly batches: readonly string[];
   readonly steps: readonly RolloutStep[];
@@ -413,6 +415,7 @@ function normalizeStrategy(name: string, doc: StrategyDocument): Strategy {
     })),
     ...(doc.flag !== undefined ? { flag: doc.flag } : {}),
     deployIdle: list(doc.deploy_idle),
+    before: list(doc.before),
     promote: list(doc.promote),
     switchBack: list(doc.switch_back),
     keepOldForMs: ms(doc.keep_old_for),

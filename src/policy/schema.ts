@@ -367,6 +367,10 @@ const rolloutStep = z
 export const strategySchema = z
   .strictObject({
     type: strategyType,
+    before: commands.optional().meta({
+      description:
+        "One-time commands before the first step (a backup, migrations): run once per rollout, their outcome recorded; a failure stops the rollout before any traffic moves. Not run again when a stopped rollout resumes past its first step.",
+    }),
     run: commands
       .optional()
       .meta({ description: "Deploy commands (direct, rolling per batch, canary and flag per step)." }),

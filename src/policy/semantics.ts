@@ -21,14 +21,14 @@ const STRATEGY_FIELDS: Record<
   StrategyDocument["type"],
   { required: (keyof StrategyDocument)[]; optional: (keyof StrategyDocument)[] }
 > = {
-  direct: { required: ["run"], optional: ["analyses"] },
-  rolling: { required: ["run", "batches"], optional: ["pause", "analyses"] },
+  direct: { required: ["run"], optional: ["before", "analyses"] },
+  rolling: { required: ["run", "batches"], optional: ["before", "pause", "analyses"] },
   "blue-green": {
     required: ["deploy_idle", "promote", "switch_back"],
-    optional: ["keep_old_for", "analyses"],
+    optional: ["before", "keep_old_for", "analyses"],
   },
-  canary: { required: ["run", "steps"], optional: ["analyses"] },
-  "feature-flag": { required: ["run", "steps", "flag"], optional: ["analyses"] },
+  canary: { required: ["run", "steps"], optional: ["before", "analyses"] },
+  "feature-flag": { required: ["run", "steps", "flag"], optional: ["before", "analyses"] },
 };
 
 export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {

@@ -85,6 +85,13 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
   if (baselineError) return finish("failed", `not started: ${baselineError}`, baselines);
 
   const startAt = options.startAt ?? 0;
+  // A rollout resumed past its first step already ran them: a backup or a migration runs once.
+  if (startAt === 0 && plan.before.length > 0) {
+    const failed = await runBefore(plan.before, { ...options, timeline, baseEnv });
+    if (failed)
+      return finish("failed", `not started: ${failed}; no traffic moved, nothing to roll back`, baselines);
+    await report({ kind: "step", state: "in_progress", text: `before: ${plural(plan.before.length)} done` });
+  }
   if (startAt > 0)
     timeline.add({
       phase: "note",
@@ -138,6 +145,27 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
   }
   const last = plan.steps.at(-1)?.label ?? "no steps";
   return finish("success", `${plan.strategy}: ${plan.steps.length} steps done, last ${last}`, baselines);
+}
+
+const plural = (n: number) => `${n} command${n === 1 ? "" : "s"}`;
+
+/** The strategy's one-time commands, in order; the first failure is the answer. */
+async function runBefore(
+  commands: readonly string[],
+  deps: { runner: CommandRunner; timeline: Timeline; baseEnv: Record<string, string> },
+): Promise<string | undefined> {
+  for (const command of commands) {
+    const { exitCode, error } = await runCommand(deps.runner, command, deps.baseEnv);
+    const outcome = error === undefined ? `exit code ${exitCode}` : `could not run: ${error}`;
+    deps.timeline.add({
+      phase: "command",
+      label: "before",
+      text: `\`${command}\`: ${outcome}`,
+      ok: exitCode === 0,
+    });
+    if (exitCode !== 0) return `before command \`${command}\` failed (${outcome})`;
+  }
+  return undefined;
 }
 
 async function measureBaselines(

@@ -23,6 +23,8 @@ export interface PlanStep {
 export interface RolloutPlan {
   readonly strategy: string;
   readonly type: Strategy["type"];
+  /** Run once before the first step: a failure means no traffic ever moved. */
+  readonly before: readonly string[];
   readonly steps: readonly PlanStep[];
 }
 
@@ -141,7 +143,7 @@ export function planRollout(
     },
     analyses: resolveAnalyses(draft.analyses, analyses),
   }));
-  return { strategy: strategy.name, type: strategy.type, steps };
+  return { strategy: strategy.name, type: strategy.type, before: strategy.before, steps };
 }
 
 /**

@@ -54,6 +54,7 @@ describe("resumePoint", () => {
     const plan = {
       strategy: "c",
       type: "canary" as const,
+      before: [],
       steps: planOf("canary").steps.map((s, i) => ({
         ...s,
         label: ["canary 5 %", "canary 50 %", "canary 100 %"][i]!,

@@ -34,6 +34,13 @@ strategies:
     type: direct
     run: ./deploy/direct.sh
     analyses: [latency]
+  migrating:
+    type: canary
+    before: [./db/backup.sh, ./db/migrate.sh]
+    run: ./deploy/canary.sh
+    steps:
+      - { weight: 50 }
+      - { weight: 100 }
 analyses:
   error-rate:
     title: error rate
@@ -54,7 +61,7 @@ analyses:
 environments:
   production:
     approval: none
-    strategies: [canary, blue-green, rolling, relative]
+    strategies: [canary, blue-green, rolling, relative, migrating]
     rollback: { run: ./deploy/rollback.sh, analyses: [smoke] }
   staging:
     approval: none
