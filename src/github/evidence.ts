@@ -339,7 +339,8 @@ function mergedFrom(
   commit: NonNullable<NonNullable<EvidenceResponse["repository"]>["commit"]>,
   pr: PullRequestNode | undefined,
 ): { firstParent: string; sameTree: boolean } | undefined {
-  if (!pr || !pr.mergedAt || pr.headRefOid === commit.oid || pr.mergeCommit?.oid !== commit.oid) return undefined;
+  if (!pr || !pr.mergedAt || pr.headRefOid === commit.oid || pr.mergeCommit?.oid !== commit.oid)
+    return undefined;
   const firstParent = commit.parents?.nodes[0]?.oid;
   if (!firstParent) return undefined;
   const headTree = pr.commits.nodes.find((n) => n.commit.oid === pr.headRefOid)?.commit.tree?.oid;
@@ -395,7 +396,8 @@ async function mergeChanges(
       approvedFiles = response.data as RestFile[];
     }
     const complete =
-      files.length < COMMIT_FILES_PAGE && (pr.files?.totalCount ?? approvedFiles.length) <= approvedFiles.length;
+      files.length < COMMIT_FILES_PAGE &&
+      (pr.files?.totalCount ?? approvedFiles.length) <= approvedFiles.length;
     return { changes: asChanges(files), approved: asChanges(approvedFiles), complete, requests };
   } catch {
     return { complete: false, requests };

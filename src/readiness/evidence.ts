@@ -24,7 +24,9 @@ const approval = z.strictObject({
 
 const fileChange = z.strictObject({
   path: z.string(),
-  blob: sha.nullable().meta({ description: "The file's content (blob SHA) after the change; null: removed." }),
+  blob: sha
+    .nullable()
+    .meta({ description: "The file's content (blob SHA) after the change; null: removed." }),
 });
 
 export const checkStateSchema = z.enum(["success", "failure", "pending", "neutral", "skipped", "error"]);
@@ -131,7 +133,8 @@ export const evidenceSchema = z
           description: "The merge (or squash) commit's first parent: the base branch as it was when merged.",
         }),
         same_tree_as_head: z.boolean().meta({
-          description: "Whether the merge commit's tree is exactly the PR head's (the code the approvers saw).",
+          description:
+            "Whether the merge commit's tree is exactly the PR head's (the code the approvers saw).",
         }),
         changes: z.array(fileChange).optional().meta({
           description:
@@ -153,7 +156,9 @@ export const evidenceSchema = z
             }),
           )
           .default([])
-          .meta({ description: "The first parent's deployments, its success only as the App's verified record." }),
+          .meta({
+            description: "The first parent's deployments, its success only as the App's verified record.",
+          }),
         first_parent_approvals: z
           .array(approval)
           .default([])
