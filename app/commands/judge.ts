@@ -8,6 +8,7 @@ import { environmentFor, type Environment, type Policy } from "../../src/policy/
 import type { ApprovalRecord } from "../../src/approvals/tally.js";
 import { tallyApprovals, type Tally } from "../../src/approvals/tally.js";
 import { membersOf, type Directory } from "../../src/approvals/authority.js";
+import { approvalCoverage } from "../../src/readiness/coverage.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import type { Evidence } from "../../src/readiness/evidence.js";
 
@@ -108,15 +109,20 @@ export function judge(ask: Ask): Judgement {
   });
   const ignored = alone.ignored[0];
   if (ignored) return { ok: false, why: `${ignored.why}; the approvers are ${alone.approvers.join(", ")}` };
-  // The tally with everyone's earlier decisions on this commit, as the record's description states it.
-  const pull = evidence.pull_request;
+  // The tally with everyone's earlier decisions on this commit, as the record's description states it:
+  // the engine's own rule of which commits' approvals cover it (after the merge, the PR head's, only
+  // when the merge ships nothing beyond the approved change).
+  const covering =
+    evidence.sha.toLowerCase() === ask.sha.toLowerCase()
+      ? approvalCoverage(evidence, { environment: environment.name, changeType, rule, excluded, directory })
+          .approvals
+      : [ask.sha];
   const tally = tallyApprovals({
     environment: environment.name,
     changeType,
     rule,
     records: [...evidence.approvals, record],
-    // As the engine does: after the merge, approvals given on the PR head still count for the merge commit.
-    acceptedShas: [ask.sha, ...(pull?.merged_at && pull.head_sha !== ask.sha ? [pull.head_sha] : [])],
+    acceptedShas: covering,
     excluded,
     directory,
   });

@@ -8,7 +8,8 @@
  *   reviews), open Dependabot alerts, collaborators' roles and the organization's team slugs.
  * - `followUpQuery(...)` (1 point, only when needed): what depends on the first answer — members of the
  *   teams the policy names (found by their cursor in the team list), the PR head's deployments when the
- *   commit is the PR's merge commit, and the deployments of the PR's earlier commits, read one commit per
+ *   commit is the PR's merge commit, its first parent's deployments when the merge's tree is not the
+ *   head's (see `approvalCoverage`), and the deployments of the PR's earlier commits, read one commit per
  *   alias (no pages nested in pages of commits), as many as the budget allows; beyond that the evidence
  *   says it is incomplete.
  *
@@ -30,8 +31,12 @@ const DEPLOYMENTS = `
     ${STATUSES}
   }`;
 
-/** Deployments read per commit: the judged commit and the PR head in full, earlier commits a few. */
+/**
+ * Deployments read per commit: the judged commit and the PR head in full, a merge commit's first
+ * parent enough to find its verified success or approvals, earlier commits a few.
+ */
 export const COMMIT_DEPLOYMENTS = 100;
+export const FIRST_PARENT_DEPLOYMENTS = 20;
 export const EARLIER_COMMIT_DEPLOYMENTS = 5;
 /** Requests GitHub charges 1 point for: up to 149 (149 ÷ 100 rounds to 1). */
 export const ONE_POINT_REQUESTS = 149;
@@ -55,6 +60,8 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
     commit: object(oid: $sha) {
       ... on Commit {
         oid
+        tree { oid }
+        parents(first: 2) { totalCount nodes { oid } }
         statusCheckRollup {
           contexts(first: 100) {
             totalCount
@@ -81,7 +88,7 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             files(first: 100) { totalCount nodes { path } }
             commits(last: 100) {
               totalCount
-              nodes { commit { oid author { user { login } } committer { user { login } } } }
+              nodes { commit { oid tree { oid } author { user { login } } committer { user { login } } } }
             }
             reviews(first: 100) {
               totalCount
@@ -103,6 +110,8 @@ export interface FollowUp {
   readonly teams: readonly { readonly slug: string; readonly after: string | null }[];
   /** The PR head, when it is not the commit judged (a merge commit). */
   readonly head?: string;
+  /** The merge commit's first parent, when the merge's tree differs from the head's. */
+  readonly parent?: string;
   /** Earlier commits of the PR whose approvals are read (to be shown as stale). */
   readonly earlier: readonly string[];
 }
@@ -112,11 +121,15 @@ export function followUpRequests(f: FollowUp): number {
   return (
     f.teams.length * 2 +
     (f.head ? 1 + COMMIT_DEPLOYMENTS : 0) +
+    (f.parent ? 1 + FIRST_PARENT_DEPLOYMENTS : 0) +
     f.earlier.length * (1 + EARLIER_COMMIT_DEPLOYMENTS)
   );
 }
 
-/** The second query: aliases `t0…` (teams), `head`, `c0…` (earlier commits), all values as variables. */
+/**
+ * The second query: aliases `t0…` (teams), `head`, `parent` (a merge's first parent), `c0…` (earlier
+ * commits), all values as variables.
+ */
 export function followUpQuery(f: FollowUp): { query: string; variables: Record<string, unknown> } {
   const variables: Record<string, unknown> = {};
   const params: string[] = ["$owner: String!", "$name: String!"];
@@ -134,6 +147,7 @@ export function followUpQuery(f: FollowUp): { query: string; variables: Record<s
     );
   };
   if (f.head) commit("head", f.head, COMMIT_DEPLOYMENTS);
+  if (f.parent) commit("parent", f.parent, FIRST_PARENT_DEPLOYMENTS);
   f.earlier.forEach((oid, i) => commit(`c${i}`, oid, EARLIER_COMMIT_DEPLOYMENTS));
   const query = `
 query TollgateEvidenceMore(${params.join(", ")}) {
@@ -199,6 +213,7 @@ export interface PullRequestNode {
     nodes: {
       commit: {
         oid: string;
+        tree?: { oid: string } | null;
         author: { user: { login: string } | null } | null;
         committer: { user: { login: string } | null } | null;
       };
@@ -249,6 +264,8 @@ export interface EvidenceResponse {
     } | null;
     commit: {
       oid: string;
+      tree: { oid: string } | null;
+      parents: { totalCount: number; nodes: { oid: string }[] } | null;
       statusCheckRollup: {
         contexts: {
           totalCount: number;

@@ -85,8 +85,12 @@ export async function gatherEvidence(
   const pr = pickPullRequest(commit.associatedPullRequests?.nodes ?? [], request);
   let requests = 1;
 
+  // A PR's merge (or squash) commit whose tree is not the head's: its first parent's record decides.
+  const merged = mergedFrom(commit, pr);
+  const parent = merged && !merged.sameTree ? merged.firstParent : undefined;
+
   // The second query, only for what the first answer says is needed and within one point.
-  const plan = followUpPlan(repository, commit.oid, pr, request.owner, incomplete);
+  const plan = followUpPlan(repository, commit.oid, pr, request.owner, incomplete, parent);
   const more = plan ? await followUp(client, request, plan) : undefined;
   if (more) {
     requests++;
@@ -98,6 +102,7 @@ export async function gatherEvidence(
 
   let files = pr?.files?.nodes.map((f) => ({ path: f.path })) ?? [];
   let filesComplete = pr ? (pr.files?.totalCount ?? 0) <= files.length : true;
+  let prFiles: RestFile[] | undefined;
   if (pr && request.withPatches) {
     const response = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
       owner: request.owner,
@@ -109,7 +114,13 @@ export async function gatherEvidence(
     const listed = response.data as { filename: string; patch?: string }[];
     files = listed.map((f) => ({ path: f.filename, ...(f.patch !== undefined ? { patch: f.patch } : {}) }));
     filesComplete = (pr.files?.totalCount ?? listed.length) <= listed.length;
+    prFiles = listed;
   }
+  const changes =
+    merged && !merged.sameTree && pr
+      ? await mergeChanges(client, request, commit.oid, pr, prFiles)
+      : undefined;
+  if (changes) requests += changes.requests;
 
   const checks = (commit.statusCheckRollup?.contexts.nodes ?? []).map((node) =>
     node.__typename === "CheckRun"
@@ -171,6 +182,9 @@ export async function gatherEvidence(
       request.appBot,
     ),
     deployments: ownDeployments.flatMap((d) => deploymentOf(d, request)),
+    ...(merged
+      ? { merge: mergeEvidence(merged, changes, parent ? more?.parent : undefined, plan, request) }
+      : {}),
     security_alerts: (repository.vulnerabilityAlerts?.nodes ?? []).flatMap((a) =>
       a.securityVulnerability
         ? [
@@ -243,6 +257,7 @@ function followUpPlan(
   pr: PullRequestNode | undefined,
   owner: string,
   incomplete: Set<string>,
+  parent: string | undefined,
 ): FollowUp | undefined {
   const listed = repository.owner.teams;
   const edges = listed?.edges ?? [];
@@ -253,7 +268,7 @@ function followUpPlan(
     else if (listed && listed.totalCount > edges.length) incomplete.add(`team:${slug}`);
   }
   const head = pr && pr.headRefOid !== sha ? pr.headRefOid : undefined;
-  const plan: FollowUp = { teams: [], ...(head ? { head } : {}), earlier: [] };
+  let plan: FollowUp = { teams: [], ...(head ? { head } : {}), earlier: [] };
   // Teams first (they decide who may approve), within the budget.
   const fitting: typeof teams = [];
   for (const team of teams) {
@@ -261,6 +276,10 @@ function followUpPlan(
       incomplete.add(`team:${team.slug}`);
     else fitting.push(team);
   }
+  // Then a merge's first parent, whose verified success or approvals may let the head's approvals cover it.
+  // When it does not fit, it is not read, and the merge is covered only if it needs no such record.
+  if (parent && followUpRequests({ ...plan, teams: fitting, parent }) <= ONE_POINT_REQUESTS)
+    plan = { ...plan, parent };
   const candidates = (pr?.commits.nodes ?? [])
     .map((n) => n.commit.oid)
     .filter((oid) => oid !== sha && oid !== pr?.headRefOid)
@@ -273,7 +292,7 @@ function followUpPlan(
   if (earlier.length < candidates.length || (pr && pr.commits.totalCount > pr.commits.nodes.length))
     incomplete.add("earlier_approvals");
   const final: FollowUp = { ...plan, teams: fitting, earlier };
-  return final.teams.length > 0 || final.head || final.earlier.length > 0 ? final : undefined;
+  return final.teams.length > 0 || final.head || final.parent || final.earlier.length > 0 ? final : undefined;
 }
 
 async function followUp(
@@ -283,6 +302,7 @@ async function followUp(
 ): Promise<{
   teams: { slug: string; members: { totalCount: number; nodes: { login: string }[] } }[];
   commits: CommitDeployments[];
+  parent: CommitDeployments | undefined;
   errors: string[];
 }> {
   const { query, variables } = followUpQuery(plan);
@@ -301,7 +321,122 @@ async function followUp(
     const c = repository?.[alias] as CommitDeployments | null | undefined;
     return c ? [c] : [];
   });
-  return { teams, commits, errors };
+  const parent = plan.parent
+    ? ((repository?.["parent"] as CommitDeployments | null | undefined) ?? undefined)
+    : undefined;
+  return { teams, commits, parent, errors };
+}
+
+interface RestFile {
+  filename: string;
+  status?: string;
+  sha?: string | null;
+  previous_filename?: string;
+  patch?: string;
+}
+
+/** The commit is this PR's merge (or squash) commit, not its head: its first parent and whether its tree is the head's. */
+function mergedFrom(
+  commit: NonNullable<NonNullable<EvidenceResponse["repository"]>["commit"]>,
+  pr: PullRequestNode | undefined,
+): { firstParent: string; sameTree: boolean } | undefined {
+  if (!pr || !pr.mergedAt || pr.headRefOid === commit.oid || pr.mergeCommit?.oid !== commit.oid)
+    return undefined;
+  const firstParent = commit.parents?.nodes[0]?.oid;
+  if (!firstParent) return undefined;
+  const headTree = pr.commits.nodes.find((n) => n.commit.oid === pr.headRefOid)?.commit.tree?.oid;
+  return { firstParent, sameTree: headTree !== undefined && commit.tree?.oid === headTree };
+}
+
+/** Paths with their content after the change (null: removed); a rename removes the old path. */
+function asChanges(files: readonly RestFile[]): { path: string; blob: string | null }[] {
+  return files.flatMap((f) => [
+    ...(f.status === "renamed" && f.previous_filename ? [{ path: f.previous_filename, blob: null }] : []),
+    { path: f.filename, blob: f.status === "removed" || !f.sha ? null : f.sha },
+  ]);
+}
+
+/** GitHub lists at most 300 files of a commit on one page. */
+const COMMIT_FILES_PAGE = 300;
+
+/**
+ * What the merge commit changed against its first parent (REST: a commit's files are its diff against
+ * its first parent) and the PR's own files at its head, to compare them; two requests at most (one when
+ * the PR's files were read already). A list GitHub cut short, or a refusal, leaves them incomplete.
+ */
+async function mergeChanges(
+  client: GitHubClient,
+  request: EvidenceRequest,
+  sha: string,
+  pr: PullRequestNode,
+  prFiles: RestFile[] | undefined,
+): Promise<{
+  changes?: { path: string; blob: string | null }[];
+  approved?: { path: string; blob: string | null }[];
+  complete: boolean;
+  requests: number;
+}> {
+  let requests = 0;
+  try {
+    requests++;
+    const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}", {
+      owner: request.owner,
+      repo: request.repo,
+      ref: sha,
+    });
+    const files = ((data as { files?: RestFile[] }).files ?? []) as RestFile[];
+    let approvedFiles = prFiles;
+    if (!approvedFiles) {
+      requests++;
+      const response = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+        owner: request.owner,
+        repo: request.repo,
+        pull_number: pr.number,
+        per_page: 100,
+      });
+      approvedFiles = response.data as RestFile[];
+    }
+    const complete =
+      files.length < COMMIT_FILES_PAGE &&
+      (pr.files?.totalCount ?? approvedFiles.length) <= approvedFiles.length;
+    return { changes: asChanges(files), approved: asChanges(approvedFiles), complete, requests };
+  } catch {
+    return { complete: false, requests };
+  }
+}
+
+function mergeEvidence(
+  merged: { firstParent: string; sameTree: boolean },
+  changes: Awaited<ReturnType<typeof mergeChanges>> | undefined,
+  parent: CommitDeployments | undefined,
+  plan: FollowUp | undefined,
+  request: EvidenceRequest,
+) {
+  const deployments = parent?.deployments?.nodes ?? [];
+  const complete =
+    parent !== undefined &&
+    (parent.deployments?.totalCount ?? 0) <= deployments.length &&
+    deployments.every((d) => (d.statuses?.totalCount ?? 0) <= (d.statuses?.nodes.length ?? 0));
+  return {
+    first_parent: merged.firstParent,
+    same_tree_as_head: merged.sameTree,
+    ...(changes?.changes ? { changes: changes.changes } : {}),
+    ...(changes?.approved ? { approved_changes: changes.approved } : {}),
+    changes_complete: changes?.complete ?? merged.sameTree,
+    first_parent_deployments: deployments
+      .flatMap((d) => deploymentOf(d, request))
+      .map(({ environment, state, succeeded_at }) => ({
+        environment,
+        state,
+        ...(succeeded_at ? { succeeded_at } : {}),
+      })),
+    first_parent_approvals: withoutWithdrawn(
+      deployments.flatMap((d) => approvalsOf(d, request.appBot)),
+      deployments,
+      request.appBot,
+    ),
+    first_parent_complete: complete && plan?.parent === merged.firstParent,
+  };
 }
 
 function uniqueById(deployments: readonly DeploymentNode[]): DeploymentNode[] {

@@ -6,6 +6,7 @@ import { describeNotice, noticeEnd } from "./business-days.js";
 import type { ApprovalRule, Environment, Policy } from "../policy/model.js";
 import type { ApprovalTally, ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
+import { approvalCoverage } from "./coverage.js";
 import { separationOfDuties } from "./people.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -71,19 +72,27 @@ export function approvalItem(
   };
   const excluded = separationOfDuties(environment, evidence);
   const pr = evidence.pull_request;
-  const acceptedShas = [
-    evidence.sha,
-    ...(pr && pr.merged_at && pr.head_sha !== evidence.sha ? [pr.head_sha] : []),
-  ];
-  const counted = tallyApprovals({
+  const coverage = approvalCoverage(evidence, {
     environment: environment.name,
     changeType,
     rule,
-    records: evidence.approvals,
-    acceptedShas,
     excluded,
     directory,
   });
+  const tallied = (acceptedShas: readonly string[]) =>
+    tallyApprovals({
+      environment: environment.name,
+      changeType,
+      rule,
+      records: evidence.approvals,
+      acceptedShas,
+      excluded,
+      directory,
+    });
+  const approving = tallied(coverage.approvals);
+  // The head's rejection holds against a merge commit its approvals do not cover.
+  const rejectedBy = approving.rejectedBy ?? tallied(coverage.rejections).rejectedBy;
+  const counted = rejectedBy ? { ...approving, rejectedBy } : approving;
   const tally: ApprovalTally = { mode: "required", ...counted };
   const comment = `/approve ${environment.name}`;
   const where = pr ? `on PR #${pr.number}` : "on the pull request";
@@ -196,6 +205,19 @@ export function approvalItem(
       emergency: false,
     };
   }
+  if (coverage.uncovered)
+    return {
+      item: {
+        id: "approval",
+        title,
+        state: "pending",
+        code: "awaiting_approval",
+        reason: `${coverage.uncovered.reason}; needs ${counted.required} on the merge commit itself`,
+        fix: coverage.uncovered.fix,
+      },
+      tally,
+      emergency: false,
+    };
   const missing = missingMembers(rule, counted, directory, excluded);
   const who = missing.length > 0 ? missing.map((m) => `@${m}`).join(", ") : counted.approvers.join(", ");
   const have = counted.counted.length;

@@ -12,6 +12,23 @@ const timestamp = z.iso.datetime({
 });
 const sha = z.string().regex(/^[0-9a-f]{7,64}$/i, { error: "expected a commit SHA" });
 
+const approval = z.strictObject({
+  approver: login,
+  decision: z.enum(["approve", "reject"]),
+  environment: z.string(),
+  sha: sha.meta({ description: "The commit the approval binds to." }),
+  at: timestamp,
+  url: z.string().optional().meta({ description: "The comment that gave it." }),
+  note: z.string().optional(),
+});
+
+const fileChange = z.strictObject({
+  path: z.string(),
+  blob: sha
+    .nullable()
+    .meta({ description: "The file's content (blob SHA) after the change; null: removed." }),
+});
+
 export const checkStateSchema = z.enum(["success", "failure", "pending", "neutral", "skipped", "error"]);
 
 export const evidenceSchema = z
@@ -95,17 +112,7 @@ export const evidenceSchema = z
       )
       .default([]),
     approvals: z
-      .array(
-        z.strictObject({
-          approver: login,
-          decision: z.enum(["approve", "reject"]),
-          environment: z.string(),
-          sha: sha.meta({ description: "The commit the approval binds to." }),
-          at: timestamp,
-          url: z.string().optional().meta({ description: "The comment that gave it." }),
-          note: z.string().optional(),
-        }),
-      )
+      .array(approval)
       .default([])
       .meta({ description: "Approvals and rejections recorded by the Tollgate App (deployment statuses)." }),
     deployments: z
@@ -124,6 +131,52 @@ export const evidenceSchema = z
       )
       .default([])
       .meta({ description: "Earlier deployments of this commit, per environment." }),
+    merge: z
+      .strictObject({
+        first_parent: sha.meta({
+          description: "The merge (or squash) commit's first parent: the base branch as it was when merged.",
+        }),
+        same_tree_as_head: z.boolean().meta({
+          description:
+            "Whether the merge commit's tree is exactly the PR head's (the code the approvers saw).",
+        }),
+        changes: z.array(fileChange).optional().meta({
+          description:
+            "What the merge commit changed against its first parent; read only when its tree differs from the head's.",
+        }),
+        approved_changes: z.array(fileChange).optional().meta({
+          description: "The PR's changed files, each with its content at the PR head (the approved change).",
+        }),
+        changes_complete: z
+          .boolean()
+          .default(true)
+          .meta({ description: "False when either list of changes was cut short or could not be read." }),
+        first_parent_deployments: z
+          .array(
+            z.strictObject({
+              environment: z.string(),
+              state: z.enum(["success", "failure", "error", "in_progress", "queued", "pending", "inactive"]),
+              succeeded_at: timestamp.optional(),
+            }),
+          )
+          .default([])
+          .meta({
+            description: "The first parent's deployments, its success only as the App's verified record.",
+          }),
+        first_parent_approvals: z
+          .array(approval)
+          .default([])
+          .meta({ description: "Approvals and rejections the App recorded on the first parent itself." }),
+        first_parent_complete: z
+          .boolean()
+          .default(true)
+          .meta({ description: "False when the first parent's deployments were cut short or not read." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "When the commit is a PR's merge or squash commit (not its head): what decides whether the approvals of the head cover it.",
+      }),
     security_alerts: z
       .array(
         z.strictObject({

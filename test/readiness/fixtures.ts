@@ -72,6 +72,8 @@ environments:
 export const SHA = "1111111111111111111111111111111111111111";
 export const HEAD = "2222222222222222222222222222222222222222";
 export const OLD = "3333333333333333333333333333333333333333";
+/** The merge commit's first parent: the default branch when the PR was merged. */
+export const PARENT = "4444444444444444444444444444444444444444";
 
 /** Tuesday 24 November 2026, 10:00 in Stockholm (UTC+1): inside the window, staging soaked. */
 export const NOW = new Date("2026-11-24T09:00:00Z");
@@ -102,6 +104,8 @@ export function baseEvidence(): EvidenceInput {
         { path: "CHANGELOG.md", patch: "@@ -1 +1,2 @@\n # Changes\n+- faster" },
       ],
     },
+    // The merge commit's tree is the head's: the head's approvals cover it (see coverage.ts).
+    merge: { first_parent: PARENT, same_tree_as_head: true },
     checks: [
       { name: "build", state: "success" },
       { name: "test", state: "success" },
