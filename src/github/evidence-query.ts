@@ -33,6 +33,15 @@ const DEPLOYMENTS = `
 /** Deployments read per commit: the judged commit and the PR head in full, earlier commits a few. */
 export const COMMIT_DEPLOYMENTS = 100;
 export const EARLIER_COMMIT_DEPLOYMENTS = 5;
+/** Force-pushes read per PR (who made them may not approve); beyond that the evidence is incomplete. */
+export const FORCE_PUSHES = 100;
+/** People read per co-authored commit: its git author and Co-authored-by trailers. */
+export const COMMIT_AUTHORS = 10;
+/**
+ * Whether GitHub may read co-authors from a commit message: any "Co-authored-by" at all, so that every
+ * trailer GitHub recognises is fetched (the follow-up reads the commit's `authors` only for these).
+ */
+export const mayHaveCoAuthors = (message: string): boolean => /co-authored-by/i.test(message);
 /** Requests GitHub charges 1 point for: up to 149 (149 ÷ 100 rounds to 1). */
 export const ONE_POINT_REQUESTS = 149;
 
@@ -81,7 +90,15 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             files(first: 100) { totalCount nodes { path } }
             commits(last: 100) {
               totalCount
-              nodes { commit { oid author { user { login } } committer { user { login } } } }
+              nodes {
+                commit {
+                  oid
+                  message
+                  author { user { login } }
+                  committer { user { login } }
+                  signature { isValid wasSignedByGitHub signer { login } }
+                }
+              }
             }
             reviews(first: 100) {
               totalCount
@@ -89,6 +106,10 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             }
             timelineItems(last: 1, itemTypes: [READY_FOR_REVIEW_EVENT]) {
               nodes { ... on ReadyForReviewEvent { createdAt } }
+            }
+            forcePushes: timelineItems(last: ${FORCE_PUSHES}, itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT]) {
+              totalCount
+              nodes { ... on HeadRefForcePushedEvent { actor { __typename login } } }
             }
           }
         }
@@ -105,6 +126,8 @@ export interface FollowUp {
   readonly head?: string;
   /** Earlier commits of the PR whose approvals are read (to be shown as stale). */
   readonly earlier: readonly string[];
+  /** Commits of the PR whose authors (git author and Co-authored-by trailers) are read. */
+  readonly coAuthored?: readonly string[];
 }
 
 /** GitHub's request count for a follow-up query (before ÷ 100), by the same rule the sandbox applies. */
@@ -112,11 +135,15 @@ export function followUpRequests(f: FollowUp): number {
   return (
     f.teams.length * 2 +
     (f.head ? 1 + COMMIT_DEPLOYMENTS : 0) +
-    f.earlier.length * (1 + EARLIER_COMMIT_DEPLOYMENTS)
+    f.earlier.length * (1 + EARLIER_COMMIT_DEPLOYMENTS) +
+    (f.coAuthored?.length ?? 0)
   );
 }
 
-/** The second query: aliases `t0…` (teams), `head`, `c0…` (earlier commits), all values as variables. */
+/**
+ * The second query: aliases `t0…` (teams), `head`, `c0…` (earlier commits), `a0…` (co-authored commits),
+ * all values as variables.
+ */
 export function followUpQuery(f: FollowUp): { query: string; variables: Record<string, unknown> } {
   const variables: Record<string, unknown> = {};
   const params: string[] = ["$owner: String!", "$name: String!"];
@@ -135,6 +162,13 @@ export function followUpQuery(f: FollowUp): { query: string; variables: Record<s
   };
   if (f.head) commit("head", f.head, COMMIT_DEPLOYMENTS);
   f.earlier.forEach((oid, i) => commit(`c${i}`, oid, EARLIER_COMMIT_DEPLOYMENTS));
+  (f.coAuthored ?? []).forEach((oid, i) => {
+    params.push(`$a${i}: GitObjectID!`);
+    variables[`a${i}`] = oid;
+    commits.push(
+      `a${i}: object(oid: $a${i}) { ... on Commit { oid authors(first: ${COMMIT_AUTHORS}) { totalCount nodes { user { login } } } } }`,
+    );
+  });
   const query = `
 query TollgateEvidenceMore(${params.join(", ")}) {
   rateLimit { cost remaining }
@@ -199,8 +233,14 @@ export interface PullRequestNode {
     nodes: {
       commit: {
         oid: string;
+        message: string;
         author: { user: { login: string } | null } | null;
         committer: { user: { login: string } | null } | null;
+        signature: {
+          isValid: boolean;
+          wasSignedByGitHub: boolean;
+          signer: { login: string } | null;
+        } | null;
       };
     }[];
   };
@@ -214,6 +254,13 @@ export interface PullRequestNode {
     }[];
   } | null;
   timelineItems: { nodes: ({ createdAt?: string } | null)[] };
+  forcePushes: { totalCount: number; nodes: ({ actor?: Actor | null } | null)[] } | null;
+}
+
+/** A commit's authors as the follow-up reads them (alias `a0…`). */
+export interface CommitAuthors {
+  oid: string;
+  authors: { totalCount: number; nodes: { user: { login: string } | null }[] } | null;
 }
 
 export interface CommitDeployments {
