@@ -106,7 +106,7 @@ function unknownPeople(evidence: Evidence, verified: boolean): Separation["unkno
   if (cut.length > 0)
     return {
       reason: `GitHub's answer cut short the ${cut.map((l) => PEOPLE_LISTS[l]).join(" and ")} of PR #${pr.number}, so who worked on it cannot all be known`,
-      fix: "evaluate again; a pull request of more than 100 commits or force-pushes must be split",
+      fix: "split the pull request (at most 100 commits and 100 force-pushes, and 9 co-authors a commit are read), or evaluate again if GitHub's answer failed",
     };
   if (!verified) return undefined;
   if (pr.commits.length === 0)
