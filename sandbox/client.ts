@@ -161,6 +161,11 @@ export class SandboxClient {
     return this.control("POST", "/clock", { advance_seconds: seconds });
   }
 
+  /** Registers the key behind `signature` on `login`'s account, so commits carrying it verify as theirs. */
+  registerSigningKey(login: string, signature: string): Promise<{ login: string; signature: string }> {
+    return this.control("POST", "/signing-keys", { login, signature });
+  }
+
   registerApp(reg: AppRegistration): Promise<RegisteredApp> {
     return this.control("POST", "/apps", reg);
   }

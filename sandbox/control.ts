@@ -48,6 +48,22 @@ export function controlRoutes(deps: ControlDeps): RouteDef[] {
   return [
     { method: "GET", path: "/", operationId: "sandbox/info", handler: () => ok(deps.info()) },
     {
+      // What a user does in their settings (GPG keys): from now on, this signature verifies as made by
+      // a key of theirs, where the committer email is also theirs.
+      method: "POST",
+      path: "/signing-keys",
+      operationId: "sandbox/register-signing-key",
+      handler: (ctx) => {
+        const b = obj(ctx);
+        const login = str(b, "login", "GpgKey", true);
+        const signature = str(b, "signature", "GpgKey", true);
+        const account = ctx.state.account(login);
+        if (!account) throw notFound();
+        ctx.state.signingKeys.set(signature, account.login);
+        return created({ login: account.login, signature });
+      },
+    },
+    {
       method: "POST",
       path: "/apps",
       operationId: "sandbox/register-app",

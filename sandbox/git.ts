@@ -30,8 +30,26 @@ export interface Commit {
   message: string;
   author: GitPerson;
   committer: GitPerson;
+  /** The armored signature (git's `gpgsig` header), when the commit was created signed. */
+  signature?: string;
 }
 export type GitObject = Blob | Tree | Commit;
+
+/**
+ * The `Co-authored-by: Name <email>` trailers of a commit message, as GitHub reads them for a commit's
+ * authors: lines of the message's last paragraph (git's trailer block), the key in any case.
+ */
+export function coAuthors(message: string): { name: string; email: string }[] {
+  const paragraphs = message.trimEnd().split(/\n\s*\n/);
+  if (paragraphs.length < 2) return [];
+  return paragraphs
+    .at(-1)!
+    .split("\n")
+    .flatMap((line) => {
+      const m = /^co-authored-by:\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/i.exec(line.trim());
+      return m ? [{ name: m[1] ?? "", email: m[2]! }] : [];
+    });
+}
 
 const hash = (kind: string, body: Buffer): string =>
   createHash("sha1")
@@ -39,6 +57,20 @@ const hash = (kind: string, body: Buffer): string =>
     .digest("hex");
 
 const gitDate = (iso: string): string => `${Math.floor(Date.parse(iso) / 1000)} +0000`;
+
+function commitText(c: Omit<Commit, "type" | "sha">, withSignature: boolean): string {
+  const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`)];
+  lines.push(`author ${c.author.name} <${c.author.email}> ${gitDate(c.author.date)}`);
+  lines.push(`committer ${c.committer.name} <${c.committer.email}> ${gitDate(c.committer.date)}`);
+  // Git stores the signature as a header whose continuation lines start with a space.
+  if (withSignature && c.signature !== undefined) lines.push(`gpgsig ${c.signature.split("\n").join("\n ")}`);
+  return `${lines.join("\n")}\n\n${c.message}`;
+}
+
+/** What a commit's signature signs: the raw commit object without its signature header. */
+export function commitPayload(c: Commit): string {
+  return commitText(c, false);
+}
 
 export class GitStore {
   readonly objects = new Map<string, GitObject>();
@@ -65,10 +97,7 @@ export class GitStore {
   }
 
   commit(c: Omit<Commit, "type" | "sha">): Commit {
-    const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`)];
-    lines.push(`author ${c.author.name} <${c.author.email}> ${gitDate(c.author.date)}`);
-    lines.push(`committer ${c.committer.name} <${c.committer.email}> ${gitDate(c.committer.date)}`);
-    const body = Buffer.from(`${lines.join("\n")}\n\n${c.message}`);
+    const body = Buffer.from(commitText(c, true));
     const commit: Commit = { type: "commit", sha: hash("commit", body), ...c };
     this.objects.set(commit.sha, commit);
     return commit;

@@ -130,6 +130,9 @@ export function updateRef(ctx: Ctx, repo: Repo, ref: string, sha: string, sender
   for (const issue of pullsWithHead(repo, branch)) {
     const pull = issue.pull;
     if (!pull) continue;
+    // A head that no longer contains the old one was force-pushed: GitHub's timeline names who did it.
+    if (before && !repo.git.ancestors(sha).has(before))
+      (pull.forcePushes ??= []).push({ actor: sender, before, after: sha, created_at: ctx.state.now() });
     pull.headSha = sha;
     issue.updated_at = ctx.state.now();
     ctx.hooks.emit(

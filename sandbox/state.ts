@@ -116,6 +116,8 @@ export interface Pull {
   /** base tip recorded at merge so a merged PR keeps its commit list */
   mergedBaseSha: string | null;
   reviews: Review[];
+  /** Force-pushes of the head branch while the PR was open (the timeline's HEAD_REF_FORCE_PUSHED_EVENT). */
+  forcePushes?: { actor: string; before: string; after: string; created_at: string }[];
 }
 
 export interface Issue {
@@ -328,6 +330,11 @@ export class State {
   readonly apps = new Map<number, App>();
   readonly installations = new Map<number, Installation>();
   readonly tokens = new Map<string, Token>();
+  /**
+   * Signatures whose key is registered on an account (armored signature → login): the sandbox cannot
+   * check PGP itself, so a signature verifies only where a test registered its key (`POST /_sandbox/signing-keys`).
+   */
+  readonly signingKeys = new Map<string, string>();
   readonly limits: RateLimits;
   /** Requests for GitHub routes and GraphQL fields the sandbox does not model (each answered 501 or an error). */
   readonly unmodelled: UnmodelledHit[] = [];

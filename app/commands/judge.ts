@@ -10,6 +10,7 @@ import { tallyApprovals, type Tally } from "../../src/approvals/tally.js";
 import { membersOf, type Directory } from "../../src/approvals/authority.js";
 import { approvalCoverage } from "../../src/readiness/coverage.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
+import { exclusionReasons, separationOfDuties } from "../../src/readiness/people.js";
 import type { Evidence } from "../../src/readiness/evidence.js";
 
 export type Judgement =
@@ -36,18 +37,6 @@ export function unknownEnvironment(policy: Policy, name: string): string | undef
   const known = Object.keys(policy.environments);
   const guess = closest(name, known);
   return `the policy has no environment named ${name}${guess ? `; did you mean ${guess}?` : ""} (it has: ${known.join(", ")})`;
-}
-
-/** The engine's separation of duties: the PR author, commit authors and whoever started the deployment. */
-export function excludedBy(environment: Environment, evidence: Evidence): Map<string, string> {
-  const excluded = new Map<string, string>();
-  if (!environment.separationOfDuties) return excluded;
-  const pr = evidence.pull_request;
-  if (evidence.initiator) excluded.set(evidence.initiator.toLowerCase(), "you started this deployment");
-  for (const author of pr?.commit_authors ?? [])
-    excluded.set(author.toLowerCase(), "you authored commits in this change");
-  if (pr) excluded.set(pr.author.toLowerCase(), "you opened this pull request");
-  return excluded;
 }
 
 /** A note that opens with a commit SHA binds the command to it: it must be the commit under review. */
@@ -81,9 +70,15 @@ export function judge(ask: Ask): Judgement {
       ok: false,
       why: `the policy has no approval rule for ${changeType} changes to ${environment.name}`,
     };
-  const excluded = excludedBy(environment, evidence);
-  const self = excluded.get(ask.login.toLowerCase());
-  if (self) return { ok: false, why: `separation of duties: ${self}, so you may not decide on it` };
+  const separation = separationOfDuties(environment, evidence);
+  const self = separation.excluded.get(ask.login.toLowerCase());
+  if (self) return { ok: false, why: `separation of duties: ${self.refusal}, so you may not decide on it` };
+  if (separation.unknown && ask.decision === "approve")
+    return {
+      ok: false,
+      why: `separation of duties: ${separation.unknown.reason}; ${separation.unknown.fix}`,
+    };
+  const excluded = exclusionReasons(separation);
   const record: ApprovalRecord = {
     approver: ask.login,
     decision: ask.decision,

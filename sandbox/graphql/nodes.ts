@@ -1,4 +1,6 @@
 import { prCommits, prFiles } from "../diff.js";
+import { coAuthors, type Commit } from "../git.js";
+import { verificationOf } from "../serialize/git.js";
 import { nodeId, type View } from "../serialize/accounts.js";
 import { latestStatuses } from "../serialize/checks.js";
 import { mergeable } from "../serialize/issues.js";
@@ -15,6 +17,26 @@ export interface Access {
 
 type Obj = Record<string, unknown>;
 const up = (s: string): string => s.toUpperCase();
+
+/** GraphQL's GitSignatureState for a REST verification reason. */
+const SIGNATURE_STATES: Record<string, string> = { unknown_signature_type: "UNKNOWN_SIG_TYPE" };
+
+/** A commit's signature (null when unsigned); `signer` is the committer email's account, valid or not. */
+function signatureNode(v: View, c: Commit): Obj | null {
+  const s = verificationOf(v.state, c);
+  if (s.signature === null) return null;
+  return {
+    __typename: "GpgSignature",
+    email: c.committer.email,
+    isValid: s.verified,
+    payload: s.payload,
+    signature: s.signature,
+    signer: () => (s.signer ? actorNode(v, s.signer) : null),
+    state: SIGNATURE_STATES[s.reason] ?? up(s.reason),
+    verifiedAt: s.verified_at,
+    wasSignedByGitHub: false,
+  };
+}
 
 export function commitNode(v: View, r: Repo, sha: string): Obj | null {
   const c = r.git.get(sha, "commit");
@@ -35,7 +57,15 @@ export function commitNode(v: View, r: Repo, sha: string): Obj | null {
     resourcePath: `/${r.owner}/${r.name}/commit/${c.sha}`,
     author: () => gitActorNode(v, c.author),
     committer: () => gitActorNode(v, c.committer),
-    authors: (args: PageArgs) => connection("authors", [c.author], args, (p) => gitActorNode(v, p)),
+    // The git author first, then each Co-authored-by trailer, mapped to users by email as the author is.
+    authors: (args: PageArgs) =>
+      connection(
+        "authors",
+        [c.author, ...coAuthors(c.message).map((p) => ({ ...p, date: c.author.date }))],
+        args,
+        (p) => gitActorNode(v, p),
+      ),
+    signature: () => signatureNode(v, c),
     parents: (args: PageArgs) => connection("parents", c.parents, args, (p) => commitNode(v, r, p)),
     tree: () => treeNode(v, r, c.tree),
     repository: () => repoNode(v, r, { alerts: false }),
@@ -358,8 +388,26 @@ export function pullNode(v: View, r: Repo, i: Issue): Obj {
           commit: () => commitNode(v, r, rv.commit_id),
         }),
       ),
-    // The sandbox records no ready-for-review events (GitHub has no REST call to make one).
-    timelineItems: (args: PageArgs) => connection("timelineItems", [], args, (x) => x),
+    // Of the timeline, the sandbox records force-pushes of the head branch (no ready-for-review events:
+    // GitHub has no REST call to make one). Ordinary pushes have no timeline item naming the pusher.
+    timelineItems: (args: PageArgs & { itemTypes?: string[] | null }) =>
+      connection(
+        "timelineItems",
+        (p.forcePushes ?? []).filter(
+          () => !args.itemTypes || args.itemTypes.includes("HEAD_REF_FORCE_PUSHED_EVENT"),
+        ),
+        args,
+        (e) => ({
+          __typename: "HeadRefForcePushedEvent",
+          id: nodeId("HeadRefForcePushedEvent", `${p.id}:${e.after}`),
+          actor: () => actorNode(v, e.actor),
+          beforeCommit: () => commitNode(v, r, e.before),
+          afterCommit: () => commitNode(v, r, e.after),
+          createdAt: e.created_at,
+          pullRequest: () => pullNode(v, r, i),
+          ref: () => refNode(v, r, p.headRef),
+        }),
+      ),
     comments: (args: PageArgs) =>
       connection(
         "comments",

@@ -186,12 +186,14 @@ export const gitRoutes: RouteDef[] = [
           : me;
       };
       const author = person("author");
+      const signature = str(b, "signature", "Commit");
       const c = r.git.commit({
         tree,
         parents,
         message,
         author,
         committer: b["committer"] ? person("committer") : author,
+        ...(signature !== undefined ? { signature } : {}),
       });
       return created(gitCommitJson(ctx, r, c));
     },

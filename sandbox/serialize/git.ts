@@ -1,4 +1,4 @@
-import type { Commit, GitPerson } from "../git.js";
+import { commitPayload, type Commit, type GitPerson } from "../git.js";
 import type { Json } from "../http.js";
 import type { Repo, State } from "../state.js";
 import { nodeId, simpleUser, type View } from "./accounts.js";
@@ -22,13 +22,56 @@ export function loginForEmail(state: State, email: string): string | null {
   return null;
 }
 
-const verification = {
-  verified: false,
-  reason: "unsigned",
-  signature: null,
-  payload: null,
-  verified_at: null,
-};
+export interface Verification {
+  verified: boolean;
+  /** GitHub's REST reasons: `valid`, `unsigned`, `unknown_key`, `bad_email`, `no_user` … */
+  reason: string;
+  signature: string | null;
+  payload: string | null;
+  verified_at: string | null;
+  /** The account the committer email belongs to (GraphQL's `signer`), valid or not. */
+  signer: string | null;
+}
+
+/**
+ * A commit's signature as GitHub verifies it: unsigned without one; `unknown_key` unless its key is
+ * registered on an account; `no_user` / `bad_email` unless the committer email belongs to that very account.
+ * The sandbox never signs commits itself.
+ */
+export function verificationOf(state: State, c: Commit): Verification {
+  const emailOwner = loginForEmail(state, c.committer.email);
+  if (c.signature === undefined)
+    return {
+      verified: false,
+      reason: "unsigned",
+      signature: null,
+      payload: null,
+      verified_at: null,
+      signer: null,
+    };
+  const payload = commitPayload(c);
+  const keyOwner = state.signingKeys.get(c.signature);
+  const reason = !keyOwner
+    ? "unknown_key"
+    : !emailOwner
+      ? "no_user"
+      : emailOwner.toLowerCase() !== keyOwner.toLowerCase()
+        ? "bad_email"
+        : "valid";
+  return {
+    verified: reason === "valid",
+    reason,
+    signature: c.signature,
+    payload,
+    verified_at: reason === "valid" ? c.committer.date : null,
+    signer: emailOwner,
+  };
+}
+
+function restVerification(state: State, c: Commit): Json {
+  const { signer: _signer, ...rest } = verificationOf(state, c);
+  return rest as unknown as Json;
+}
 
 export function gitCommitJson(v: View, r: Repo, c: Commit): Json {
   const url = repoUrl(v, r);
@@ -46,7 +89,7 @@ export function gitCommitJson(v: View, r: Repo, c: Commit): Json {
       url: `${url}/git/commits/${p}`,
       html_url: `${repoHtml(v, r)}/commit/${p}`,
     })),
-    verification,
+    verification: restVerification(v.state, c),
   };
 }
 
@@ -65,7 +108,7 @@ export function commitJson(v: View, r: Repo, c: Commit): Json {
       tree: { sha: c.tree, url: `${url}/git/trees/${c.tree}` },
       url: `${url}/git/commits/${c.sha}`,
       comment_count: 0,
-      verification,
+      verification: restVerification(v.state, c),
     },
     url: `${url}/commits/${c.sha}`,
     html_url: `${repoHtml(v, r)}/commit/${c.sha}`,

@@ -7,6 +7,7 @@ import { isCoveredBy, type Directory } from "../approvals/authority.js";
 import type { Policy } from "../policy/model.js";
 import type { Decision } from "../readiness/decision.js";
 import type { Evidence } from "../readiness/evidence.js";
+import { separationOfDuties } from "../readiness/people.js";
 
 export interface WayForward {
   /** Logins that may approve now, e.g. ["alice", "bob"]; empty when none is needed or none is known. */
@@ -54,16 +55,11 @@ function possibleApprovers(policy: Policy, decision: Decision, evidence: Evidenc
     permissions: evidence.permissions,
     groups: policy.groups,
   };
-  const pr = evidence.pull_request;
   // The same people evaluate() keeps out under separation of duties, and those already counted.
-  const excluded = new Set(
-    [
-      ...decision.approvals.counted.map((c) => c.login),
-      ...(environment.separationOfDuties
-        ? [evidence.initiator, pr?.author, ...(pr?.commit_authors ?? [])].filter((l) => l !== undefined)
-        : []),
-    ].map((login) => login.toLowerCase()),
-  );
+  const excluded = new Set([
+    ...decision.approvals.counted.map((c) => c.login.toLowerCase()),
+    ...separationOfDuties(environment, evidence).excluded.keys(),
+  ]);
   const known = new Set([...Object.keys(evidence.permissions), ...Object.values(evidence.teams).flat()]);
   const refs = rule.requirements.flatMap((r) => (r.kind === "count" ? r.from : [r.of]));
   return [...known]

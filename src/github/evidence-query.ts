@@ -38,6 +38,15 @@ const DEPLOYMENTS = `
 export const COMMIT_DEPLOYMENTS = 100;
 export const FIRST_PARENT_DEPLOYMENTS = 20;
 export const EARLIER_COMMIT_DEPLOYMENTS = 5;
+/** Force-pushes read per PR (who made them may not approve); beyond that the evidence is incomplete. */
+export const FORCE_PUSHES = 100;
+/** People read per co-authored commit: its git author and Co-authored-by trailers. */
+export const COMMIT_AUTHORS = 10;
+/**
+ * Whether GitHub may read co-authors from a commit message: any "Co-authored-by" at all, so that every
+ * trailer GitHub recognises is fetched (the follow-up reads the commit's `authors` only for these).
+ */
+export const mayHaveCoAuthors = (message: string): boolean => /co-authored-by/i.test(message);
 /** Requests GitHub charges 1 point for: up to 149 (149 ÷ 100 rounds to 1). */
 export const ONE_POINT_REQUESTS = 149;
 
@@ -88,7 +97,16 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             files(first: 100) { totalCount nodes { path } }
             commits(last: 100) {
               totalCount
-              nodes { commit { oid tree { oid } author { user { login } } committer { user { login } } } }
+              nodes {
+                commit {
+                  oid
+                  tree { oid }
+                  message
+                  author { user { login } }
+                  committer { user { login } }
+                  signature { isValid wasSignedByGitHub signer { login } }
+                }
+              }
             }
             reviews(first: 100) {
               totalCount
@@ -96,6 +114,10 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
             }
             timelineItems(last: 1, itemTypes: [READY_FOR_REVIEW_EVENT]) {
               nodes { ... on ReadyForReviewEvent { createdAt } }
+            }
+            forcePushes: timelineItems(last: ${FORCE_PUSHES}, itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT]) {
+              totalCount
+              nodes { ... on HeadRefForcePushedEvent { actor { __typename login } } }
             }
           }
         }
@@ -114,6 +136,8 @@ export interface FollowUp {
   readonly parent?: string;
   /** Earlier commits of the PR whose approvals are read (to be shown as stale). */
   readonly earlier: readonly string[];
+  /** Commits of the PR whose authors (git author and Co-authored-by trailers) are read. */
+  readonly coAuthored?: readonly string[];
 }
 
 /** GitHub's request count for a follow-up query (before ÷ 100), by the same rule the sandbox applies. */
@@ -122,13 +146,14 @@ export function followUpRequests(f: FollowUp): number {
     f.teams.length * 2 +
     (f.head ? 1 + COMMIT_DEPLOYMENTS : 0) +
     (f.parent ? 1 + FIRST_PARENT_DEPLOYMENTS : 0) +
-    f.earlier.length * (1 + EARLIER_COMMIT_DEPLOYMENTS)
+    f.earlier.length * (1 + EARLIER_COMMIT_DEPLOYMENTS) +
+    (f.coAuthored?.length ?? 0)
   );
 }
 
 /**
  * The second query: aliases `t0…` (teams), `head`, `parent` (a merge's first parent), `c0…` (earlier
- * commits), all values as variables.
+ * commits), `a0…` (co-authored commits), all values as variables.
  */
 export function followUpQuery(f: FollowUp): { query: string; variables: Record<string, unknown> } {
   const variables: Record<string, unknown> = {};
@@ -149,6 +174,13 @@ export function followUpQuery(f: FollowUp): { query: string; variables: Record<s
   if (f.head) commit("head", f.head, COMMIT_DEPLOYMENTS);
   if (f.parent) commit("parent", f.parent, FIRST_PARENT_DEPLOYMENTS);
   f.earlier.forEach((oid, i) => commit(`c${i}`, oid, EARLIER_COMMIT_DEPLOYMENTS));
+  (f.coAuthored ?? []).forEach((oid, i) => {
+    params.push(`$a${i}: GitObjectID!`);
+    variables[`a${i}`] = oid;
+    commits.push(
+      `a${i}: object(oid: $a${i}) { ... on Commit { oid authors(first: ${COMMIT_AUTHORS}) { totalCount nodes { user { login } } } } }`,
+    );
+  });
   const query = `
 query TollgateEvidenceMore(${params.join(", ")}) {
   rateLimit { cost remaining }
@@ -214,8 +246,14 @@ export interface PullRequestNode {
       commit: {
         oid: string;
         tree?: { oid: string } | null;
+        message: string;
         author: { user: { login: string } | null } | null;
         committer: { user: { login: string } | null } | null;
+        signature: {
+          isValid: boolean;
+          wasSignedByGitHub: boolean;
+          signer: { login: string } | null;
+        } | null;
       };
     }[];
   };
@@ -229,6 +267,13 @@ export interface PullRequestNode {
     }[];
   } | null;
   timelineItems: { nodes: ({ createdAt?: string } | null)[] };
+  forcePushes: { totalCount: number; nodes: ({ actor?: Actor | null } | null)[] } | null;
+}
+
+/** A commit's authors as the follow-up reads them (alias `a0…`). */
+export interface CommitAuthors {
+  oid: string;
+  authors: { totalCount: number; nodes: { user: { login: string } | null }[] } | null;
 }
 
 export interface CommitDeployments {

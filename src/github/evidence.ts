@@ -10,7 +10,9 @@ import {
   followUpQuery,
   followUpRequests,
   isActor,
+  mayHaveCoAuthors,
   ONE_POINT_REQUESTS,
+  type CommitAuthors,
   type CommitDeployments,
   type FollowUp,
   type FollowUpResponse,
@@ -169,7 +171,15 @@ export async function gatherEvidence(
     ...(request.previousVersion !== undefined ? { previous_version: request.previousVersion } : {}),
     ...(request.initiator !== undefined ? { initiator: request.initiator } : {}),
     ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
-    pull_request: pr ? mapPullRequest(pr, files, filesComplete, incomplete) : null,
+    pull_request: pr
+      ? mapPullRequest(
+          pr,
+          files,
+          filesComplete,
+          coAuthorsOf(plan, more?.authors ?? [], incomplete),
+          incomplete,
+        )
+      : null,
     checks,
     reviews: (pr?.reviews?.nodes ?? []).flatMap((r) =>
       r.author && r.commit && r.submittedAt && isReviewState(r.state)
@@ -248,8 +258,9 @@ export function namedTeams(policyText: string | null, owner: string): string[] {
 
 /**
  * What the follow-up query must read, or undefined when the first answer holds everything: the named
- * teams (by cursor), the PR head's deployments when the commit is its merge commit, then as many of the
- * PR's earlier commits (newest first) as one point pays for; those left out are flagged.
+ * teams (by cursor), the PR head's deployments when the commit is its merge commit, the authors of the
+ * PR's commits whose message may name co-authors (who may not approve), then as many of the PR's earlier
+ * commits (newest first) as one point pays for; those left out are flagged.
  */
 function followUpPlan(
   repository: NonNullable<EvidenceResponse["repository"]>,
@@ -280,19 +291,36 @@ function followUpPlan(
   // When it does not fit, it is not read, and the merge is covered only if it needs no such record.
   if (parent && followUpRequests({ ...plan, teams: fitting, parent }) <= ONE_POINT_REQUESTS)
     plan = { ...plan, parent };
+  const coAuthored: string[] = [];
+  for (const { commit } of pr?.commits.nodes ?? []) {
+    if (!mayHaveCoAuthors(commit.message)) continue;
+    const next = { ...plan, teams: fitting, coAuthored: [...coAuthored, commit.oid] };
+    if (followUpRequests(next) > ONE_POINT_REQUESTS) incomplete.add("co_authors");
+    else coAuthored.push(commit.oid);
+  }
   const candidates = (pr?.commits.nodes ?? [])
     .map((n) => n.commit.oid)
     .filter((oid) => oid !== sha && oid !== pr?.headRefOid)
     .reverse();
   const earlier: string[] = [];
   for (const oid of candidates) {
-    if (followUpRequests({ ...plan, teams: fitting, earlier: [...earlier, oid] }) > ONE_POINT_REQUESTS) break;
+    if (
+      followUpRequests({ ...plan, teams: fitting, coAuthored, earlier: [...earlier, oid] }) >
+      ONE_POINT_REQUESTS
+    )
+      break;
     earlier.push(oid);
   }
   if (earlier.length < candidates.length || (pr && pr.commits.totalCount > pr.commits.nodes.length))
     incomplete.add("earlier_approvals");
-  const final: FollowUp = { ...plan, teams: fitting, earlier };
-  return final.teams.length > 0 || final.head || final.parent || final.earlier.length > 0 ? final : undefined;
+  const final: FollowUp = { ...plan, teams: fitting, earlier, coAuthored };
+  return final.teams.length > 0 ||
+    final.head ||
+    final.parent ||
+    final.earlier.length > 0 ||
+    coAuthored.length > 0
+    ? final
+    : undefined;
 }
 
 async function followUp(
@@ -303,6 +331,7 @@ async function followUp(
   teams: { slug: string; members: { totalCount: number; nodes: { login: string }[] } }[];
   commits: CommitDeployments[];
   parent: CommitDeployments | undefined;
+  authors: CommitAuthors[];
   errors: string[];
 }> {
   const { query, variables } = followUpQuery(plan);
@@ -324,7 +353,11 @@ async function followUp(
   const parent = plan.parent
     ? ((repository?.["parent"] as CommitDeployments | null | undefined) ?? undefined)
     : undefined;
-  return { teams, commits, parent, errors };
+  const authors = (plan.coAuthored ?? []).flatMap((oid, i) => {
+    const c = repository?.[`a${i}`] as CommitAuthors | null | undefined;
+    return c && c.oid === oid ? [c] : [];
+  });
+  return { teams, commits, parent, authors, errors };
 }
 
 interface RestFile {
@@ -465,14 +498,41 @@ function pickPullRequest(
   );
 }
 
+/**
+ * The co-authors GitHub linked to users on the commits the follow-up read (the git author, listed
+ * first, is already among the commit authors); a commit asked for but not answered, or with more
+ * authors than read, leaves the co-authors incomplete.
+ */
+function coAuthorsOf(
+  plan: FollowUp | undefined,
+  answered: readonly CommitAuthors[],
+  incomplete: Set<string>,
+): string[] {
+  const found = new Set<string>();
+  for (const oid of plan?.coAuthored ?? []) {
+    const c = answered.find((a) => a.oid === oid);
+    if (!c?.authors || c.authors.totalCount > c.authors.nodes.length) incomplete.add("co_authors");
+    for (const person of c?.authors?.nodes.slice(1) ?? []) if (person.user) found.add(person.user.login);
+  }
+  return [...found];
+}
+
+/** The account a commit's valid signature proves; never GitHub's own signature on someone's behalf. */
+function signerOf(commit: PullRequestNode["commits"]["nodes"][number]["commit"]): string | undefined {
+  const s = commit.signature;
+  return s?.isValid && !s.wasSignedByGitHub && s.signer ? s.signer.login : undefined;
+}
+
 function mapPullRequest(
   pr: PullRequestNode,
   files: { path: string; patch?: string }[],
   filesComplete: boolean,
+  coAuthors: readonly string[],
   incomplete: Set<string>,
 ) {
   if ((pr.reviews?.totalCount ?? 0) > (pr.reviews?.nodes.length ?? 0)) incomplete.add("reviews");
   if (pr.commits.totalCount > pr.commits.nodes.length) incomplete.add("commits");
+  if (!pr.forcePushes || pr.forcePushes.totalCount > pr.forcePushes.nodes.length) incomplete.add("pushers");
   const authors = new Set<string>();
   for (const { commit } of pr.commits.nodes) {
     for (const person of [commit.author?.user, commit.committer?.user]) {
@@ -480,6 +540,10 @@ function mapPullRequest(
       if (person && person.login !== "web-flow") authors.add(person.login);
     }
   }
+  const pushers = new Set<string>();
+  for (const event of pr.forcePushes?.nodes ?? [])
+    if (event?.actor)
+      pushers.add(event.actor.__typename === "Bot" ? `${event.actor.login}[bot]` : event.actor.login);
   const readyAt = pr.timelineItems.nodes.find((n) => n?.createdAt)?.createdAt ?? pr.createdAt;
   return {
     number: pr.number,
@@ -492,6 +556,12 @@ function mapPullRequest(
     ready_at: readyAt,
     ...(pr.mergedAt ? { merged_at: pr.mergedAt } : {}),
     commit_authors: [...authors],
+    co_authors: coAuthors.filter((login) => login !== "web-flow"),
+    pushers: [...pushers],
+    commits: pr.commits.nodes.map(({ commit }) => {
+      const signer = signerOf(commit);
+      return { sha: commit.oid, ...(signer ? { signed_by: signer } : {}) };
+    }),
     files,
     files_complete: filesComplete,
   };

@@ -183,6 +183,11 @@ export interface Environment {
   /** Keyed by change type; "*" for change types without their own rule. */
   readonly approvals: Readonly<Record<string, ApprovalRule>>;
   readonly separationOfDuties: boolean;
+  /**
+   * How separation of duties knows a commit's people: GitHub's links from the emails the commit's writer
+   * chose, or only valid signatures (a commit without one leaves its people unknown: approval fails closed).
+   */
+  readonly commitIdentity: "linked_emails" | "verified_signatures";
   readonly requires: readonly {
     readonly environment: string;
     readonly soakMs: number;
@@ -495,7 +500,11 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
     ...(doc.url !== undefined ? { url: doc.url } : {}),
     approval: doc.approval,
     approvals,
-    separationOfDuties: doc.separation_of_duties ?? true,
+    separationOfDuties: doc.separation_of_duties !== false,
+    commitIdentity:
+      typeof doc.separation_of_duties === "object"
+        ? (doc.separation_of_duties.identity ?? "linked_emails")
+        : "linked_emails",
     requires: (doc.requires ?? []).map((r) => ({
       environment: r.environment,
       soakMs: ms(r.soak),

@@ -517,10 +517,29 @@ export const environmentSchema = z
     deployers: approvers.optional().meta({
       description: "Who may start a deployment here (the workflow's actor); anyone when absent.",
     }),
-    separation_of_duties: z.boolean({ error: "expected true or false" }).optional().meta({
-      description:
-        "The PR author, the commit authors and whoever started the deployment may not approve (default true).",
-    }),
+    separation_of_duties: z
+      .union(
+        [
+          z.boolean(),
+          z.strictObject({
+            identity: z
+              .enum(["linked_emails", "verified_signatures"], {
+                error: "expected linked_emails or verified_signatures",
+              })
+              .optional()
+              .meta({
+                description:
+                  "How a commit's people are known. linked_emails (default): the accounts GitHub links to its author, committer and Co-authored-by emails, which whoever writes the commit chooses. verified_signatures: only the account whose key made a commit's valid signature; a commit without one keeps the approval from passing until it is signed.",
+              }),
+          }),
+        ],
+        { error: "expected true, false or { identity: linked_emails | verified_signatures }" },
+      )
+      .optional()
+      .meta({
+        description:
+          "Who may not approve (default true): whoever started the deployment, the PR author, whoever force-pushed its branch, and the people on its commits (their authors, committers and co-authors; with identity: verified_signatures, their signers).",
+      }),
     requires: z
       .array(
         z.strictObject({

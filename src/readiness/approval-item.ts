@@ -7,7 +7,7 @@ import type { ApprovalRule, Environment, Policy } from "../policy/model.js";
 import type { ApprovalTally, ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
 import { approvalCoverage } from "./coverage.js";
-import { separationOfDuties } from "./people.js";
+import { exclusionReasons, separationOfDuties } from "./people.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -70,7 +70,8 @@ export function approvalItem(
     permissions: evidence.permissions,
     groups: policy.groups,
   };
-  const excluded = separationOfDuties(environment, evidence);
+  const separation = separationOfDuties(environment, evidence);
+  const excluded = exclusionReasons(separation);
   const pr = evidence.pull_request;
   const coverage = approvalCoverage(evidence, {
     environment: environment.name,
@@ -123,6 +124,21 @@ export function approvalItem(
         fix: "address the rejection and push a new commit",
       },
       tally,
+      emergency: false,
+    };
+  }
+  // Approvals count only when it is known who may not give them.
+  if (separation.unknown) {
+    return {
+      item: {
+        id: "approval",
+        title,
+        state: "failed",
+        code: "identity_unknown",
+        reason: `separation of duties: ${separation.unknown.reason}`,
+        fix: separation.unknown.fix,
+      },
+      tally: { ...tally, satisfied: false },
       emergency: false,
     };
   }

@@ -26,6 +26,7 @@ export const REASON_CODES = [
   "changes_requested",
   "security_alerts_open",
   "evidence_incomplete",
+  "identity_unknown",
   "section_missing",
   "file_not_changed",
   "secrets_found",

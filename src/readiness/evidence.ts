@@ -65,10 +65,29 @@ export const evidenceSchema = z
           description: "When the PR was opened or marked ready for review: notice periods count from here.",
         }),
         merged_at: timestamp.optional(),
-        commit_authors: z
-          .array(login)
+        commit_authors: z.array(login).default([]).meta({
+          description:
+            "Logins GitHub links to the author and committer emails of the PR's commits (chosen by whoever wrote them).",
+        }),
+        co_authors: z.array(login).default([]).meta({
+          description: "Logins GitHub links to the Co-authored-by trailers of the PR's commits.",
+        }),
+        pushers: z.array(login).default([]).meta({
+          description:
+            "Who force-pushed the PR's branch (GitHub's timeline; GitHub names no one for an ordinary push).",
+        }),
+        commits: z
+          .array(
+            z.strictObject({
+              sha,
+              signed_by: login.optional().meta({
+                description:
+                  "The account whose registered key made the commit's valid signature; absent when unsigned or not verified.",
+              }),
+            }),
+          )
           .default([])
-          .meta({ description: "Logins of every commit author and committer on the PR." }),
+          .meta({ description: "The PR's commits, with who signed each." }),
         files: z
           .array(
             z.strictObject({

@@ -240,14 +240,17 @@ function evidence(o: EvidenceOptions) {
                         {
                           commit: {
                             oid: pull.head ?? o.sha,
+                            message: "Update README.md",
                             author: { user: { login: pull.author ?? "octocat" } },
                             committer: null,
+                            signature: null,
                           },
                         },
                       ],
                     },
                     reviews: { totalCount: 0, nodes: [] },
                     timelineItems: { nodes: [] },
+                    forcePushes: { totalCount: 0, nodes: [] },
                   },
                 ]
               : [],

@@ -187,7 +187,22 @@ const cases: Case[] = [
           approval: none
           separation_of_duties: yes
     `,
-    errors: ['5:27 environments.dev.separation_of_duties: expected true or false, got "yes"'],
+    errors: [
+      '5:27 environments.dev.separation_of_duties: expected true, false or { identity: linked_emails | verified_signatures }, got "yes"',
+    ],
+  },
+  {
+    name: "an unknown way of knowing a commit's people",
+    source: yaml`
+      version: 1
+      environments:
+        dev:
+          approval: none
+          separation_of_duties: { identity: signatures }
+    `,
+    errors: [
+      "5:27 environments.dev.separation_of_duties: expected true, false or { identity: linked_emails | verified_signatures }, got a mapping",
+    ],
   },
   {
     name: "missing version and environments",
