@@ -6,7 +6,18 @@
  * by date, so this is the only way to bound the reading.
  */
 import { AuditAccessError, type AuditClient } from "./client.js";
+import { parseDecisionContext } from "../github/records.js";
 import type { DeploymentFact, PullFact, StatusFact } from "./types.js";
+
+export interface DecisionContextFact {
+  readonly sha: string;
+  readonly context: string;
+  readonly state: string;
+  readonly description: string | null;
+  readonly url: string | null;
+  readonly createdAt: string;
+  readonly creator: string | null;
+}
 
 export const POLICY_EXPRESSION = "HEAD:.github/tollgate.yml";
 
@@ -21,6 +32,7 @@ const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: Str
         databaseId commitOid createdAt environment originalEnvironment task description payload
         ref { name }
         creator { __typename login }
+        commit { status { contexts { context state description targetUrl createdAt creator { __typename login } } } }
         statuses(first: 100) {
           pageInfo { hasNextPage }
           nodes { state description createdAt logUrl environment creator { __typename login } }
@@ -54,6 +66,15 @@ interface DeploymentNode {
   ref: { name: string } | null;
   creator: ActorNode | null;
   statuses: { pageInfo: { hasNextPage: boolean }; nodes: StatusNode[] };
+  commit?: { status: { contexts: ContextNode[] } | null } | null;
+}
+interface ContextNode {
+  context: string;
+  state: string;
+  description: string | null;
+  targetUrl: string | null;
+  createdAt: string;
+  creator: ActorNode | null;
 }
 interface HistoryData {
   repository: {
@@ -118,11 +139,24 @@ export interface History {
   readonly repository: string;
   readonly policyText: string | null;
   readonly deployments: DeploymentFact[];
+  /**
+   * The Tollgate decision contexts (the App's indelible decision records) on the commits of the
+   * deployments read: a commit's latest status per context, with its writer as REST names it.
+   */
+  readonly decisionContexts: readonly DecisionContextFact[];
+  /** Deployments read but older than the start (on the last page read): their records, not reported. */
+  readonly earlier: readonly DeploymentFact[];
+  /** Whether every deployment of the repository (or environment) was read: nothing older is left. */
+  readonly readToStart: boolean;
   readonly totalCount: number;
 }
 
 export async function fetchHistory(client: AuditClient, options: HistoryOptions): Promise<History> {
   const deployments: DeploymentFact[] = [];
+  const decisionContexts: DecisionContextFact[] = [];
+  const seenCommits = new Set<string>();
+  const earlier: DeploymentFact[] = [];
+  let readToStart = false;
   let after: string | null = null;
   let policyText: string | null = null;
   let repository = `${options.owner}/${options.name}`;
@@ -151,16 +185,31 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
     for (const node of repo.deployments.nodes) {
       if (Date.parse(node.createdAt) < options.stopBefore) {
         reachedStart = true;
+        earlier.push(deploymentFact(node));
         continue;
       }
       deployments.push(deploymentFact(node));
+      if (seenCommits.has(node.commitOid)) continue;
+      seenCommits.add(node.commitOid);
+      for (const c of node.commit?.status?.contexts ?? [])
+        if (parseDecisionContext(c.context))
+          decisionContexts.push({
+            sha: node.commitOid,
+            context: c.context,
+            state: c.state.toLowerCase(),
+            description: c.description,
+            url: c.targetUrl,
+            createdAt: c.createdAt,
+            creator: actorLogin(c.creator),
+          });
     }
     options.onProgress?.(deployments.length, totalCount);
     const { hasNextPage, endCursor } = repo.deployments.pageInfo;
+    readToStart = !hasNextPage;
     if (!hasNextPage || reachedStart || !endCursor) break;
     after = endCursor;
   }
-  return { repository, policyText, deployments, totalCount };
+  return { repository, policyText, deployments, decisionContexts, earlier, readToStart, totalCount };
 }
 
 interface RestStatus {
