@@ -21,10 +21,19 @@ export interface DecisionContextFact {
 
 export const POLICY_EXPRESSION = "HEAD:.github/tollgate.yml";
 
-const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: String, $environments: [String!], $withPolicy: Boolean!, $policy: String!) {
+/** A commit's latest status per context (a plain list: GitHub charges nothing for it). */
+const CONTEXTS = `status { contexts { context state description targetUrl createdAt creator { __typename login } } }`;
+
+const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: String, $environments: [String!], $withPolicy: Boolean!, $policy: String!, $first: Boolean!) {
   repository(owner: $owner, name: $name) {
     nameWithOwner
     policy: object(expression: $policy) @include(if: $withPolicy) { ... on Blob { text oid } }
+    pullRequests(first: 100, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $first) {
+      nodes {
+        headRef { target { ... on Commit { oid ${CONTEXTS} } } }
+        mergeCommit { oid ${CONTEXTS} }
+      }
+    }
     deployments(first: 100, after: $after, environments: $environments, orderBy: {field: CREATED_AT, direction: DESC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -32,7 +41,7 @@ const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: Str
         databaseId commitOid createdAt environment originalEnvironment task description payload
         ref { name }
         creator { __typename login }
-        commit { status { contexts { context state description targetUrl createdAt creator { __typename login } } } }
+        commit { oid ${CONTEXTS} }
         statuses(first: 100) {
           pageInfo { hasNextPage }
           nodes { state description createdAt logUrl environment creator { __typename login } }
@@ -66,7 +75,7 @@ interface DeploymentNode {
   ref: { name: string } | null;
   creator: ActorNode | null;
   statuses: { pageInfo: { hasNextPage: boolean }; nodes: StatusNode[] };
-  commit?: { status: { contexts: ContextNode[] } | null } | null;
+  commit?: CommitContexts | null;
 }
 interface ContextNode {
   context: string;
@@ -76,9 +85,16 @@ interface ContextNode {
   createdAt: string;
   creator: ActorNode | null;
 }
+interface CommitContexts {
+  oid: string;
+  status: { contexts: ContextNode[] } | null;
+}
 interface HistoryData {
   repository: {
     nameWithOwner: string;
+    pullRequests?: {
+      nodes: { headRef: { target: CommitContexts | null } | null; mergeCommit: CommitContexts | null }[];
+    };
     policy?: { text?: string | null; oid?: string } | null;
     deployments: {
       totalCount: number;
@@ -157,6 +173,21 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
   const seenCommits = new Set<string>();
   const earlier: DeploymentFact[] = [];
   let readToStart = false;
+  const readContexts = (commit: CommitContexts | null | undefined) => {
+    if (!commit?.oid || seenCommits.has(commit.oid)) return;
+    seenCommits.add(commit.oid);
+    for (const c of commit.status?.contexts ?? [])
+      if (parseDecisionContext(c.context))
+        decisionContexts.push({
+          sha: commit.oid,
+          context: c.context,
+          state: c.state.toLowerCase(),
+          description: c.description,
+          url: c.targetUrl,
+          createdAt: c.createdAt,
+          creator: actorLogin(c.creator),
+        });
+  };
   let after: string | null = null;
   let policyText: string | null = null;
   let repository = `${options.owner}/${options.name}`;
@@ -169,6 +200,7 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
       environments: options.environment ? [options.environment] : null,
       withPolicy: page === 0 && options.readPolicy,
       policy: POLICY_EXPRESSION,
+      first: page === 0,
     });
     const repo = (data as HistoryData).repository;
     if (!repo)
@@ -176,6 +208,12 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
         "not_found",
         `repository ${repository} not found, or the token cannot see it`,
       );
+    // The recently updated PRs' heads and merge commits: a commit whose only deployment was deleted has
+    // no deployment left to find it by.
+    for (const pull of repo.pullRequests?.nodes ?? []) {
+      readContexts(pull.headRef?.target);
+      readContexts(pull.mergeCommit);
+    }
     if (page === 0) {
       repository = repo.nameWithOwner;
       policyText = repo.policy?.text ?? null;
@@ -189,19 +227,7 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
         continue;
       }
       deployments.push(deploymentFact(node));
-      if (seenCommits.has(node.commitOid)) continue;
-      seenCommits.add(node.commitOid);
-      for (const c of node.commit?.status?.contexts ?? [])
-        if (parseDecisionContext(c.context))
-          decisionContexts.push({
-            sha: node.commitOid,
-            context: c.context,
-            state: c.state.toLowerCase(),
-            description: c.description,
-            url: c.targetUrl,
-            createdAt: c.createdAt,
-            creator: actorLogin(c.creator),
-          });
+      readContexts(node.commit);
     }
     options.onProgress?.(deployments.length, totalCount);
     const { hasNextPage, endCursor } = repo.deployments.pageInfo;

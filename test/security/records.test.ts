@@ -5,6 +5,11 @@
  * the App already answered is never acted on again when GitHub redelivers it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { auditCommand } from "../../src/cli/audit.js";
+import type { AuditReport } from "../../src/audit/types.js";
 import type { Octokit } from "@octokit/rest";
 import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
 import { approvalStatuses, comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
@@ -255,6 +260,59 @@ describe("a redelivered comment acts once", () => {
       expect(atMerge.filter((s) => s.sha === merged.sha)).toEqual([]);
       expect(await decisionStatuses(merged.sha)).toEqual([]);
       expect(await appReplies(pr.number)).toBe(replies);
+    },
+    PROCESS_TEST_MS,
+  );
+});
+
+/** The audit as a user runs it, over the whole history, as JSON. */
+async function auditReport(): Promise<AuditReport> {
+  const dir = await mkdtemp(join(tmpdir(), "tollgate-records-"));
+  try {
+    const file = join(dir, "report.json");
+    const err: string[] = [];
+    const code = await auditCommand(
+      [
+        "--repo",
+        FULL,
+        "--since",
+        "2000-01-01T00:00:00Z",
+        "--until",
+        "2100-01-01T00:00:00Z",
+        "--app-login",
+        world.bot,
+        "--format",
+        "json",
+        "--out",
+        file,
+      ],
+      { out: () => undefined, err: (s) => err.push(s), readFile: (p) => readFile(p, "utf8") },
+      { GITHUB_TOKEN: world.people["owner"]!.token, GITHUB_API_URL: world.sandbox.apiUrl },
+    );
+    // 1: the report has critical findings; anything else is a failure to audit.
+    expect({ code, err: err.join("\n") }).toEqual({ code: 1, err: expect.stringContaining("record(s)") });
+    return JSON.parse(await readFile(file, "utf8")) as AuditReport;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe("the audit", () => {
+  test(
+    "reports a rejection whose deployment record was deleted, without an earlier report to compare",
+    async () => {
+      const kept = await greenPullRequest("audit-kept");
+      const keptRejection = await comment(world, "bob", kept.number, "/reject staging keep this one");
+      const erased = await greenPullRequest("audit-erased");
+      const rejection = await comment(world, "carol", erased.number, "/reject staging not like this");
+      await deleteAppRecord(erased.head);
+
+      const deleted = (await auditReport()).findings.filter((f) => f.code === "deleted_decision");
+      const found = deleted.filter((f) => f.message.includes(rejection.url));
+      expect(found).toEqual([expect.objectContaining({ severity: "critical", environment: "staging" })]);
+      expect(found[0]!.message).toContain("rejection by @carol");
+      // The rejection whose record is still there is no finding.
+      expect(deleted.filter((f) => f.message.includes(keptRejection.url))).toEqual([]);
     },
     PROCESS_TEST_MS,
   );
