@@ -3,7 +3,10 @@
  * default branch in the first one. Deployments come newest first so reading can stop at the start of
  * the previous period: an audit of last month in a repository with years of history reads last month
  * and the month before, not everything since the first deployment. GitHub's GraphQL API has no filter
- * by date, so this is the only way to bound the reading.
+ * by date, so this is the only way to bound the reading. The first page also reads the 100 most recently
+ * updated PRs' head and merge commits, and every page each deployment's commit, for the App's decision
+ * commit statuses (a plain list each, so no more points): a rejection kept there whose deployment record
+ * is gone was deleted with it.
  */
 import { AuditAccessError, type AuditClient } from "./client.js";
 import { parseDecisionContext } from "../github/records.js";
