@@ -185,6 +185,7 @@ describe("a rejection outlives the App's deployment record", () => {
       await comment(world, "alice", pr.number, "/reject staging not yet");
       await deleteAppRecord(pr.head);
       expect(decisionOf(await gate(pr.head))).toEqual({ decision: "blocked", code: "rejected" });
+      await world.sandbox.client.advanceClock(2); // a later second than the rejection's (tally.ts)
 
       expect((await comment(world, "alice", pr.number, "/approve staging")).reactions).toEqual(["+1"]);
       await comment(world, "bob", pr.number, "/approve staging");
@@ -196,6 +197,33 @@ describe("a rejection outlives the App's deployment record", () => {
         creator: world.bot,
       });
       expect(decisionOf(await gate(pr.head))).toEqual({ decision: "allowed", code: "ready" });
+    },
+    PROCESS_TEST_MS,
+  );
+
+  test(
+    "deleting the approval that ended a rejection restores the rejection, also in the record nobody can delete",
+    async () => {
+      const pr = await greenPullRequest("reject-approve-withdraw");
+      await comment(world, "alice", pr.number, "/reject staging not yet");
+      // Of two decisions in the same second the rejection is the latest (tally.ts): she approves later.
+      await world.sandbox.client.advanceClock(2);
+      const approval = await comment(world, "alice", pr.number, "/approve staging");
+      await comment(world, "bob", pr.number, "/approve staging");
+      expect(decisionOf(await gate(pr.head))).toEqual({ decision: "allowed", code: "ready" });
+
+      const deleted = await mallory.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+        owner: ORG,
+        repo: REPO,
+        comment_id: approval.id,
+      });
+      expect(deleted.status).toBe(204);
+      await settled(world);
+      const alices = (await decisionStatuses(pr.head)).filter((s) => s.context.endsWith("@alice"));
+      expect(alices[0]).toMatchObject({ state: "failure", creator: world.bot });
+      await deleteAppRecord(pr.head);
+
+      expect(decisionOf(await gate(pr.head))).toEqual({ decision: "blocked", code: "rejected" });
     },
     PROCESS_TEST_MS,
   );
