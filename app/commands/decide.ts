@@ -1,8 +1,10 @@
 /**
  * `/approve <env> [note]` and `/reject <env> <reason>`: bound to one environment and one commit (the
  * merge commit once merged, else the PR head), judged against the default branch's policy, and recorded
- * as a deployment status written by the App's bot, the comment as its `log_url`.
+ * as a deployment status written by the App's bot, the comment as its `log_url`, and as the App's commit
+ * status for that environment and person on that commit, which nobody can delete.
  */
+import { writeDecisionStatus } from "../../src/github/decision-status.js";
 import { findOrCreateDeployment, writeDeploymentStatus } from "../../src/github/deployments.js";
 import { APPROVAL_STATE, approvalDescription, type DeploymentPayload } from "../../src/github/records.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
@@ -48,8 +50,31 @@ export async function decide(
   const policy = assessment.policy.policy;
   const unknown = unknownEnvironment(policy, command.environment);
   if (unknown) return refuse(what, unknown);
-  if (assessment.evidence.approvals.some((a) => a.url === comment.url)) {
+  const recorded = assessment.evidence.approvals.find((a) => a.url === comment.url);
+  if (recorded) {
     cx.log.debug({ url: comment.url }, "already recorded (a redelivered webhook): no second effect");
+    // The App stopped between its two records: the indelible one is completed, unless the person has
+    // decided again since (rewriting this decision would then hide the later one).
+    const later = assessment.evidence.approvals.some(
+      (a) =>
+        a.approver.toLowerCase() === recorded.approver.toLowerCase() &&
+        a.environment === recorded.environment &&
+        a.sha === recorded.sha &&
+        a.url !== comment.url &&
+        Date.parse(a.at) >= Date.parse(recorded.at),
+    );
+    if (!later && !assessment.gathered.hasDecisionStatus(comment.url))
+      await writeDecisionStatus(
+        client,
+        { ...repo, sha: recorded.sha },
+        {
+          kind: recorded.decision === "approve" ? "approved" : "rejected",
+          environment: recorded.environment,
+          login: recorded.approver,
+          note: recorded.note ?? "",
+          url: comment.url,
+        },
+      );
     return done();
   }
 
@@ -126,6 +151,19 @@ export async function decide(
       ),
       logUrl: comment.url,
       environment: environment.name,
+    },
+  );
+  // Then the record nobody else can delete: a rejection outlives its deployment, and an approval ends
+  // the person's standing rejection there.
+  await writeDecisionStatus(
+    client,
+    { ...repo, sha },
+    {
+      kind: command.kind === "approve" ? "approved" : "rejected",
+      environment: environment.name,
+      login: comment.login,
+      note,
+      url: comment.url,
     },
   );
 

@@ -4,7 +4,6 @@
  * restores a known state), and the request is recorded on the environment's current deployment.
  */
 import { mayRollBack } from "../../src/approvals/rollback-authority.js";
-import { hasReacted } from "../../src/github/comments.js";
 import { eventDescription } from "../../src/github/records.js";
 import { dispatchWorkflow } from "../../src/github/runs.js";
 import { writeDeploymentStatus, type DeploymentState } from "../../src/github/deployments.js";
@@ -55,12 +54,9 @@ export async function rollback(cx: CommandContext, environmentName: string): Pro
       per_page: 100,
     })
   ).data as { state: DeploymentState; log_url?: string }[];
-  // A redelivered comment acts once: its request is on the deployment, or the App already answered it
-  // (the environment's newest deployment may be the rollback's own by then).
-  if (
-    statuses.some((s) => s.log_url === comment.url) ||
-    (await hasReacted(client, repo, comment.id, cx.identity.bot))
-  ) {
+  // A redelivered comment acts once: the App's reaction marks it answered (issue-comment.ts), and its
+  // request on the deployment covers a stop between the dispatch and the reaction.
+  if (statuses.some((s) => s.log_url === comment.url)) {
     cx.log.debug({ url: comment.url }, "rollback already requested by this comment (a redelivery)");
     return done();
   }

@@ -5,6 +5,7 @@
  * run. Rejections are never withdrawn this way: anyone with write access can delete another person's
  * comment, and erasing a rejection must take its author's new decision.
  */
+import { writeDecisionStatus } from "../../src/github/decision-status.js";
 import { writeDeploymentStatus } from "../../src/github/deployments.js";
 import { APPROVAL_STATE, approvalDescription } from "../../src/github/records.js";
 import { assess } from "../assess.js";
@@ -40,6 +41,30 @@ export async function withdraw(cx: CommandContext, deletedBy: string): Promise<v
         autoInactive: false,
       },
     );
+    // The approval had ended the person's rejection in the indelible record; with it gone, their
+    // rejection before it stands again there too.
+    const before = assessment.evidence.approvals
+      .filter(
+        (a) =>
+          a.approver.toLowerCase() === approval.approver.toLowerCase() &&
+          a.environment === approval.environment &&
+          a.sha === approval.sha &&
+          a.url !== comment.url,
+      )
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+      .at(-1);
+    if (before?.decision === "reject")
+      await writeDecisionStatus(
+        client,
+        { ...repo, sha: approval.sha },
+        {
+          kind: "rejected",
+          environment: approval.environment,
+          login: approval.approver,
+          note: before.note ?? "",
+          url: before.url ?? comment.url,
+        },
+      );
   }
   const policy = assessment.policy;
   if (!pr.mergeSha && policy?.ok) {

@@ -1,11 +1,12 @@
 /**
  * issue_comment: the commands. Only a `created` comment by a person can act; edits, bots and comments
  * that carry no command never do. Deleting an `/approve` comment withdraws its approval (the stricter
- * direction); no other deletion acts. Every command gets a reaction, and a reply when refused.
+ * direction); no other deletion acts. Every command gets a reaction, and a reply when refused; the
+ * reaction marks it answered, so a redelivered comment is answered once.
  */
 import type { Context } from "probot";
 import { parseCommand, type Command } from "../../src/approvals/commands.js";
-import { react, reply, hasCommentWith } from "../../src/github/comments.js";
+import { react, reply, hasCommentWith, hasReacted } from "../../src/github/comments.js";
 import { fitSummary } from "../../src/github/checks.js";
 import { decide } from "../commands/decide.js";
 import { explain, help } from "../commands/explain.js";
@@ -76,6 +77,15 @@ export async function onIssueComment(
     );
     return;
   }
+  // The App's reaction marks a comment as answered, and it is added only once the command succeeded (a
+  // failed attempt is retried when GitHub redelivers it). A comment the App's bot already reacted to is
+  // never acted on again: a redelivery after a push, a merge or a record's deletion has no second effect.
+  // Each command also checks its own records for the comment, for a stop between its write and the reaction.
+  if (await hasReacted(client, repo, payload.comment.id, identity.bot))
+    return log.debug(
+      { comment: payload.comment.id },
+      "already answered (a redelivered webhook): no second effect",
+    );
   if (!payload.issue.pull_request) return answer(refuse(label(command), "this is not a pull request"));
 
   const cx = commandContext(payload, client, repo, identity, settings, log);

@@ -3,17 +3,40 @@
  * default branch in the first one. Deployments come newest first so reading can stop at the start of
  * the previous period: an audit of last month in a repository with years of history reads last month
  * and the month before, not everything since the first deployment. GitHub's GraphQL API has no filter
- * by date, so this is the only way to bound the reading.
+ * by date, so this is the only way to bound the reading. The first page also reads the 100 most recently
+ * updated PRs' head and merge commits, and every page each deployment's commit, for the App's decision
+ * commit statuses (a plain list each, so no more points): a rejection kept there whose deployment record
+ * is gone was deleted with it.
  */
 import { AuditAccessError, type AuditClient } from "./client.js";
+import { parseDecisionContext } from "../github/records.js";
 import type { DeploymentFact, PullFact, StatusFact } from "./types.js";
+
+export interface DecisionContextFact {
+  readonly sha: string;
+  readonly context: string;
+  readonly state: string;
+  readonly description: string | null;
+  readonly url: string | null;
+  readonly createdAt: string;
+  readonly creator: string | null;
+}
 
 export const POLICY_EXPRESSION = "HEAD:.github/tollgate.yml";
 
-const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: String, $environments: [String!], $withPolicy: Boolean!, $policy: String!) {
+/** A commit's latest status per context (a plain list: GitHub charges nothing for it). */
+const CONTEXTS = `status { contexts { context state description targetUrl createdAt creator { __typename login } } }`;
+
+const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: String, $environments: [String!], $withPolicy: Boolean!, $policy: String!, $first: Boolean!) {
   repository(owner: $owner, name: $name) {
     nameWithOwner
     policy: object(expression: $policy) @include(if: $withPolicy) { ... on Blob { text oid } }
+    pullRequests(first: 100, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $first) {
+      nodes {
+        headRef { target { ... on Commit { oid ${CONTEXTS} } } }
+        mergeCommit { oid ${CONTEXTS} }
+      }
+    }
     deployments(first: 100, after: $after, environments: $environments, orderBy: {field: CREATED_AT, direction: DESC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -21,6 +44,7 @@ const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: Str
         databaseId commitOid createdAt environment originalEnvironment task description payload
         ref { name }
         creator { __typename login }
+        commit { oid ${CONTEXTS} }
         statuses(first: 100) {
           pageInfo { hasNextPage }
           nodes { state description createdAt logUrl environment creator { __typename login } }
@@ -54,10 +78,26 @@ interface DeploymentNode {
   ref: { name: string } | null;
   creator: ActorNode | null;
   statuses: { pageInfo: { hasNextPage: boolean }; nodes: StatusNode[] };
+  commit?: CommitContexts | null;
+}
+interface ContextNode {
+  context: string;
+  state: string;
+  description: string | null;
+  targetUrl: string | null;
+  createdAt: string;
+  creator: ActorNode | null;
+}
+interface CommitContexts {
+  oid: string;
+  status: { contexts: ContextNode[] } | null;
 }
 interface HistoryData {
   repository: {
     nameWithOwner: string;
+    pullRequests?: {
+      nodes: { headRef: { target: CommitContexts | null } | null; mergeCommit: CommitContexts | null }[];
+    };
     policy?: { text?: string | null; oid?: string } | null;
     deployments: {
       totalCount: number;
@@ -118,11 +158,39 @@ export interface History {
   readonly repository: string;
   readonly policyText: string | null;
   readonly deployments: DeploymentFact[];
+  /**
+   * The Tollgate decision contexts (the App's indelible decision records) on the commits of the
+   * deployments read: a commit's latest status per context, with its writer as REST names it.
+   */
+  readonly decisionContexts: readonly DecisionContextFact[];
+  /** Deployments read but older than the start (on the last page read): their records, not reported. */
+  readonly earlier: readonly DeploymentFact[];
+  /** Whether every deployment of the repository (or environment) was read: nothing older is left. */
+  readonly readToStart: boolean;
   readonly totalCount: number;
 }
 
 export async function fetchHistory(client: AuditClient, options: HistoryOptions): Promise<History> {
   const deployments: DeploymentFact[] = [];
+  const decisionContexts: DecisionContextFact[] = [];
+  const seenCommits = new Set<string>();
+  const earlier: DeploymentFact[] = [];
+  let readToStart = false;
+  const readContexts = (commit: CommitContexts | null | undefined) => {
+    if (!commit?.oid || seenCommits.has(commit.oid)) return;
+    seenCommits.add(commit.oid);
+    for (const c of commit.status?.contexts ?? [])
+      if (parseDecisionContext(c.context))
+        decisionContexts.push({
+          sha: commit.oid,
+          context: c.context,
+          state: c.state.toLowerCase(),
+          description: c.description,
+          url: c.targetUrl,
+          createdAt: c.createdAt,
+          creator: actorLogin(c.creator),
+        });
+  };
   let after: string | null = null;
   let policyText: string | null = null;
   let repository = `${options.owner}/${options.name}`;
@@ -135,6 +203,7 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
       environments: options.environment ? [options.environment] : null,
       withPolicy: page === 0 && options.readPolicy,
       policy: POLICY_EXPRESSION,
+      first: page === 0,
     });
     const repo = (data as HistoryData).repository;
     if (!repo)
@@ -142,6 +211,12 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
         "not_found",
         `repository ${repository} not found, or the token cannot see it`,
       );
+    // The recently updated PRs' heads and merge commits: a commit whose only deployment was deleted has
+    // no deployment left to find it by.
+    for (const pull of repo.pullRequests?.nodes ?? []) {
+      readContexts(pull.headRef?.target);
+      readContexts(pull.mergeCommit);
+    }
     if (page === 0) {
       repository = repo.nameWithOwner;
       policyText = repo.policy?.text ?? null;
@@ -151,16 +226,19 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
     for (const node of repo.deployments.nodes) {
       if (Date.parse(node.createdAt) < options.stopBefore) {
         reachedStart = true;
+        earlier.push(deploymentFact(node));
         continue;
       }
       deployments.push(deploymentFact(node));
+      readContexts(node.commit);
     }
     options.onProgress?.(deployments.length, totalCount);
     const { hasNextPage, endCursor } = repo.deployments.pageInfo;
+    readToStart = !hasNextPage;
     if (!hasNextPage || reachedStart || !endCursor) break;
     after = endCursor;
   }
-  return { repository, policyText, deployments, totalCount };
+  return { repository, policyText, deployments, decisionContexts, earlier, readToStart, totalCount };
 }
 
 interface RestStatus {

@@ -13,7 +13,7 @@ import { findingsFor } from "./findings.js";
 import { linkRecords } from "./links.js";
 import { completeStatuses, fetchHistory, fetchPulls, POLICY_EXPRESSION } from "./query.js";
 import { buildRecord } from "./record.js";
-import { deletionFindings, tamperFindings, withoutNoise } from "./tamper.js";
+import { deletionFindings, orphanedRejectionFindings, tamperFindings, withoutNoise } from "./tamper.js";
 import type { AuditReport, DeploymentFact } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -128,12 +128,22 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
     staleAfterMs: options.staleAfterMs ?? 6 * HOUR,
     emergencyDeadlineMs: options.emergencyDeadlineMs ?? 24 * HOUR,
   };
-  const findings = withoutNoise(
-    reported.flatMap((r) => [
+  const findings = withoutNoise([
+    ...reported.flatMap((r) => [
       ...findingsFor(r, byId.get(r.id)!, findingOptions),
       ...tamperFindings(r, byId.get(r.id)!, trust),
     ]),
-  );
+    // A rejection's deployment may be older than anything read; only a history read to its start can
+    // show that it is gone.
+    ...(history.readToStart
+      ? orphanedRejectionFindings(
+          history.decisionContexts,
+          [...facts, ...history.earlier],
+          trust,
+          options.environment,
+        )
+      : []),
+  ]);
 
   const environments = [...new Set(records.map((r) => r.environment))].sort();
   const metrics = environments.map((env) =>

@@ -7,7 +7,13 @@
  * already ignores all of it (record.ts applies the gate's rules); these findings say that it happened,
  * who did it and when. Kept apart from findings.ts so each can change on its own.
  */
-import { claimsTollgatePayload, parseDescription, readPayload } from "../github/records.js";
+import {
+  claimsTollgatePayload,
+  parseDecisionContext,
+  parseDescription,
+  readPayload,
+} from "../github/records.js";
+import type { DecisionContextFact } from "./query.js";
 import type { PreviousReport } from "./compare.js";
 import { SEVERITY } from "./findings.js";
 import {
@@ -182,4 +188,47 @@ export function deletionFindings(previous: PreviousReport, comparison: Compariso
       );
   }
   return out;
+}
+
+/**
+ * 6. Deleted decisions found without `--compare`: the App keeps each person's standing rejection also as
+ * its commit status on the decided commit, which nobody can delete. One whose deployment record (the App's
+ * rejection with the same comment, in that environment, on that commit) is no longer in the history read
+ * was deleted with its deployment. Only commits that still have a deployment in the history are seen;
+ * `--compare` finds the rest. Reported against deployment 0: the deleted deployment's id is gone with it.
+ */
+export function orphanedRejectionFindings(
+  contexts: readonly DecisionContextFact[],
+  facts: readonly DeploymentFact[],
+  trust: TrustOptions,
+  environment?: string,
+): Finding[] {
+  const recorded = new Set(
+    facts.flatMap((f) =>
+      f.statuses.flatMap((s) => {
+        const parsed = parseDescription(s.description);
+        return parsed?.kind === "rejected" && s.logUrl && isTrustedApprovalWriter(s.creator, trust)
+          ? [`${f.sha} ${statusEnvironment(s, f)} ${parsed.login.toLowerCase()} ${s.logUrl}`]
+          : [];
+      }),
+    ),
+  );
+  // A deployment whose statuses were not all read may hold the rejection: not a finding.
+  const unread = new Set(facts.filter((f) => !f.statusesComplete).map((f) => f.sha));
+  return contexts.flatMap((c) => {
+    if (unread.has(c.sha)) return [];
+    const subject = parseDecisionContext(c.context);
+    if (!subject || c.state !== "failure" || !c.url || !isTrustedApprovalWriter(c.creator, trust)) return [];
+    if (environment !== undefined && subject.environment !== environment) return [];
+    const key = `${c.sha} ${subject.environment} ${subject.login.toLowerCase()} ${c.url}`;
+    if (recorded.has(key)) return [];
+    return [
+      finding(
+        0,
+        subject.environment,
+        "deleted_decision",
+        `the Tollgate App's rejection by @${subject.login} of ${c.sha.slice(0, 7)} in ${subject.environment} (${c.url}, its commit status of ${c.createdAt}) has no deployment record left: the deployment that held it was deleted (anyone with deployments: write can delete an inactive deployment with its statuses); the rejection still stands`,
+      ),
+    ];
+  });
 }

@@ -15,6 +15,8 @@
  *
  * Lists over a page are flagged as incomplete, never guessed. Tests validate both against GitHub's schema.
  */
+import type { StatusContextNode } from "./decision-status.js";
+
 const STATUSES = `statuses(first: 100) {
       totalCount
       nodes { state description createdAt logUrl environment creator { __typename login } }
@@ -30,6 +32,12 @@ const DEPLOYMENTS = `
     latestStatus { state createdAt }
     ${STATUSES}
   }`;
+
+/**
+ * The commit's latest status per context (a plain list, not a connection: GitHub charges nothing for it),
+ * where the App's indelible decision records are (records.ts `decisionContext`).
+ */
+const DECISION_STATUSES = `status { contexts { context state description targetUrl createdAt creator { __typename login } } }`;
 
 /**
  * Deployments read per commit: the judged commit and the PR head in full, a merge commit's first
@@ -82,6 +90,7 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
           }
         }
         deployments(first: ${COMMIT_DEPLOYMENTS}) { totalCount ${DEPLOYMENTS} }
+        ${DECISION_STATUSES}
         associatedPullRequests(first: 5) {
           nodes {
             number
@@ -168,7 +177,7 @@ export function followUpQuery(f: FollowUp): { query: string; variables: Record<s
     params.push(`$${alias}: GitObjectID!`);
     variables[alias] = oid;
     commits.push(
-      `${alias}: object(oid: $${alias}) { ... on Commit { oid deployments(first: ${first}) { totalCount ${DEPLOYMENTS} } } }`,
+      `${alias}: object(oid: $${alias}) { ... on Commit { oid ${DECISION_STATUSES} deployments(first: ${first}) { totalCount ${DEPLOYMENTS} } } }`,
     );
   };
   if (f.head) commit("head", f.head, COMMIT_DEPLOYMENTS);
@@ -278,6 +287,7 @@ export interface CommitAuthors {
 
 export interface CommitDeployments {
   oid: string;
+  status: { contexts: StatusContextNode[] } | null;
   deployments: { totalCount: number; nodes: DeploymentNode[] } | null;
 }
 
@@ -329,6 +339,7 @@ export interface EvidenceResponse {
         };
       } | null;
       deployments: { totalCount: number; nodes: DeploymentNode[] } | null;
+      status: { contexts: StatusContextNode[] } | null;
       associatedPullRequests: { nodes: PullRequestNode[] } | null;
     } | null;
   } | null;

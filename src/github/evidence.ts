@@ -21,7 +21,8 @@ import {
   type EvidenceResponse,
   type PullRequestNode,
 } from "./evidence-query.js";
-import { parseDescription, readPayload, statusProof, type Writer } from "./records.js";
+import { parseDecisionContext, parseDescription, readPayload, statusProof, type Writer } from "./records.js";
+import { hasDecisionStatus, standingRejections } from "./decision-status.js";
 
 export interface EvidenceRequest extends RepositoryRef {
   /** The commit judged: the PR head before merge, the deployed commit after. */
@@ -57,6 +58,12 @@ export interface GatheredEvidence {
    * digest of its content): an evaluation that would show the same again need not write.
    */
   readonly shownChecks: ReadonlyMap<string, string>;
+  /**
+   * Whether the App's indelible record (a decision commit status) of the decision a comment gave exists on
+   * the commit judged or the PR head: a redelivery finds the deployment record written but not this one
+   * when the App stopped between the two.
+   */
+  readonly hasDecisionStatus: (url: string) => boolean;
   /** Tollgate's deployment records of this commit (with its payload), newest first: reusing one saves a request. */
   readonly records: readonly {
     readonly id: number;
@@ -124,7 +131,13 @@ export async function gatherEvidence(
       : undefined;
   if (changes) requests += changes.requests;
 
-  const checks = (commit.statusCheckRollup?.contexts.nodes ?? []).map((node) =>
+  // The App's decision records are commit statuses too, but no check: they neither pass nor fail the
+  // policy's checks (whoever wrote them; one that is not the App's is read below as a hidden decision).
+  const rollupNodes = commit.statusCheckRollup?.contexts.nodes ?? [];
+  const checkNodes = rollupNodes.filter(
+    (node) => node.__typename === "CheckRun" || !parseDecisionContext(node.context),
+  );
+  const checks = checkNodes.map((node) =>
     node.__typename === "CheckRun"
       ? {
           name: node.name,
@@ -138,7 +151,7 @@ export async function gatherEvidence(
           ...(node.targetUrl ? { url: node.targetUrl } : {}),
         },
   );
-  if ((commit.statusCheckRollup?.contexts.totalCount ?? 0) > checks.length) incomplete.add("checks");
+  if ((commit.statusCheckRollup?.contexts.totalCount ?? 0) > rollupNodes.length) incomplete.add("checks");
   const appSlug = request.appBot.replace(/\[bot\]$/, "");
   const shownChecks = new Map(
     (commit.statusCheckRollup?.contexts.nodes ?? []).flatMap((node) =>
@@ -149,6 +162,9 @@ export async function gatherEvidence(
   );
 
   const ownDeployments = commit.deployments?.nodes ?? [];
+  // The App's indelible decision records: on this commit, on the PR head it was merged from, and on the
+  // PR's earlier commits read (stale there, like their deployment records).
+  const decisionCommits = [{ oid: commit.oid, status: commit.status }, ...(more?.commits ?? [])];
   // Approvals live on deployments of this commit, of the PR head it was merged from, and of the PR's
   // earlier commits (those are stale, and read only so that the check run can say so).
   const prDeployments = more?.commits.flatMap((c) => c.deployments?.nodes ?? []) ?? [];
@@ -186,10 +202,13 @@ export async function gatherEvidence(
         ? [{ author: r.author.login, state: r.state, commit_sha: r.commit.oid, submitted_at: r.submittedAt }]
         : [],
     ),
-    approvals: withoutWithdrawn(
-      withApprovals.flatMap((d) => approvalsOf(d, request.appBot)),
-      withApprovals,
-      request.appBot,
+    approvals: withIndelibleRejections(
+      withoutWithdrawn(
+        withApprovals.flatMap((d) => approvalsOf(d, request.appBot)),
+        withApprovals,
+        request.appBot,
+      ),
+      decisionCommits.flatMap((c) => standingRejections(c.status?.contexts ?? [], c.oid, request.appBot)),
     ),
     deployments: ownDeployments.flatMap((d) => deploymentOf(d, request)),
     ...(merged
@@ -230,6 +249,8 @@ export async function gatherEvidence(
     requests,
     warnings: errors,
     shownChecks,
+    hasDecisionStatus: (url) =>
+      decisionCommits.some((c) => hasDecisionStatus(c.status?.contexts ?? [], url, request.appBot)),
     records: ownDeployments
       .flatMap((d) =>
         d.databaseId !== null && d.environment && readPayload(d.payload)
@@ -597,6 +618,18 @@ function approvalsOf(deployment: DeploymentNode, appBot: string) {
  * something (`statusProof`: a success only as the App's verified record), else the latest progress.
  * A deployment with no such status is listed as pending, so it can be seen but never counts.
  */
+/**
+ * The union of the deployment records' decisions and the rejections the indelible records say stand, one
+ * per comment (the deployment record's when both hold it): deleting a deployment erases no rejection.
+ */
+function withIndelibleRejections<T extends { url?: string }, R extends { url?: string }>(
+  fromDeployments: T[],
+  standing: R[],
+): (T | R)[] {
+  const urls = new Set(fromDeployments.flatMap((a) => (a.url ? [a.url] : [])));
+  return [...fromDeployments, ...standing.filter((r) => r.url === undefined || !urls.has(r.url))];
+}
+
 /** Approvals whose comment was deleted no longer count: the App recorded their withdrawal (same `log_url`). */
 function withoutWithdrawn<T extends { decision: string; url?: string }>(
   approvals: T[],

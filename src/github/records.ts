@@ -185,3 +185,34 @@ export function statusProof(
   if (state === "failure" || state === "error" || state === "inactive") return state;
   return "progress";
 }
+
+/**
+ * The App's indelible decision record: a commit status on the decided commit, written by the App's bot,
+ * one context per environment and person. A deployment (and every status on it) can be deleted by any
+ * writer; a commit status can be neither deleted nor edited, and GitHub records who wrote it. `failure`
+ * says that person's rejection stands; `success` that their latest decision is an approval (the approval
+ * itself counts from its deployment record). Any writer can add a status with the same context, which
+ * then shows as the latest: a decision context whose latest status is not the App's is read as a standing
+ * rejection by that person (fail closed), which only that person's next decision, written by the App,
+ * replaces.
+ */
+export const DECISION_CONTEXT_PREFIX = "tollgate/decision: ";
+
+/** "tollgate/decision: production @alice" */
+export function decisionContext(environment: string, login: string): string {
+  return `${DECISION_CONTEXT_PREFIX}${environment} @${login}`;
+}
+
+/** The environment and person a decision context names, or undefined for any other context. */
+export function parseDecisionContext(
+  context: string,
+): { readonly environment: string; readonly login: string } | undefined {
+  if (!context.startsWith(DECISION_CONTEXT_PREFIX)) return undefined;
+  const match = /^(.+) @([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/s.exec(
+    context.slice(DECISION_CONTEXT_PREFIX.length),
+  );
+  return match ? { environment: match[1]!, login: match[2]! } : undefined;
+}
+
+/** The commit status state of a person's latest decision: a standing rejection fails. */
+export const DECISION_STATUS_STATE = { approved: "success", rejected: "failure" } as const;

@@ -569,6 +569,7 @@ describe("an invalid policy on the default branch fails closed", () => {
   test("/approve → refused with -1 and a reply; no deployment, no status", async () => {
     const payload = commentOnPull("/approve production");
     const scope = github();
+    expectUnanswered(scope, payload.comment.id);
     expectPull(scope, 1);
     expectEvidence(scope, { sha: PR_HEAD, policy: BROKEN_POLICY, pull: { number: 1 } });
     scope
@@ -625,11 +626,20 @@ function expectPull(scope: nock.Scope, number: number) {
     });
 }
 
+/** The comment's reactions, read before acting: the App's bot has not answered it yet. */
+function expectUnanswered(scope: nock.Scope, commentId: number, reactions: Json[] = []) {
+  scope
+    .get(`${REPO_PATH}/issues/comments/${commentId}/reactions`)
+    .query({ per_page: "100" })
+    .reply(200, reactions);
+}
+
 describe("issue_comment", () => {
   test("created: /approve by an approver → a deployment status by the bot, the check run updated, +1", async () => {
     const payload = commentOnPull("/approve production looks good");
     const { id: commentId, html_url: commentUrl } = payload.comment;
     const scope = github();
+    expectUnanswered(scope, commentId);
     expectPull(scope, 1);
     expectEvidence(scope, {
       sha: PR_HEAD,
@@ -646,6 +656,8 @@ describe("issue_comment", () => {
     );
     const statuses: Json[] = [];
     scope.post(`${REPO_PATH}/deployments/7/statuses`).reply(201, recorder(statuses));
+    const decisions: Json[] = [];
+    scope.post(`${REPO_PATH}/statuses/${PR_HEAD}`).reply(201, recorder(decisions));
     const checks: CheckRunBody[] = [];
     scope.post(`${REPO_PATH}/check-runs`).reply(201, recorder(checks));
     // The follow-up: no run held at a protection rule, no "awaiting" status to re-run.
@@ -678,6 +690,15 @@ describe("issue_comment", () => {
         environment: "production",
       },
     ]);
+    // The indelible record: the App's commit status for this environment and person.
+    expect(decisions).toEqual([
+      {
+        state: "success",
+        context: "tollgate/decision: production @Codertocat",
+        description: "Tollgate: approved by @Codertocat: 1/2 (2 of group:leads)",
+        target_url: commentUrl,
+      },
+    ]);
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ name: "Tollgate · production", conclusion: "action_required" });
     expect(checks[0]!.output.summary).toContain(
@@ -691,6 +712,7 @@ describe("issue_comment", () => {
     const payload = commentOnPull("/approve production");
     payload.comment.user.login = "mallory";
     const scope = github();
+    expectUnanswered(scope, payload.comment.id);
     expectPull(scope, 1);
     expectEvidence(scope, { sha: PR_HEAD, pull: { number: 1 } });
     scope
@@ -772,6 +794,22 @@ describe("issue_comment", () => {
       },
     ]);
     expect(requests.some((r) => r.includes("graphql") || r.includes("/deployments"))).toBe(false);
+  });
+
+  test("a comment the App's bot already reacted to (a redelivery) → only that read; nothing acts", async () => {
+    const payload = commentOnPull("/reject production not this");
+    const scope = github();
+    expectUnanswered(scope, payload.comment.id, [
+      { content: "+1", user: { login: "Codertocat" } },
+      { content: "+1", user: { login: BOT } },
+    ]);
+
+    await deliver("issue_comment", payload);
+
+    expect(requests).toEqual([
+      `POST /app/installations/${INSTALLATION}/access_tokens`,
+      `GET ${REPO_PATH}/issues/comments/${payload.comment.id}/reactions?per_page=100`,
+    ]);
   });
 
   test("Tollgate's own comment → zero requests", async () => {
