@@ -155,7 +155,7 @@ export async function decide(
     // run not yet reviewed or re-run), which holds a deployment back and never lets one through.
     cx.log.warn({ environment: environment.name }, `after the ${what}: Tollgate ${error.message}`);
     return done(
-      `Tollgate recorded this ${what}, then ${error.message}: the ${environment.name} check run and any run waiting for it catch up on the next event (or re-run the workflow)`,
+      `Tollgate recorded this ${what}, then GitHub answered too slowly and it ${error.message}: the ${environment.name} check run and any run waiting for it catch up on the next event (or re-run the workflow)`,
     );
   }
   return done();

@@ -87,7 +87,7 @@ export async function rollback(cx: CommandContext, environmentName: string): Pro
     if (!isOutOfTime(error)) throw error;
     // The rollback is on its way; asking again would start a second one.
     return done(
-      `Tollgate started the \`${workflow}\` workflow, then ${error.message}, so the request is not noted on the deployment; the rollback's own deployment records it`,
+      `Tollgate started the \`${workflow}\` workflow, then GitHub answered too slowly and it ${error.message}, so the request is not noted on the deployment; the rollback's own deployment records it`,
     );
   }
   return done();

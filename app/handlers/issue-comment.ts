@@ -92,7 +92,7 @@ export async function onIssueComment(
     log.warn({ command: command.kind }, `command not finished: Tollgate ${error.message}`);
     outcome = refuse(
       label(command),
-      `Tollgate ${error.message}, so nothing was recorded; comment the command again`,
+      `GitHub answered too slowly and Tollgate ${error.message}, so nothing was recorded; comment the command again`,
     );
   }
   return answer(outcome);

@@ -10,7 +10,7 @@
 export class OutOfTime extends Error {
   readonly budgetMs: number;
   constructor(budgetMs: number, during: string) {
-    super(`ran out of its ${seconds(budgetMs)} budget per event before ${during} (GitHub answered slowly)`);
+    super(`ran out of its ${seconds(budgetMs)} budget per event before ${during}`);
     this.name = "OutOfTime";
     this.budgetMs = budgetMs;
   }
