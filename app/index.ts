@@ -37,16 +37,20 @@ export function tollgate(settings: Settings) {
     const on = (context: Context, handle: (budget: EventBudget) => Promise<void>) =>
       unlessLimited(() => withinBudget(context, settings, handle));
     app.on([...PULL_REQUEST_ACTIONS], async (context) =>
-      on(context, async () => onPullRequest(context, await env())),
+      on(context, async (budget) => onPullRequest(context, { ...(await env()), budget })),
     );
-    app.on("pull_request_review", async (context) => on(context, async () => onReview(context, await env())));
+    app.on("pull_request_review", async (context) =>
+      on(context, async (budget) => onReview(context, { ...(await env()), budget })),
+    );
     app.on(["check_run.completed", "check_run.rerequested", "check_run.requested_action"], async (context) =>
-      on(context, async () => onCheckRun(context, await env())),
+      on(context, async (budget) => onCheckRun(context, { ...(await env()), budget })),
     );
     app.on("check_suite.completed", async (context) =>
-      on(context, async () => onCheckSuite(context, await env())),
+      on(context, async (budget) => onCheckSuite(context, { ...(await env()), budget })),
     );
-    app.on("status", async (context) => on(context, async () => onStatus(context, await env())));
+    app.on("status", async (context) =>
+      on(context, async (budget) => onStatus(context, { ...(await env()), budget })),
+    );
     app.on("issue_comment", async (context) =>
       on(context, async (budget) => {
         const { identity: who } = await env();
@@ -88,9 +92,10 @@ async function unlessLimited(handler: () => Promise<void>): Promise<void> {
  * One event, one time budget: every request the handler makes through its Octokit is kept within it.
  * Past it nothing more is written, so what the event decides is either recorded whole or not at all
  * (each record Tollgate writes is one request, complete on its own), and the process is free for the
- * next event. A comment command says so in its reply (see onIssueComment); any other event says so in
- * the log and in its delivery's answer (503, shown in GitHub's delivery log and redeliverable), and
- * leaves GitHub as it was: a gate not yet approved stays closed.
+ * next event. A comment command says so in its reply (see onIssueComment), a PR's readiness in its
+ * check runs (see refreshReadiness); every other event in the log, and all of them but the comment in
+ * the delivery's answer (503, shown in GitHub's delivery log and redeliverable). A gate not yet
+ * approved stays closed.
  */
 async function withinBudget(
   context: Context,

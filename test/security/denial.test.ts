@@ -75,8 +75,8 @@ async function deploymentsOf(world: AppWorld, sha: string) {
 
 describe("a slow GitHub", () => {
   /** Every GraphQL read takes LATENCY_MS; the budget lets one through, never two (L < B < 2L). */
-  const BUDGET_MS = 4_000;
-  const LATENCY_MS = 2_500;
+  const BUDGET_MS = 6_000;
+  const LATENCY_MS = 4_000;
 
   test(
     "a comment past the time budget is answered 'comment again', records nothing, and the next one is served",
@@ -102,7 +102,9 @@ describe("a slow GitHub", () => {
         expect(cut.reactions).toEqual(["-1"]);
         expect(cut.replies).toHaveLength(1);
         expect(cut.replies[0]).toMatch(
-          /^Tollgate did not act on this approval: GitHub answered too slowly and Tollgate ran out of its 4 s budget per event before .*, so nothing was recorded; comment the command again\.$/,
+          new RegExp(
+            `^Tollgate did not act on this approval: GitHub answered too slowly and Tollgate ran out of its ${BUDGET_MS / 1000} s budget per event before .*, so nothing was recorded; comment the command again\\.$`,
+          ),
         );
         expect(await approvalStatuses(world)).toEqual([]);
         expect(await deploymentsOf(world, pr.head)).toEqual([]);
@@ -112,6 +114,55 @@ describe("a slow GitHub", () => {
         const again = await comment(world, "alice", pr.number, "/approve staging");
         expect(again.reactions).toEqual(["+1"]);
         expect((await approvalStatuses(world)).map((s) => s.log_url)).toEqual([again.url]);
+      });
+    },
+    PROCESS_TEST_MS,
+  );
+  test(
+    "a PR event past the time budget marks Tollgate's runs 'not evaluated', fails its delivery visibly, and the next event repairs them",
+    async () => {
+      await inWorld({ policy: POLICY, ...PEOPLE, settings: { eventBudgetMs: BUDGET_MS } }, async (world) => {
+        const ci = await ciApp(world);
+        const pr = await openPullRequest(world, "dave", {
+          branch: "slow-pr",
+          title: "Slow",
+          body: "Change.",
+        });
+        await ciCheck(ci, pr.head, "success");
+        await settled(world);
+        expect((await latestChecks(world, pr.head)).get("Tollgate · staging")!.conclusion).toBe(
+          "action_required",
+        );
+
+        // Not even one read fits in the budget now.
+        await world.sandbox.client.addFault({
+          kind: "latency",
+          path: "/graphql",
+          latency_ms: BUDGET_MS + 1_000,
+        });
+        const edit = () =>
+          world.people["dave"]!.octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+            owner: ORG,
+            repo: REPO,
+            pull_number: pr.number,
+            body: `Change, edited at ${Date.now()}.`,
+          });
+        await edit();
+        await settled(world);
+        await world.sandbox.client.clearFaults();
+
+        const stopped = (await latestChecks(world, pr.head)).get("Tollgate · staging")!;
+        expect(stopped.conclusion).toBe("action_required");
+        expect(stopped.output.title).toBe("Not evaluated: GitHub answered too slowly");
+        expect(stopped.output.summary).toContain(`ran out of its ${BUDGET_MS / 1000} s budget per event`);
+        const [delivery] = await world.sandbox.client.deliveries("pull_request.edited");
+        expect(delivery!.status_code).toBe(503);
+
+        await edit();
+        await settled(world);
+        const repaired = (await latestChecks(world, pr.head)).get("Tollgate · staging")!;
+        expect(repaired.output.title).not.toContain("Not evaluated");
+        expect(repaired.id).toBeGreaterThan(stopped.id);
       });
     },
     PROCESS_TEST_MS,
