@@ -3,14 +3,21 @@
  * deployment statuses, custom deployment protection rules, and re-runs of gates that awaited approval.
  * Stateless: every handler reads GitHub, decides with the core, and writes back.
  */
-import type { ApplicationFunctionOptions, Probot } from "probot";
+import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { attestSuccess } from "./handlers/attest-success.js";
 import { onDeploymentStatus } from "./handlers/deployment-status.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
 import { onProtectionRule } from "./handlers/protection-rule.js";
 import { onCheckRun, onCheckSuite, onPullRequest, onReview, onStatus } from "./handlers/readiness-events.js";
+import {
+  isOutOfTime,
+  keepWithin,
+  startBudget,
+  type EventBudget,
+  type RequestHooks,
+} from "../src/github/budget.js";
 import { describeRateLimit, rateLimitOf } from "../src/github/rate-limit.js";
-import { identityResolver, settingsFromEnv, type Settings } from "./settings.js";
+import { eventBudgetOf, identityResolver, settingsFromEnv, type Settings } from "./settings.js";
 
 export const PULL_REQUEST_ACTIONS = [
   "pull_request.opened",
@@ -26,27 +33,32 @@ export function tollgate(settings: Settings) {
   return (app: Probot, _options?: ApplicationFunctionOptions): void => {
     const identity = identityResolver(app, settings);
     const env = async () => ({ identity: await identity(), settings });
+    // Every handler runs under the event's time budget (see withinBudget), inside the rate-limit answer.
+    const on = (context: Context, handle: (budget: EventBudget) => Promise<void>) =>
+      unlessLimited(() => withinBudget(context, settings, handle));
     app.on([...PULL_REQUEST_ACTIONS], async (context) =>
-      unlessLimited(async () => onPullRequest(context, await env())),
+      on(context, async (budget) => onPullRequest(context, { ...(await env()), budget })),
     );
     app.on("pull_request_review", async (context) =>
-      unlessLimited(async () => onReview(context, await env())),
+      on(context, async (budget) => onReview(context, { ...(await env()), budget })),
     );
     app.on(["check_run.completed", "check_run.rerequested", "check_run.requested_action"], async (context) =>
-      unlessLimited(async () => onCheckRun(context, await env())),
+      on(context, async (budget) => onCheckRun(context, { ...(await env()), budget })),
     );
     app.on("check_suite.completed", async (context) =>
-      unlessLimited(async () => onCheckSuite(context, await env())),
+      on(context, async (budget) => onCheckSuite(context, { ...(await env()), budget })),
     );
-    app.on("status", async (context) => unlessLimited(async () => onStatus(context, await env())));
+    app.on("status", async (context) =>
+      on(context, async (budget) => onStatus(context, { ...(await env()), budget })),
+    );
     app.on("issue_comment", async (context) =>
-      unlessLimited(async () => {
+      on(context, async (budget) => {
         const { identity: who } = await env();
-        await onIssueComment(context, who, settings);
+        await onIssueComment(context, who, settings, budget);
       }),
     );
     app.on("deployment_status.created", async (context) =>
-      unlessLimited(async () => {
+      on(context, async () => {
         const current = await env();
         if (context.payload.deployment_status.state === "success")
           await attestSuccess(context, current.identity);
@@ -54,7 +66,7 @@ export function tollgate(settings: Settings) {
       }),
     );
     app.on("deployment_protection_rule.requested", async (context) =>
-      unlessLimited(async () => onProtectionRule(context, await env())),
+      on(context, async () => onProtectionRule(context, await env())),
     );
   };
 }
@@ -73,6 +85,38 @@ async function unlessLimited(handler: () => Promise<void>): Promise<void> {
     throw Object.assign(new Error(`not handled: ${describeRateLimit(limited)}; redeliver after the reset`), {
       status: 503,
     });
+  }
+}
+
+/**
+ * One event, one time budget: every request the handler makes through its Octokit is kept within it.
+ * Past it nothing more is written, so what the event decides is either recorded whole or not at all
+ * (each record Tollgate writes is one request, complete on its own), and the process is free for the
+ * next event. A comment command says so in its reply (see onIssueComment), a PR's readiness in its
+ * check runs (see refreshReadiness); every other event in the log, and all of them but the comment in
+ * the delivery's answer (503, shown in GitHub's delivery log and redeliverable). A gate not yet
+ * approved stays closed.
+ */
+async function withinBudget(
+  context: Context,
+  settings: Settings,
+  handle: (budget: EventBudget) => Promise<void>,
+): Promise<void> {
+  const budget = startBudget(eventBudgetOf(settings));
+  keepWithin(context.octokit.hook as unknown as RequestHooks, budget);
+  try {
+    await handle(budget);
+  } catch (error) {
+    if (!isOutOfTime(error)) throw error;
+    context.log.warn(
+      { event: context.name, delivery: context.id },
+      `not finished: Tollgate ${error.message}`,
+    );
+    throw Object.assign(new Error(`not finished: Tollgate ${error.message}; redeliver to try again`), {
+      status: 503,
+    });
+  } finally {
+    budget.end();
   }
 }
 

@@ -15,6 +15,7 @@ import {
   writePolicyCheck,
   writeReadinessCheck,
 } from "../src/github/checks.js";
+import { isOutOfTime, type EventBudget, type OutOfTime } from "../src/github/budget.js";
 import { describeRateLimit, rateLimitOf, type RateLimited } from "../src/github/rate-limit.js";
 import type { Decision } from "../src/readiness/decision.js";
 import { evaluate } from "../src/readiness/evaluate.js";
@@ -29,9 +30,11 @@ export interface Deps {
   readonly identity: Identity;
   readonly settings: Settings;
   readonly log: Logger;
+  /** The event's time budget, when the caller keeps one: its notice may still write past it. */
+  readonly budget?: EventBudget;
 }
 
-/** The run written on a PR's head when a rate limit stopped its first evaluation. */
+/** The run written on a PR's head when a rate limit or the time budget stopped its first evaluation. */
 export const RATE_LIMITED_CHECK = `${CHECK_PREFIX}readiness`;
 
 export const nowOf = (settings: Settings) => (settings.now ? settings.now() : new Date());
@@ -41,12 +44,31 @@ export interface RefreshOptions {
   readonly rewrite?: boolean;
 }
 
-/** Re-evaluates the PR whose head is `sha` and writes its check runs; returns the decisions made. */
+/**
+ * Re-evaluates the PR whose head is `sha` and writes its check runs; returns the decisions made. When the
+ * event's time budget runs out first, Tollgate's runs on the commit say it was not evaluated (the
+ * budget's notice), and the error goes on to fail the delivery.
+ */
 export async function refreshReadiness(
   deps: Deps,
   sha: string,
   pullNumber?: number,
   options: RefreshOptions = {},
+): Promise<Decision[]> {
+  try {
+    return await refresh(deps, sha, pullNumber, options);
+  } catch (error) {
+    if (!isOutOfTime(error) || !deps.budget) throw error;
+    await deps.budget.notice(() => writeOutOfTime(deps, sha, pullNumber, error));
+    throw error;
+  }
+}
+
+async function refresh(
+  deps: Deps,
+  sha: string,
+  pullNumber: number | undefined,
+  options: RefreshOptions,
 ): Promise<Decision[]> {
   const { client, repo, log } = deps;
   const target = { ...repo, sha, ...(pullNumber !== undefined ? { pullNumber } : {}) };
@@ -92,9 +114,57 @@ async function writeRateLimited(
   pullNumber: number | undefined,
   limited: RateLimited,
 ): Promise<void> {
-  const { client, repo, log } = deps;
   const text = describeRateLimit(limited);
-  log.warn({ sha, reset: limited.resetAt.toISOString() }, `not evaluated: ${text}`);
+  deps.log.warn({ sha, reset: limited.resetAt.toISOString() }, `not evaluated: ${text}`);
+  const at = limited.resetAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  await writeNotEvaluated(deps, sha, pullNumber, {
+    externalId: `rate-limited@${sha}#${at}`,
+    title: `Not evaluated: rate limit until ${at.slice(11, 16)} UTC`,
+    summary: [
+      `**Not evaluated.** ${text}, so Tollgate could not read the evidence for ${sha.slice(0, 7)}.`,
+      "",
+      "Nothing was decided: an earlier result shown here no longer stands, and this run is not a pass.",
+      `Tollgate evaluates again on the next event after ${at}, or when you press **Re-evaluate** then.`,
+      "",
+      `GitHub said: ${limited.message}`,
+    ].join("\n"),
+  });
+}
+
+/**
+ * GitHub answered too slowly for the event's time budget: the evaluation stopped part-way, so, as under
+ * a rate limit, no earlier result may stand as if it were current.
+ */
+async function writeOutOfTime(
+  deps: Deps,
+  sha: string,
+  pullNumber: number | undefined,
+  error: OutOfTime,
+): Promise<void> {
+  deps.log.warn({ sha }, `not evaluated: Tollgate ${error.message}`);
+  await writeNotEvaluated(deps, sha, pullNumber, {
+    externalId: `out-of-time@${sha}#${new Date().toISOString()}`,
+    title: "Not evaluated: GitHub answered too slowly",
+    summary: [
+      `**Not evaluated.** GitHub answered too slowly and Tollgate ${error.message}, so it could not finish evaluating ${sha.slice(0, 7)}.`,
+      "",
+      "Nothing was decided: an earlier result shown here no longer stands, and this run is not a pass.",
+      "Tollgate evaluates again on the next event, or when you press **Re-evaluate**.",
+    ].join("\n"),
+  });
+}
+
+/**
+ * Every Tollgate run on the commit (or, on a PR's head without any yet, one run) says in words that
+ * nothing was evaluated, and is not a pass.
+ */
+async function writeNotEvaluated(
+  deps: Deps,
+  sha: string,
+  pullNumber: number | undefined,
+  notice: { readonly externalId: string; readonly title: string; readonly summary: string },
+): Promise<void> {
+  const { client, repo, log } = deps;
   try {
     const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
       ...repo,
@@ -107,7 +177,6 @@ async function writeRateLimited(
       .map((r) => r.name)
       .filter((name) => name !== POLICY_CHECK);
     const names = ours.length > 0 ? [...new Set(ours)] : pullNumber !== undefined ? [RATE_LIMITED_CHECK] : [];
-    const at = limited.resetAt.toISOString().replace(/\.\d{3}Z$/, "Z");
     for (const name of names)
       await client.request("POST /repos/{owner}/{repo}/check-runs", {
         ...repo,
@@ -115,27 +184,15 @@ async function writeRateLimited(
         head_sha: sha,
         status: "completed",
         conclusion: "action_required",
-        external_id: `rate-limited@${sha}#${at}`,
-        output: {
-          title: `Not evaluated: rate limit until ${at.slice(11, 16)} UTC`,
-          summary: fitSummary(
-            [
-              `**Not evaluated.** ${text}, so Tollgate could not read the evidence for ${sha.slice(0, 7)}.`,
-              "",
-              "Nothing was decided: an earlier result shown here no longer stands, and this run is not a pass.",
-              `Tollgate evaluates again on the next event after ${at}, or when you press **Re-evaluate** then.`,
-              "",
-              `GitHub said: ${limited.message}`,
-            ].join("\n"),
-          ),
-        },
+        external_id: notice.externalId,
+        output: { title: notice.title, summary: fitSummary(notice.summary) },
         actions: [{ label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE }],
       });
   } catch (error) {
-    // The REST budget may be spent too: then nothing can be written, and the log is all there is.
+    // GitHub may refuse this too (a spent budget, a slow or failing GitHub): then the log is all there is.
     log.error(
       { sha, error: error instanceof Error ? error.message : String(error) },
-      "could not write the rate-limit check run",
+      "could not write the not-evaluated check run",
     );
   }
 }

@@ -14,6 +14,25 @@ export interface Settings {
   readonly policyPath: string;
   /** The clock, for tests; evaluations happen "now" otherwise. */
   readonly now?: () => Date;
+  /**
+   * How long one event may keep the App waiting on GitHub (ms); past it the App writes nothing more
+   * but a notice saying so. Undefined → `DEFAULT_EVENT_BUDGET_MS`.
+   */
+  readonly eventBudgetMs?: number;
+}
+
+/** Below GitHub's 10 s delivery timeout, with room for the notice that the budget ran out. */
+export const DEFAULT_EVENT_BUDGET_MS = 8_000;
+
+export const eventBudgetOf = (settings: Settings): number =>
+  settings.eventBudgetMs ?? DEFAULT_EVENT_BUDGET_MS;
+
+function budgetFromEnv(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Error(`TOLLGATE_EVENT_BUDGET_MS must be a whole number of milliseconds above 0, not "${raw}"`);
+  return ms;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
@@ -22,8 +41,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     .map((w) => w.trim())
     .filter(Boolean);
   const slug = env["TOLLGATE_APP_SLUG"]?.trim();
+  const budget = budgetFromEnv(env["TOLLGATE_EVENT_BUDGET_MS"]);
   return {
     ...(slug ? { appSlug: slug } : {}),
+    ...(budget !== undefined ? { eventBudgetMs: budget } : {}),
     trustedWriters: writers,
     policyPath: env["TOLLGATE_POLICY_PATH"]?.trim() || DEFAULT_POLICY_PATH,
   };

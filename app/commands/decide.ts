@@ -5,6 +5,7 @@
  * status for that environment and person on that commit, which nobody can delete.
  */
 import { writeDecisionStatus } from "../../src/github/decision-status.js";
+import { isOutOfTime } from "../../src/github/budget.js";
 import { findOrCreateDeployment, writeDeploymentStatus } from "../../src/github/deployments.js";
 import { APPROVAL_STATE, approvalDescription, type DeploymentPayload } from "../../src/github/records.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
@@ -15,6 +16,7 @@ import { nowOf, writeDecisions } from "../readiness.js";
 import { tollgateDeployment } from "../deployment-lookup.js";
 import { judge, tallyText, unknownEnvironment } from "./judge.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
+import { own } from "../../src/policy/own.js";
 
 const short = (sha: string) => sha.slice(0, 7);
 
@@ -100,7 +102,7 @@ export async function decide(
   });
   if (!judgement.ok) return refuse(what, judgement.why);
 
-  const environment = policy.environments[command.environment]!;
+  const environment = own(policy.environments, command.environment)!;
   const decision = evaluate(policy, environment.name, evidence, now);
   const pull = evidence.pull_request;
   const payload: DeploymentPayload = {
@@ -168,21 +170,31 @@ export async function decide(
   );
 
   const after = { ...assessment.evidence, approvals: [...assessment.evidence.approvals, judgement.record] };
-  // The PR's check run shows the new tally at once, without reading GitHub again.
-  if (!pr.mergeSha)
-    await writeDecisions(cx, policy, after, pr.headSha, {
-      only: environment.name,
-      shown: assessment.gathered.shownChecks,
+  try {
+    // The PR's check run shows the new tally at once, without reading GitHub again.
+    if (!pr.mergeSha)
+      await writeDecisions(cx, policy, after, pr.headSha, {
+        only: environment.name,
+        shown: assessment.gathered.shownChecks,
+      });
+    await followUp(cx, {
+      policy,
+      evidence: after,
+      environment: environment.name,
+      sha,
+      deploymentId,
+      defaultBranch: assessment.gathered.defaultBranch,
+      starter: initiator,
+      rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
     });
-  await followUp(cx, {
-    policy,
-    evidence: after,
-    environment: environment.name,
-    sha,
-    deploymentId,
-    defaultBranch: assessment.gathered.defaultBranch,
-    starter: initiator,
-    rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
-  });
+  } catch (error) {
+    if (!isOutOfTime(error)) throw error;
+    // The decision itself is recorded; what follows from it only lags (a check run not updated, a waiting
+    // run not yet reviewed or re-run), which holds a deployment back and never lets one through.
+    cx.log.warn({ environment: environment.name }, `after the ${what}: Tollgate ${error.message}`);
+    return done(
+      `Tollgate recorded this ${what}, then GitHub answered too slowly and it ${error.message}: the ${environment.name} check run and any run waiting for it catch up on the next event (or re-run the workflow)`,
+    );
+  }
   return done();
 }

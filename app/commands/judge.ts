@@ -12,6 +12,7 @@ import { approvalCoverage } from "../../src/readiness/coverage.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { exclusionReasons, separationOfDuties } from "../../src/readiness/people.js";
 import type { Evidence } from "../../src/readiness/evidence.js";
+import { own } from "../../src/policy/own.js";
 
 export type Judgement =
   | { readonly ok: true; readonly changeType: string; readonly record: ApprovalRecord; readonly tally: Tally }
@@ -33,7 +34,7 @@ export interface Ask {
 const short = (sha: string) => sha.slice(0, 7);
 
 export function unknownEnvironment(policy: Policy, name: string): string | undefined {
-  if (policy.environments[name]) return undefined;
+  if (own(policy.environments, name)) return undefined;
   const known = Object.keys(policy.environments);
   const guess = closest(name, known);
   return `the policy has no environment named ${name}${guess ? `; did you mean ${guess}?` : ""} (it has: ${known.join(", ")})`;
@@ -49,7 +50,7 @@ export function judge(ask: Ask): Judgement {
   const { policy, evidence } = ask;
   const unknown = unknownEnvironment(policy, ask.environment);
   if (unknown) return { ok: false, why: unknown };
-  const declared = policy.environments[ask.environment]!;
+  const declared = own(policy.environments, ask.environment)!;
   const changeType = evaluate(policy, declared.name, evidence, ask.now).changeType;
   // The change type may set its own approval mode here (by_change_type).
   const environment = environmentFor(declared, changeType);
@@ -64,7 +65,7 @@ export function judge(ask: Ask): Judgement {
       ok: false,
       why: `stale commit: the command names ${named.slice(0, 7)}, but ${environment.name} would deploy ${short(ask.sha)}; review the new commit and comment again`,
     };
-  const rule = environment.approvals[changeType] ?? environment.approvals["*"];
+  const rule = own(environment.approvals, changeType) ?? own(environment.approvals, "*");
   if (!rule)
     return {
       ok: false,
@@ -132,7 +133,7 @@ export function tallyText(
   changeType: string,
   evidence: Evidence,
 ): string {
-  const rule = environment.approvals[changeType] ?? environment.approvals["*"];
+  const rule = own(environment.approvals, changeType) ?? own(environment.approvals, "*");
   const directory: Directory = {
     teams: evidence.teams,
     permissions: evidence.permissions,

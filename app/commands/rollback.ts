@@ -3,6 +3,7 @@
  * dispatches the policy's rollback workflow on the default branch. No approval is needed (rolling back
  * restores a known state), and the request is recorded on the environment's current deployment.
  */
+import { isOutOfTime } from "../../src/github/budget.js";
 import { mayRollBack } from "../../src/approvals/rollback-authority.js";
 import { eventDescription } from "../../src/github/records.js";
 import { dispatchWorkflow } from "../../src/github/runs.js";
@@ -11,6 +12,7 @@ import { assess } from "../assess.js";
 import { pullFacts } from "../github.js";
 import { unknownEnvironment } from "./judge.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
+import { own } from "../../src/policy/own.js";
 
 const WHAT = "rollback";
 
@@ -30,7 +32,7 @@ export async function rollback(cx: CommandContext, environmentName: string): Pro
     );
   const unknown = unknownEnvironment(policy.policy, environmentName);
   if (unknown) return refuse(WHAT, unknown);
-  const environment = policy.policy.environments[environmentName]!;
+  const environment = own(policy.policy.environments, environmentName)!;
   if (!mayRollBack(policy.policy, environment, evidence, comment.login))
     return refuse(
       WHAT,
@@ -66,15 +68,23 @@ export async function rollback(cx: CommandContext, environmentName: string): Pro
     comment_url: comment.url,
   });
   // The record keeps the deployment's state: the rollback's own deployment will say how it ended.
-  await writeDeploymentStatus(
-    client,
-    { ...repo, deploymentId: current.id },
-    {
-      state: statuses[0]?.state ?? "success",
-      description: eventDescription("rollback", `requested by @${comment.login}`),
-      logUrl: comment.url,
-      autoInactive: false,
-    },
-  );
+  try {
+    await writeDeploymentStatus(
+      client,
+      { ...repo, deploymentId: current.id },
+      {
+        state: statuses[0]?.state ?? "success",
+        description: eventDescription("rollback", `requested by @${comment.login}`),
+        logUrl: comment.url,
+        autoInactive: false,
+      },
+    );
+  } catch (error) {
+    if (!isOutOfTime(error)) throw error;
+    // The rollback is on its way; asking again would start a second one.
+    return done(
+      `Tollgate started the \`${workflow}\` workflow, then GitHub answered too slowly and it ${error.message}, so the request is not noted on the deployment; the rollback's own deployment records it`,
+    );
+  }
   return done();
 }

@@ -12,6 +12,7 @@ import { repoOf } from "../github.js";
 import { nowOf } from "../readiness.js";
 import type { Identity, Settings } from "../settings.js";
 import { awaitingComment } from "./awaiting-comment.js";
+import { own } from "../../src/policy/own.js";
 
 export async function onDeploymentStatus(
   context: Context<"deployment_status">,
@@ -41,7 +42,7 @@ export async function onDeploymentStatus(
   const marker = `<!-- tollgate:awaiting:${deployment.id} -->`;
   if (await hasCommentWith(client, repo, number, env.identity.bot, marker))
     return log.debug("already asked for this deployment");
-  const environment = policy.policy.environments[deployment.environment];
+  const environment = own(policy.policy.environments, deployment.environment);
   if (!environment) return log.debug("an environment the policy does not know");
   const decision = evaluate(policy.policy, environment.name, evidence, nowOf(env.settings));
   await reply(

@@ -2,7 +2,8 @@
  * issue_comment: the commands. Only a `created` comment by a person can act; edits, bots and comments
  * that carry no command never do. Deleting an `/approve` comment withdraws its approval (the stricter
  * direction); no other deletion acts. Every command gets a reaction, and a reply when refused; the
- * reaction marks it answered, so a redelivered comment is answered once.
+ * reaction marks it answered, so a redelivered comment is answered once. A command the event's time
+ * budget cut short is answered as refused, asking for the command again.
  */
 import type { Context } from "probot";
 import { parseCommand, type Command } from "../../src/approvals/commands.js";
@@ -13,6 +14,7 @@ import { explain, help } from "../commands/explain.js";
 import { refuse, type CommandContext, type Outcome } from "../commands/outcome.js";
 import { rollback } from "../commands/rollback.js";
 import { withdraw } from "../commands/withdraw.js";
+import { isOutOfTime, type EventBudget } from "../../src/github/budget.js";
 import { clientOf, type GitHubClient, type RepositoryRef } from "../../src/github/client.js";
 import { repoOf } from "../github.js";
 import type { Identity, Settings } from "../settings.js";
@@ -36,6 +38,7 @@ export async function onIssueComment(
   context: Context<"issue_comment">,
   identity: Identity,
   settings: Settings,
+  budget?: EventBudget,
 ): Promise<void> {
   const { payload, log } = context;
   const author = payload.comment.user;
@@ -43,10 +46,12 @@ export async function onIssueComment(
   const command = parseCommand(payload.comment.body);
   const client = clientOf(context.octokit);
   const repo = repoOf(payload);
-  const answer = async (outcome: Outcome) => {
+  const write = async (outcome: Outcome) => {
     await react(client, repo, payload.comment.id, outcome.reaction);
     if (outcome.reply) await reply(client, repo, payload.issue.number, fitSummary(outcome.reply));
   };
+  // The answer is the one write let through once the budget is spent: the person must learn either way.
+  const answer = (outcome: Outcome) => (budget ? budget.notice(() => write(outcome)) : write(outcome));
   if (!command) {
     // Someone meant a command but wrote it where it never counts (a quote, a code block, mid-sentence).
     if (payload.action === "created" && author?.type !== "Bot" && MENTION.test(payload.comment.body))
@@ -89,19 +94,34 @@ export async function onIssueComment(
   if (!payload.issue.pull_request) return answer(refuse(label(command), "this is not a pull request"));
 
   const cx = commandContext(payload, client, repo, identity, settings, log);
+  let outcome: Outcome;
+  try {
+    outcome = await carryOut(cx, command);
+  } catch (error) {
+    if (!isOutOfTime(error)) throw error;
+    log.warn({ command: command.kind }, `command not finished: Tollgate ${error.message}`);
+    outcome = refuse(
+      label(command),
+      `GitHub answered too slowly and Tollgate ${error.message}, so nothing was recorded; comment the command again`,
+    );
+  }
+  return answer(outcome);
+}
+
+async function carryOut(cx: CommandContext, command: Command): Promise<Outcome> {
   switch (command.kind) {
     case "approve":
     case "reject":
-      return answer(await decide(cx, command));
+      return decide(cx, command);
     case "rollback":
-      return answer(await rollback(cx, command.environment));
+      return rollback(cx, command.environment);
     case "help":
-      return answer(help());
+      return help();
     case "explain":
-      return answer(await explain(cx, command.environment));
+      return explain(cx, command.environment);
     case "invalid":
       // The parser's problem may quote the comment; the reply gives the usage instead.
-      return answer(refuse("command", `it is not complete; ${command.problem.replace(/"[^"]*"/g, "that")}`));
+      return refuse("command", `it is not complete; ${command.problem.replace(/"[^"]*"/g, "that")}`);
   }
 }
 

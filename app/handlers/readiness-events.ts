@@ -4,13 +4,14 @@
  * and a person asking to re-run or re-evaluate Tollgate's own check run.
  */
 import type { Context } from "probot";
+import type { EventBudget } from "../../src/github/budget.js";
 import { REEVALUATE } from "../../src/github/checks.js";
 import { clientOf } from "../../src/github/client.js";
 import { repoOf } from "../github.js";
 import { refreshReadiness, type Deps, type RefreshOptions } from "../readiness.js";
 import type { Identity, Settings } from "../settings.js";
 
-type Env = { identity: Identity; settings: Settings };
+type Env = { identity: Identity; settings: Settings; budget?: EventBudget };
 
 function deps(
   context: Context,
@@ -23,6 +24,7 @@ function deps(
     identity: env.identity,
     settings: env.settings,
     log: context.log,
+    ...(env.budget ? { budget: env.budget } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type { DeploymentState } from "../github/deployments.js";
 import { awaitsApproval, judge, judgeUntilApproved, type GateDeps, type Judgement } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import { awaitingText, openDeployment, passedText, statusWriter, type StatusWriter } from "./record.js";
+import { own } from "../policy/own.js";
 
 export interface ActionDeps extends GateDeps {
   /** One log group per phase (`core.group`). */
@@ -43,7 +44,7 @@ export async function gatePhase(
     writes += handle.requests;
     deploymentId = handle.id;
     deps.log(`deployment ${handle.id} ${handle.created ? "created" : "found"} for ${settings.environment}`);
-    const url = judgement.policy.environments[settings.environment]?.url;
+    const url = own(judgement.policy.environments, settings.environment)?.url;
     write = statusWriter(deps.client, settings, handle.id, url, (state) => {
       writes++;
       status = state;

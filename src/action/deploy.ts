@@ -16,6 +16,7 @@ import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { previousSuccess } from "./history.js";
 import { busyText, scanInFlight, type InFlight } from "./inflight.js";
+import { own } from "../policy/own.js";
 
 export async function deployMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   let scanned = 0;
@@ -23,7 +24,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
   // Before anything is written: abandoned rollouts of the environment are closed, a live one refuses.
   const gate = await gatePhase(deps, settings, async ({ policy }) => {
     if (settings.dryRun) return undefined;
-    const environment = policy.environments[settings.environment]!;
+    const environment = own(policy.environments, settings.environment)!;
     const scan = await deps.phase("Look for rollouts in flight", () =>
       scanInFlight(deps, settings, policy, environment),
     );
@@ -41,8 +42,8 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
   if (gate.failure) return { ...base, failure: gate.failure, requests: gate.requests + scanned };
 
   const { policy, decision } = gate.judgement;
-  const environment = policy.environments[settings.environment]!;
-  const strategy = decision.strategy !== undefined ? policy.strategies[decision.strategy] : undefined;
+  const environment = own(policy.environments, settings.environment)!;
+  const strategy = decision.strategy !== undefined ? own(policy.strategies, decision.strategy) : undefined;
   if (!strategy) {
     return {
       ...base,

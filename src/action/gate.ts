@@ -13,6 +13,7 @@ import { evaluate } from "../readiness/evaluate.js";
 import type { Evidence } from "../readiness/evidence.js";
 import type { ActionSettings } from "./inputs.js";
 import { withPatches } from "./patches.js";
+import { own } from "../policy/own.js";
 
 /** Only these writers prove a deployment succeeded: the App, and the workflow token GitHub gives jobs. */
 export const WORKFLOW_BOT = "github-actions[bot]";
@@ -170,7 +171,7 @@ function statusWatcher(client: GitHubClient, settings: ActionSettings, deploymen
 }
 
 function needsPatches(policy: Policy, environment: string, evidence: Evidence): boolean {
-  const env = policy.environments[environment];
+  const env = own(policy.environments, environment);
   return (
     evidence.pull_request !== null && (env?.checklist.some((item) => item.kind === "no_secrets") ?? false)
   );

@@ -20,6 +20,7 @@ import type { ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import { statusWriter } from "./record.js";
+import { own } from "../policy/own.js";
 
 /** Time a step's commands may take on top of the longest wait (no status is written while they run). */
 export const STALE_MARGIN_MS = 30 * 60_000;
@@ -70,11 +71,14 @@ function strategyPausesMs(strategy: Strategy): number {
 /** How long an in_progress rollout of the environment may go without a status before it counts as dead. */
 export function staleAfterMs(policy: Policy, environment: Environment): number {
   const strategies = environment.strategies.flatMap((name) => {
-    const s = policy.strategies[name];
+    const s = own(policy.strategies, name);
     return s ? [s] : [];
   });
   const named = (names: readonly string[]) =>
-    names.flatMap((n) => (policy.analyses[n] ? [analysisMs(policy.analyses[n])] : []));
+    names.flatMap((n) => {
+      const analysis = own(policy.analyses, n);
+      return analysis ? [analysisMs(analysis)] : [];
+    });
   const stepAnalyses = strategies.flatMap((s) =>
     s.type === "canary" || s.type === "feature-flag" ? s.steps.flatMap((step) => named(step.analyses)) : [],
   );

@@ -16,6 +16,7 @@ import {
 import { rollbackPlanOf } from "../rollout/rollback.js";
 import type { ActionSettings } from "./inputs.js";
 import type { Judgement } from "./gate.js";
+import { own } from "../policy/own.js";
 
 export interface DeploymentHandle {
   readonly id: number;
@@ -27,7 +28,7 @@ export interface DeploymentHandle {
 export function payloadOf(settings: ActionSettings, judgement: Judgement): DeploymentPayload {
   const { decision, evidence } = judgement;
   const pr = evidence.pull_request;
-  const environment = judgement.policy.environments[settings.environment];
+  const environment = own(judgement.policy.environments, settings.environment);
   return {
     version: 1,
     requested_by: settings.actor,

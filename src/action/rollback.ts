@@ -20,6 +20,7 @@ import { busyText, scanInFlight } from "./inflight.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { statusWriter } from "./record.js";
+import { own } from "../policy/own.js";
 
 export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   // The evaluation is not needed (rollbacks need no approval), only the policy from the default branch.
@@ -28,7 +29,7 @@ export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): 
     evidence,
     requests: read,
   } = await deps.phase("Read the policy", () => judge(deps, settings));
-  const environment = policy.environments[settings.environment];
+  const environment = own(policy.environments, settings.environment);
   if (!environment) throw new Error(`the policy has no environment "${settings.environment}"`);
   // Anyone who can dispatch a workflow could otherwise put production back on any version: the App's
   // bot (it checked `/rollback`'s author) or someone the policy lets roll back must have started it.
@@ -79,7 +80,7 @@ export async function rollBack(
     };
   }
   const strategyName = settings.strategy ?? environment.strategies[0];
-  const strategy = strategyName !== undefined ? policy.strategies[strategyName] : undefined;
+  const strategy = strategyName !== undefined ? own(policy.strategies, strategyName) : undefined;
   const plan: RollbackPlan = strategy
     ? planRollback(strategy, environment, policy.analyses, target.sha)
     : {

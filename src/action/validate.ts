@@ -18,6 +18,7 @@ import type { ModeOutcome } from "./outcome.js";
 import { statusWriter } from "./record.js";
 import { busyText, scanInFlight } from "./inflight.js";
 import { rollBack } from "./rollback.js";
+import { own } from "../policy/own.js";
 
 interface RestStatus {
   state: string;
@@ -29,7 +30,7 @@ interface RestStatus {
 export async function validateMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   const { policy, requests: read } = await deps.phase("Read the policy", () => judge(deps, settings));
   let requests = read;
-  const environment = policy.environments[settings.environment];
+  const environment = own(policy.environments, settings.environment);
   const validation = environment?.validation;
   if (!environment || !validation)
     throw new Error(`${settings.environment} has no validation schedule in ${settings.policyPath}`);

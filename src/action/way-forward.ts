@@ -8,6 +8,7 @@ import type { Policy } from "../policy/model.js";
 import type { Decision } from "../readiness/decision.js";
 import type { Evidence } from "../readiness/evidence.js";
 import { separationOfDuties } from "../readiness/people.js";
+import { own } from "../policy/own.js";
 
 export interface WayForward {
   /** Logins that may approve now, e.g. ["alice", "bob"]; empty when none is needed or none is known. */
@@ -47,8 +48,8 @@ export function wayForward(
 }
 
 function possibleApprovers(policy: Policy, decision: Decision, evidence: Evidence): string[] {
-  const environment = policy.environments[decision.environment];
-  const rule = environment?.approvals[decision.changeType] ?? environment?.approvals["*"];
+  const environment = own(policy.environments, decision.environment);
+  const rule = own(environment?.approvals, decision.changeType) ?? own(environment?.approvals, "*");
   if (!environment || !rule) return [];
   const directory: Directory = {
     teams: evidence.teams,

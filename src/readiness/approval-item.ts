@@ -8,6 +8,7 @@ import type { ApprovalTally, ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
 import { approvalCoverage } from "./coverage.js";
 import { exclusionReasons, separationOfDuties } from "./people.js";
+import { own } from "../policy/own.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -64,7 +65,7 @@ export function approvalItem(
     return { item, tally, emergency: false };
   }
 
-  const rule: ApprovalRule = environment.approvals[changeType] ?? environment.approvals["*"]!;
+  const rule: ApprovalRule = own(environment.approvals, changeType) ?? own(environment.approvals, "*")!;
   const directory: Directory = {
     teams: evidence.teams,
     permissions: evidence.permissions,

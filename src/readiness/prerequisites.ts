@@ -3,6 +3,7 @@ import { formatDuration } from "../policy/duration.js";
 import type { Environment } from "../policy/model.js";
 import type { ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
+import { own } from "../policy/own.js";
 
 const short = (sha: string) => sha.slice(0, 7);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -14,7 +15,7 @@ export function prerequisites(
   now: Date,
 ): ChecklistResult[] {
   return environment.requires.map(({ environment: required, soakMs: defaultSoak, soakForChangeType }) => {
-    const soakMs = soakForChangeType[changeType] ?? defaultSoak;
+    const soakMs = own(soakForChangeType, changeType) ?? defaultSoak;
     const id = `requires-${required}`;
     const title =
       soakMs > 0

@@ -13,6 +13,7 @@ import { providers, type ProviderFactory } from "./providers/index.js";
 import { executeRollback, type RollbackPlan } from "./rollback.js";
 import { Timeline, type TimelineEntry } from "./timeline.js";
 import { contextEnv, runCommand, type Clock, type CommandRunner, type RolloutContext } from "./types.js";
+import { dictionary, own } from "../policy/own.js";
 
 export type RolloutOutcome = "success" | "rolled_back" | "rollback_failed" | "paused" | "failed";
 
@@ -80,7 +81,7 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
     return { outcome, reason, timeline: timeline.entries, baselines };
   };
 
-  const baselines: Record<string, number> = {};
+  const baselines = dictionary<number>([]);
   const baselineError = await measureBaselines(options, measure, baseEnv, baselines, timeline);
   if (baselineError) return finish("failed", `not started: ${baselineError}`, baselines);
 
@@ -261,7 +262,7 @@ function analyseStep(step: PlanStep, env: Record<string, string>, deps: StepDeps
   const until = step.pauseMs > 0 ? deps.clock.now() + step.pauseMs : undefined;
   return Promise.all(
     step.analyses.map(async (analysis) => {
-      const baseline = deps.baselines[analysis.name];
+      const baseline = own(deps.baselines, analysis.name);
       const result = await runAnalysis(analysis, {
         measure: deps.measure(analysis, env),
         clock: deps.clock,

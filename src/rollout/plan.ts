@@ -4,6 +4,7 @@
  * to pause (analysing in the background), which analyses judge it, and what undoing it takes.
  */
 import type { Analysis, Environment, Strategy } from "../policy/model.js";
+import { own } from "../policy/own.js";
 
 /** What a failure at or after this step requires: nothing changed yet for users, a rollback, or
  * switching blue-green traffic back. */
@@ -40,7 +41,7 @@ export function resolveAnalyses(
   analyses: Readonly<Record<string, Analysis>>,
 ): Analysis[] {
   return names.map((name) => {
-    const analysis = analyses[name];
+    const analysis = own(analyses, name);
     if (!analysis) throw new Error(`unknown analysis "${name}"`);
     return analysis;
   });

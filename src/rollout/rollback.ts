@@ -11,6 +11,7 @@ import { percent, resolveAnalyses } from "./plan.js";
 import type { ProviderFactory } from "./providers/index.js";
 import type { Timeline } from "./timeline.js";
 import { contextEnv, runCommand, type Clock, type CommandRunner, type RolloutContext } from "./types.js";
+import { own } from "../policy/own.js";
 
 export interface RollbackStep {
   readonly label: string;
@@ -141,7 +142,9 @@ export async function executeRollback(
       runAnalysis(analysis, {
         measure: deps.measure(analysis, base),
         clock: deps.clock,
-        ...(deps.baselines[analysis.name] !== undefined ? { baseline: deps.baselines[analysis.name]! } : {}),
+        ...(own(deps.baselines, analysis.name) !== undefined
+          ? { baseline: own(deps.baselines, analysis.name)! }
+          : {}),
       }),
     ),
   );

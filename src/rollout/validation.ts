@@ -9,6 +9,7 @@ import { runAnalysis, type AnalysisResult } from "./analysis.js";
 import { resolveAnalyses } from "./plan.js";
 import type { ProviderFactory } from "./providers/index.js";
 import { contextEnv, type Clock, type RolloutContext } from "./types.js";
+import { own } from "../policy/own.js";
 
 /** The checkpoints (offsets in ms) whose time has come and that are not recorded yet, in order. */
 export function dueCheckpoints(
@@ -65,7 +66,7 @@ export async function runCheckpoint(
   const env = { ...contextEnv(deps.context), TOLLGATE_CHECKPOINT: checkpointLabel(checkpoint) };
   const results = await Promise.all(
     resolveAnalyses(validation.analyses, deps.analyses).map((analysis) => {
-      const baseline = deps.baselines?.[analysis.name];
+      const baseline = own(deps.baselines, analysis.name);
       return runAnalysis(analysis, {
         measure: deps.measure(analysis, env),
         clock: deps.clock,
