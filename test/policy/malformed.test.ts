@@ -201,7 +201,7 @@ const cases: Case[] = [
           separation_of_duties: { identity: signatures }
     `,
     errors: [
-      "5:27 environments.dev.separation_of_duties: expected true, false or { identity: linked_emails | verified_signatures }, got a mapping",
+      '5:39 environments.dev.separation_of_duties.identity: expected linked_emails or verified_signatures, got "signatures"',
     ],
   },
   {
