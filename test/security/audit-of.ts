@@ -8,9 +8,14 @@ import { runAudit } from "../../src/audit/run.js";
 import type { AuditReport, FindingCode } from "../../src/audit/types.js";
 import { ORG, REPO, type World } from "../support/world.js";
 
-/** The audit as the repository's owner would run it, trusting the world's App bot and the workflow token. */
+/**
+ * The audit as the repository's owner would run it, trusting the world's App bot and the workflow token,
+ * a second after the sandbox's own time: a test may have moved GitHub's clock ahead of this machine's, and
+ * GitHub's times are whole seconds while the audit's period ends before its `until`.
+ */
 export async function auditOf(world: World, previous?: AuditReport): Promise<AuditReport> {
   await world.sandbox.idle();
+  const clock = await world.sandbox.client.control<{ now: string }>("GET", "/clock");
   const client = httpClient({
     apiUrl: world.sandbox.apiUrl,
     graphqlUrl: world.sandbox.graphqlUrl,
@@ -21,6 +26,7 @@ export async function auditOf(world: World, previous?: AuditReport): Promise<Aud
     name: REPO,
     appLogin: world.bot,
     trustedWriters: ["github-actions[bot]"],
+    now: new Date(Date.parse(clock.now) + 1000),
     ...(previous ? { previous: asPrevious(previous) } : {}),
   });
 }

@@ -199,6 +199,42 @@ describe("captured webhooks", () => {
   });
 });
 
+describe("captured webhooks, replayed", () => {
+  test("an approval's webhook replayed after the approver rejected, and after the record was deleted, changes nothing", async () => {
+    const pr = await greenPullRequest("replayed-approval");
+    const approval = await comment(world, "alice", pr.number, "/approve eu");
+    expect(approval.reactions).toEqual(["+1"]);
+    await world.sandbox.client.advanceClock(5);
+    await comment(world, "alice", pr.number, "/reject eu not after all");
+    const record = await appRecord(pr.head, "eu");
+    await statusBy(mallory, record, { state: "queued", environment: "eu", description: "x" });
+    const { data: inactive } = await mallory.request(
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+      { owner: ORG, repo: REPO, deployment_id: record, state: "inactive" },
+    );
+    expect(inactive.state).toBe("inactive");
+    const deleted = await mallory.request("DELETE /repos/{owner}/{repo}/deployments/{deployment_id}", {
+      owner: ORG,
+      repo: REPO,
+      deployment_id: record,
+    });
+    expect(deleted.status).toBe(204);
+
+    await world.sandbox.client.advanceClock(5);
+    const [captured] = (await world.sandbox.client.deliveries("issue_comment.created")).filter(
+      (d) => (d.request.payload as { comment: { id: number } }).comment.id === approval.id,
+    );
+    const replayed = await fetch(world.webhookUrl, {
+      method: "POST",
+      headers: captured!.request.headers,
+      body: JSON.stringify(captured!.request.payload),
+    });
+    await settled(world);
+    expect(replayed.status).toBeLessThan(300);
+    expect(decisionOf(await gate(pr.head, "eu"))).toEqual({ decision: "blocked", code: "rejected" });
+  });
+});
+
 describe("records imitated on the App's own deployments", () => {
   test("a status imitating the App's approval on its own record counts for nothing, and the audit sees it", async () => {
     const pr = await greenPullRequest("imitated-approval");
