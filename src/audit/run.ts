@@ -13,7 +13,13 @@ import { findingsFor } from "./findings.js";
 import { linkRecords } from "./links.js";
 import { completeStatuses, fetchHistory, fetchPulls, POLICY_EXPRESSION } from "./query.js";
 import { buildRecord } from "./record.js";
-import { deletionFindings, orphanedRejectionFindings, tamperFindings, withoutNoise } from "./tamper.js";
+import {
+  deletionFindings,
+  maskedDecisionFindings,
+  orphanedRejectionFindings,
+  tamperFindings,
+  withoutNoise,
+} from "./tamper.js";
 import type { AuditReport, DeploymentFact } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -135,6 +141,7 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
     ]),
     // A rejection's deployment may be older than anything read; only a history read to its start can
     // show that it is gone.
+    ...maskedDecisionFindings(history.decisionContexts, trust, options.environment),
     ...(history.readToStart
       ? orphanedRejectionFindings(
           history.decisionContexts,

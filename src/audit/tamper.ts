@@ -232,3 +232,28 @@ export function orphanedRejectionFindings(
     ];
   });
 }
+
+/**
+ * 7. A decision context whose latest status someone else wrote: GitHub shows the latest status per context,
+ * so anyone with write access can post one there to hide the App's rejection. The gate reads it as that
+ * person's rejection; the audit names the writer.
+ */
+export function maskedDecisionFindings(
+  contexts: readonly DecisionContextFact[],
+  trust: TrustOptions,
+  environment?: string,
+): Finding[] {
+  return contexts.flatMap((c) => {
+    const subject = parseDecisionContext(c.context);
+    if (!subject || isTrustedApprovalWriter(c.creator, trust)) return [];
+    if (environment !== undefined && subject.environment !== environment) return [];
+    return [
+      finding(
+        0,
+        subject.environment,
+        "forged_decision",
+        `the Tollgate App's decision context "${c.context}" on ${c.sha.slice(0, 7)} was last written by ${who(c.creator)} at ${c.createdAt} ("${c.description ?? ""}"): only the App records decisions there; the gate counts it as @${subject.login}'s rejection until they decide again`,
+      ),
+    ];
+  });
+}

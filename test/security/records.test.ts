@@ -16,6 +16,7 @@ import { approvalStatuses, comment, settled, startAppWorld, type AppWorld } from
 import { ciApp, ciCheck } from "../app/fixtures.js";
 import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
+import { auditOf } from "./audit-of.js";
 
 const POLICY = `version: 1
 approvers:
@@ -174,6 +175,10 @@ describe("a rejection outlives the App's deployment record", () => {
       await comment(world, "bob", pr.number, "/approve staging");
 
       expect(decisionOf(await gate(pr.head))).toEqual({ decision: "blocked", code: "rejected" });
+      const masking = (await auditOf(world)).findings.filter(
+        (f) => f.code === "forged_decision" && f.message.includes('"tollgate/decision: staging @carol"'),
+      );
+      expect(masking.map((f) => f.message)).toEqual([expect.stringContaining("last written by @mallory")]);
     },
     PROCESS_TEST_MS,
   );
