@@ -121,10 +121,18 @@ export async function verifyDeployingRun(
     purpose: "attest" | "rerun";
   },
 ): Promise<RunVerdict> {
-  const { data } = await client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
-    ...repo,
-    run_id: claim.runId,
-  });
+  let data: unknown;
+  try {
+    ({ data } = await client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+      ...repo,
+      run_id: claim.runId,
+    }));
+  } catch (error) {
+    // Anyone who writes a status can link any run number: one that does not exist proves nothing.
+    if ((error as { status?: number }).status === 404)
+      return { ok: false, why: `run ${claim.runId} does not exist in this repository` };
+    throw error;
+  }
   const run = data as {
     id: number;
     path?: string;

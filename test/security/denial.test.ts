@@ -447,6 +447,22 @@ describe("a 'Tollgate awaiting' status written by any workflow", () => {
   );
 
   test(
+    "linking a run that does not exist does not stop the approvals being answered",
+    async () => {
+      const pr = await openPullRequest(world, "dave", { branch: "no-such-run", title: "No run", body: "x" });
+      await ciCheck(ci, pr.head, "success");
+      await settled(world);
+
+      const missing = 9_999_999;
+      const deployment = await awaiting(pr.head, missing);
+      // Both approvals are answered with +1 and recorded (checked by approve), though the run is nowhere.
+      await approve(pr.number, deployment);
+      expect(reruns(missing)).toEqual([]);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  test(
     "the same status linking the commit's own failed run gets it re-run (the control)",
     async () => {
       const pr = await openPullRequest(world, "dave", { branch: "own-run", title: "Own run", body: "x" });
