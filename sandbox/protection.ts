@@ -313,3 +313,50 @@ export function rollupGreen(r: Repo, sha: string): boolean {
   );
   return runsGreen && latestStatuses(r, sha).every((s) => s.state === "success");
 }
+
+/**
+ * Why GitHub would refuse a push (a ref update through the git or contents API) to `branch`, or undefined.
+ * A protected branch takes no deletion or force-push unless allowed, no push at all where reviews are
+ * required (changes come through pull requests), and only commits whose required checks already pass.
+ * Admins pass branch protection unless it is enforced for administrators; rulesets hold for everyone.
+ */
+export function pushRefusal(
+  state: State,
+  r: Repo,
+  branch: string,
+  actor: string,
+  push: { sha: string | null; force: boolean },
+): string | undefined {
+  const req = requirementsFor(r, branch);
+  const p = req.protection;
+  const admin = roleAtLeast(roleOf(state, r, actor), "admin");
+  const unmetChecks = (checks: RequiredCheck[]): string[] =>
+    push.sha === null
+      ? []
+      : checks
+          .filter((c) => requiredCheckState(state, r, push.sha ?? "", c) !== "passing")
+          .map((c) => `Required status check "${c.context}" is expected.`);
+  const fromRulesets: string[] = [];
+  for (const set of req.rulesets)
+    for (const rule of set.rules) {
+      if (rule.type === "pull_request") fromRulesets.push("Changes must be made through a pull request.");
+      else
+        fromRulesets.push(
+          ...unmetChecks(
+            (
+              (rule.parameters["required_status_checks"] ?? []) as {
+                context: string;
+                integration_id?: number;
+              }[]
+            ).map((c) => ({ context: c.context, appId: c.integration_id ?? null })),
+          ),
+        );
+    }
+  if (fromRulesets.length > 0)
+    return `Repository rule violations found\n\n${[...new Set(fromRulesets)].map((m) => `${m}\n\n`).join("")}`;
+  if (!p || (admin && !p.enforceAdmins)) return undefined;
+  if (push.sha === null && !p.allowDeletions) return "Cannot delete this protected branch";
+  if (push.force && !p.allowForcePushes) return "Cannot force-push to this branch";
+  if (p.reviews && p.reviews.count > 0) return "Changes must be made through a pull request.";
+  return unmetChecks(p.checks?.checks ?? [])[0];
+}

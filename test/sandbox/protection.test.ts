@@ -260,7 +260,9 @@ describe("branch protection and rulesets", () => {
 
   test("strict: a head behind its base is BEHIND and its merge is refused", async () => {
     const { number, head } = await openPull("base-strict");
+    // Not enforced for administrators, so the owner can still push to the base branch directly.
     await protect("base-strict", {
+      enforce_admins: false,
       required_status_checks: { strict: true, contexts: [], checks: [{ context: "build", app_id: ci.id }] },
     });
     await checkRun(ciToken, head, "build");
@@ -271,9 +273,41 @@ describe("branch protection and rulesets", () => {
     expect((await call("GET", `/repos/${REPO}/pulls/${number}`, owner)).body["mergeable_state"]).toBe(
       "behind",
     );
-    expect(await merge(number)).toMatchObject({
+    expect(await merge(number, writer)).toMatchObject({
       status: 405,
       body: { message: "Head branch is out of date. Review and try the merge again." },
+    });
+  });
+
+  test("a protected branch refuses direct pushes, force-pushes and deletion", async () => {
+    const base = await sb.client.createBranch(owner, REPO, "base-push", "main");
+    await protect("base-push", {
+      required_status_checks: { strict: false, contexts: [], checks: [{ context: "build", app_id: ci.id }] },
+    });
+    const content = Buffer.from("x\n").toString("base64");
+    expect(
+      await call("PUT", `/repos/${REPO}/contents/direct.txt`, writer, {
+        message: "direct",
+        content,
+        branch: "base-push",
+      }),
+    ).toMatchObject({ status: 409, body: { message: 'Required status check "build" is expected.' } });
+    expect(await call("DELETE", `/repos/${REPO}/git/refs/heads/base-push`, owner)).toMatchObject({
+      status: 422,
+      body: { message: "Cannot delete this protected branch" },
+    });
+    // A commit that does not descend from the branch's tip: moving the branch there is a force-push.
+    const tree = (
+      (await call("GET", `/repos/${REPO}/git/commits/${base}`, owner)).body["tree"] as { sha: string }
+    ).sha;
+    const orphan = (
+      await call("POST", `/repos/${REPO}/git/commits`, owner, { message: "orphan", tree, parents: [] })
+    ).body["sha"];
+    expect(
+      await call("PATCH", `/repos/${REPO}/git/refs/heads/base-push`, owner, { sha: orphan, force: true }),
+    ).toMatchObject({ status: 422, body: { message: "Cannot force-push to this branch" } });
+    expect((await call("GET", `/repos/${REPO}/git/ref/heads/base-push`, owner)).body).toMatchObject({
+      object: { sha: base },
     });
   });
 
