@@ -17,6 +17,7 @@ import {
   validationFailed,
   type Ctx,
   type Json,
+  unauthorized,
 } from "../http.js";
 import { listReply } from "../paginate.js";
 import {
@@ -75,12 +76,22 @@ function invalidRequest(detail: string): HttpError {
   });
 }
 
-/** The caller is a user without admin rights (installations were already held to their permission). */
-function userIsNotAdmin(ctx: Ctx, r: Repo): boolean {
+/**
+ * The caller administers the repository: a site administrator or a user with admin rights, or an
+ * installation (whose `administration` permission the route already checked). Anonymous callers never do.
+ */
+function administers(ctx: Ctx, r: Repo): boolean {
   const a = ctx.actor;
+  if (a?.kind === "installation") return true;
   if (a?.kind !== "user") return false;
-  if (ctx.state.account(a.login)?.site_admin) return false;
-  return !roleAtLeast(roleOf(ctx.state, r, a.login), "admin");
+  if (ctx.state.account(a.login)?.site_admin) return true;
+  return roleAtLeast(roleOf(ctx.state, r, a.login), "admin");
+}
+
+/** Rulesets answer 404 to those who may not edit them (the operations document no 403). */
+function requireRulesetEditor(ctx: Ctx, r: Repo): void {
+  if (!ctx.actor) throw unauthorized();
+  if (!administers(ctx, r)) throw notFound();
 }
 
 function branchOf(ctx: Ctx, r: Repo): string {
@@ -213,7 +224,7 @@ const protectionRoutes: RouteDef[] = [
     need: readAdmin,
     handler: (ctx) => {
       const r = repoOf(ctx);
-      if (userIsNotAdmin(ctx, r)) throw notFound();
+      if (!administers(ctx, r)) throw notFound();
       return ok(protectionJson(ctx, r, protectionOr404(ctx, r)));
     },
   },
@@ -249,7 +260,7 @@ const protectionRoutes: RouteDef[] = [
     need: readAdmin,
     handler: (ctx) => {
       const r = repoOf(ctx);
-      if (userIsNotAdmin(ctx, r)) throw notFound();
+      if (!administers(ctx, r)) throw notFound();
       const json = statusChecksJson(ctx, r, protectionOr404(ctx, r));
       if (!json) throw notFoundAs("Required status checks not enabled");
       return ok(json);
@@ -292,7 +303,7 @@ const protectionRoutes: RouteDef[] = [
     need: readAdmin,
     handler: (ctx) => {
       const r = repoOf(ctx);
-      if (userIsNotAdmin(ctx, r)) throw notFound();
+      if (!administers(ctx, r)) throw notFound();
       const json = reviewsJson(ctx, r, protectionOr404(ctx, r));
       if (!json) throw notFoundAs("Required pull request reviews not enabled");
       return ok(json);
@@ -446,7 +457,7 @@ function rulesetOr404(ctx: Ctx, r: Repo): Ruleset {
 const canEdit = (ctx: Ctx, r: Repo): boolean =>
   ctx.actor?.kind === "installation"
     ? ctx.actor.permissions["administration"] === "write"
-    : !userIsNotAdmin(ctx, r);
+    : administers(ctx, r);
 
 const rulesetRoutes: RouteDef[] = [
   {
@@ -480,8 +491,7 @@ const rulesetRoutes: RouteDef[] = [
     need: writeRules,
     handler: (ctx) => {
       const r = repoOf(ctx);
-      // Rulesets answer 404 to those who may not edit them (the operation documents no 403).
-      if (userIsNotAdmin(ctx, r)) throw notFound();
+      requireRulesetEditor(ctx, r);
       const now = ctx.state.now();
       const s: Ruleset = {
         id: ctx.state.nextId("ruleset"),
@@ -516,7 +526,7 @@ const rulesetRoutes: RouteDef[] = [
     need: writeRules,
     handler: (ctx) => {
       const r = repoOf(ctx);
-      if (userIsNotAdmin(ctx, r)) throw notFound();
+      requireRulesetEditor(ctx, r);
       const s = rulesetOr404(ctx, r);
       // Validate on a copy so a refused update changes nothing.
       const next: Ruleset = { ...s, include: [...s.include], exclude: [...s.exclude], rules: [...s.rules] };
@@ -532,7 +542,7 @@ const rulesetRoutes: RouteDef[] = [
     need: writeRules,
     handler: (ctx) => {
       const r = repoOf(ctx);
-      if (userIsNotAdmin(ctx, r)) throw notFound();
+      requireRulesetEditor(ctx, r);
       rulesOf(r).rulesets.delete(rulesetOr404(ctx, r).id);
       return noContent();
     },

@@ -53,7 +53,7 @@ describe("branch protection and rulesets", () => {
     const res = await fetch(`${sb.apiUrl}${path}`, {
       method,
       headers: {
-        authorization: `token ${token}`,
+        ...(token ? { authorization: `token ${token}` } : {}),
         accept: "application/vnd.github+json",
         ...(body === undefined ? {} : { "content-type": "application/json" }),
       },
@@ -427,6 +427,11 @@ describe("branch protection and rulesets", () => {
       200,
     );
     expect((await call("DELETE", `/repos/${REPO}/branches/base-access/protection`, writer)).status).toBe(403);
+    // Anonymous callers of a public repository see no protection and change no ruleset.
+    expect((await call("GET", `/repos/${REPO}/branches/base-access/protection`, "")).status).toBe(404);
+    expect(
+      (await call("POST", `/repos/${REPO}/rulesets`, "", { name: "x", enforcement: "active" })).status,
+    ).toBe(401);
   });
 
   test("what the sandbox cannot enforce answers 501 naming it, and is counted; nothing is stored", async () => {
