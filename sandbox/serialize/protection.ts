@@ -1,7 +1,7 @@
 import type { Json } from "../http.js";
 import { nodeId, type View } from "./accounts.js";
 import { repoHtml, repoUrl } from "./repo.js";
-import type { BranchProtection, Ruleset } from "../protection.js";
+import { rulesetsFor, rulesOf, type BranchProtection, type Ruleset } from "../protection.js";
 import type { Repo } from "../state.js";
 
 const protectionUrl = (v: View, r: Repo, branch: string): string =>
@@ -102,5 +102,22 @@ export function branchRuleJson(r: Repo, s: Ruleset, rule: Ruleset["rules"][numbe
     ruleset_source_type: "Repository",
     ruleset_source: `${r.owner}/${r.name}`,
     ruleset_id: s.id,
+  };
+}
+
+/** What `GET /branches/{branch}` tells anyone who can read the branch about its protection. */
+export function branchProtectionSummary(r: Repo, branch: string): Json {
+  const p = rulesOf(r).protections.get(branch);
+  const checks = p?.checks?.checks ?? [];
+  return {
+    protected: p !== undefined || rulesetsFor(r, branch).length > 0,
+    protection: {
+      enabled: p !== undefined,
+      required_status_checks: {
+        enforcement_level: !p?.checks ? "off" : p.enforceAdmins ? "everyone" : "non_admins",
+        contexts: checks.map((c) => c.context),
+        checks: checks.map((c) => ({ context: c.context, app_id: c.appId })),
+      },
+    },
   };
 }

@@ -423,6 +423,11 @@ describe("branch protection and rulesets", () => {
       200,
     );
     expect((await call("GET", `/repos/${REPO}/branches/base-access/protection`, writer)).status).toBe(404);
+    // Anyone who can read the branch sees that it is protected, not how.
+    expect((await call("GET", `/repos/${REPO}/branches/base-access`, writer)).body).toMatchObject({
+      protected: true,
+      protection: { enabled: true, required_status_checks: { enforcement_level: "off" } },
+    });
     expect((await call("GET", `/repos/${REPO}/branches/base-access/protection`, adminReader)).status).toBe(
       200,
     );
