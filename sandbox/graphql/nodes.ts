@@ -5,10 +5,12 @@ import { nodeId, type View } from "../serialize/accounts.js";
 import { latestStatuses } from "../serialize/checks.js";
 import { mergeable } from "../serialize/issues.js";
 import type { CheckRun, Issue, Repo } from "../state.js";
+import { mergeStateStatus, reviewDecision, rollupGreen, statusApp } from "../protection.js";
 import { collaboratorsConnection } from "./access.js";
 import { actorNode, gitActorNode } from "./actors.js";
 import { connection, type PageArgs } from "./connection.js";
 import { deploymentsConnection, links, vulnerabilityAlerts } from "./deployments.js";
+import { isRequiredResolver } from "./protection.js";
 
 export interface Access {
   /** the installation may read Dependabot alerts (vulnerability_alerts permission), or the user is a repo admin */
@@ -96,7 +98,7 @@ export function commitNode(v: View, r: Repo, sha: string): Obj | null {
         : {
             __typename: "Status",
             state: combinedState(latest.map((s) => s.state)),
-            contexts: latest.map((s) => statusContext(v, s)),
+            contexts: latest.map((s) => statusContext(v, r, s)),
           };
     },
     associatedPullRequests: (args: PageArgs) =>
@@ -124,7 +126,7 @@ function combinedState(states: string[]): string {
   return states.length === 0 ? "EXPECTED" : "SUCCESS";
 }
 
-function statusContext(v: View, s: ReturnType<typeof latestStatuses>[number]): Obj {
+function statusContext(v: View, r: Repo, s: ReturnType<typeof latestStatuses>[number]): Obj {
   return {
     __typename: "StatusContext",
     id: nodeId("StatusContext", s.id),
@@ -134,7 +136,7 @@ function statusContext(v: View, s: ReturnType<typeof latestStatuses>[number]): O
     targetUrl: s.target_url,
     createdAt: s.created_at,
     creator: () => actorNode(v, s.creator),
-    isRequired: () => false,
+    isRequired: isRequiredResolver(v, r, s.context, statusApp(v.state, s.creator)),
     avatarUrl: null,
     commit: null,
   };
@@ -175,15 +177,14 @@ function rollup(v: View, r: Repo, sha: string): Obj | null {
         summary: c.output.summary,
         text: c.output.text,
         externalId: c.external_id,
-        // No branch protection is modelled, so no check is required (GitHub answers false then too).
-        isRequired: () => false,
+        isRequired: isRequiredResolver(v, r, c.name, c.appId),
         checkSuite: {
           __typename: "CheckSuite",
           app: app ? { __typename: "App", slug: app.slug, name: app.name, databaseId: app.id } : null,
         },
       };
     }),
-    ...statuses.map((s) => statusContext(v, s)),
+    ...statuses.map((s) => statusContext(v, r, s)),
   ];
   return {
     __typename: "StatusCheckRollup",
@@ -315,13 +316,6 @@ export function pullNode(v: View, r: Repo, i: Issue): Obj {
   const p = i.pull;
   if (!p) throw new Error("not a pull request");
   const reviews = p.reviews;
-  const latestByUser = new Map<string, string>();
-  for (const rv of reviews) if (rv.state !== "COMMENTED") latestByUser.set(rv.user, rv.state);
-  const decision = [...latestByUser.values()].includes("CHANGES_REQUESTED")
-    ? "CHANGES_REQUESTED"
-    : [...latestByUser.values()].includes("APPROVED")
-      ? "APPROVED"
-      : null;
   const base = r.refs.get(`refs/heads/${p.baseRef}`) ?? "";
   return {
     __typename: "PullRequest",
@@ -350,7 +344,9 @@ export function pullNode(v: View, r: Repo, i: Issue): Obj {
     baseRefOid: p.mergedBaseSha ?? base,
     headRef: () => refNode(v, r, p.headRef),
     baseRef: () => refNode(v, r, p.baseRef),
-    reviewDecision: decision,
+    // Both follow the base branch's protection and rulesets: null / CLEAN where nothing is required.
+    reviewDecision: () => reviewDecision(v.state, r, p),
+    mergeStateStatus: () => mergeStateStatus(v.state, r, i, rollupGreen(r, p.headSha)),
     repository: () => repoNode(v, r, { alerts: false }),
     labels: (args: PageArgs) => labelsConnection(r, i, args),
     files: (args: PageArgs) =>

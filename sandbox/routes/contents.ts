@@ -1,5 +1,6 @@
 import { conflict, created, notFound, obj, ok, str, validationFailed, type Ctx, type Json } from "../http.js";
 import { updateRef, writeCommit } from "../ops.js";
+import { refuseProtectedPush } from "./protected-push.js";
 import type { RouteDef } from "../router.js";
 import { gitCommitJson } from "../serialize/git.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";
@@ -118,6 +119,7 @@ export const contentRoutes: RouteDef[] = [
         message,
         login(ctx),
       );
+      refuseProtectedPush(ctx, r, ref, { sha: c.sha, force: false }, 409);
       updateRef(ctx, r, ref, c.sha, login(ctx));
       const entry = r.git.lookup(c.tree, path);
       // file-commit's content is the entry without the file's content or encoding.
@@ -153,6 +155,7 @@ export const contentRoutes: RouteDef[] = [
       if (!existing) throw notFound();
       if (existing.sha !== given) throw conflict(`${path} does not match ${given}`);
       const c = writeCommit(ctx.state, r, parent, [{ path, content: null }], message, login(ctx));
+      refuseProtectedPush(ctx, r, `refs/heads/${branch}`, { sha: c.sha, force: false }, 409);
       updateRef(ctx, r, `refs/heads/${branch}`, c.sha, login(ctx));
       return ok({ content: null, commit: gitCommitJson(ctx, r, c) });
     },

@@ -14,6 +14,7 @@ import {
   type Json,
 } from "../http.js";
 import { updateRef } from "../ops.js";
+import { refuseProtectedPush } from "./protected-push.js";
 import type { RouteDef } from "../router.js";
 import { gitCommitJson, personFor } from "../serialize/git.js";
 import { repoUrl } from "../serialize/repo.js";
@@ -273,12 +274,14 @@ export const gitRoutes: RouteDef[] = [
           [{ resource: "Reference", field: "sha", code: "invalid" }],
           "Object does not exist",
         );
-      if (!(bool(b, "force", "Reference") ?? false) && !r.git.ancestors(sha).has(current)) {
+      const fastForward = r.git.ancestors(sha).has(current);
+      if (!(bool(b, "force", "Reference") ?? false) && !fastForward) {
         throw validationFailed(
           [{ resource: "Reference", field: "sha", code: "invalid" }],
           "Update is not a fast forward",
         );
       }
+      refuseProtectedPush(ctx, r, ref, { sha, force: !fastForward });
       updateRef(ctx, r, ref, sha, login(ctx));
       return ok(refJson(ctx, r, ref, sha));
     },
@@ -297,6 +300,7 @@ export const gitRoutes: RouteDef[] = [
           "Reference does not exist",
         );
       if (ref === `refs/heads/${r.defaultBranch}`) throw conflict("Cannot delete the default branch");
+      refuseProtectedPush(ctx, r, ref, { sha: null, force: false });
       r.refs.delete(ref);
       return noContent();
     },

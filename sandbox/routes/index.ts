@@ -9,6 +9,7 @@ import { deploymentRoutes } from "./deployments.js";
 import { environmentRoutes } from "./environments.js";
 import { gitRoutes } from "./git.js";
 import { issueRoutes } from "./issues.js";
+import { branchRuleRoutes } from "./protection.js";
 import { pullRoutes } from "./pulls.js";
 import { repoRoutes } from "./repos.js";
 import { securityRoutes } from "./security.js";
@@ -58,6 +59,7 @@ export const restRoutes: RouteDef[] = [
   ...contentRoutes,
   ...gitRoutes,
   ...pullRoutes,
+  ...branchRuleRoutes,
   ...issueRoutes,
   ...checkRoutes,
   ...statusRoutes,

@@ -16,6 +16,7 @@ import {
   type Ctx,
 } from "../http.js";
 import { updateRef } from "../ops.js";
+import { mergeRefusal } from "../protection.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { commitJson, personFor } from "../serialize/git.js";
@@ -218,6 +219,9 @@ export const pullRoutes: RouteDef[] = [
       }
       if (expected !== undefined && expected !== p.headSha)
         throw conflict("Head branch was modified. Review and try the merge again.");
+      const refusal = mergeRefusal(ctx.state, r, i, login(ctx));
+      if (refusal)
+        throw new HttpError(405, { message: refusal.message, documentation_url: DOCS, status: "405" });
       const baseRef = `refs/heads/${p.baseRef}`;
       const baseSha = r.refs.get(baseRef) ?? "";
       const tree = (sha: string | undefined): string => (sha ? (r.git.get(sha, "commit")?.tree ?? "") : "");

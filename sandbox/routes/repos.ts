@@ -22,6 +22,7 @@ import { simpleUser } from "../serialize/accounts.js";
 import { commitJson, loginForEmail } from "../serialize/git.js";
 import type { Commit } from "../git.js";
 import { simplePullJson } from "../serialize/issues.js";
+import { branchProtectionSummary } from "../serialize/protection.js";
 import { fullRepoJson, repoJson } from "../serialize/repo.js";
 import type { RepoRole } from "../state.js";
 import { commitish, login, repoOf } from "./common.js";
@@ -322,11 +323,7 @@ export const repoRoutes: RouteDef[] = [
           self: `${ctx.api}/repos/${r.owner}/${r.name}/branches/${name}`,
           html: `${ctx.web}/${r.owner}/${r.name}/tree/${name}`,
         },
-        protected: false,
-        protection: {
-          enabled: false,
-          required_status_checks: { enforcement_level: "off", contexts: [], checks: [] },
-        },
+        ...branchProtectionSummary(r, name),
         protection_url: `${ctx.api}/repos/${r.owner}/${r.name}/branches/${name}/protection`,
       });
     },

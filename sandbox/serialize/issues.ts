@@ -1,5 +1,6 @@
 import { authorAssociation } from "../associations.js";
 import { prCommits, prFiles } from "../diff.js";
+import { mergeStateStatus, rollupGreen } from "../protection.js";
 import type { Json } from "../http.js";
 import type { Issue, IssueComment, Label, Repo, Review } from "../state.js";
 import { appJson, nodeId, simpleUser, type View } from "./accounts.js";
@@ -168,7 +169,13 @@ export function pullJson(v: View, r: Repo, i: Issue): Json {
     merged,
     mergeable: merged || i.state === "closed" ? null : mergeable(r, i),
     rebaseable: null,
-    mergeable_state: merged ? "unknown" : mergeable(r, i) ? "clean" : "dirty",
+    mergeable_state: merged
+      ? "unknown"
+      : i.state === "open"
+        ? mergeStateStatus(v.state, r, i, rollupGreen(r, p.headSha)).toLowerCase()
+        : mergeable(r, i)
+          ? "clean"
+          : "dirty",
     merged_by: p.merged_by ? simpleUser(v, p.merged_by) : null,
     comments: [...r.comments.values()].filter((c) => c.issueNumber === i.number).length,
     review_comments: 0,

@@ -1,5 +1,6 @@
 import type { Sandbox } from "../../sandbox/index.js";
 import { ALL_EVENTS, APP_PERMISSIONS, appJwt, Recorder, type World } from "./scenario.js";
+import { protectionScenario } from "./scenario-protection.js";
 
 type J = Record<string, unknown>;
 const b64 = (s: string): string => Buffer.from(s).toString("base64");
@@ -525,6 +526,7 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { ...o, pull_number: 1 },
     { body: { merge_method: "merge", sha: tip }, token: octo.token },
   );
+  await protectionScenario(rec, o, { admin: octo.token, app: inst }, main);
 
   await sb.idle();
   const deliveries = await c<{ id: number }[]>("GET /app/hook/deliveries", {}, { token: jwt });
