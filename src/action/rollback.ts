@@ -160,7 +160,9 @@ export async function rollBack(
     ...(status !== undefined ? { status } : {}),
     rolledBack: result.ok,
     previousSha: target.sha,
-    sections: [renderTimeline(timeline.entries, "Rollback"), renderReadings(timeline.entries)].filter(Boolean),
+    sections: [renderTimeline(timeline.entries, "Rollback"), renderReadings(timeline.entries)].filter(
+      Boolean,
+    ),
     requests,
     rollout: result.ok ? "rolled_back" : "rollback_failed",
     ...(result.ok ? {} : { critical: true, failure: `CRITICAL: rollback failed: ${result.detail}` }),

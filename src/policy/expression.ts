@@ -60,7 +60,13 @@ function tokenize(source: string): Token[] {
     const number = /^(\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?\s*(%|ms|s(?![a-zA-Z_]))?/.exec(source.slice(i));
     if (number) {
       const unit = number[2] as Token["unit"];
-      tokens.push({ kind: "number", text: number[0], at: i, value: Number(number[1]), ...(unit ? { unit } : {}) });
+      tokens.push({
+        kind: "number",
+        text: number[0],
+        at: i,
+        value: Number(number[1]),
+        ...(unit ? { unit } : {}),
+      });
       i += number[0].length;
       continue;
     }
@@ -111,7 +117,9 @@ class Parser {
   private expect(type: Typed["type"], typed: Typed, token: Token, what: string): Expr {
     if (typed.type !== type)
       this.fail(
-        type === "boolean" ? `${what} needs a comparison such as "result < 2%"` : `${what} needs a number, not a comparison`,
+        type === "boolean"
+          ? `${what} needs a comparison such as "result < 2%"`
+          : `${what} needs a number, not a comparison`,
         token,
       );
     return typed.expr;
@@ -165,7 +173,10 @@ class Parser {
     if (this.isOp("!")) {
       const token = this.take();
       const operand = this.not();
-      return { type: "boolean", expr: { kind: "not", operand: this.expect("boolean", operand, token, '"!"') } };
+      return {
+        type: "boolean",
+        expr: { kind: "not", operand: this.expect("boolean", operand, token, '"!"') },
+      };
     }
     return this.comparison();
   }
@@ -225,7 +236,10 @@ class Parser {
     if (this.isOp("-")) {
       const token = this.take();
       const operand = this.unary();
-      return { type: "number", expr: { kind: "negate", operand: this.expect("number", operand, token, '"-"') } };
+      return {
+        type: "number",
+        expr: { kind: "negate", operand: this.expect("number", operand, token, '"-"') },
+      };
     }
     return this.atom();
   }
@@ -237,7 +251,8 @@ class Parser {
         type: "number",
         expr: { kind: "number", value: token.value!, ...(token.unit ? { unit: token.unit } : {}) },
       };
-    if (token.kind === "name") return { type: "number", expr: { kind: "variable", name: token.text as Variable } };
+    if (token.kind === "name")
+      return { type: "number", expr: { kind: "variable", name: token.text as Variable } };
     if (token.kind === "(") {
       const inner = this.or();
       if (this.next.kind !== ")") this.fail(`expected ")" to close the "(" at column ${token.at + 1}`);

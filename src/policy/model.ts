@@ -176,7 +176,11 @@ export interface Analysis {
   /** Measured and recorded, never deciding. */
   readonly dryRun: boolean;
   /** Compare the canary's readings with the baseline's over the run. */
-  readonly judge?: { readonly kind: "mann-whitney"; readonly alpha: number; readonly worse: "higher" | "lower" };
+  readonly judge?: {
+    readonly kind: "mann-whitney";
+    readonly alpha: number;
+    readonly worse: "higher" | "lower";
+  };
 }
 
 export interface Environment {

@@ -444,12 +444,10 @@ export const analysisSchema = z
           description:
             "A PromQL instant query returning one sample; may use {{ environment }}, {{ sha }}, {{ version }}, {{ previous_sha }}, {{ weight }}.",
         }),
-        baseline: text("a PromQL query")
-          .optional()
-          .meta({
-            description:
-              'The stable version\'s query, measured alongside `query` at each reading (e.g. with sha="{{ previous_sha }}"): `baseline` and `ratio` in conditions are its reading.',
-          }),
+        baseline: text("a PromQL query").optional().meta({
+          description:
+            'The stable version\'s query, measured alongside `query` at each reading (e.g. with sha="{{ previous_sha }}"): `baseline` and `ratio` in conditions are its reading.',
+        }),
         timeout: durationSchema.optional().meta({
           description:
             "How long a query may take before it is unreachable (default: half the interval, at most 10s).",
@@ -519,9 +517,12 @@ export const analysisSchema = z
       .gt(0, { error: "expected a number between 0 and 1" })
       .lt(1, { error: "expected a number between 0 and 1" })
       .optional()
-      .meta({ description: "The judge's significance level: a p-value below it is a difference (default 0.05)." }),
+      .meta({
+        description: "The judge's significance level: a p-value below it is a difference (default 0.05).",
+      }),
     worse: z.enum(["higher", "lower"], { error: "expected higher or lower" }).optional().meta({
-      description: "Which direction is worse for the judge: higher (errors, latency) or lower (default higher).",
+      description:
+        "Which direction is worse for the judge: higher (errors, latency) or lower (default higher).",
     }),
   })
   .meta({ description: "A health analysis: one provider (http, prometheus, command) and its conditions." });

@@ -231,7 +231,12 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
       analysis.prometheus !== undefined ||
       analysis.command?.measure === "stdout" ||
       analysis.http?.json_path !== undefined;
-    if (needsCondition && analysis.success === undefined && analysis.failure === undefined) {
+    if (
+      needsCondition &&
+      analysis.success === undefined &&
+      analysis.failure === undefined &&
+      analysis.judge === undefined
+    ) {
       report(["analyses", name], "a measured value needs a `success` or `failure` condition");
     }
     if (analysis.http?.measure === "value" && analysis.http.json_path === undefined) {
@@ -268,7 +273,10 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
       );
     for (const key of ["alpha", "worse"] as const)
       if (analysis[key] !== undefined && analysis.judge === undefined)
-        report(["analyses", name, key], `\`${key}\` applies to \`judge: mann-whitney\`: add it or remove \`${key}\``);
+        report(
+          ["analyses", name, key],
+          `\`${key}\` applies to \`judge: mann-whitney\`: add it or remove \`${key}\``,
+        );
     if (analysis.failure_limit !== undefined && analysis.failure_limit >= count) {
       report(
         ["analyses", name, "failure_limit"],
@@ -463,7 +471,8 @@ function templateChecks(
     [["analyses", name, "http", "url"], analysis.http?.url, "url"],
   ];
   for (const [path, template, target] of checked)
-    if (template !== undefined) for (const problem of templateProblems(template, target)) report(path, problem);
+    if (template !== undefined)
+      for (const problem of templateProblems(template, target)) report(path, problem);
 }
 
 function patternProblem(source: string): string | undefined {

@@ -47,7 +47,9 @@ export function templateProblems(template: string, target: "promql" | "url"): st
   const problems: string[] = [];
   for (const found of placeholders(template)) {
     if (!(PLACEHOLDERS as readonly string[]).includes(found.name)) {
-      problems.push(`unknown placeholder {{ ${found.name} }}: use ${PLACEHOLDERS.map((p) => `{{ ${p} }}`).join(", ")}`);
+      problems.push(
+        `unknown placeholder {{ ${found.name} }}: use ${PLACEHOLDERS.map((p) => `{{ ${p} }}`).join(", ")}`,
+      );
       continue;
     }
     if (target !== "promql" || found.name === "weight") continue;
@@ -57,7 +59,9 @@ export function templateProblems(template: string, target: "promql" | "url"): st
         `{{ ${found.name} }} sits in a ${quote === "#" ? "comment" : "raw `…` string, which cannot be escaped"}: put it inside "…"`,
       );
     else if (quote === undefined)
-      problems.push(`{{ ${found.name} }} is text: put it inside a PromQL string, e.g. version="{{ ${found.name} }}"`);
+      problems.push(
+        `{{ ${found.name} }} is text: put it inside a PromQL string, e.g. version="{{ ${found.name} }}"`,
+      );
   }
   return problems;
 }

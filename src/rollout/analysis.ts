@@ -99,7 +99,7 @@ interface Counts {
 }
 
 export async function runAnalysis(analysis: Analysis, options: AnalysisOptions): Promise<AnalysisResult> {
-  const { clock, measure, baseline } = options;
+  const { clock, baseline } = options;
   const signal = options.signal ?? new AbortController().signal;
   const measurements: AnalysisMeasurement[] = [];
   const counts: Counts = { failures: 0, inconclusives: 0, errorsInARow: 0, successesInARow: 0 };
@@ -143,7 +143,10 @@ export async function runAnalysis(analysis: Analysis, options: AnalysisOptions):
       counts.inconclusives++;
       const result = analysis.inconclusive === "fail" ? "failed" : "inconclusive";
       if (analysis.dryRun) wouldHave ??= { outcome: result };
-      return { ...finish(result), summary: `${analysis.dryRun ? "dry run: " : ""}${analysis.title} ${verdict.short}` };
+      return {
+        ...finish(result),
+        summary: `${analysis.dryRun ? "dry run: " : ""}${analysis.title} ${verdict.short}`,
+      };
     }
     comparison = verdict;
     if (verdict.significant && analysis.dryRun) wouldHave ??= { outcome: "failed" };
@@ -228,7 +231,10 @@ function judgeReady(analysis: Analysis, measurements: readonly AnalysisMeasureme
 }
 
 /** The Mann-Whitney comparison of the run's canary and baseline readings. */
-function compare(analysis: Analysis, measurements: readonly AnalysisMeasurement[]): Comparison | { short: string } {
+function compare(
+  analysis: Analysis,
+  measurements: readonly AnalysisMeasurement[],
+): Comparison | { short: string } {
   const { alpha, worse } = analysis.judge!;
   const { canary, baseline } = samples(measurements);
   const needed = readingsNeeded(alpha);

@@ -130,7 +130,9 @@ export function judge(analysis: Analysis, measurement: Measurement, baseline?: n
     return limit === undefined ? undefined : holds(condition.comparator, value, limit);
   };
   const withBaseline =
-    baseline !== undefined && readsBaseline(analysis) ? `${shown} (baseline ${formatValue(baseline, unit)})` : shown;
+    baseline !== undefined && readsBaseline(analysis)
+      ? `${shown} (baseline ${formatValue(baseline, unit)})`
+      : shown;
   // An expression reads best as itself: "2.1 % (baseline 0.7 %): result < 3 * baseline fails".
   const line = (condition: Condition, comparator: Comparator | "holds" | "fails") =>
     isExpression(condition)

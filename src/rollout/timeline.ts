@@ -85,7 +85,11 @@ export function renderReadings(entries: readonly TimelineEntry[], title = "Analy
   // GitHub keeps 1 MiB of job summary: beyond this many rows, the first and the last tell the story.
   if (rows.length > MAX_READING_ROWS) {
     const half = MAX_READING_ROWS / 2;
-    rows.splice(half, rows.length - MAX_READING_ROWS, `| … | ${rows.length - MAX_READING_ROWS} readings not shown | | | | |`);
+    rows.splice(
+      half,
+      rows.length - MAX_READING_ROWS,
+      `| … | ${rows.length - MAX_READING_ROWS} readings not shown | | | | |`,
+    );
   }
   return [
     `### ${title}`,

@@ -24,7 +24,9 @@ export function providers(runner: CommandRunner, fetchImpl: typeof fetch = fetch
         return httpProvider(provider, fetchImpl, values);
       case "prometheus":
         return prometheusProvider(
-          role === "baseline" && provider.baseline !== undefined ? { ...provider, query: provider.baseline } : provider,
+          role === "baseline" && provider.baseline !== undefined
+            ? { ...provider, query: provider.baseline }
+            : provider,
           fetchImpl,
           values,
         );
