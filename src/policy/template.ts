@@ -3,8 +3,9 @@
  * `{{ sha }}`, `{{ version }}`, `{{ previous_sha }}`, `{{ weight }}`. Values are escaped for where they
  * land, so no value can change the query's meaning: in PromQL, a text placeholder must sit inside a
  * "…" or '…' string literal and is escaped for it (backslash and that quote); `{{ weight }}` is a number
- * and may stand anywhere; in a URL every value is percent-encoded. An unknown placeholder, or a text one
- * outside a string literal, is a policy error.
+ * and may stand anywhere; in a URL every value is percent-encoded. An unknown placeholder, a text one
+ * outside a string literal, or one in a regular-expression matcher (=~, !~: a value's dots would match
+ * any character) is a policy error.
  */
 
 export const PLACEHOLDERS = ["environment", "sha", "version", "previous_sha", "weight"] as const;
@@ -25,21 +26,29 @@ function placeholders(template: string): Found[] {
 
 /** The PromQL string-literal quote open at each offset ("\"", "'", "`"), or undefined outside one. */
 function quoteAt(query: string, offset: number): string | undefined {
+  return literalAt(query, offset)?.quote;
+}
+
+/** The string literal (its quote and where it opens) or comment ("#") an offset falls in. */
+function literalAt(query: string, offset: number): { quote: string; start: number } | undefined {
   let open: string | undefined;
+  let start = 0;
   for (let i = 0; i < offset; i++) {
     const c = query[i]!;
     if (open === undefined) {
-      if (c === '"' || c === "'" || c === "`") open = c;
-      else if (c === "#") {
+      if (c === '"' || c === "'" || c === "`") {
+        open = c;
+        start = i;
+      } else if (c === "#") {
         // A comment runs to the end of the line.
         const end = query.indexOf("\n", i);
-        if (end < 0 || end >= offset) return "#";
+        if (end < 0 || end >= offset) return { quote: "#", start: i };
         i = end;
       }
     } else if (c === "\\" && open !== "`") i++;
     else if (c === open) open = undefined;
   }
-  return open;
+  return open === undefined ? undefined : { quote: open, start };
 }
 
 /** Problems with a template, for the policy error (empty when it is fine). */
@@ -53,8 +62,13 @@ export function templateProblems(template: string, target: "promql" | "url"): st
       continue;
     }
     if (target !== "promql" || found.name === "weight") continue;
-    const quote = quoteAt(template, found.index);
-    if (quote === "`" || quote === "#")
+    const literal = literalAt(template, found.index);
+    const quote = literal?.quote;
+    if (literal && /[=!]~\s*$/.test(template.slice(0, literal.start)))
+      problems.push(
+        `{{ ${found.name} }} sits in a regular-expression matcher (=~ or !~), where its value's . * + would match more: compare with = or !=`,
+      );
+    else if (quote === "`" || quote === "#")
       problems.push(
         `{{ ${found.name} }} sits in a ${quote === "#" ? "comment" : "raw `…` string, which cannot be escaped"}: put it inside "…"`,
       );
