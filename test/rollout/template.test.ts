@@ -58,7 +58,11 @@ describe("policy errors", () => {
     ],
     ["up{sha=`{{ sha }}`}", "promql", "{{ sha }} sits in a raw `…` string, which cannot be escaped"],
     ["up # {{ sha }}", "promql", "{{ sha }} sits in a comment"],
-    ['up{version=~"{{ version }}"}', "promql", "{{ version }} sits in a regular-expression matcher (=~ or !~)"],
+    [
+      'up{version=~"{{ version }}"}',
+      "promql",
+      "{{ version }} sits in a regular-expression matcher (=~ or !~)",
+    ],
     ["http://svc/{{ region }}", "url", "unknown placeholder {{ region }}"],
   ])("%s (%s): %s", (template, target, problem) => {
     expect(templateProblems(template, target as "promql" | "url").join("\n")).toContain(problem);
