@@ -96,6 +96,8 @@ export function mannWhitney(
   x: readonly number[],
   y: readonly number[],
   alternative: Alternative = "two-sided",
+  /** scipy's `method`: "auto" chooses as described above. */
+  choice: "auto" | "exact" | "asymptotic" = "auto",
 ): MannWhitney {
   const n1 = x.length;
   const n2 = y.length;
@@ -106,7 +108,8 @@ export function mannWhitney(
   const u1 = rankSum - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   const tied = new Set(all).size < all.length;
-  const method = (n1 > 8 && n2 > 8) || tied ? "asymptotic" : "exact";
+  if (choice === "exact" && tied) throw new Error("the exact Mann-Whitney test needs samples without ties");
+  const method = choice !== "auto" ? choice : (n1 > 8 && n2 > 8) || tied ? "asymptotic" : "exact";
   // The statistic whose upper tail is the p-value: U1 for "greater", U2 for "less", the larger for two-sided.
   const u = alternative === "greater" ? u1 : alternative === "less" ? u2 : Math.max(u1, u2);
   let p: number;

@@ -56,10 +56,20 @@ describe("Mann-Whitney U", () => {
     expect(Math.abs(result.pValue - p)).toBeLessThan(1e-6);
   });
 
-  test("scipy's documented asymptotic p for the example", () => {
-    // With a tie forced by a duplicate the method switches; here compute the approximation directly.
-    const z = (17 - 10 - 0.5) / Math.sqrt((5 * 4 * 10) / 12);
-    expect(Math.abs(2 * normalUpperTail(z) - 0.11134688653314041)).toBeLessThan(1e-7);
+  test("scipy's documented asymptotic p for the example: 0.11134688653314041", () => {
+    const result = mannWhitney(males, females, "two-sided", "asymptotic");
+    expect(result.method).toBe("asymptotic");
+    expect(Math.abs(result.pValue - 0.11134688653314041)).toBeLessThan(1e-7);
+  });
+
+  test("the normal tail", () => {
+    expect(normalUpperTail(0)).toBeCloseTo(0.5, 7);
+    expect(normalUpperTail(1.959963984540054)).toBeCloseTo(0.025, 7);
+    expect(normalUpperTail(-1.959963984540054)).toBeCloseTo(0.975, 7);
+  });
+
+  test("exact is refused with ties", () => {
+    expect(() => mannWhitney([1, 2], [2, 3], "greater", "exact")).toThrow("without ties");
   });
 
   test("identical samples are no evidence of a difference", () => {
