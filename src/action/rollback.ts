@@ -12,7 +12,7 @@ import { execRunner } from "../rollout/exec-runner.js";
 import { resolveAnalyses } from "../rollout/plan.js";
 import { providers } from "../rollout/providers/index.js";
 import { executeRollback, planRollback, type RollbackPlan } from "../rollout/rollback.js";
-import { Timeline, renderTimeline } from "../rollout/timeline.js";
+import { Timeline, renderReadings, renderTimeline } from "../rollout/timeline.js";
 import type { ActionDeps } from "./decide.js";
 import { judge, WORKFLOW_BOT } from "./gate.js";
 import { previousSuccess } from "./history.js";
@@ -161,7 +161,9 @@ export async function rollBack(
     ...(status !== undefined ? { status } : {}),
     rolledBack: result.ok,
     previousSha: target.sha,
-    sections: [renderTimeline(timeline.entries, "Rollback")],
+    sections: [renderTimeline(timeline.entries, "Rollback"), renderReadings(timeline.entries)].filter(
+      Boolean,
+    ),
     requests,
     rollout: result.ok ? "rolled_back" : "rollback_failed",
     ...(result.ok ? {} : { critical: true, failure: `CRITICAL: rollback failed: ${result.detail}` }),

@@ -3,7 +3,7 @@
  * shorthands expanded. Built only from a document that passed the schema and the semantic checks.
  */
 import { createHash } from "node:crypto";
-import { parseCondition, type Condition } from "./condition.js";
+import { parseAnyCondition, type Condition } from "./condition.js";
 import { parseDuration } from "./duration.js";
 import { dictionary, own } from "./own.js";
 import type {
@@ -150,6 +150,8 @@ export type AnalysisProvider =
       readonly kind: "prometheus";
       readonly address: string;
       readonly query: string;
+      /** The stable version's query, read alongside `query` at each reading. */
+      readonly baseline?: string;
       readonly timeoutMs: number;
     }
   | { readonly kind: "command"; readonly run: string; readonly measure: "exit_code" | "stdout" };
@@ -173,6 +175,14 @@ export interface Analysis {
   /** How a provider that cannot be reached (network error, timeout) counts. */
   readonly unreachable: "error" | "inconclusive" | "fail";
   readonly inconclusive: "fail" | "pause";
+  /** Measured and recorded, never deciding. */
+  readonly dryRun: boolean;
+  /** Compare the canary's readings with the baseline's over the run. */
+  readonly judge?: {
+    readonly kind: "mann-whitney";
+    readonly alpha: number;
+    readonly worse: "higher" | "lower";
+  };
 }
 
 export interface Environment {
@@ -447,6 +457,7 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
           kind: "prometheus",
           address: doc.prometheus.address,
           query: doc.prometheus.query,
+          ...(doc.prometheus.baseline !== undefined ? { baseline: doc.prometheus.baseline } : {}),
           // A query slower than half the interval would crowd out the next reading.
           timeoutMs: ms(doc.prometheus.timeout, Math.min(10_000, Math.ceil(intervalMs / 2))),
         }
@@ -455,8 +466,8 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
     name,
     title: doc.title ?? name,
     provider,
-    ...(doc.success !== undefined ? { success: parseCondition(doc.success)! } : {}),
-    ...(doc.failure !== undefined ? { failure: parseCondition(doc.failure)! } : {}),
+    ...(doc.success !== undefined ? { success: parseAnyCondition(doc.success)! } : {}),
+    ...(doc.failure !== undefined ? { failure: parseAnyCondition(doc.failure)! } : {}),
     intervalMs,
     initialDelayMs: ms(doc.initial_delay),
     count: doc.count ?? 1,
@@ -467,6 +478,10 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
     noData: doc.no_data ?? "inconclusive",
     unreachable: doc.unreachable ?? "error",
     inconclusive: doc.inconclusive ?? "fail",
+    dryRun: doc.dry_run ?? false,
+    ...(doc.judge !== undefined
+      ? { judge: { kind: doc.judge, alpha: doc.alpha ?? 0.05, worse: doc.worse ?? "higher" } }
+      : {}),
   };
 }
 

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { DURATION_PATTERN } from "./duration.js";
-import { CONDITION_HINT, parseCondition } from "./condition.js";
+import { CONDITION_HINT, EXPRESSION_HINT, conditionProblem } from "./condition.js";
 import { LIMITS } from "./limits.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -409,8 +409,13 @@ const url = z
 
 const condition = z
   .string({ error: `expected ${CONDITION_HINT}` })
-  .refine((s) => parseCondition(s) !== undefined, { error: `expected ${CONDITION_HINT}` })
-  .meta({ description: `A condition on the measured value: ${CONDITION_HINT}.` });
+  .superRefine((s, ctx) => {
+    const problem = conditionProblem(s);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .meta({
+    description: `A condition on the measured value: ${CONDITION_HINT}, or ${EXPRESSION_HINT} over result, baseline and ratio (result / baseline) with + - * /, < <= > >= == !=, && || ! and units %, ms, s.`,
+  });
 
 export const analysisSchema = z
   .strictObject({
@@ -439,7 +444,14 @@ export const analysisSchema = z
     prometheus: z
       .strictObject({
         address: url.meta({ description: "Prometheus base URL, e.g. http://prometheus:9090." }),
-        query: text("a PromQL query").meta({ description: "A PromQL instant query returning one sample." }),
+        query: text("a PromQL query").meta({
+          description:
+            "A PromQL instant query returning one sample; may use {{ environment }}, {{ sha }}, {{ version }}, {{ previous_sha }}, {{ weight }}.",
+        }),
+        baseline: text("a PromQL query").optional().meta({
+          description:
+            'The stable version\'s query, measured alongside `query` at each reading (e.g. with sha="{{ previous_sha }}"): `baseline` and `ratio` in conditions are its reading.',
+        }),
         timeout: durationSchema.optional().meta({
           description:
             "How long a query may take before it is unreachable (default: half the interval, at most 10s).",
@@ -495,6 +507,26 @@ export const analysisSchema = z
     inconclusive: z.enum(["fail", "pause"], { error: "expected fail or pause" }).optional().meta({
       description:
         "What an inconclusive analysis does: fail (roll back) or pause (stop and ask) (default fail).",
+    }),
+    dry_run: z.boolean({ error: "expected true or false" }).optional().meta({
+      description:
+        "Measure and record only: the analysis never fails, pauses or promotes a step (default false).",
+    }),
+    judge: z.enum(["mann-whitney"], { error: "expected mann-whitney" }).optional().meta({
+      description:
+        "Also compare the canary's readings with the baseline's over the run (Mann-Whitney U test): significantly worse fails.",
+    }),
+    alpha: z
+      .number({ error: "expected a number between 0 and 1" })
+      .gt(0, { error: "expected a number between 0 and 1" })
+      .lt(1, { error: "expected a number between 0 and 1" })
+      .optional()
+      .meta({
+        description: "The judge's significance level: a p-value below it is a difference (default 0.05).",
+      }),
+    worse: z.enum(["higher", "lower"], { error: "expected higher or lower" }).optional().meta({
+      description:
+        "Which direction is worse for the judge: higher (errors, latency) or lower (default higher).",
     }),
   })
   .meta({ description: "A health analysis: one provider (http, prometheus, command) and its conditions." });

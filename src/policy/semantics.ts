@@ -8,6 +8,9 @@ import { BUSINESS_DAYS, CHECKLIST_KINDS, type PolicyDocument, type StrategyDocum
 import { own } from "./own.js";
 import { checklistKindOf, parseApprover } from "./model.js";
 import { LIMITS } from "./limits.js";
+import { templateProblems } from "./template.js";
+import { readingsNeeded } from "../rollout/mann-whitney.js";
+import type { AnalysisDocument } from "./schema.js";
 
 export interface SemanticIssue {
   readonly path: readonly PathSegment[];
@@ -228,7 +231,12 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
       analysis.prometheus !== undefined ||
       analysis.command?.measure === "stdout" ||
       analysis.http?.json_path !== undefined;
-    if (needsCondition && analysis.success === undefined && analysis.failure === undefined) {
+    if (
+      needsCondition &&
+      analysis.success === undefined &&
+      analysis.failure === undefined &&
+      analysis.judge === undefined
+    ) {
       report(["analyses", name], "a measured value needs a `success` or `failure` condition");
     }
     if (analysis.http?.measure === "value" && analysis.http.json_path === undefined) {
@@ -251,7 +259,24 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
         ["analyses", name, "unreachable"],
         "a command is never unreachable: `unreachable` applies to http and prometheus analyses",
       );
+    templateChecks(name, analysis, report);
     const count = analysis.count ?? 1;
+    if (analysis.judge !== undefined && analysis.prometheus?.baseline === undefined)
+      report(
+        ["analyses", name, "judge"],
+        "the judge compares the canary with its baseline: add `prometheus.baseline`, the stable version's query",
+      );
+    else if (analysis.judge !== undefined && readingsNeeded(analysis.alpha ?? 0.05) > count)
+      report(
+        ["analyses", name, "count"],
+        `${count} reading${count === 1 ? "" : "s"} can never show a difference at alpha ${analysis.alpha ?? 0.05}: the judge needs count ${readingsNeeded(analysis.alpha ?? 0.05)} at least`,
+      );
+    for (const key of ["alpha", "worse"] as const)
+      if (analysis[key] !== undefined && analysis.judge === undefined)
+        report(
+          ["analyses", name, key],
+          `\`${key}\` applies to \`judge: mann-whitney\`: add it or remove \`${key}\``,
+        );
     if (analysis.failure_limit !== undefined && analysis.failure_limit >= count) {
       report(
         ["analyses", name, "failure_limit"],
@@ -434,6 +459,22 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
  * no repeated group (`(a+)+`, `(a|b)*`, exponential) and at most one unbounded repetition (`\s*\s*x`
  * is already cubic on a long line). Keywords with `\s+` or `\b` between them are what this is for.
  */
+/** Placeholders in queries and URLs: known names, and text values only where they can be escaped. */
+function templateChecks(
+  name: string,
+  analysis: AnalysisDocument,
+  report: (path: PathSegment[], message: string) => void,
+): void {
+  const checked: [PathSegment[], string | undefined, "promql" | "url"][] = [
+    [["analyses", name, "prometheus", "query"], analysis.prometheus?.query, "promql"],
+    [["analyses", name, "prometheus", "baseline"], analysis.prometheus?.baseline, "promql"],
+    [["analyses", name, "http", "url"], analysis.http?.url, "url"],
+  ];
+  for (const [path, template, target] of checked)
+    if (template !== undefined)
+      for (const problem of templateProblems(template, target)) report(path, problem);
+}
+
 function patternProblem(source: string): string | undefined {
   try {
     new RegExp(source, "i");

@@ -7,10 +7,18 @@
  * `consecutive_error_limit` (an error is not a failure until then). Stopping at once is what bounds the
  * rollback reaction to interval × failure limit after the first failing measurement. With
  * `consecutive_successes`, that many successes in a row end the run early, successful.
+ *
+ * With a baseline query, each reading measures the canary and the baseline at the same moment, and the
+ * conditions compare the two. With `judge: mann-whitney`, a run that no limit stopped ends with the
+ * canary's readings compared with the baseline's (a one-sided Mann-Whitney U test): significantly worse
+ * at `alpha` fails it. A `dry_run` analysis measures and records the same way but no limit stops it:
+ * its outcome is what it would have decided, and the executor lets it decide nothing.
  */
 import type { Analysis } from "../policy/model.js";
-import { judge, type Verdict } from "./judge.js";
-import type { Clock, MeasureFn } from "./types.js";
+import { formatNumber, hasBaselineQuery, judge, type Judged, type Verdict } from "./judge.js";
+import type { ProviderFactory } from "./providers/index.js";
+import { mannWhitney, readingsNeeded, type MannWhitney } from "./mann-whitney.js";
+import type { Clock, MeasureFn, Measurement } from "./types.js";
 
 export type AnalysisOutcome = "successful" | "failed" | "inconclusive" | "error";
 
@@ -19,6 +27,15 @@ export interface AnalysisMeasurement {
   readonly verdict: Verdict;
   readonly text: string;
   readonly value?: number;
+  /** The baseline's reading taken with this one (a baseline query), or the pre-rollout baseline compared with. */
+  readonly baseline?: number;
+}
+
+/** The Mann-Whitney judge's figures over a run. */
+export interface Comparison extends MannWhitney {
+  readonly alpha: number;
+  readonly worse: "higher" | "lower";
+  readonly significant: boolean;
 }
 
 export interface AnalysisResult {
@@ -32,15 +49,38 @@ export interface AnalysisResult {
   readonly aborted: boolean;
   /** Ended early by `consecutive_successes`: a step whose analyses all did so stops pausing. */
   readonly early: boolean;
+  /** Measured and recorded only: its outcome decides nothing. */
+  readonly dryRun?: boolean;
+  readonly comparison?: Comparison;
 }
 
 export interface AnalysisOptions {
   readonly measure: MeasureFn;
+  /** The baseline query's reading, taken alongside each of `measure`'s. */
+  readonly measureBaseline?: MeasureFn;
   readonly clock: Clock;
+  /** The baseline measured once before the rollout (when the analysis names no baseline query). */
   readonly baseline?: number;
   readonly signal?: AbortSignal;
   /** Keep measuring until this instant as well (background analysis during a pause). */
   readonly until?: number;
+}
+
+/** The measure functions of one analysis: the canary's, and the baseline query's when it names one. */
+export function measuresOf(
+  analysis: Analysis,
+  factory: ProviderFactory,
+  env: Readonly<Record<string, string>>,
+): Pick<AnalysisOptions, "measure" | "measureBaseline"> {
+  return {
+    measure: factory(analysis, env),
+    ...(hasBaselineQuery(analysis) ? { measureBaseline: factory(analysis, env, "baseline") } : {}),
+  };
+}
+
+/** The results that decide: a dry run's are recorded, never acted on. */
+export function deciding(results: readonly AnalysisResult[]): AnalysisResult[] {
+  return results.filter((r) => r.dryRun !== true);
 }
 
 async function safely(measure: MeasureFn, signal: AbortSignal) {
@@ -59,46 +99,159 @@ interface Counts {
 }
 
 export async function runAnalysis(analysis: Analysis, options: AnalysisOptions): Promise<AnalysisResult> {
-  const { clock, measure, baseline } = options;
+  const { clock, baseline } = options;
   const signal = options.signal ?? new AbortController().signal;
   const measurements: AnalysisMeasurement[] = [];
   const counts: Counts = { failures: 0, inconclusives: 0, errorsInARow: 0, successesInARow: 0 };
   const start = clock.now();
+  // A dry run goes on measuring past the limits: the first outcome a limit would have decided is kept.
+  let wouldHave: { outcome: AnalysisOutcome; early?: boolean } | undefined;
+  let comparison: Comparison | undefined;
   const finish = (
     outcome: AnalysisOutcome,
     how: { aborted?: boolean; early?: boolean } = {},
-  ): AnalysisResult => ({
-    analysis: analysis.name,
-    title: analysis.title,
-    outcome,
-    measurements,
-    summary: summarize(analysis, outcome, measurements, counts, how.early === true),
-    aborted: how.aborted === true,
-    early: how.early === true,
-  });
+  ): AnalysisResult => {
+    const decided = analysis.dryRun && wouldHave ? wouldHave : { outcome, early: how.early };
+    const judged = comparison !== undefined ? judgeText(comparison) : "";
+    const summary = summarize(analysis, decided.outcome, measurements, counts, decided.early === true);
+    return {
+      analysis: analysis.name,
+      title: analysis.title,
+      outcome: decided.outcome,
+      measurements,
+      summary: `${analysis.dryRun ? "dry run: " : ""}${
+        comparison?.significant ? `${analysis.title} ${judged}` : judged ? `${summary}; ${judged}` : summary
+      }`,
+      aborted: how.aborted === true,
+      early: !analysis.dryRun && how.early === true,
+      dryRun: analysis.dryRun,
+      ...(comparison !== undefined ? { comparison } : {}),
+    };
+  };
   // `inconclusive: fail` turns an undecided run into a failure (rollback); `pause` stops and asks.
   const undecided = () => finish(analysis.inconclusive === "fail" ? "failed" : "inconclusive");
+  const stopAt = (outcome: AnalysisOutcome, early = false): boolean => {
+    if (!analysis.dryRun) return true;
+    wouldHave ??= { outcome, early };
+    return false;
+  };
+  /** The judge's verdict over the run, when it has one: failed (significantly worse) or undecided. */
+  const compared = (): AnalysisResult | undefined => {
+    if (analysis.judge === undefined) return undefined;
+    const verdict = compare(analysis, measurements);
+    if ("short" in verdict) {
+      counts.inconclusives++;
+      const result = analysis.inconclusive === "fail" ? "failed" : "inconclusive";
+      if (analysis.dryRun) wouldHave ??= { outcome: result };
+      return {
+        ...finish(result),
+        summary: `${analysis.dryRun ? "dry run: " : ""}${analysis.title} ${verdict.short}`,
+      };
+    }
+    comparison = verdict;
+    if (verdict.significant && analysis.dryRun) wouldHave ??= { outcome: "failed" };
+    return verdict.significant ? finish("failed") : undefined;
+  };
 
   for (let i = 0; ; i++) {
     const due = start + analysis.initialDelayMs + i * analysis.intervalMs;
     if (due > clock.now()) await clock.sleep(due - clock.now(), signal);
     if (signal.aborted) return finish(provisional(measurements), { aborted: true });
-    const judged = judge(analysis, await safely(measure, signal), baseline);
+    const judged = await read(analysis, options, signal, baseline);
     measurements.push({ at: clock.now(), ...judged });
     counts.errorsInARow = judged.verdict === "error" ? counts.errorsInARow + 1 : 0;
     counts.successesInARow = judged.verdict === "successful" ? counts.successesInARow + 1 : 0;
     if (judged.verdict === "failed") counts.failures++;
     if (judged.verdict === "inconclusive") counts.inconclusives++;
-    if (counts.failures > analysis.failureLimit) return finish("failed");
-    if (counts.errorsInARow > analysis.consecutiveErrorLimit) return finish("error");
-    if (counts.inconclusives > analysis.inconclusiveLimit) return undecided();
-    if (analysis.consecutiveSuccesses > 0 && counts.successesInARow >= analysis.consecutiveSuccesses)
-      return finish("successful", { early: true });
+    if (counts.failures > analysis.failureLimit && stopAt("failed")) return finish("failed");
+    if (counts.errorsInARow > analysis.consecutiveErrorLimit && stopAt("error")) return finish("error");
+    if (counts.inconclusives > analysis.inconclusiveLimit && stopAt(undecidedOutcome(analysis)))
+      return undecided();
+    if (
+      analysis.consecutiveSuccesses > 0 &&
+      counts.successesInARow >= analysis.consecutiveSuccesses &&
+      judgeReady(analysis, measurements) &&
+      stopAt("successful", true)
+    )
+      return compared() ?? finish("successful", { early: true });
     const nextAt = due + analysis.intervalMs;
     if (i + 1 >= analysis.count && (options.until === undefined || nextAt > options.until)) break;
   }
   const outcome = provisional(measurements);
+  if (outcome === "successful") {
+    const judgedRun = compared();
+    if (judgedRun) return judgedRun;
+  }
   return outcome === "inconclusive" ? undecided() : finish(outcome);
+}
+
+function undecidedOutcome(analysis: Analysis): AnalysisOutcome {
+  return analysis.inconclusive === "fail" ? "failed" : "inconclusive";
+}
+
+/** One reading: the canary's, and the baseline's at the same moment when the analysis names a baseline query. */
+async function read(
+  analysis: Analysis,
+  options: AnalysisOptions,
+  signal: AbortSignal,
+  baseline: number | undefined,
+): Promise<Judged & { baseline?: number }> {
+  if (!options.measureBaseline) {
+    const judged = judge(analysis, await safely(options.measure, signal), baseline);
+    return baseline !== undefined && judged.value !== undefined ? { ...judged, baseline } : judged;
+  }
+  const [canary, base] = await Promise.all([
+    safely(options.measure, signal),
+    safely(options.measureBaseline, signal),
+  ]);
+  // The canary's own trouble comes first: it says more than the baseline's.
+  if (!("value" in canary)) return judge(analysis, canary);
+  if (!("value" in base)) {
+    const judged = judge(analysis, prefixed(base));
+    return { ...judged, value: canary.value };
+  }
+  return { ...judge(analysis, canary, base.value), baseline: base.value };
+}
+
+function prefixed(reading: Exclude<Measurement, { value: number }>): Measurement {
+  return "error" in reading
+    ? { ...reading, error: `baseline: ${reading.error}` }
+    : { noData: true, reason: `baseline: ${reading.reason}` };
+}
+
+function samples(measurements: readonly AnalysisMeasurement[]) {
+  const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
+  const paired = measurements.filter((m) => finite(m.value) && finite(m.baseline));
+  return { canary: paired.map((m) => m.value!), baseline: paired.map((m) => m.baseline!) };
+}
+
+function judgeReady(analysis: Analysis, measurements: readonly AnalysisMeasurement[]): boolean {
+  if (analysis.judge === undefined) return true;
+  return samples(measurements).canary.length >= readingsNeeded(analysis.judge.alpha);
+}
+
+/** The Mann-Whitney comparison of the run's canary and baseline readings. */
+function compare(
+  analysis: Analysis,
+  measurements: readonly AnalysisMeasurement[],
+): Comparison | { short: string } {
+  const { alpha, worse } = analysis.judge!;
+  const { canary, baseline } = samples(measurements);
+  const needed = readingsNeeded(alpha);
+  if (canary.length < needed)
+    return {
+      short: `Mann-Whitney: ${canary.length} paired reading${canary.length === 1 ? "" : "s"}, ${needed} needed at alpha ${alpha}`,
+    };
+  const test = mannWhitney(canary, baseline, worse === "higher" ? "greater" : "less");
+  return { ...test, alpha, worse, significant: test.pValue < alpha };
+}
+
+function judgeText(c: Comparison): string {
+  const p = `p=${formatNumber(c.pValue)}`;
+  const figures = `U=${formatNumber(c.u)}, effect ${c.effectSize.toFixed(2)}, ${c.n1} vs ${c.n2}`;
+  return c.significant
+    ? `Mann-Whitney: canary ${c.worse} than baseline, ${p} < ${c.alpha} (${figures})`
+    : `Mann-Whitney ${p} ≥ ${c.alpha} (${figures})`;
 }
 
 /** The run's result from its measurements so far, when no limit decided it. */

@@ -6,7 +6,7 @@
  * `pause` stops and asks. Relative thresholds compare with baselines measured before the first step.
  */
 import { formatDuration } from "../policy/duration.js";
-import { runAnalysis, type AnalysisResult } from "./analysis.js";
+import { deciding, measuresOf, runAnalysis, type AnalysisResult } from "./analysis.js";
 import { needsBaseline } from "./judge.js";
 import type { PlanStep, RolloutPlan } from "./plan.js";
 import { providers, type ProviderFactory } from "./providers/index.js";
@@ -240,14 +240,16 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
   const pauseEnds = clock.now() + step.pauseMs;
   const results = await analyseStep(step, env, deps);
   for (const result of results) timeline.analysis(step.label, result);
-  const failed = results.find((r) => !r.aborted && (r.outcome === "failed" || r.outcome === "error"));
+  // A dry run's verdict is recorded (the timeline, the summary) but never acted on.
+  const deciders = deciding(results);
+  const failed = deciders.find((r) => !r.aborted && (r.outcome === "failed" || r.outcome === "error"));
   if (failed) return { kind: "failed", text: failed.summary };
-  const undecided = results.find((r) => !r.aborted && r.outcome === "inconclusive");
+  const undecided = deciders.find((r) => !r.aborted && r.outcome === "inconclusive");
   if (undecided) return { kind: "paused", text: `${undecided.summary} (inconclusive)` };
   const text = results.map((r) => r.summary).join("; ");
   // The pause lasts what the policy says, whatever the analyses' schedule: the last reading usually
-  // falls short of its end. Only `consecutive_successes` met by every analysis promotes early.
-  if (results.every((r) => r.early)) return { kind: "ok", text };
+  // falls short of its end. Only `consecutive_successes` met by every deciding analysis promotes early.
+  if (deciders.length > 0 && deciders.every((r) => r.early)) return { kind: "ok", text };
   if (pauseEnds > clock.now()) await clock.sleep(pauseEnds - clock.now());
   return { kind: "ok", text };
 }
@@ -260,18 +262,23 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
 function analyseStep(step: PlanStep, env: Record<string, string>, deps: StepDeps): Promise<AnalysisResult[]> {
   const stop = new AbortController();
   const until = step.pauseMs > 0 ? deps.clock.now() + step.pauseMs : undefined;
+  const decidingCount = step.analyses.filter((a) => !a.dryRun).length;
+  let promotedEarly = 0;
   return Promise.all(
     step.analyses.map(async (analysis) => {
       const baseline = own(deps.baselines, analysis.name);
       const result = await runAnalysis(analysis, {
-        measure: deps.measure(analysis, env),
+        ...measuresOf(analysis, deps.measure, env),
         clock: deps.clock,
         signal: stop.signal,
         ...(baseline !== undefined ? { baseline } : {}),
         ...(until !== undefined ? { until } : {}),
       });
+      if (result.dryRun) return result;
       // Any verdict but success decides the step (roll back, or pause and ask): the others need not go on.
       if (!result.aborted && result.outcome !== "successful") stop.abort();
+      // Every deciding analysis promoted early: the dry runs' readings so far are enough.
+      if (result.early && ++promotedEarly === decidingCount) stop.abort();
       return result;
     }),
   );

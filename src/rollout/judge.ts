@@ -4,7 +4,16 @@
  * inconclusive; with one condition only, the other outcome follows. The text shows what was compared,
  * with the baseline when the threshold is relative: "error rate 7.2 % > 5 %".
  */
-import { holds, threshold, type Comparator, type Condition } from "../policy/condition.js";
+import {
+  conditionNeedsBaseline,
+  holds,
+  isExpression,
+  threshold,
+  type Comparator,
+  type ComparatorCondition,
+  type Condition,
+} from "../policy/condition.js";
+import { evaluate, usesPercent, variablesOf, type DurationUnit } from "../policy/expression.js";
 import type { Analysis } from "../policy/model.js";
 import type { Measurement } from "./types.js";
 
@@ -38,8 +47,12 @@ export function formatNumber(value: number): string {
 
 /** Values compared with a condition written in percent are fractions; latency probes are milliseconds. */
 export function unitOf(analysis: Analysis): Unit {
-  const percent = [analysis.success, analysis.failure].some(
-    (c) => c !== undefined && c.baseline !== "ratio" && c.source.includes("%"),
+  const percent = [analysis.success, analysis.failure].some((c) =>
+    c === undefined
+      ? false
+      : isExpression(c)
+        ? usesPercent(c.expression) && !variablesOf(c.expression).has("ratio")
+        : c.baseline !== "ratio" && c.source.includes("%"),
   );
   if (percent) return "percent";
   return analysis.provider.kind === "http" && analysis.provider.measure === "latency" ? "ms" : "plain";
@@ -50,7 +63,12 @@ export function formatValue(value: number, unit: Unit): string {
   return unit === "ms" ? `${formatNumber(value)} ms` : formatNumber(value);
 }
 
-function describeThreshold(condition: Condition, baseline: number | undefined, unit: Unit): string {
+/** What `100ms` and `1s` mean for this analysis: an HTTP latency probe measures milliseconds, the rest seconds. */
+export function durationUnitOf(analysis: Analysis): DurationUnit {
+  return analysis.provider.kind === "http" && analysis.provider.measure === "latency" ? "ms" : "s";
+}
+
+function describeThreshold(condition: ComparatorCondition, baseline: number | undefined, unit: Unit): string {
   if (condition.baseline === undefined) return formatValue(condition.value, unit);
   const base = formatValue(baseline ?? Number.NaN, unit);
   return condition.baseline === "ratio"
@@ -66,8 +84,18 @@ export function conditionsOf(analysis: Analysis): { success?: Condition; failure
   return { ...(success ? { success } : {}), ...(failure ? { failure } : {}) };
 }
 
+/** Whether a condition reads a baseline (whether measured alongside each reading or once before the rollout). */
+export function readsBaseline(analysis: Analysis): boolean {
+  return [analysis.success, analysis.failure].some((c) => c !== undefined && conditionNeedsBaseline(c));
+}
+
+/** Needs the one baseline measured before the first step: it reads one and names no baseline query. */
 export function needsBaseline(analysis: Analysis): boolean {
-  return [analysis.success, analysis.failure].some((c) => c?.baseline !== undefined);
+  return readsBaseline(analysis) && !hasBaselineQuery(analysis);
+}
+
+export function hasBaselineQuery(analysis: Analysis): boolean {
+  return analysis.provider.kind === "prometheus" && analysis.provider.baseline !== undefined;
 }
 
 export function judge(analysis: Analysis, measurement: Measurement, baseline?: number): Judged {
@@ -88,27 +116,50 @@ export function judge(analysis: Analysis, measurement: Measurement, baseline?: n
   // An exit code judged by the implicit "== 0" reads better as what it is.
   if (success && !analysis.success && !failure)
     return { verdict: value === 0 ? "successful" : "failed", text: `exit code ${value}`, value };
+  const durations = durationUnitOf(analysis);
   const compare = (condition: Condition) => {
+    if (isExpression(condition)) {
+      if (condition.needsBaseline && (baseline === undefined || !Number.isFinite(baseline))) return undefined;
+      return evaluate(
+        condition.expression,
+        { result: value, ...(baseline !== undefined ? { baseline } : {}) },
+        durations,
+      );
+    }
     const limit = threshold(condition, baseline);
     return limit === undefined ? undefined : holds(condition.comparator, value, limit);
   };
-  const line = (condition: Condition, comparator: Comparator) =>
-    `${shown} ${SYMBOL[comparator]} ${describeThreshold(condition, baseline, unit)}`;
+  const withBaseline =
+    baseline !== undefined && readsBaseline(analysis)
+      ? `${shown} (baseline ${formatValue(baseline, unit)})`
+      : shown;
+  // An expression reads best as itself: "2.1 % (baseline 0.7 %): result < 3 * baseline fails".
+  const line = (condition: Condition, comparator: Comparator | "holds" | "fails") =>
+    isExpression(condition)
+      ? `${withBaseline}: ${condition.source} ${comparator === "fails" ? "fails" : "holds"}`
+      : `${shown} ${SYMBOL[comparator as Comparator]} ${describeThreshold(condition, baseline, unit)}`;
+  const comparatorOf = (condition: Condition): Comparator | "holds" =>
+    isExpression(condition) ? "holds" : condition.comparator;
+  const negated = (condition: Condition): Comparator | "fails" =>
+    isExpression(condition) ? "fails" : NEGATION[condition.comparator];
 
   const failed = failure ? compare(failure) : false;
   const passed = success ? compare(success) : true;
   if (failed === undefined || passed === undefined)
     return { verdict: "error", text: `${shown}: no baseline to compare with`, value };
-  if (failure && failed) return { verdict: "failed", text: line(failure, failure.comparator), value };
-  if (success && passed) return { verdict: "successful", text: line(success, success.comparator), value };
+  if (failure && failed) return { verdict: "failed", text: line(failure, comparatorOf(failure)), value };
+  if (success && passed) return { verdict: "successful", text: line(success, comparatorOf(success)), value };
   if (success && failure)
     return {
       verdict: "inconclusive",
-      text: `${shown}: between ${line(success, success.comparator).slice(shown.length + 1)} and ${line(failure, failure.comparator).slice(shown.length + 1)}`,
+      text:
+        isExpression(success) || isExpression(failure)
+          ? `${withBaseline}: neither ${success.source} nor ${failure.source}`
+          : `${shown}: between ${line(success, success.comparator).slice(shown.length + 1)} and ${line(failure, failure.comparator).slice(shown.length + 1)}`,
       value,
     };
-  if (success) return { verdict: "failed", text: line(success, NEGATION[success.comparator]), value };
-  if (failure) return { verdict: "successful", text: line(failure, NEGATION[failure.comparator]), value };
+  if (success) return { verdict: "failed", text: line(success, negated(success)), value };
+  if (failure) return { verdict: "successful", text: line(failure, negated(failure)), value };
   // No condition (an HTTP probe judged by its status): the provider's own detail says what it saw.
   return { verdict: "successful", text: measurement.detail ?? shown, value };
 }

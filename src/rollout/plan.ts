@@ -3,6 +3,7 @@
  * ("canary 25 %", "batch 2/4"), carries its commands and the env vars that tell them what to do, how long
  * to pause (analysing in the background), which analyses judge it, and what undoing it takes.
  */
+import { needsBaseline } from "./judge.js";
 import type { Analysis, Environment, Strategy } from "../policy/model.js";
 import { own } from "../policy/own.js";
 
@@ -165,9 +166,8 @@ export function resumePoint(
     .sort((a, b) => b.label.length - a.label.length);
   const found = matches[0];
   if (!found) return { reason: `its newest status ("${lastStep}") names no step of ${plan.strategy}` };
-  const relative = [...plan.steps.flatMap((s) => s.analyses), ...rollbackAnalyses].find((a) =>
-    [a.success, a.failure].some((c) => c?.baseline !== undefined),
-  );
+  // A baseline query is read alongside each reading, so only the one-off pre-rollout baseline is lost.
+  const relative = [...plan.steps.flatMap((s) => s.analyses), ...rollbackAnalyses].find(needsBaseline);
   if (relative)
     return { reason: `${relative.title} compares with a baseline, which cannot be measured mid-rollout` };
   return found;

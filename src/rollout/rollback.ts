@@ -6,7 +6,7 @@
  */
 import type { RollbackPlanKind } from "../github/records.js";
 import type { Analysis, Environment, Strategy } from "../policy/model.js";
-import { runAnalysis } from "./analysis.js";
+import { deciding, measuresOf, runAnalysis } from "./analysis.js";
 import { percent, resolveAnalyses } from "./plan.js";
 import type { ProviderFactory } from "./providers/index.js";
 import type { Timeline } from "./timeline.js";
@@ -140,7 +140,7 @@ export async function executeRollback(
   const results = await Promise.all(
     plan.analyses.map((analysis) =>
       runAnalysis(analysis, {
-        measure: deps.measure(analysis, base),
+        ...measuresOf(analysis, deps.measure, base),
         clock: deps.clock,
         ...(own(deps.baselines, analysis.name) !== undefined
           ? { baseline: own(deps.baselines, analysis.name)! }
@@ -150,7 +150,7 @@ export async function executeRollback(
   );
   for (const result of results) timeline.analysis("after rollback", result);
   // After a rollback only a clear "healthy" will do: inconclusive needs a human as much as failed.
-  const unhealthy = results.filter((r) => r.outcome !== "successful");
+  const unhealthy = deciding(results).filter((r) => r.outcome !== "successful");
   if (unhealthy.length > 0)
     return {
       ok: false,

@@ -3,7 +3,8 @@
  * with its weight, the analyses' figures, pauses, the decision and the rollback.
  */
 import { formatDuration } from "../policy/duration.js";
-import type { AnalysisResult } from "./analysis.js";
+import type { AnalysisMeasurement, AnalysisResult } from "./analysis.js";
+import { formatNumber } from "./judge.js";
 import type { Clock } from "./types.js";
 
 export type TimelinePhase = "baseline" | "step" | "command" | "analysis" | "rollback" | "decision" | "note";
@@ -17,6 +18,10 @@ export interface TimelineEntry {
   readonly ok?: boolean;
   readonly weight?: number;
   readonly values?: readonly number[];
+  /** Every reading of an analysis entry: time, value, the baseline's, verdict (the measurement history). */
+  readonly readings?: readonly AnalysisMeasurement[];
+  /** The analysis's title, for the readings section. */
+  readonly analysis?: string;
 }
 
 export class Timeline {
@@ -36,6 +41,8 @@ export class Timeline {
       text: result.aborted ? `${result.summary} (stopped early)` : result.summary,
       ok: result.outcome === "successful",
       ...(values.length > 0 ? { values } : {}),
+      readings: result.measurements,
+      analysis: result.title,
     });
   }
 }
@@ -56,6 +63,39 @@ export function renderTimeline(entries: readonly TimelineEntry[], title = "Rollo
     "",
     "| time | step | weight | what | result |",
     "|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
+}
+
+const MAX_READING_ROWS = 4000;
+
+const VERDICT_ICON = { successful: "✅", failed: "❌", inconclusive: "❔", error: "⚠️" } as const;
+
+/** Every analysis reading, in the order taken: the full series a status description has no room for. */
+export function renderReadings(entries: readonly TimelineEntry[], title = "Analysis readings"): string {
+  const start = entries[0]?.at ?? 0;
+  const rows = entries.flatMap((e) =>
+    (e.readings ?? []).map((m) => {
+      const value = m.value === undefined ? "" : formatNumber(m.value);
+      const baseline = m.baseline === undefined ? "" : formatNumber(m.baseline);
+      return `| +${formatDuration(m.at - start)} | ${cell(e.label)} | ${cell(e.analysis ?? "")} | ${value} | ${baseline} | ${VERDICT_ICON[m.verdict]} ${cell(m.text)} |`;
+    }),
+  );
+  if (rows.length === 0) return "";
+  // GitHub keeps 1 MiB of job summary: beyond this many rows, the first and the last tell the story.
+  if (rows.length > MAX_READING_ROWS) {
+    const half = MAX_READING_ROWS / 2;
+    rows.splice(
+      half,
+      rows.length - MAX_READING_ROWS,
+      `| … | ${rows.length - MAX_READING_ROWS} readings not shown | | | | |`,
+    );
+  }
+  return [
+    `### ${title}`,
+    "",
+    "| time | step | analysis | value | baseline | verdict |",
+    "|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
 }

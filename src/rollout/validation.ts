@@ -5,7 +5,7 @@
  */
 import { formatDuration } from "../policy/duration.js";
 import type { Analysis, Environment } from "../policy/model.js";
-import { runAnalysis, type AnalysisResult } from "./analysis.js";
+import { deciding, measuresOf, runAnalysis, type AnalysisResult } from "./analysis.js";
 import { resolveAnalyses } from "./plan.js";
 import type { ProviderFactory } from "./providers/index.js";
 import { contextEnv, type Clock, type RolloutContext } from "./types.js";
@@ -68,7 +68,7 @@ export async function runCheckpoint(
     resolveAnalyses(validation.analyses, deps.analyses).map((analysis) => {
       const baseline = own(deps.baselines, analysis.name);
       return runAnalysis(analysis, {
-        measure: deps.measure(analysis, env),
+        ...measuresOf(analysis, deps.measure, env),
         clock: deps.clock,
         ...(baseline !== undefined ? { baseline } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
@@ -76,7 +76,7 @@ export async function runCheckpoint(
     }),
   );
   // Validation runs after users have the new version: anything short of healthy counts as failed.
-  const bad = results.filter((r) => r.outcome !== "successful");
+  const bad = deciding(results).filter((r) => r.outcome !== "successful");
   const shown = bad.length > 0 ? bad : results;
   return {
     checkpoint,

@@ -234,6 +234,9 @@ step(
     expect(run.summary).toMatch(/\| canary 25 % \| {2}\| analysis \| ✅ error rate .*\(\d+\/\d+ ok\)/);
     expect(run.summary).toMatch(/\| canary 100 % \| 100 % \| step \| started \|/);
     expect(run.summary).toMatch(/\| success \| {2}\| decision \| ✅ canary: 2 steps done/);
+    // Every analysis reading, the full series the 140-character statuses only summarise.
+    expect(run.summary).toContain("### Analysis readings");
+    expect(run.summary).toMatch(/\| canary 100 % \| error rate \| [\d.]+ \| {2}\| ✅ /);
     // The App attests the success once it has verified the run (only then is it a rollback target).
     await verifiedByApp(world, firstId, "production");
   },

@@ -1,6 +1,6 @@
 /** Shared test doubles for the rollout core: policies from YAML, a recording runner, scripted providers. */
 import { loadPolicy } from "../../src/policy/load.js";
-import { parseCondition } from "../../src/policy/condition.js";
+import { parseAnyCondition } from "../../src/policy/condition.js";
 import type { Analysis, Policy } from "../../src/policy/model.js";
 import type { ProviderFactory } from "../../src/rollout/providers/index.js";
 import type { CommandResult, CommandRunner, Measurement } from "../../src/rollout/types.js";
@@ -30,9 +30,10 @@ export function analysisOf(
     noData: "inconclusive",
     unreachable: "error",
     inconclusive: "fail",
+    dryRun: false,
     ...rest,
-    ...(success !== undefined ? { success: parseCondition(success)! } : {}),
-    ...(failure !== undefined ? { failure: parseCondition(failure)! } : {}),
+    ...(success !== undefined ? { success: parseAnyCondition(success)! } : {}),
+    ...(failure !== undefined ? { failure: parseAnyCondition(failure)! } : {}),
   };
 }
 

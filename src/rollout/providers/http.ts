@@ -6,6 +6,7 @@
  * consecutive-error limit (the analysis's `unreachable` rule may count it otherwise).
  */
 import { formatDuration } from "../../policy/duration.js";
+import { renderTemplate, type TemplateValues } from "../../policy/template.js";
 import type { AnalysisProvider } from "../../policy/model.js";
 import type { MeasureFn, Measurement } from "../types.js";
 
@@ -29,14 +30,25 @@ function numberAt(body: unknown, path: string): Measurement {
   return { value };
 }
 
-export function httpProvider(provider: HttpProvider, fetchImpl: typeof fetch = fetch): MeasureFn {
+export function httpProvider(
+  provider: HttpProvider,
+  fetchImpl: typeof fetch = fetch,
+  values: TemplateValues = {},
+): MeasureFn {
+  let url: string;
+  try {
+    url = renderTemplate(provider.url, values, "url");
+  } catch (error) {
+    const why = (error as Error).message;
+    return async () => ({ error: why });
+  }
   return async (signal) => {
     const started = performance.now();
     const timeout = AbortSignal.timeout(provider.timeoutMs);
     let response: Response;
     let text: string;
     try {
-      response = await fetchImpl(provider.url, {
+      response = await fetchImpl(url, {
         method: provider.method,
         signal: AbortSignal.any([signal, timeout]),
         headers: { accept: "application/json, */*" },

@@ -7,6 +7,7 @@
  * is `unreachable`, judged by the analysis's `unreachable` rule.
  */
 import { formatDuration } from "../../policy/duration.js";
+import { renderTemplate, type TemplateValues } from "../../policy/template.js";
 import type { AnalysisProvider } from "../../policy/model.js";
 import type { MeasureFn, Measurement } from "../types.js";
 
@@ -43,8 +44,19 @@ export function interpret(answer: ApiAnswer): Measurement {
   return sampleValue((result[0] as { value?: unknown }).value);
 }
 
-export function prometheusProvider(provider: PrometheusProvider, fetchImpl: typeof fetch = fetch): MeasureFn {
-  const url = `${provider.address.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(provider.query)}`;
+export function prometheusProvider(
+  provider: PrometheusProvider,
+  fetchImpl: typeof fetch = fetch,
+  values: TemplateValues = {},
+): MeasureFn {
+  let query: string;
+  try {
+    query = renderTemplate(provider.query, values, "promql");
+  } catch (error) {
+    const why = (error as Error).message;
+    return async () => ({ error: why });
+  }
+  const url = `${provider.address.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(query)}`;
   return async (signal) => {
     const timeout = AbortSignal.timeout(provider.timeoutMs);
     let status: number;
