@@ -76,7 +76,9 @@ export function modelledGraphql(root: string, schema: GraphQLSchema): Map<string
     for (const f of fields) set.add(f);
     out.set(type, set);
   };
-  for (const name of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort()) {
     const text = readFileSync(join(dir, name), "utf8");
     const source = ts.createSourceFile(name, text, ts.ScriptTarget.ES2022, true);
     const visit = (n: ts.Node): void => {
@@ -109,7 +111,10 @@ export function modelledGraphql(root: string, schema: GraphQLSchema): Map<string
       const target = type.getFields()[name];
       const conn = target ? getNamedType(target.type) : undefined;
       if (!isObjectType(conn) || !conn.name.endsWith("Connection")) continue;
-      add(conn.name, ["totalCount", "pageInfo", "nodes", "edges"].filter((f) => f in conn.getFields()));
+      add(
+        conn.name,
+        ["totalCount", "pageInfo", "nodes", "edges"].filter((f) => f in conn.getFields()),
+      );
       const edge = conn.getFields()["edges"];
       const edgeType = edge ? getNamedType(edge.type) : undefined;
       if (isObjectType(edgeType)) add(edgeType.name, ["cursor", "node"]);

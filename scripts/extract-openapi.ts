@@ -167,6 +167,8 @@ const EVENTS = [
   "issue-comment-edited",
   "issue-comment-deleted",
   "issues-opened",
+  "issues-labeled",
+  "issues-unlabeled",
   "check-run-created",
   "check-run-completed",
   "check-run-rerequested",
