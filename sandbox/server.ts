@@ -10,6 +10,7 @@ import type { Resource } from "./ratelimit.js";
 import type { State } from "./state.js";
 import type { Webhooks } from "./webhooks.js";
 import { githubRoute, notModelled } from "./unmodelled.js";
+import { restContract } from "./contracts/validate.js";
 import { mediaTypeHeader, requestedFormat, withBodyFormat } from "./media.js";
 
 export interface LogEntry {
@@ -307,7 +308,9 @@ export class SandboxServer {
       authorizeRepo(this.deps.state, actor, r, m.route.need ?? {});
     }
     if (kind === "rest") this.deps.validate?.(m.route, ctx);
-    return m.route.handler(ctx);
+    const reply = await m.route.handler(ctx);
+    if (kind === "rest") withLocation(m.route, reply);
+    return reply;
   }
 
   private faultReply(
@@ -359,6 +362,18 @@ export class SandboxServer {
     this.requests.push(entry);
     if (this.requests.length > 50_000) this.requests.splice(0, 10_000);
   }
+}
+
+/** GitHub's `Location` where its description documents one (creations): the URL of what was created. */
+function withLocation(route: Route, reply: Reply): void {
+  const documented = restContract()[`${route.method} ${route.path}`]?.responseHeaders?.[String(reply.status)];
+  const body = reply.body;
+  const url =
+    body && typeof body === "object" && !Array.isArray(body)
+      ? (body as Record<string, unknown>)["url"]
+      : undefined;
+  if (documented?.includes("Location") && typeof url === "string")
+    reply.headers = { ...reply.headers, location: url };
 }
 
 /**
