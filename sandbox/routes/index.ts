@@ -10,9 +10,11 @@ import { deploymentRoutes } from "./deployments.js";
 import { environmentRoutes } from "./environments.js";
 import { gitRoutes } from "./git.js";
 import { issueRoutes } from "./issues.js";
+import { issueListRoutes } from "./issue-list.js";
 import { labelRoutes } from "./labels.js";
 import { reactionRoutes } from "./reactions.js";
 import { pullRoutes } from "./pulls.js";
+import { updateBranchRoutes } from "./update-branch.js";
 import { repoRoutes } from "./repos.js";
 import { securityRoutes } from "./security.js";
 import { statusRoutes } from "./statuses.js";
@@ -109,7 +111,9 @@ export const restRoutes: RouteDef[] = [
   ...contentRoutes,
   ...gitRoutes,
   ...pullRoutes,
+  ...updateBranchRoutes,
   ...issueRoutes,
+  ...issueListRoutes,
   ...labelRoutes,
   ...reactionRoutes,
   ...checkRoutes,

@@ -592,6 +592,27 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { body: { merge_method: "merge", sha: tip }, token: octo.token },
   );
 
+  // A branch left behind by that merge, brought up to date by GitHub's "Update branch".
+  await c("POST /repos/{owner}/{repo}/git/refs", o, {
+    body: { ref: "refs/heads/behind", sha: main },
+    token: octo.token,
+  });
+  const behind = await c<{ commit: { sha: string } }>(
+    "PUT /repos/{owner}/{repo}/contents/{path}",
+    { ...o, path: "notes.txt" },
+    { body: { message: "Notes", content: b64("notes\n"), branch: "behind" }, token: octo.token },
+  );
+  const late = await c<{ number: number }>("POST /repos/{owner}/{repo}/pulls", o, {
+    body: { title: "Notes", head: "behind", base: "main" },
+    token: octo.token,
+  });
+  await c(
+    "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch",
+    { ...o, pull_number: late.number },
+    { body: { expected_head_sha: behind.commit.sha }, token: octo.token },
+  );
+  await c("GET /repos/{owner}/{repo}/issues", o, { query: { state: "all", per_page: "2" }, token: inst });
+
   await sb.idle();
   const deliveries = await c<{ id: number }[]>("GET /app/hook/deliveries", {}, { token: jwt });
   const first = deliveries.at(-1)?.id ?? 0;
