@@ -16,6 +16,7 @@ import { reactionRoutes } from "./reactions.js";
 import { pullRoutes } from "./pulls.js";
 import { updateBranchRoutes } from "./update-branch.js";
 import { repoRoutes } from "./repos.js";
+import { repoUpdateRoutes } from "./repo-update.js";
 import { securityRoutes } from "./security.js";
 import { statusRoutes } from "./statuses.js";
 
@@ -107,6 +108,7 @@ export const restRoutes: RouteDef[] = [
   ...metaRoutes,
   ...accountRoutes,
   ...repoRoutes,
+  ...repoUpdateRoutes,
   ...collaboratorRoutes,
   ...contentRoutes,
   ...gitRoutes,

@@ -129,7 +129,11 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { ...tmp, username: "outsider" },
     { token: octo.token },
   );
-  await c("DELETE /repos/{owner}/{repo}", { owner: "octo", repo: "tmp" }, { token: octo.token });
+  await c("PATCH /repos/{owner}/{repo}", tmp, {
+    body: { name: "scratchpad", description: "Renamed" },
+    token: octo.token,
+  });
+  await c("DELETE /repos/{owner}/{repo}", { owner: "octo", repo: "scratchpad" }, { token: octo.token });
   await c("GET /repos/{owner}/{repo}", o, { token: octo.token });
   await c(
     "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
