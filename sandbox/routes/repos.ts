@@ -23,7 +23,7 @@ import { commitJson, loginForEmail } from "../serialize/git.js";
 import type { Commit } from "../git.js";
 import { simplePullJson } from "../serialize/issues.js";
 import { invitationJson, rolePermissions } from "../serialize/collaborators.js";
-import { fullRepoJson, repoJson } from "../serialize/repo.js";
+import { fullRepoJson } from "../serialize/repo.js";
 import type { RepoRole } from "../state.js";
 import { commitish, login, repoOf } from "./common.js";
 
