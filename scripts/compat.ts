@@ -138,6 +138,8 @@ export async function compatibilityTable(root = process.cwd()): Promise<string> 
     `not model answers \`501\` "… ${"is not modelled by the sandbox"}", never the \`404\` of a missing`,
     "resource; a GraphQL field it does not resolve answers an error of type `NOT_MODELLED`, never `null`.",
     "Both are counted in `GET /_sandbox/unmodelled`, and the test worlds fail when Tollgate reaches one.",
+    "Every modelled `/repos/{owner}/{repo}/…` route is served by id too (`/repositories/{repository_id}/…`),",
+    "and a renamed repository's old name redirects there (301 for `GET`, 307 otherwise).",
     "",
     `REST: ${modelled.size - extra.length} of ${github.length} GitHub routes modelled` +
       (extra.length > 0 ? `, and ${extra.length} that GitHub serves outside its route list.` : "."),
