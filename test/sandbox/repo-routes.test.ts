@@ -15,7 +15,7 @@ describe("issues listing, update-branch, repository rename with redirects, /repo
     path: string,
     token: string | null,
     body?: unknown,
-    redirect: RequestRedirect = "follow",
+    redirect: "follow" | "manual" = "follow",
   ): Promise<{ status: number; body: unknown; headers: Headers }> => {
     const res = await fetch(path.startsWith("http") ? path : `${sb.apiUrl}${path}`, {
       method,
