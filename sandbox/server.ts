@@ -10,6 +10,7 @@ import type { Resource } from "./ratelimit.js";
 import type { State } from "./state.js";
 import type { Webhooks } from "./webhooks.js";
 import { githubRoute, notModelled } from "./unmodelled.js";
+import { restContract } from "./contracts/validate.js";
 import { mediaTypeHeader, requestedFormat, withBodyFormat } from "./media.js";
 
 export interface LogEntry {
@@ -268,9 +269,11 @@ export class SandboxServer {
   ): Promise<Reply> {
     // GitHub answers HEAD wherever it answers GET, with the same status and headers and no body.
     const method = ctx.method === "HEAD" && kind === "rest" ? "GET" : ctx.method;
-    const m = router.match(method, kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : ctx.path);
+    const path =
+      kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : this.byRepositoryId(ctx.path);
+    const m = router.match(method, path);
     if (!m) {
-      const github = kind === "rest" ? githubRoute(method, ctx.path) : undefined;
+      const github = kind === "rest" ? githubRoute(method, path) : undefined;
       if (github === undefined) throw notFound();
       entry.operationId = "unmodelled";
       this.deps.state.unmodelled.push({
@@ -303,11 +306,57 @@ export class SandboxServer {
     const { owner, repo } = m.params;
     if (kind === "rest" && auth !== "jwt" && owner !== undefined && repo !== undefined) {
       const r = this.deps.state.repo(owner, repo);
-      if (!r) throw notFound();
+      if (!r) throw this.formerName(ctx, actor, method, path, owner, repo);
       authorizeRepo(this.deps.state, actor, r, m.route.need ?? {});
     }
     if (kind === "rest") this.deps.validate?.(m.route, ctx);
-    return m.route.handler(ctx);
+    const reply = await m.route.handler(ctx);
+    if (kind === "rest") withLocation(m.route, reply);
+    return reply;
+  }
+
+  /**
+   * GitHub serves every repository route by the repository's id too (`/repositories/{id}/…`, the form its
+   * redirects point to): the same operation as `/repos/{owner}/{repo}/…`.
+   */
+  private byRepositoryId(path: string): string {
+    const m = /^\/repositories\/(\d+)(\/.*)?$/.exec(path);
+    if (!m) return path;
+    const r = this.deps.state.repoById(Number(m[1]));
+    if (!r) throw notFound();
+    return `/repos/${r.owner}/${r.name}${m[2] ?? ""}`;
+  }
+
+  /**
+   * A renamed repository's old name redirects to it by id, as GitHub does: 301 for a GET (and HEAD), 307
+   * for any other method, which a client repeats with the same method and body. A repository the caller
+   * cannot see stays a 404.
+   */
+  private formerName(
+    ctx: Ctx,
+    actor: Actor | null,
+    method: string,
+    path: string,
+    owner: string,
+    repo: string,
+  ): HttpError {
+    const id = this.deps.state.formerNames.get(`${owner}/${repo}`.toLowerCase());
+    const r = id === undefined ? undefined : this.deps.state.repoById(id);
+    if (!r) return notFound();
+    authorizeRepo(this.deps.state, actor, r, {});
+    const rest = path.replace(/^\/repos\/[^/]+\/[^/]+/, "");
+    const query = ctx.query.toString();
+    const url = `${ctx.api}/repositories/${r.id}${rest}${query ? `?${query}` : ""}`;
+    const permanent = method === "GET";
+    return new HttpError(
+      permanent ? 301 : 307,
+      {
+        message: permanent ? "Moved Permanently" : "Temporary Redirect",
+        url,
+        documentation_url: "https://docs.github.com/v3/#http-redirects",
+      },
+      { location: url },
+    );
   }
 
   private faultReply(
@@ -359,6 +408,18 @@ export class SandboxServer {
     this.requests.push(entry);
     if (this.requests.length > 50_000) this.requests.splice(0, 10_000);
   }
+}
+
+/** GitHub's `Location` where its description documents one (creations): the URL of what was created. */
+function withLocation(route: Route, reply: Reply): void {
+  const documented = restContract()[`${route.method} ${route.path}`]?.responseHeaders?.[String(reply.status)];
+  const body = reply.body;
+  const url =
+    body && typeof body === "object" && !Array.isArray(body)
+      ? (body as Record<string, unknown>)["url"]
+      : undefined;
+  if (documented?.includes("Location") && typeof url === "string")
+    reply.headers = { ...reply.headers, location: url };
 }
 
 /**

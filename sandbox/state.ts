@@ -327,6 +327,8 @@ export class State {
   readonly accounts = new Map<string, Account>();
   readonly teams = new Map<number, Team>();
   readonly repos = new Map<string, Repo>();
+  /** A renamed repository's former "owner/name" (lower case) → its id: GitHub redirects the old name. */
+  readonly formerNames = new Map<string, number>();
   readonly apps = new Map<number, App>();
   readonly installations = new Map<number, Installation>();
   readonly tokens = new Map<string, Token>();

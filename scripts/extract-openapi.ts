@@ -90,7 +90,10 @@ interface Operation {
   operationId: string;
   parameters?: Param[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
-  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: Schema }>; headers?: Record<string, unknown> }
+  >;
 }
 type Spec = {
   paths: Record<string, Record<string, Operation>>;
@@ -136,9 +139,13 @@ for (const route of restRoutes) {
     );
   const body = op.requestBody?.content?.["application/json"]?.schema;
   const responses: Record<string, unknown> = {};
+  // The headers GitHub documents on a creation (Location), which the sandbox sends as GitHub does.
+  const responseHeaders: Record<string, string[]> = {};
   for (const [status, res] of Object.entries(op.responses)) {
     const schema = res.content?.["application/json"]?.schema;
     responses[status] = schema ? share(prune(schema, 6)) : null;
+    const named = Object.keys(res.headers ?? {}).filter((h) => h === "Location");
+    if (named.length > 0) responseHeaders[status] = named;
   }
   operations[`${route.method} ${route.path}`] = {
     operationId: op.operationId,
@@ -151,6 +158,7 @@ for (const route of restRoutes) {
     })),
     requestBody: body ? { required: op.requestBody?.required ?? false, schema: share(prune(body, 6)) } : null,
     responses,
+    ...(Object.keys(responseHeaders).length > 0 ? { responseHeaders } : {}),
   };
 }
 
@@ -167,6 +175,8 @@ const EVENTS = [
   "issue-comment-edited",
   "issue-comment-deleted",
   "issues-opened",
+  "issues-labeled",
+  "issues-unlabeled",
   "check-run-created",
   "check-run-completed",
   "check-run-rerequested",

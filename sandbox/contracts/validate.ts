@@ -9,6 +9,8 @@ export interface OperationContract {
   parameters: { name: string; in: string; required: boolean; schema: Schema }[];
   requestBody: { required: boolean; schema: Schema } | null;
   responses: Record<string, Schema | null>;
+  /** headers GitHub documents on a response, by status (e.g. Location on a 201) */
+  responseHeaders?: Record<string, string[]>;
 }
 
 /** The JSON sits next to this file in the source tree; compiled to lib/, look back in the source tree. */

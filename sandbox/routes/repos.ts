@@ -23,7 +23,8 @@ import { commitJson, loginForEmail } from "../serialize/git.js";
 import type { Commit } from "../git.js";
 import { simplePullJson } from "../serialize/issues.js";
 import { branchProtectionSummary } from "../serialize/protection.js";
-import { fullRepoJson, repoJson } from "../serialize/repo.js";
+import { invitationJson, rolePermissions } from "../serialize/collaborators.js";
+import { fullRepoJson } from "../serialize/repo.js";
 import type { RepoRole } from "../state.js";
 import { commitish, login, repoOf } from "./common.js";
 
@@ -92,7 +93,7 @@ export const repoRoutes: RouteDef[] = [
       const actor = ctx.actor;
       const permissions =
         actor?.kind === "user"
-          ? perms(roleOf(ctx.state, r, actor.login))
+          ? rolePermissions(roleOf(ctx.state, r, actor.login))
           : actor?.kind === "installation"
             ? {
                 admin: false,
@@ -130,20 +131,9 @@ export const repoRoutes: RouteDef[] = [
         return noContent();
       }
       const id = ctx.state.nextId("invitation");
-      const now = ctx.state.now();
-      r.invitations.set(id, { login: user.login, role, inviter: login(ctx), created_at: now });
-      return created({
-        id,
-        node_id: Buffer.from(`010:RepositoryInvitation${id}`).toString("base64"),
-        repository: { ...repoJson(ctx, r) },
-        invitee: simpleUser(ctx, user.login),
-        inviter: simpleUser(ctx, login(ctx)),
-        permissions: perm === "push" ? "write" : perm === "pull" ? "read" : perm,
-        created_at: now,
-        expired: false,
-        url: `${ctx.api}/user/repository_invitations/${id}`,
-        html_url: `${ctx.web}/${r.owner}/${r.name}/invitations`,
-      });
+      const invitation = { login: user.login, role, inviter: login(ctx), created_at: ctx.state.now() };
+      r.invitations.set(id, invitation);
+      return created(invitationJson(ctx, r, id, invitation));
     },
   },
   {
@@ -190,7 +180,7 @@ export const repoRoutes: RouteDef[] = [
       return ok({
         permission,
         role_name: roleName,
-        user: { ...simpleUser(ctx, user.login), permissions: perms(role), role_name: roleName },
+        user: { ...simpleUser(ctx, user.login), permissions: rolePermissions(role), role_name: roleName },
       });
     },
   },
@@ -346,8 +336,3 @@ export const repoRoutes: RouteDef[] = [
     },
   },
 ];
-
-function perms(role: RepoRole | null): Record<string, boolean> {
-  const rank = role === null ? 0 : { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 }[role];
-  return { pull: rank >= 1, triage: rank >= 2, push: rank >= 3, maintain: rank >= 4, admin: rank >= 5 };
-}

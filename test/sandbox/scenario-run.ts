@@ -15,6 +15,7 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
   const o = { owner: "acme", repo: "svc" };
 
   await c("GET /meta", {});
+  await c("GET /", {});
   const users: Record<string, string> = {};
   for (const login of ["octo", "rev", "outsider", "promoted", "suspendme"]) {
     await c("POST /admin/users", {}, { body: { login, email: `${login}@example.test` }, token: admin });
@@ -95,7 +96,45 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { owner: "octo", repo: "tmp", username: "outsider" },
     { token: octo.token },
   );
-  await c("DELETE /repos/{owner}/{repo}", { owner: "octo", repo: "tmp" }, { token: octo.token });
+  const tmp = { owner: "octo", repo: "tmp" };
+  await c("GET /repos/{owner}/{repo}/collaborators", tmp, { token: octo.token });
+  const invRev = await c<{ id: number }>(
+    "PUT /repos/{owner}/{repo}/collaborators/{username}",
+    { ...tmp, username: "rev" },
+    { body: { permission: "pull" }, token: octo.token },
+  );
+  await c("GET /repos/{owner}/{repo}/invitations", tmp, { token: octo.token });
+  await c(
+    "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}",
+    { ...tmp, invitation_id: invRev.id },
+    { body: { permissions: "triage" }, token: octo.token },
+  );
+  await c("GET /user/repository_invitations", {}, { token: rev.token });
+  await c(
+    "DELETE /user/repository_invitations/{invitation_id}",
+    { invitation_id: invRev.id },
+    { token: rev.token },
+  );
+  const invPromoted = await c<{ id: number }>(
+    "PUT /repos/{owner}/{repo}/collaborators/{username}",
+    { ...tmp, username: "promoted" },
+    { body: { permission: "push" }, token: octo.token },
+  );
+  await c(
+    "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}",
+    { ...tmp, invitation_id: invPromoted.id },
+    { token: octo.token },
+  );
+  await c(
+    "DELETE /repos/{owner}/{repo}/collaborators/{username}",
+    { ...tmp, username: "outsider" },
+    { token: octo.token },
+  );
+  await c("PATCH /repos/{owner}/{repo}", tmp, {
+    body: { name: "scratchpad", description: "Renamed" },
+    token: octo.token,
+  });
+  await c("DELETE /repos/{owner}/{repo}", { owner: "octo", repo: "scratchpad" }, { token: octo.token });
   await c("GET /repos/{owner}/{repo}", o, { token: octo.token });
   await c(
     "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
@@ -292,6 +331,16 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { ...o, comment_id: comment.id },
     { body: { content: "rocket" }, token: inst },
   );
+  const eyes = await c<{ id: number }>(
+    "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+    { ...o, comment_id: comment.id },
+    { body: { content: "eyes" }, token: inst },
+  );
+  await c(
+    "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}",
+    { ...o, comment_id: comment.id, reaction_id: eyes.id },
+    { token: inst },
+  );
   await c(
     "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
     { ...o, comment_id: comment.id },
@@ -325,6 +374,27 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
   await c(
     "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
     { ...o, issue_number: 1, name: "minor" },
+    { token: octo.token },
+  );
+  await c("GET /repos/{owner}/{repo}/labels/{name}", { ...o, name: "minor" }, { token: inst });
+  await c(
+    "PATCH /repos/{owner}/{repo}/labels/{name}",
+    { ...o, name: "minor" },
+    { body: { new_name: "minor change", color: "c5def5", description: "Low risk" }, token: octo.token },
+  );
+  await c(
+    "PUT /repos/{owner}/{repo}/issues/{issue_number}/labels",
+    { ...o, issue_number: 2 },
+    { body: { labels: ["bug", "minor change"] }, token: octo.token },
+  );
+  await c(
+    "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels",
+    { ...o, issue_number: 2 },
+    { token: octo.token },
+  );
+  await c(
+    "DELETE /repos/{owner}/{repo}/labels/{name}",
+    { ...o, name: "minor change" },
     { token: octo.token },
   );
 
@@ -527,6 +597,27 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { body: { merge_method: "merge", sha: tip }, token: octo.token },
   );
   await protectionScenario(rec, o, { admin: octo.token, app: inst }, main);
+
+  // A branch left behind by that merge, brought up to date by GitHub's "Update branch".
+  await c("POST /repos/{owner}/{repo}/git/refs", o, {
+    body: { ref: "refs/heads/behind", sha: main },
+    token: octo.token,
+  });
+  const behind = await c<{ commit: { sha: string } }>(
+    "PUT /repos/{owner}/{repo}/contents/{path}",
+    { ...o, path: "notes.txt" },
+    { body: { message: "Notes", content: b64("notes\n"), branch: "behind" }, token: octo.token },
+  );
+  const late = await c<{ number: number }>("POST /repos/{owner}/{repo}/pulls", o, {
+    body: { title: "Notes", head: "behind", base: "main" },
+    token: octo.token,
+  });
+  await c(
+    "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch",
+    { ...o, pull_number: late.number },
+    { body: { expected_head_sha: behind.commit.sha }, token: octo.token },
+  );
+  await c("GET /repos/{owner}/{repo}/issues", o, { query: { state: "all", per_page: "2" }, token: inst });
 
   await sb.idle();
   const deliveries = await c<{ id: number }[]>("GET /app/hook/deliveries", {}, { token: jwt });
