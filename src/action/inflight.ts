@@ -169,7 +169,7 @@ export async function scanInFlight(
     }
     const why = sameRun
       ? "an earlier attempt of this run stopped midway"
-      : deadRun
+      : deadRun && silentMs <= staleMs
         ? deadRun.why
         : // Whole minutes: seconds here are noise (how long the check itself took), not information.
           `no status for ${formatDuration(Math.floor(silentMs / 60_000) * 60_000)} (limit ${formatDuration(staleMs)})`;

@@ -11,8 +11,9 @@
  *   the holder's heartbeat, its release, a takeover. Of two writers starting from the same commit only
  *   the first fast-forwards; the second gets 422 and knows it lost. So a release never frees a lock
  *   someone else took meanwhile, and two takers never both win.
- * - **A holder that stops beating** (its runner died) for `lock-timeout` can be taken over. A rollback
- *   takes the lock over at once, whatever its age: getting back to safety never waits for a lock.
+ * - **A holder that stops beating** (its runner died) for `lock-timeout` can be taken over, and a later
+ *   attempt of the holder's own run takes it at once (GitHub runs one attempt of a run at a time). A
+ *   rollback takes the lock over at once, whatever its age: getting back to safety never waits for a lock.
  *
  * Anyone with `contents: write` can create, move or delete the ref. The lock coordinates Tollgate's own
  * runs; it is not a security control. A lock Tollgate cannot read (not its format) counts as held, so a
@@ -207,7 +208,9 @@ export async function acquireLock(
       if (!current) continue;
       const { holder } = current;
       const silentMs = holder === "released" ? Infinity : now().getTime() - Date.parse(holder.at);
-      if (holder !== "released" && !options.force && silentMs < options.timeoutMs)
+      // An earlier attempt of this same run is dead: GitHub runs one attempt of a run at a time.
+      const ownRun = holder !== "released" && holder.readable && holder.runUrl === settings.runUrl;
+      if (holder !== "released" && !options.force && !ownRun && silentMs < options.timeoutMs)
         return { busy: holder, requests };
       const taken = await advance(ctx, ref, current.sha, tree, holderText(settings, now()));
       requests += 2;

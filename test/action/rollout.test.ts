@@ -24,6 +24,7 @@ import {
   type RunOptions,
   verifiedByApp,
 } from "./helpers.js";
+import { ageLock } from "./lock-helpers.js";
 import { scenario } from "../support/scenario.js";
 import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 
@@ -465,13 +466,16 @@ step(
       inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
     });
     expect(refused.code).toBe(1);
+    // The killed run still holds the environment lock: the refusal names it.
     expect(refused.stdout).toContain(
-      `::error::another rollout is in progress: ${RUN(200)} (deployment ${killed!.id}`,
+      `::error::slow is locked by another rollout: deploy of ${sha.slice(0, 7)}`,
     );
+    expect(refused.stdout).toContain(`run ${RUN(200)}`);
     expect(await deploymentsOf("slow")).toHaveLength(1);
 
     // Once silent for longer than the longest wait (1m pause) + the margin, the next run closes it and proceeds.
     await age(killed!.id, 2 * 3600);
+    await ageLock(world, "slow", 2 * 3600);
     const run = await runAction(world, {
       sha: next,
       token,
