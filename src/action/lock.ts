@@ -230,18 +230,30 @@ export async function acquireLock(
   }
 }
 
-/** The holder's heartbeat: false when the lock is no longer ours (taken over). */
+/**
+ * The holder's heartbeat: false when the lock is no longer ours (another run moved it). A lock deleted
+ * under its holder (anyone with `contents: write` can) is created again: deleting it stops nothing.
+ */
 export async function beat(client: GitHubClient, settings: ActionSettings, now: () => Date, lock: HeldLock) {
-  const next = await advance(
-    { client, settings, now },
-    lock.ref,
-    lock.head,
-    lock.tree,
-    holderText(settings, now()),
-  );
-  if (!next) return false;
-  lock.head = next;
-  return true;
+  const ctx = { client, settings, now };
+  const next = await advance(ctx, lock.ref, lock.head, lock.tree, holderText(settings, now()));
+  if (next) {
+    lock.head = next;
+    return true;
+  }
+  if (await readLock(ctx, lock.ref)) return false;
+  try {
+    await client.request("POST /repos/{owner}/{repo}/git/refs", {
+      owner: settings.owner,
+      repo: settings.repo,
+      ref: lock.ref,
+      sha: lock.head,
+    });
+    return true;
+  } catch (error) {
+    if (status(error) === 422) return false;
+    throw error;
+  }
 }
 
 /** Releases the lock if it is still ours (a fast-forward from our own commit: never someone else's). */
