@@ -21,6 +21,7 @@
  * leaves the in-flight scan (src/action/inflight.ts) as the second line.
  */
 import type { GitHubClient } from "../github/client.js";
+import { rateLimitOf } from "../github/rate-limit.js";
 import { formatDuration } from "../policy/duration.js";
 import type { ActionSettings } from "./inputs.js";
 
@@ -159,7 +160,8 @@ async function readLock(
 
 const permissionHint = (error: unknown, what: string) => {
   const code = status(error);
-  return code === 403 || code === 404
+  // A rate limit answers 403 too: that one is reported as such (run.ts), not as a missing permission.
+  return (code === 403 && !rateLimitOf(error)) || code === 404
     ? new Error(
         `could not ${what} the environment lock (GitHub answered ${code}): the token needs \`contents: write\` to hold ${LOCK_NAMESPACE}<environment>; add it to the job's permissions`,
       )

@@ -8,7 +8,7 @@
  * rolling back), the audit over it all. Other environments: a failing rollback, a crash midway.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "@jest/globals";
@@ -432,7 +432,7 @@ async function killDuringPause(options: RunOptions): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), "tollgate-killed-"));
   const child = spawn(process.execPath, [join(process.cwd(), "dist", "index.js")], {
     env: actionEnv(world, options, runDir),
-    stdio: "ignore",
+    stdio: ["ignore", openSync("/tmp/lock-killed-" + options.runId + ".log", "w"), "ignore"],
   });
   const exited = new Promise((resolve) => child.on("exit", resolve));
   const deadline = Date.now() + WAIT_MS;
@@ -499,7 +499,7 @@ step(
       runId: 203,
       inputs: { environment: "slow", mode: "deploy", strategy: "direct" },
     });
-    expect(rerun.code).toBe(0);
+    expect({ code: rerun.code, log: diagnose(rerun) }).toMatchObject({ code: 0 });
     // It stopped at the parked canary's 25 % step; the re-run asked for another strategy, so it starts over.
     expect(rerun.stdout).toMatch(
       /stopped midway; starting over: its newest status \("canary 25 %: applied, pausing 1m"\) names no step of direct/,
