@@ -8,9 +8,9 @@
  * - **The ref points at a commit whose message names the holder** (run, commit, mode, actor, time). It
  *   reuses the deployed commit's tree, so it adds no content to the repository.
  * - **Every later change is a fast-forward** (`PATCH` with `force: false`) to a child of the commit read:
- *   the holder's heartbeat, its release, a takeover. Of two writers starting from the same commit only
- *   the first fast-forwards; the second gets 422 and knows it lost. So a release never frees a lock
- *   someone else took meanwhile, and two takers never both win.
+ *   the holder's heartbeat, a takeover. Of two writers starting from the same commit only the first
+ *   fast-forwards; the second gets 422 and knows it lost, so two takers never both win.
+ * - **Releasing** deletes the ref once it is checked to still be the holder's own commit.
  * - **A holder that stops beating** (its runner died) for `lock-timeout` can be taken over, and a later
  *   attempt of the holder's own run takes it at once (GitHub runs one attempt of a run at a time). A
  *   rollback takes the lock over at once, whatever its age: getting back to safety never waits for a lock.
@@ -27,7 +27,6 @@ import type { ActionSettings } from "./inputs.js";
 
 export const LOCK_NAMESPACE = "refs/tollgate/locks/";
 const FIRST_LINE = "tollgate lock: ";
-const RELEASED = "tollgate lock released: ";
 
 export interface LockHolder {
   readonly runUrl: string;
@@ -76,8 +75,7 @@ function holderText(settings: ActionSettings, at: Date): string {
 }
 
 /** Reads a lock commit's message; `date` (the commit's own date) stands in when the message is not ours. */
-export function parseHolder(message: string, date: string, now: Date): LockHolder | "released" {
-  if (message.startsWith(RELEASED)) return "released";
+export function parseHolder(message: string, date: string, now: Date): LockHolder {
   const field = (name: string) => new RegExp(`^${name}: (.+)$`, "m").exec(message)?.[1]?.trim();
   const readable = message.startsWith(FIRST_LINE) && field("run") !== undefined;
   const claimed = Date.parse(field("at") ?? date);
@@ -133,22 +131,23 @@ async function advance(ctx: Ctx, ref: string, from: string, tree: string, messag
   }
 }
 
-async function readLock(
-  ctx: Ctx,
-  ref: string,
-): Promise<{ sha: string; holder: LockHolder | "released" } | undefined> {
-  let sha: string;
+async function readRef(ctx: Ctx, ref: string): Promise<string | undefined> {
   try {
     const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
       owner: ctx.settings.owner,
       repo: ctx.settings.repo,
       ref: ref.slice("refs/".length),
     });
-    sha = (data as { object: { sha: string } }).object.sha;
+    return (data as { object: { sha: string } }).object.sha;
   } catch (error) {
     if (status(error) === 404) return undefined;
     throw error;
   }
+}
+
+async function readLock(ctx: Ctx, ref: string): Promise<{ sha: string; holder: LockHolder } | undefined> {
+  const sha = await readRef(ctx, ref);
+  if (sha === undefined) return undefined;
   const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
     owner: ctx.settings.owner,
     repo: ctx.settings.repo,
@@ -209,22 +208,21 @@ export async function acquireLock(
       requests += current ? 2 : 1;
       if (!current) continue;
       const { holder } = current;
-      const silentMs = holder === "released" ? Infinity : now().getTime() - Date.parse(holder.at);
+      const silentMs = now().getTime() - Date.parse(holder.at);
       // An earlier attempt of this same run is dead: GitHub runs one attempt of a run at a time.
-      const ownRun = holder !== "released" && holder.readable && holder.runUrl === settings.runUrl;
-      if (holder !== "released" && !options.force && !ownRun && silentMs < options.timeoutMs)
-        return { busy: holder, requests };
+      const ownRun = holder.readable && holder.runUrl === settings.runUrl;
+      if (!options.force && !ownRun && silentMs < options.timeoutMs) return { busy: holder, requests };
       const taken = await advance(ctx, ref, current.sha, tree, holderText(settings, now()));
       requests += 2;
       if (taken)
         return {
-          held: { ref, head: taken, tree, ...(holder !== "released" ? { tookOver: holder } : {}) },
+          held: { ref, head: taken, tree, tookOver: holder },
           requests,
         };
       // Someone else moved it first (took it over, or its holder beat): whoever that is holds it now.
       const now2 = await readLock(ctx, ref);
       requests += now2 ? 2 : 1;
-      if (now2 && now2.holder !== "released") return { busy: now2.holder, requests };
+      if (now2) return { busy: now2.holder, requests };
     }
     throw new Error(`the environment lock ${ref} kept changing while it was being taken; try again`);
   } catch (error) {
@@ -265,8 +263,16 @@ export async function releaseLock(
   now: () => Date,
   lock: HeldLock,
 ): Promise<boolean> {
-  const text = `${RELEASED}${settings.environment}\n\nrun: ${settings.runUrl}\nat: ${now().toISOString()}`;
-  return (await advance({ client, settings, now }, lock.ref, lock.head, lock.tree, text)) !== undefined;
+  const current = await readRef({ client, settings, now }, lock.ref);
+  if (current !== lock.head) return false;
+  // Deleting costs no content-creating request (GitHub allows 80 a minute). Between the check and the
+  // delete only a rollback can take the lock (a live holder is never stale); its heartbeat re-creates it.
+  await client.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
+    owner: settings.owner,
+    repo: settings.repo,
+    ref: lock.ref.slice("refs/".length),
+  });
+  return true;
 }
 
 /**

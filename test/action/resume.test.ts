@@ -82,7 +82,7 @@ async function pausedRollout(env: string, sha: string, runId: number): Promise<n
     /^in_progress Tollgate outcome: paused at canary 10 %: .* — decide to resume or roll back$/,
   );
   // The paused run released the lock on its way out.
-  expect(await lockMessage(world, env)).toMatch(/^tollgate lock released: /);
+  expect(await lockMessage(world, env)).toBeUndefined();
   return id;
 }
 
@@ -113,7 +113,7 @@ test(
       ),
     );
     expect(statuses.at(-1)).toMatch(/^success Tollgate outcome: canary: 3 steps done, last canary 100 %/);
-    expect(await lockMessage(world, "resumed")).toMatch(/^tollgate lock released: resumed\n\nrun: .*\/803/);
+    expect(await lockMessage(world, "resumed")).toBeUndefined();
   },
   PROCESS_TEST_MS,
 );

@@ -8,7 +8,7 @@
  * rolling back), the audit over it all. Other environments: a failing rollback, a crash midway.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "@jest/globals";
@@ -432,7 +432,7 @@ async function killDuringPause(options: RunOptions): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), "tollgate-killed-"));
   const child = spawn(process.execPath, [join(process.cwd(), "dist", "index.js")], {
     env: actionEnv(world, options, runDir),
-    stdio: ["ignore", openSync("/tmp/lock-killed-" + options.runId + ".log", "w"), "ignore"],
+    stdio: "ignore",
   });
   const exited = new Promise((resolve) => child.on("exit", resolve));
   const deadline = Date.now() + WAIT_MS;
