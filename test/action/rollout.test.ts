@@ -491,6 +491,9 @@ step(
     );
 
     // A re-run of the killed run itself (same run id) closes its earlier attempt at once.
+    // This story spans hours (it aged the killed rollout by 2h): on GitHub the runs above would not share
+    // the next ones' minute of the secondary rate limit (80 content-creating requests a minute), nor here.
+    await world.sandbox.client.advanceClock(60);
     const again = await commit("again");
     await killDuringPause({ sha: again, token, runId: 203, inputs: { environment: "slow", mode: "deploy" } });
     const rerun = await runAction(world, {
