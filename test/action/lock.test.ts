@@ -29,6 +29,10 @@ environments:
     approval: none
     strategies: [parked, quick]
     rollback: { run: "true" }
+  stale:
+    approval: none
+    strategies: [slow]
+    rollback: { run: "true" }
   forged:
     approval: none
     strategies: [quick]
@@ -169,6 +173,53 @@ test(
       ),
     );
     expect(await lockMessage(world, "crashed")).toBeUndefined();
+  },
+  PROCESS_TEST_MS,
+);
+
+test(
+  "two runs taking over one stale lock at once: exactly one wins (a fast-forward from the same commit)",
+  async () => {
+    const owner = world.people["owner"]!.octokit;
+    const { data: head } = await owner.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+      owner: ORG,
+      repo: REPO,
+      commit_sha: main,
+    });
+    // A holder that died a day ago, in Tollgate's own format.
+    const dead = new Date(Date.now() - 24 * 3600_000).toISOString();
+    const { data: lock } = await owner.request("POST /repos/{owner}/{repo}/git/commits", {
+      owner: ORG,
+      repo: REPO,
+      message: `tollgate lock: stale\n\nrun: ${RUN(900)}\nsha: ${main}\nmode: deploy\nactor: owner\nat: ${dead}`,
+      tree: head.tree.sha,
+      parents: [],
+    });
+    await owner.request("POST /repos/{owner}/{repo}/git/refs", {
+      owner: ORG,
+      repo: REPO,
+      ref: lockRef("stale"),
+      sha: lock.sha,
+    });
+    const start = (runId: number) =>
+      runAction(world, {
+        sha: main,
+        token,
+        runId,
+        inputs: { environment: "stale", mode: "deploy", "lock-timeout": "1h" },
+      });
+    const runs = await Promise.all([start(901), start(902)]);
+    const diagnose = runs.map((r) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`).join("\n----\n");
+    const winner = runs.findIndex((r) => r.code === 0);
+    expect({ winners: runs.filter((r) => r.code === 0).length, diagnose }).toEqual({ winners: 1, diagnose });
+    expect(runs[winner]!.stdout).toContain(`took over the environment lock ${lockRef("stale")} from deploy`);
+    const loser = runs[1 - winner]!;
+    expect(loser.code).toBe(1);
+    expect(loser.stdout).toContain(
+      `::error::stale is locked by another rollout: deploy of ${main.slice(0, 7)}`,
+    );
+    expect(loser.stdout).toContain(`run ${RUN(901 + winner)}`);
+    expect(await deploymentsOf("stale")).toHaveLength(1);
   },
   PROCESS_TEST_MS,
 );
