@@ -87,6 +87,7 @@ export function rollout(
     /** Replaces the fixture context's optional fields (previousSha …); `{}` drops them all. */
     context?: Partial<RolloutContext>;
     startAt?: number;
+    stopped?: () => string | undefined;
   } = {},
 ) {
   const environment = policy.environments[options.environment ?? "production"]!;
@@ -114,6 +115,7 @@ export function rollout(
     reporter: options.reporter ?? (async (event) => void events.push(event)),
     rollback: planRollback(policy.strategies[strategy]!, environment, policy.analyses, options.previousSha),
     ...(options.startAt !== undefined ? { startAt: options.startAt } : {}),
+    ...(options.stopped ? { stopped: options.stopped } : {}),
   });
   return { run, runner, events, clock, measure };
 }
