@@ -161,7 +161,8 @@ export async function createDemoWorld(files: WorldFiles): Promise<DemoWorld> {
       name: "GitHub Actions",
       slug: "github-actions",
       permissions: {
-        contents: "read",
+        // The environment lock is a ref: deploy and rollback need contents: write.
+        contents: "write",
         deployments: "write",
         pull_requests: "read",
         checks: "read",

@@ -8,7 +8,7 @@ import { execRunner } from "../rollout/exec-runner.js";
 import { executeRollout } from "../rollout/executor.js";
 import { planRollout, resumePoint } from "../rollout/plan.js";
 import { planRollback } from "../rollout/rollback.js";
-import { renderReadings, renderTimeline } from "../rollout/timeline.js";
+import { renderTimeline } from "../rollout/timeline.js";
 import type { DeploymentState } from "../github/deployments.js";
 import { gatePhase, type ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
@@ -17,18 +17,32 @@ import type { ModeOutcome } from "./outcome.js";
 import { previousSuccess } from "./history.js";
 import { busyText, scanInFlight, type InFlight } from "./inflight.js";
 import { own } from "../policy/own.js";
+import { lockTimeoutOf, withLock, type LockSlot } from "./locked.js";
 
 export async function deployMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
+  return withLock(deps, settings, (slot) => deployHoldingLock(deps, settings, slot));
+}
+
+async function deployHoldingLock(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  slot: LockSlot,
+): Promise<ModeOutcome> {
   let scanned = 0;
   let abandoned: readonly InFlight[] = [];
-  // Before anything is written: abandoned rollouts of the environment are closed, a live one refuses.
+  // Before anything is written: the environment's lock is taken (or the run refuses, naming its holder),
+  // abandoned rollouts of the environment are closed, a live one refuses.
   const gate = await gatePhase(deps, settings, async ({ policy }) => {
     if (settings.dryRun) return undefined;
     const environment = own(policy.environments, settings.environment)!;
+    const timeoutMs = lockTimeoutOf(settings, policy, environment);
+    const taken = await deps.phase("Take the environment lock", () => slot.take(timeoutMs, false));
+    scanned = taken.requests;
+    if (taken.refusal) return taken.refusal;
     const scan = await deps.phase("Look for rollouts in flight", () =>
-      scanInFlight(deps, settings, policy, environment),
+      scanInFlight(deps, settings, policy, environment, taken.deadRun ? { deadRun: taken.deadRun } : {}),
     );
-    scanned = scan.requests;
+    scanned += scan.requests;
     abandoned = scan.abandoned;
     return scan.live ? busyText(scan.live) : undefined;
   });
@@ -96,6 +110,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
       runner: execRunner(),
       clock: realClock,
       ...(startAt ? { startAt: startAt.index } : {}),
+      stopped: slot.lost,
       context: {
         environment: settings.environment,
         sha: settings.sha,
@@ -118,7 +133,7 @@ export async function deployMode(deps: ActionDeps, settings: ActionSettings): Pr
     ...(status !== undefined ? { status } : {}),
     rolledBack,
     ...(previousSha ? { previousSha } : {}),
-    sections: [renderTimeline(result.timeline), renderReadings(result.timeline)].filter(Boolean),
+    sections: [renderTimeline(result.timeline)],
     requests,
     rollout: result.outcome,
     ...(result.outcome === "rollback_failed" ? { critical: true } : {}),

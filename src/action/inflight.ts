@@ -47,6 +47,10 @@ export interface InFlight {
   readonly since: string;
   /** The text of its newest status when that is a step record ("canary 30 %: applied, …"): where it stopped. */
   readonly lastStep?: string;
+  /** The step it paused at, asking people to resume or abort it ("paused at canary 30 %: …"). */
+  readonly pausedAt?: string;
+  /** The strategy its payload names (the policy still decides whether it may run there). */
+  readonly strategy?: string;
 }
 
 export interface InFlightScan {
@@ -54,6 +58,8 @@ export interface InFlightScan {
   readonly live?: InFlight;
   /** Abandoned rollouts this scan marked `error`. */
   readonly abandoned: readonly InFlight[];
+  /** Rollouts this scan marked `failure` because a rollback supersedes them. */
+  readonly superseded: readonly InFlight[];
   readonly requests: number;
 }
 
@@ -93,11 +99,21 @@ export function staleAfterMs(policy: Policy, environment: Environment): number {
   return longest + STALE_MARGIN_MS;
 }
 
+export interface ScanOptions {
+  /** A run whose environment lock went silent (taken over as stale): its rollout is dead whatever its statuses say. */
+  readonly deadRun?: { readonly runUrl: string; readonly why: string };
+  /** A rollback: every rollout in flight (running, paused or crashed) is ended with this text, none holds. */
+  readonly supersede?: string;
+}
+
+const PAUSED = /^paused at (.+?): /;
+
 export async function scanInFlight(
   deps: ActionDeps,
   settings: ActionSettings,
   policy: Policy,
   environment: Environment,
+  options: ScanOptions = {},
 ): Promise<InFlightScan> {
   const trusted = [settings.appBot, WORKFLOW_BOT];
   const staleMs = staleAfterMs(policy, environment);
@@ -110,11 +126,13 @@ export async function scanInFlight(
   let requests = 1;
   const now = deps.now().getTime();
   const abandoned: InFlight[] = [];
+  const superseded: InFlight[] = [];
   let live: InFlight | undefined;
   for (const deployment of data as RestDeployment[]) {
     // Another tool's deployment (no Tollgate payload) is none of Tollgate's business, even when the
     // same workflow token wrote it: it neither holds the environment nor gets marked abandoned.
-    if (!readPayload(deployment.payload)) continue;
+    const payload = readPayload(deployment.payload);
+    if (!payload) continue;
     const { data: statuses } = await deps.client.request(
       "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
       { owner: settings.owner, repo: settings.repo, deployment_id: deployment.id, per_page: 100 },
@@ -126,30 +144,47 @@ export async function scanInFlight(
     );
     if (newest?.state !== "in_progress") continue;
     const record = parseDescription(newest.description);
+    const pausedAt = record?.kind === "outcome" ? PAUSED.exec(record.text)?.[1] : undefined;
     const found: InFlight = {
       deploymentId: deployment.id,
       sha: deployment.sha,
       runUrl: newest.log_url ?? "",
       since: newest.created_at,
       ...(record?.kind === "step" ? { lastStep: record.text } : {}),
+      ...(pausedAt !== undefined ? { pausedAt } : {}),
+      ...(payload.strategy !== undefined ? { strategy: payload.strategy } : {}),
     };
+    const write = statusWriter(deps.client, settings, deployment.id, undefined, () => requests++);
+    if (options.supersede !== undefined) {
+      await write("failure" satisfies DeploymentState, "outcome", options.supersede);
+      deps.log(
+        `deployment ${deployment.id} (${deployment.sha.slice(0, 7)}) marked failure: ${options.supersede}`,
+      );
+      superseded.push(found);
+      continue;
+    }
     const silentMs = now - Date.parse(newest.created_at);
     const sameRun = found.runUrl === settings.runUrl;
-    if (!sameRun && silentMs <= staleMs) {
+    const deadRun =
+      pausedAt === undefined && options.deadRun?.runUrl === found.runUrl ? options.deadRun : undefined;
+    if (!sameRun && !deadRun && silentMs <= staleMs) {
       live ??= found;
       continue;
     }
     const why = sameRun
       ? "an earlier attempt of this run stopped midway"
-      : // Whole minutes: seconds here are noise (how long the check itself took), not information.
-        `no status for ${formatDuration(Math.floor(silentMs / 60_000) * 60_000)} (limit ${formatDuration(staleMs)})`;
-    const write = statusWriter(deps.client, settings, deployment.id, undefined, () => requests++);
+      : deadRun && silentMs <= staleMs
+        ? deadRun.why
+        : // Whole minutes: seconds here are noise (how long the check itself took), not information.
+          `no status for ${formatDuration(Math.floor(silentMs / 60_000) * 60_000)} (limit ${formatDuration(staleMs)})`;
     await write("error" satisfies DeploymentState, "outcome", `abandoned: ${why}; run ${found.runUrl}`);
     deps.log(`deployment ${deployment.id} (${deployment.sha.slice(0, 7)}) marked error: abandoned, ${why}`);
     abandoned.push(found);
   }
-  return { ...(live ? { live } : {}), abandoned, requests };
+  return { ...(live ? { live } : {}), abandoned, superseded, requests };
 }
 
 export const busyText = (live: InFlight) =>
-  `another rollout is in progress: ${live.runUrl || `deployment ${live.deploymentId}`} (deployment ${live.deploymentId} of ${live.sha.slice(0, 7)}, in_progress since ${live.since})`;
+  live.pausedAt !== undefined
+    ? `a rollout is paused at ${live.pausedAt}: deployment ${live.deploymentId} of ${live.sha.slice(0, 7)} (run ${live.runUrl}); resume it (mode: resume), abort it (mode: abort) or roll back (mode: rollback)`
+    : `another rollout is in progress: ${live.runUrl || `deployment ${live.deploymentId}`} (deployment ${live.deploymentId} of ${live.sha.slice(0, 7)}, in_progress since ${live.since})`;

@@ -8,7 +8,7 @@ import { parseDuration } from "../policy/duration.js";
 import { DEFAULT_POLICY_PATH } from "../policy/load.js";
 import { workflowRunUrl } from "../github/records.js";
 
-export const MODES = ["gate", "deploy", "rollback", "validate", "audit"] as const;
+export const MODES = ["gate", "deploy", "rollback", "resume", "abort", "validate", "audit"] as const;
 export type Mode = (typeof MODES)[number];
 
 export const INPUT_NAMES = [
@@ -21,6 +21,7 @@ export const INPUT_NAMES = [
   "wait-for-approval",
   "dry-run",
   "app-bot",
+  "lock-timeout",
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
@@ -54,6 +55,11 @@ export interface ActionSettings {
   readonly actor: string;
   /** The run's page: every status the Action writes links it, and the App re-runs it from there. */
   readonly runUrl: string;
+  /**
+   * How long the environment lock's holder may go without a heartbeat before another run takes it over;
+   * undefined: the environment's own limit (its longest wait plus STALE_MARGIN_MS, see inflight.ts).
+   */
+  readonly lockTimeoutMs?: number;
 }
 
 const BOOLEAN = { true: true, false: false } as const;
@@ -78,6 +84,12 @@ const inputsSchema = z.object({
     .transform((text) => text.toLowerCase())
     .pipe(z.enum(["", "true", "false"], { error: "`dry-run` must be true or false" })),
   "app-bot": z.string().regex(LOGIN, "`app-bot` must be a GitHub login such as tollgate[bot]"),
+  "lock-timeout": z
+    .string()
+    .refine(
+      (text) => text === "" || (parseDuration(text) ?? 0) > 0,
+      "`lock-timeout` must be a duration such as 45m or 2h",
+    ),
 });
 
 export class InputError extends Error {
@@ -116,5 +128,6 @@ export function readSettings(getInput: (name: InputName) => string, context: Run
     appBot: input["app-bot"],
     actor: context.actor,
     runUrl: workflowRunUrl(context.serverUrl, `${context.owner}/${context.repo}`, context.runId),
+    ...(input["lock-timeout"] ? { lockTimeoutMs: parseDuration(input["lock-timeout"])! } : {}),
   };
 }

@@ -16,7 +16,8 @@ import { Timeline, renderReadings, renderTimeline } from "../rollout/timeline.js
 import type { ActionDeps } from "./decide.js";
 import { judge, WORKFLOW_BOT } from "./gate.js";
 import { previousSuccess } from "./history.js";
-import { busyText, scanInFlight } from "./inflight.js";
+import { scanInFlight } from "./inflight.js";
+import { lockTimeoutOf, withLock } from "./locked.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { statusWriter } from "./record.js";
@@ -41,13 +42,33 @@ export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): 
       failure: `@${settings.actor} may not roll ${settings.environment} back: only its approvers and people with the maintain or admin role may (or /rollback ${settings.environment} on a pull request)`,
     };
   if (settings.dryRun) return rollBack(deps, settings, policy, environment, read);
-  const scan = await deps.phase("Look for rollouts in flight", () =>
-    scanInFlight(deps, settings, policy, environment),
-  );
-  // A rollout in flight has its own automatic rollback; two writers on one environment would fight.
-  if (scan.live)
-    return { rolledBack: false, sections: [], requests: read + scan.requests, failure: busyText(scan.live) };
-  return rollBack(deps, settings, policy, environment, read + scan.requests);
+  // Getting back to safety never waits: the rollback takes the environment's lock over whatever holds it
+  // (race-free: of two rollbacks only one fast-forwards the lock), and ends every rollout in flight —
+  // paused, crashed or running; a running one notices its lost lock at its next heartbeat and stops
+  // before its next step.
+  return withLock(deps, settings, async (slot) => {
+    const taken = await deps.phase("Take the environment lock", () =>
+      slot.take(lockTimeoutOf(settings, policy, environment), true),
+    );
+    if (taken.refusal)
+      return { rolledBack: false, sections: [], requests: read + taken.requests, failure: taken.refusal };
+    const scan = await deps.phase("Close rollouts in flight", () =>
+      scanInFlight(deps, settings, policy, environment, {
+        supersede: `superseded by a rollback started by @${settings.actor}, run ${settings.runUrl}`,
+      }),
+    );
+    // A rollout stopped midway left part of the traffic on its commit: that is what the rollback replaces,
+    // back to the newest verified success (not the success before that).
+    const interrupted = scan.superseded[0];
+    return rollBack(
+      deps,
+      settings,
+      policy,
+      environment,
+      read + taken.requests + scan.requests,
+      interrupted ? { sha: interrupted.sha } : undefined,
+    );
+  });
 }
 
 export async function rollBack(

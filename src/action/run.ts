@@ -13,6 +13,7 @@ import { gatePhase, type ActionDeps } from "./decide.js";
 import { deployMode } from "./deploy.js";
 import { readSettings, type ActionSettings, type Mode } from "./inputs.js";
 import { errorResult, resultJson, type ModeOutcome } from "./outcome.js";
+import { abortMode, resumeMode } from "./paused.js";
 import { rollbackMode } from "./rollback.js";
 import { renderSummary } from "./summary.js";
 import { validateMode } from "./validate.js";
@@ -36,6 +37,8 @@ const MODES: Record<Mode, (deps: ActionDeps, settings: ActionSettings) => Promis
   },
   deploy: deployMode,
   rollback: rollbackMode,
+  resume: resumeMode,
+  abort: abortMode,
   validate: validateMode,
   audit: auditMode,
 };

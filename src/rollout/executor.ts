@@ -36,6 +36,11 @@ export interface ExecuteOptions {
   readonly measure?: ProviderFactory;
   /** Resume a rollout that stopped midway at this step (an index into the plan's steps; see resumePoint). */
   readonly startAt?: number;
+  /**
+   * Asked before each step after the first: a reason means another run took charge of the environment
+   * (a rollback took its lock over), so this rollout stops where it is, undoing nothing.
+   */
+  readonly stopped?: () => string | undefined;
 }
 
 export interface RolloutResult {
@@ -99,7 +104,10 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
       label: plan.steps[startAt]?.label ?? "resume",
       text: "resumed here: an earlier attempt stopped at this step",
     });
-  for (const step of plan.steps.slice(startAt)) {
+  for (const [i, step] of plan.steps.slice(startAt).entries()) {
+    const superseded = i > 0 ? options.stopped?.() : undefined;
+    if (superseded !== undefined)
+      return finish("failed", `stopped before ${step.label}: ${superseded}`, baselines);
     timeline.add({
       phase: "step",
       label: step.label,

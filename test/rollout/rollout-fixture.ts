@@ -94,6 +94,7 @@ export function rollout(
     /** Replaces the fixture context's optional fields (previousSha …); `{}` drops them all. */
     context?: Partial<RolloutContext>;
     startAt?: number;
+    stopped?: () => string | undefined;
   } = {},
 ) {
   const environment = policy.environments[options.environment ?? "production"]!;
@@ -121,6 +122,7 @@ export function rollout(
     reporter: options.reporter ?? (async (event) => void events.push(event)),
     rollback: planRollback(policy.strategies[strategy]!, environment, policy.analyses, options.previousSha),
     ...(options.startAt !== undefined ? { startAt: options.startAt } : {}),
+    ...(options.stopped ? { stopped: options.stopped } : {}),
   });
   return { run, runner, events, clock, measure };
 }

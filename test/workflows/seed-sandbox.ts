@@ -54,7 +54,9 @@ export async function seedSandbox(url: string, repository: string): Promise<{ sh
     name: "GitHub Actions",
     slug: "github-actions",
     permissions: {
-      contents: "read",
+      // GitHub's workflow token may write contents (the environment lock is a ref) unless the workflow
+      // narrows it with \`permissions:\`.
+      contents: "write",
       deployments: "write",
       pull_requests: "read",
       checks: "read",
