@@ -26,7 +26,9 @@ describe("loadPolicyCached", () => {
     const one = loadPolicyCached(policy(1), PATH);
     const two = loadPolicyCached(policy(2), PATH);
     expect(two).not.toBe(one);
-    expect(two.ok && two.policy.environments["staging"]!.checklist[0]).toMatchObject({ checks: [{ name: "build-2" }] });
+    expect(two.ok && two.policy.environments["staging"]!.checklist[0]).toMatchObject({
+      checks: [{ name: "build-2" }],
+    });
     const elsewhere = loadPolicyCached("version: 1\nenvironments:\n  p:\n    approval: maybe\n", "x.yml");
     expect(elsewhere.ok).toBe(false);
     expect(!elsewhere.ok && elsewhere.errors[0]).toMatchObject({ file: "x.yml", line: 4 });
