@@ -8,6 +8,7 @@
 import { GraphQLError } from "graphql";
 import { authorizeRepo, type Requirement } from "../auth.js";
 import { HttpError, type Ctx } from "../http.js";
+import { NOT_MODELLED } from "../unmodelled.js";
 import { updateRef } from "../ops.js";
 import { addIssueComment, reactToComment } from "../routes/issues.js";
 import { refuseProtectedPush } from "../routes/protected-push.js";
@@ -121,8 +122,11 @@ function commentFor(ctx: Ctx, id: string, mutation: string): { r: Repo; i: Issue
       }
     }
   }
-  if (d && ["Issue", "PullRequest", "CommitComment", "PullRequestReview", "Discussion"].includes(d.type))
-    throw gqlError("NOT_MODELLED", `Reactions on a ${d.type} are not modelled by the sandbox`);
+  if (d && ["Issue", "PullRequest", "CommitComment", "PullRequestReview", "Discussion"].includes(d.type)) {
+    const route = `${mutation} on a ${d.type}`;
+    ctx.state.unmodelled.push({ at: ctx.state.now(), kind: "graphql", method: "mutation", route, path: "" });
+    throw gqlError("NOT_MODELLED", `${route} is ${NOT_MODELLED}`);
+  }
   throw unresolvable(id);
 }
 

@@ -26,8 +26,11 @@ function parseBasehead(ctx: Ctx, r: Repo): { base: string; head: string; direct:
   const side = (s: string): string => {
     const colon = s.indexOf(":");
     if (colon < 0) return s;
-    if (s.slice(0, colon).toLowerCase() !== r.owner.toLowerCase())
-      throw notModelled("GET", "/repos/{owner}/{repo}/compare/{basehead} across forks");
+    if (s.slice(0, colon).toLowerCase() !== r.owner.toLowerCase()) {
+      const route = "/repos/{owner}/{repo}/compare/{basehead} across forks";
+      ctx.state.unmodelled.push({ at: ctx.state.now(), kind: "rest", method: "GET", route, path: ctx.path });
+      throw notModelled("GET", route);
+    }
     return s.slice(colon + 1);
   };
   return { base: side(m[1] ?? ""), head: side(m[3] ?? ""), direct: m[2] === ".." };

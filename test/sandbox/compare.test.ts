@@ -173,6 +173,10 @@ describe("compare: GitHub's comparison of two commits", () => {
       expect((await call(`/repos/${REPO}/compare/main...main`, { token: stranger.token })).status).toBe(404);
       // a fork in another owner's name is not modelled: loud, never a 404 that reads as "no such branch"
       expect((await call(`/repos/${REPO}/compare/main...someone:main`)).status).toBe(501);
+      expect(sb.unmodelled().map((h) => h.route)).toEqual([
+        "/repos/{owner}/{repo}/compare/{basehead} across forks",
+      ]);
+      await fetch(`${sb.url}/_sandbox/unmodelled`, { method: "DELETE" });
     },
     PROCESS_TEST_MS,
   );

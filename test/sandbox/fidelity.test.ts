@@ -103,9 +103,7 @@ describe("what the sandbox does not model is loud", () => {
       return (await res.json()) as { data?: unknown; errors?: { message: string }[] };
     };
     await fetch(`${sb.url}/_sandbox/unmodelled`, { method: "DELETE" });
-    const mutation = await gql(
-      `mutation { deleteIssueComment(input: { id: "IC_x" }) { clientMutationId } }`,
-    );
+    const mutation = await gql(`mutation { deleteIssueComment(input: { id: "IC_x" }) { clientMutationId } }`);
     expect(mutation.errors?.map((e) => e.message)).toContain(
       "Mutation.deleteIssueComment is not modelled by the sandbox",
     );
