@@ -125,7 +125,7 @@ describe("compare: GitHub's comparison of two commits", () => {
   );
 
   test(
-    "pagination: commits page by page, files only on the first page; without paging the last 250",
+    "pagination: commits page by page, files only on the first page; unpaged, every commit (up to 250)",
     async () => {
       const shas = await branchWith("paged", ["p1.txt", "p2.txt", "p3.txt"]);
       const first = await call(`/repos/${REPO}/compare/main...paged?per_page=2`);
@@ -138,6 +138,49 @@ describe("compare: GitHub's comparison of two commits", () => {
       expect(second.commits.map((x) => x.sha)).toEqual(shas.slice(2));
       expect(second.files).toEqual([]);
       expect((await compare("main...paged")).commits).toHaveLength(3);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  test(
+    "files: at most 300 for the whole comparison, though every commit is counted",
+    async () => {
+      const tip = await sb.client.rest<{ sha: string; commit: { tree: { sha: string } } }>(
+        "GET",
+        `/repos/${REPO}/commits/main`,
+        undefined,
+        dev.token,
+      );
+      const tree = await sb.client.rest<{ sha: string }>(
+        "POST",
+        `/repos/${REPO}/git/trees`,
+        {
+          base_tree: tip.commit.tree.sha,
+          tree: Array.from({ length: 301 }, (_, n) => ({
+            path: `many/f${String(n).padStart(3, "0")}.txt`,
+            mode: "100644",
+            type: "blob",
+            content: `${n}\n`,
+          })),
+        },
+        dev.token,
+      );
+      const commit = await sb.client.rest<{ sha: string }>(
+        "POST",
+        `/repos/${REPO}/git/commits`,
+        { message: "Many files", tree: tree.sha, parents: [tip.sha] },
+        dev.token,
+      );
+      await sb.client.rest(
+        "POST",
+        `/repos/${REPO}/git/refs`,
+        { ref: "refs/heads/many", sha: commit.sha },
+        dev.token,
+      );
+      const c = await compare("main...many");
+      expect(c.total_commits).toBe(1);
+      expect(c.files).toHaveLength(300);
+      expect(c.files.at(-1)?.filename).toBe("many/f299.txt");
     },
     PROCESS_TEST_MS,
   );
