@@ -45,11 +45,15 @@ export function prCommits(repo: Repo, pull: Pull): Commit[] {
 }
 
 export function prFiles(repo: Repo, pull: Pull): FileChange[] {
-  const base = repo.git.mergeBase(baseTip(repo, pull), pull.headSha);
-  const baseTree = base ? repo.git.get(base, "commit")?.tree : undefined;
-  const headTree = repo.git.get(pull.headSha, "commit")?.tree;
-  const before = baseTree ? repo.git.flatten(baseTree) : new Map<string, { sha: string; mode: string }>();
-  const after = headTree ? repo.git.flatten(headTree) : new Map<string, { sha: string; mode: string }>();
+  return filesBetween(repo, repo.git.mergeBase(baseTip(repo, pull), pull.headSha), pull.headSha);
+}
+
+/** What changed from one commit's tree to another's (no `from`: everything in `to` is added). */
+export function filesBetween(repo: Repo, from: string | undefined, to: string): FileChange[] {
+  const fromTree = from ? repo.git.get(from, "commit")?.tree : undefined;
+  const toTree = repo.git.get(to, "commit")?.tree;
+  const before = fromTree ? repo.git.flatten(fromTree) : new Map<string, { sha: string; mode: string }>();
+  const after = toTree ? repo.git.flatten(toTree) : new Map<string, { sha: string; mode: string }>();
   return treeChanges(repo, before, after);
 }
 

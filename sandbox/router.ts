@@ -32,12 +32,15 @@ export class Router {
   add(...defs: RouteDef[]): void {
     for (const def of defs) {
       const names: string[] = [];
-      // {+path} style and a trailing {ref}/{path} param may contain slashes, as in GitHub's templates.
+      // {+path} style and a trailing {ref}/{path}/{basehead} param may contain slashes (branch names), as in
+      // GitHub's templates.
       const source = def.path
         .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
         .replace(/\{(\w+)\}/g, (_m, name: string) => {
           names.push(name);
-          return name === "path" || name === "ref" || name === "name_with_slashes" ? "(.+?)" : "([^/]+)";
+          return name === "path" || name === "ref" || name === "basehead" || name === "name_with_slashes"
+            ? "(.+?)"
+            : "([^/]+)";
         });
       this.routes.push({ ...def, regex: new RegExp(`^${source}/?$`), names });
     }

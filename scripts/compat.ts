@@ -89,8 +89,13 @@ export function modelledGraphql(root: string, schema: GraphQLSchema): Map<string
         );
         if (typename) for (const t of literals(typename.initializer, source)) add(t, keysOf(n));
       }
-      // The root value serves both operation types: each key belongs to whichever root type has it.
-      if (ts.isFunctionDeclaration(n) && n.name?.text === "root" && n.body) {
+      // The root value (root() with mutationRoot() spread in) serves both operation types: each key belongs
+      // to whichever root type has it.
+      if (
+        ts.isFunctionDeclaration(n) &&
+        (n.name?.text === "root" || n.name?.text === "mutationRoot") &&
+        n.body
+      ) {
         for (const s of n.body.statements)
           if (ts.isReturnStatement(s) && s.expression && ts.isObjectLiteralExpression(s.expression))
             for (const key of keysOf(s.expression)) {

@@ -14,6 +14,7 @@ import { authorizeRepo } from "../auth.js";
 import { HttpError, type Ctx, type Reply } from "../http.js";
 import { actorNode } from "./actors.js";
 import { analyse, type Cost } from "./cost.js";
+import { mutationRoot } from "./mutations.js";
 import { repoNode } from "./nodes.js";
 import { NOT_MODELLED } from "../unmodelled.js";
 
@@ -27,6 +28,7 @@ export function githubGraphqlSchema(): GraphQLSchema {
 
 function root(ctx: Ctx, cost: Cost): Record<string, unknown> {
   return {
+    ...mutationRoot(ctx),
     repository: ({ owner, name }: { owner: string; name: string }) => {
       const r = ctx.state.repo(owner, name);
       const missing = (): GraphQLError =>

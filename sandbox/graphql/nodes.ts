@@ -4,7 +4,7 @@ import { verificationOf } from "../serialize/git.js";
 import { nodeId, type View } from "../serialize/accounts.js";
 import { latestStatuses } from "../serialize/checks.js";
 import { mergeable } from "../serialize/issues.js";
-import type { CheckRun, Issue, Repo } from "../state.js";
+import type { CheckRun, Issue, IssueComment, Reaction, Repo } from "../state.js";
 import { mergeStateStatus, reviewDecision, rollupGreen, statusApp } from "../protection.js";
 import { collaboratorsConnection } from "./access.js";
 import { actorNode, gitActorNode } from "./actors.js";
@@ -249,6 +249,30 @@ function resolveExpression(r: Repo, expression: string): string | undefined {
   return tree ? (path === "" ? tree : r.git.lookup(tree, path)?.sha) : undefined;
 }
 
+/** A ref by its qualified name (refs/heads/…, refs/tags/…); branches keep the id their short name gives. */
+export function qualifiedRefNode(v: View, r: Repo, qualified: string): Obj | null {
+  if (qualified.startsWith("refs/heads/")) return refNode(v, r, qualified.slice("refs/heads/".length));
+  const sha = r.refs.get(qualified);
+  const m = /^(refs\/[^/]+\/)(.+)$/.exec(qualified);
+  if (!sha || !m) return null;
+  return {
+    __typename: "Ref",
+    id: nodeId("Ref", `${r.id}:${qualified}`),
+    name: m[2],
+    prefix: m[1],
+    target: () => objectNode(v, r, sha),
+    repository: () => repoNode(v, r, { alerts: false }),
+    associatedPullRequests: (args: PageArgs) => connection("associatedPullRequests", [], args, (x) => x),
+  };
+}
+
+/** The qualified name a Ref id stands for (its key is "<repo id>:<branch>" or "<repo id>:refs/…"). */
+export function refIdKey(key: string): { repoId: number; qualified: string } | null {
+  const m = /^(\d+):(.+)$/.exec(key);
+  if (!m?.[1] || !m[2]) return null;
+  return { repoId: Number(m[1]), qualified: m[2].startsWith("refs/") ? m[2] : `refs/heads/${m[2]}` };
+}
+
 function refNode(v: View, r: Repo, name: string): Obj | null {
   const sha = r.refs.get(`refs/heads/${name}`);
   if (!sha) return null;
@@ -292,8 +316,77 @@ function labelsConnection(r: Repo, i: Issue, args: PageArgs): Obj {
   );
 }
 
+/** GraphQL's ReactionContent for a REST reaction content, and back. */
+export const REACTION_CONTENT: Record<string, string> = {
+  "+1": "THUMBS_UP",
+  "-1": "THUMBS_DOWN",
+  laugh: "LAUGH",
+  confused: "CONFUSED",
+  heart: "HEART",
+  hooray: "HOORAY",
+  rocket: "ROCKET",
+  eyes: "EYES",
+};
+
+export function reactionNode(v: View, r: Repo, i: Issue, c: IssueComment, x: Reaction): Obj {
+  return {
+    __typename: "Reaction",
+    id: nodeId("Reaction", x.id),
+    databaseId: x.id,
+    content: REACTION_CONTENT[x.content] ?? up(x.content),
+    createdAt: x.created_at,
+    user: () => actorNode(v, x.user),
+    reactable: () => commentNode(v, r, i, c),
+  };
+}
+
+/** An issue or pull request comment, with its reactions grouped by content as GitHub shows them. */
+export function commentNode(v: View, r: Repo, i: Issue, c: IssueComment): Obj {
+  // Resolvers get the request's context as their view: the viewer is its actor.
+  const viewer = "actor" in v ? (v as { actor: { login?: string } | null }).actor : null;
+  const me = viewer?.login?.toLowerCase();
+  return {
+    __typename: "IssueComment",
+    id: nodeId("IssueComment", c.id),
+    databaseId: c.id,
+    author: () => actorNode(v, c.user),
+    body: c.body,
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+    lastEditedAt: c.updated_at === c.created_at ? null : c.updated_at,
+    url: `${v.web}/${r.owner}/${r.name}/${i.pull ? "pull" : "issues"}/${i.number}#issuecomment-${c.id}`,
+    // On a pull request's comment GitHub's `issue` is the pull request's issue side, not modelled here.
+    ...(i.pull ? {} : { issue: () => issueNode(v, r, i) }),
+    pullRequest: () => (i.pull ? pullNode(v, r, i) : null),
+    repository: () => repoNode(v, r, { alerts: false }),
+    reactions: (args: PageArgs & { content?: string | null }) =>
+      connection(
+        "reactions",
+        c.reactions.filter((x) => !args.content || REACTION_CONTENT[x.content] === args.content),
+        args,
+        (x) => reactionNode(v, r, i, c, x),
+      ),
+    reactionGroups: () => reactionGroups(v, r, i, c, me),
+    viewerCanReact: true,
+  };
+}
+
+export function reactionGroups(v: View, r: Repo, i: Issue, c: IssueComment, me: string | undefined): Obj[] {
+  return Object.entries(REACTION_CONTENT).map(([rest, content]) => {
+    const of = c.reactions.filter((x) => x.content === rest);
+    return {
+      __typename: "ReactionGroup",
+      content,
+      createdAt: of[0]?.created_at ?? null,
+      viewerHasReacted: me !== undefined && of.some((x) => x.user.toLowerCase() === me),
+      reactors: (args: PageArgs) => connection("reactors", of, args, (x) => actorNode(v, x.user)),
+      subject: () => commentNode(v, r, i, c),
+    };
+  });
+}
+
 /** An issue (not a pull request), with the fields GitHub's cost example reads. */
-function issueNode(v: View, r: Repo, i: Issue): Obj {
+export function issueNode(v: View, r: Repo, i: Issue): Obj {
   return {
     __typename: "Issue",
     id: nodeId("Issue", i.id),
@@ -409,17 +502,7 @@ export function pullNode(v: View, r: Repo, i: Issue): Obj {
         "comments",
         [...r.comments.values()].filter((c) => c.issueNumber === i.number),
         args,
-        (c) => ({
-          __typename: "IssueComment",
-          id: nodeId("IssueComment", c.id),
-          databaseId: c.id,
-          author: () => actorNode(v, c.user),
-          body: c.body,
-          createdAt: c.created_at,
-          updatedAt: c.updated_at,
-          lastEditedAt: c.updated_at === c.created_at ? null : c.updated_at,
-          url: `${v.web}/${r.owner}/${r.name}/pull/${i.number}#issuecomment-${c.id}`,
-        }),
+        (c) => commentNode(v, r, i, c),
       ),
   };
 }

@@ -5,6 +5,7 @@ import { actionRoutes } from "./actions.js";
 import { appRoutes } from "./apps.js";
 import { checkRoutes } from "./checks.js";
 import { collaboratorRoutes } from "./collaborators.js";
+import { compareRoutes } from "./compare.js";
 import { contentRoutes } from "./contents.js";
 import { deploymentRoutes } from "./deployments.js";
 import { environmentRoutes } from "./environments.js";
@@ -113,6 +114,7 @@ export const restRoutes: RouteDef[] = [
   ...collaboratorRoutes,
   ...contentRoutes,
   ...gitRoutes,
+  ...compareRoutes,
   ...pullRoutes,
   ...branchRuleRoutes,
   ...updateBranchRoutes,

@@ -48,6 +48,52 @@ function emitComment(ctx: Ctx, r: Repo, c: IssueComment, action: string, extra: 
   );
 }
 
+/**
+ * Comments on an issue or pull request and announces issue_comment.created: REST's create-comment and
+ * GraphQL's addComment both land here. The caller has checked the token may write issues (or pulls).
+ */
+export function addIssueComment(ctx: Ctx, r: Repo, i: Issue, body: string): IssueComment {
+  if (body.length > 65536)
+    throw validationFailed([
+      {
+        resource: "IssueComment",
+        field: "data",
+        code: "custom",
+        message: "Body is too long (maximum is 65536 characters)",
+      },
+    ]);
+  if (i.locked) throw forbidden("Unable to create comment because issue is locked.");
+  const now = ctx.state.now();
+  const c: IssueComment = {
+    id: ctx.state.nextId("comment"),
+    issueNumber: i.number,
+    body,
+    user: login(ctx),
+    created_at: now,
+    updated_at: now,
+    reactions: [],
+    appId: appIdOf(ctx),
+  };
+  r.comments.set(c.id, c);
+  i.updated_at = now;
+  emitComment(ctx, r, c, "created");
+  return c;
+}
+
+/** The caller's reaction on a comment (REST content, e.g. "+1"); one per user and content, as on GitHub. */
+export function reactToComment(
+  ctx: Ctx,
+  c: IssueComment,
+  content: string,
+): { reaction: IssueComment["reactions"][number]; existing: boolean } {
+  const me = login(ctx);
+  const existing = c.reactions.find((x) => x.user === me && x.content === content);
+  if (existing) return { reaction: existing, existing: true };
+  const reaction = { id: ctx.state.nextId("reaction"), user: me, content, created_at: ctx.state.now() };
+  c.reactions.push(reaction);
+  return { reaction, existing: false };
+}
+
 function ensureLabel(ctx: Ctx, r: Repo, name: string): Label {
   const existing = r.labels.get(name.toLowerCase());
   if (existing) return existing;
@@ -107,31 +153,7 @@ export const issueRoutes: RouteDef[] = [
       const r = repoOf(ctx);
       const i = issueOr404(ctx, r);
       requireAnyPerm(ctx, needFor(i), "write");
-      const body = str(obj(ctx), "body", "IssueComment", true);
-      if (body.length > 65536)
-        throw validationFailed([
-          {
-            resource: "IssueComment",
-            field: "data",
-            code: "custom",
-            message: "Body is too long (maximum is 65536 characters)",
-          },
-        ]);
-      if (i.locked) throw forbidden("Unable to create comment because issue is locked.");
-      const now = ctx.state.now();
-      const c: IssueComment = {
-        id: ctx.state.nextId("comment"),
-        issueNumber: i.number,
-        body,
-        user: login(ctx),
-        created_at: now,
-        updated_at: now,
-        reactions: [],
-        appId: appIdOf(ctx),
-      };
-      r.comments.set(c.id, c);
-      i.updated_at = now;
-      emitComment(ctx, r, c, "created");
+      const c = addIssueComment(ctx, r, i, str(obj(ctx), "body", "IssueComment", true));
       return created(commentJson(ctx, r, c));
     },
   },
@@ -201,14 +223,7 @@ export const issueRoutes: RouteDef[] = [
       const content =
         oneOf(str(obj(ctx), "content", "Reaction", true), REACTIONS, "Reaction", "content") ?? "+1";
       const me = login(ctx);
-      const existing = c.reactions.find((x) => x.user === me && x.content === content);
-      const reaction = existing ?? {
-        id: ctx.state.nextId("reaction"),
-        user: me,
-        content,
-        created_at: ctx.state.now(),
-      };
-      if (!existing) c.reactions.push(reaction);
+      const { reaction, existing } = reactToComment(ctx, c, content);
       const body = {
         id: reaction.id,
         node_id: nodeId("Reaction", reaction.id),

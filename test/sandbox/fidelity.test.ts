@@ -103,18 +103,16 @@ describe("what the sandbox does not model is loud", () => {
       return (await res.json()) as { data?: unknown; errors?: { message: string }[] };
     };
     await fetch(`${sb.url}/_sandbox/unmodelled`, { method: "DELETE" });
-    const mutation = await gql(
-      `mutation { updateRefs(input: { repositoryId: "R_x", refUpdates: [] }) { clientMutationId } }`,
-    );
+    const mutation = await gql(`mutation { deleteIssueComment(input: { id: "IC_x" }) { clientMutationId } }`);
     expect(mutation.errors?.map((e) => e.message)).toContain(
-      "Mutation.updateRefs is not modelled by the sandbox",
+      "Mutation.deleteIssueComment is not modelled by the sandbox",
     );
     const field = await gql(`query { repository(owner: "${OWNER}", name: "${REPO}") { name forkCount } }`);
     expect(field.errors?.map((e) => e.message)).toContain(
       "Repository.forkCount is not modelled by the sandbox",
     );
     expect(sb.unmodelled().map((h) => `${h.kind} ${h.method} ${h.route}`)).toEqual([
-      "graphql mutation Mutation.updateRefs",
+      "graphql mutation Mutation.deleteIssueComment",
       "graphql query Repository.forkCount",
     ]);
     await fetch(`${sb.url}/_sandbox/unmodelled`, { method: "DELETE" });

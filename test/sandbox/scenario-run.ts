@@ -617,6 +617,11 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { ...o, pull_number: late.number },
     { body: { expected_head_sha: behind.commit.sha }, token: octo.token },
   );
+  await c(
+    "GET /repos/{owner}/{repo}/compare/{basehead}",
+    { ...o, basehead: "main...behind" },
+    { token: octo.token },
+  );
   await c("GET /repos/{owner}/{repo}/issues", o, { query: { state: "all", per_page: "2" }, token: inst });
 
   await sb.idle();
