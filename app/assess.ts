@@ -1,8 +1,10 @@
 /**
  * One assessment: the policy from the default branch and the evidence for one commit, in one GraphQL
- * request, plus the PR's patches (one REST request) only when a gated checklist scans for secrets.
+ * request, plus what a gated checklist reads beyond it (the PR's patches, code and secret scanning
+ * alerts: one REST request each, only when asked for).
  */
 import { gatherEvidence, type GatheredEvidence } from "../src/github/evidence.js";
+import { completeEvidence, evidenceNeeds } from "../src/github/policy-evidence.js";
 import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
 import type { LoadResult } from "../src/policy/load.js";
 import type { Environment, Policy } from "../src/policy/model.js";
@@ -50,33 +52,19 @@ export async function assess(
   });
   const policy =
     gathered.policyText === null ? undefined : loadPolicyCached(gathered.policyText, settings.policyPath);
-  let evidence = gathered.evidence;
-  let requests = gathered.requests;
-  const pr = evidence.pull_request;
-  const scans =
-    policy?.ok === true &&
-    gatedEnvironments(policy.policy).some((env) => env.checklist.some((item) => item.kind === "no_secrets"));
-  if (pr && scans) {
-    // The same request gatherEvidence makes with withPatches, made only once the policy says it is needed.
-    const { data } = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
-      owner: target.owner,
-      repo: target.repo,
-      pull_number: pr.number,
-      per_page: 100,
-    });
-    requests++;
-    const listed = data as { filename: string; patch?: string }[];
-    evidence = {
-      ...evidence,
-      pull_request: {
-        ...pr,
-        files: listed.map((f) => ({
-          path: f.filename,
-          ...(f.patch !== undefined ? { patch: f.patch } : {}),
-        })),
-        files_complete: pr.files_complete && listed.length >= pr.files.length,
-      },
-    };
-  }
-  return { gathered, policy, evidence, requests };
+  if (policy?.ok !== true)
+    return { gathered, policy, evidence: gathered.evidence, requests: gathered.requests };
+  // What the gated checklists read beyond the query, by the same path as the Action and `explain --repo`.
+  const completed = await completeEvidence(
+    client,
+    target,
+    gathered.evidence,
+    evidenceNeeds(gatedEnvironments(policy.policy)),
+  );
+  return {
+    gathered,
+    policy,
+    evidence: completed.evidence,
+    requests: gathered.requests + completed.requests,
+  };
 }

@@ -52,9 +52,41 @@ export const controlRepoRoutes: RouteDef[] = [
           ...(b as object),
         };
         r.codeScanning.push(a);
+        r.scanners.code_scanning = true;
+        return created(a);
+      }
+      if (ctx.params["tool"] === "secret-scanning") {
+        const a = {
+          number: r.secretScanning.length + 1,
+          state: "open" as const,
+          resolution: null,
+          secret_type: "github_personal_access_token",
+          secret_type_display_name: "GitHub Personal Access Token",
+          secret: `ghp_${randomBytes(18).toString("hex")}`,
+          validity: "unknown" as const,
+          created_at: now,
+          ...(b as object),
+        };
+        r.secretScanning.push(a);
+        r.scanners.secret_scanning = true;
         return created(a);
       }
       throw notFound();
+    },
+  },
+  {
+    // Turns a scanner on (an analysis uploaded, secret scanning enabled) or off, without seeding an alert.
+    method: "PUT",
+    path: "/repos/{owner}/{repo}/scanners/{tool}",
+    operationId: "sandbox/set-scanner",
+    handler: (ctx) => {
+      const r = repoOr404(ctx);
+      const tool = ctx.params["tool"];
+      if (tool !== "code-scanning" && tool !== "secret-scanning") throw notFound();
+      const enabled = obj(ctx)["enabled"];
+      if (typeof enabled !== "boolean") throw invalid("Scanner", "enabled");
+      r.scanners[tool === "code-scanning" ? "code_scanning" : "secret_scanning"] = enabled;
+      return ok({ ...r.scanners });
     },
   },
   {

@@ -268,6 +268,17 @@ export interface CodeScanningAlert {
   created_at: string;
 }
 
+export interface SecretScanningAlert {
+  number: number;
+  state: "open" | "resolved";
+  resolution: "false_positive" | "wont_fix" | "revoked" | "used_in_tests" | null;
+  secret_type: string;
+  secret_type_display_name: string;
+  secret: string;
+  validity: "active" | "inactive" | "unknown";
+  created_at: string;
+}
+
 export interface DependabotAlert {
   number: number;
   state: "open" | "dismissed" | "fixed" | "auto_dismissed";
@@ -305,7 +316,13 @@ export interface Repo {
   workflows: Map<string, Workflow>;
   runs: Map<number, WorkflowRun>;
   codeScanning: CodeScanningAlert[];
+  secretScanning: SecretScanningAlert[];
   dependabot: DependabotAlert[];
+  /**
+   * Which scanners run on the repository: code scanning has an analysis, secret scanning is enabled.
+   * Off by default, as on a new repository, where GitHub answers their alert lists with a 404.
+   */
+  scanners: { code_scanning: boolean; secret_scanning: boolean };
   created_at: string;
   updated_at: string;
   pushed_at: string;

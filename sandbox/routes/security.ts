@@ -1,3 +1,4 @@
+import { DOCS, HttpError, invalid } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";
@@ -14,6 +15,8 @@ export const securityRoutes: RouteDef[] = [
     need: { perm: ["security_events", "read"] },
     handler: (ctx) => {
       const r = repoOf(ctx);
+      if (!r.scanners.code_scanning)
+        throw new HttpError(404, { message: "no analysis found", documentation_url: DOCS, status: "404" });
       const state = ctx.query.get("state");
       const severity = ctx.query.get("severity");
       const list = r.codeScanning
@@ -56,6 +59,49 @@ export const securityRoutes: RouteDef[] = [
           location: { path: "", start_line: 1, end_line: 1, start_column: 1, end_column: 1 },
           classifications: [],
         },
+      }));
+    },
+  },
+  {
+    method: "GET",
+    path: "/repos/{owner}/{repo}/secret-scanning/alerts",
+    operationId: "secret-scanning/list-alerts-for-repo",
+    need: { perm: ["secret_scanning_alerts", "read"], role: "admin" },
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      if (!r.scanners.secret_scanning)
+        throw new HttpError(404, {
+          message: "Secret scanning is disabled on this repository.",
+          documentation_url: DOCS,
+          status: "404",
+        });
+      const state = ctx.query.get("state");
+      if (state !== null && state !== "open" && state !== "resolved")
+        throw invalid("SecretScanningAlert", "state");
+      const list = r.secretScanning.filter((a) => !state || a.state === state).reverse();
+      return listReply(ctx, list, (a) => ({
+        number: a.number,
+        created_at: a.created_at,
+        updated_at: a.created_at,
+        url: `${repoUrl(ctx, r)}/secret-scanning/alerts/${a.number}`,
+        html_url: `${repoHtml(ctx, r)}/security/secret-scanning/${a.number}`,
+        locations_url: `${repoUrl(ctx, r)}/secret-scanning/alerts/${a.number}/locations`,
+        state: a.state,
+        resolution: a.resolution,
+        resolved_at: null,
+        resolved_by: null,
+        resolution_comment: null,
+        secret_type: a.secret_type,
+        secret_type_display_name: a.secret_type_display_name,
+        secret: a.secret,
+        push_protection_bypassed: false,
+        push_protection_bypassed_by: null,
+        push_protection_bypassed_at: null,
+        validity: a.validity,
+        publicly_leaked: false,
+        multi_repo: false,
+        is_base64_encoded: false,
+        has_more_locations: false,
       }));
     },
   },

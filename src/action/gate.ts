@@ -1,6 +1,6 @@
 /**
- * The readiness gate: evidence from GitHub (one GraphQL request, plus the PR's patches only when the
- * environment scans for secrets), the policy from the default branch, the pure evaluation. Anything
+ * The readiness gate: evidence from GitHub (one GraphQL request, plus the PR's patches and code and
+ * secret scanning alerts only when the environment's checklist reads them: github/policy-evidence), the policy from the default branch, the pure evaluation. Anything
  * missing or malformed throws, and the caller fails closed.
  */
 import type { GitHubClient } from "../github/client.js";
@@ -12,7 +12,7 @@ import type { Decision } from "../readiness/decision.js";
 import { evaluate } from "../readiness/evaluate.js";
 import type { Evidence } from "../readiness/evidence.js";
 import type { ActionSettings } from "./inputs.js";
-import { withPatches } from "./patches.js";
+import { completeEvidence, evidenceNeeds } from "../github/policy-evidence.js";
 import { own } from "../policy/own.js";
 
 /** Only these writers prove a deployment succeeded: the App, and the workflow token GitHub gives jobs. */
@@ -58,12 +58,14 @@ export async function judge(deps: GateDeps, settings: ActionSettings): Promise<J
   const loaded = loadPolicy(gathered.policyText, settings.policyPath);
   if (!loaded.ok) throw new InvalidPolicyError(loaded.errors);
 
-  let evidence = gathered.evidence;
-  let requests = gathered.requests;
-  if (needsPatches(loaded.policy, settings.environment, evidence)) {
-    evidence = await withPatches(deps.client, settings, evidence);
-    requests++;
-  }
+  const completed = await completeEvidence(
+    deps.client,
+    settings,
+    gathered.evidence,
+    evidenceNeeds([own(loaded.policy.environments, settings.environment)]),
+  );
+  const evidence = completed.evidence;
+  const requests = gathered.requests + completed.requests;
   const decision = evaluate(loaded.policy, settings.environment, evidence, deps.now());
   return { decision, policy: loaded.policy, evidence, gathered, requests };
 }
@@ -168,11 +170,4 @@ function statusWatcher(client: GitHubClient, settings: ActionSettings, deploymen
     },
     changed: async () => ({ changed: await poll(), requests: 1 }),
   };
-}
-
-function needsPatches(policy: Policy, environment: string, evidence: Evidence): boolean {
-  const env = own(policy.environments, environment);
-  return (
-    evidence.pull_request !== null && (env?.checklist.some((item) => item.kind === "no_secrets") ?? false)
-  );
 }

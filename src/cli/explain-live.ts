@@ -1,13 +1,17 @@
 /**
  * `tollgate explain --repo OWNER/REPO --sha SHA --environment ENV`: "why can't I deploy?" from a
- * terminal, with the same evidence the Action gathers (one GraphQL request) from GitHub, GitHub
+ * terminal, with the same evidence the Action gathers (the GraphQL query, then the PR's patches and
+ * alerts the checklist reads: github/policy-evidence) from GitHub, GitHub
  * Enterprise Server or the sandbox: GITHUB_TOKEN authenticates, GITHUB_API_URL points elsewhere.
  */
 import { Octokit } from "@octokit/rest";
 import { WORKFLOW_BOT } from "../action/gate.js";
 import { wayForward } from "../action/way-forward.js";
 import { renderWayForward } from "../action/summary.js";
+import type { GitHubClient } from "../github/client.js";
 import { gatherEvidence } from "../github/evidence.js";
+import { completeEvidence, evidenceNeeds } from "../github/policy-evidence.js";
+import { own } from "../policy/own.js";
 import { formatPolicyError } from "../policy/errors.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
 import { evaluate } from "../readiness/evaluate.js";
@@ -68,18 +72,19 @@ export async function explainLiveCommand(
   });
   const policyPath = values["policy"]!;
   const appBot = values["app-bot"]!;
-  const gathered = await gatherEvidence(
-    { graphql: (q, v) => octokit.graphql(q, v), request: (r, p) => octokit.request(r, p) },
-    {
-      owner,
-      repo,
-      sha: values["sha"]!,
-      policyPath,
-      appBot,
-      trustedWriters: [appBot, WORKFLOW_BOT],
-      ...(values["initiator"] ? { initiator: values["initiator"] } : {}),
-    },
-  );
+  const client: GitHubClient = {
+    graphql: (q, v) => octokit.graphql(q, v),
+    request: (r, p) => octokit.request(r, p),
+  };
+  const gathered = await gatherEvidence(client, {
+    owner,
+    repo,
+    sha: values["sha"]!,
+    policyPath,
+    appBot,
+    trustedWriters: [appBot, WORKFLOW_BOT],
+    ...(values["initiator"] ? { initiator: values["initiator"] } : {}),
+  });
   if (gathered.policyText === null) {
     io.err(
       `tollgate explain: no policy at ${policyPath} on ${owner}/${repo}'s default branch (${gathered.defaultBranch})`,
@@ -91,13 +96,20 @@ export async function explainLiveCommand(
     for (const error of loaded.errors) io.err(formatPolicyError(error));
     return 2;
   }
-  const decision = evaluate(loaded.policy, values["environment"]!, gathered.evidence, now);
+  // The same completion as the Action's gate: patches for the secret scan, code and secret scanning alerts.
+  const { evidence } = await completeEvidence(
+    client,
+    { owner, repo },
+    gathered.evidence,
+    evidenceNeeds([own(loaded.policy.environments, values["environment"]!)]),
+  );
+  const decision = evaluate(loaded.policy, values["environment"]!, evidence, now);
   for (const warning of gathered.warnings)
     io.err(`warning: GitHub left out part of the evidence: ${warning}`);
   if (values["format"] === "json") io.out(JSON.stringify(decision, null, 2));
   else {
     const serverUrl = env["GITHUB_SERVER_URL"] ?? "https://github.com";
-    const way = wayForward(loaded.policy, decision, gathered.evidence, serverUrl);
+    const way = wayForward(loaded.policy, decision, evidence, serverUrl);
     const forward = decision.verdict === "allowed" ? [] : ["", ...renderWayForward(way).slice(2)];
     io.out([renderText(decision), ...forward].join("\n"));
   }

@@ -71,7 +71,12 @@ export type ChecklistItem = ItemBase &
   (
     | { readonly kind: "checks"; readonly checks: readonly RequiredCheck[] }
     | { readonly kind: "reviews"; readonly count: number }
-    | { readonly kind: "security_alerts"; readonly severity: Severity }
+    | {
+        readonly kind: "security_alerts";
+        readonly severity: Severity;
+        /** The alert sources read; a source left out is neither read nor required. */
+        readonly sources: readonly AlertSource[];
+      }
     | { readonly kind: "pr_section"; readonly heading: string; readonly template?: string }
     | { readonly kind: "changed_files"; readonly globs: readonly string[] }
     | { readonly kind: "no_secrets" }
@@ -84,6 +89,8 @@ export type ChecklistItem = ItemBase &
   );
 export type ChecklistKind = ChecklistItem["kind"];
 export type Severity = "critical" | "high" | "medium" | "low";
+export type AlertSource = "dependabot" | "code_scanning" | "secret_scanning";
+export const ALL_ALERT_SOURCES: readonly AlertSource[] = ["dependabot", "code_scanning", "secret_scanning"];
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 export interface WeeklySpan {
@@ -276,7 +283,8 @@ export const DEFAULT_CHANGE_TYPES: ChangeTypes = {
 const DEFAULT_TITLES: Record<ChecklistKind, (item: ChecklistItemDocument) => string> = {
   checks: (i) => `CI checks green: ${i.checks!.map((c) => (typeof c === "string" ? c : c.name)).join(", ")}`,
   reviews: (i) => `${i.reviews} approving review${i.reviews === 1 ? "" : "s"}`,
-  security_alerts: (i) => `No open ${i.security_alerts} (or worse) security alerts`,
+  security_alerts: (i) =>
+    `No open ${typeof i.security_alerts === "string" ? i.security_alerts : i.security_alerts!.severity} (or worse) security alerts`,
   pr_section: (i) => `"${i.pr_section}" section in the PR description`,
   changed_files: (i) => `Changed: ${i.changed_files!.join(", ")}`,
   no_secrets: () => "No secrets in the diff",
@@ -355,7 +363,14 @@ function normalizeItem(id: string, item: ChecklistItemDocument): ChecklistItem {
     case "reviews":
       return { ...base, kind, count: item.reviews! };
     case "security_alerts":
-      return { ...base, kind, severity: item.security_alerts! };
+      return typeof item.security_alerts === "string"
+        ? { ...base, kind, severity: item.security_alerts, sources: ALL_ALERT_SOURCES }
+        : {
+            ...base,
+            kind,
+            severity: item.security_alerts!.severity,
+            sources: [...new Set(item.security_alerts!.sources ?? ALL_ALERT_SOURCES)],
+          };
     case "pr_section":
       return {
         ...base,

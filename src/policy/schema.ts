@@ -108,6 +108,10 @@ export const approvalRuleSchema = z
 const severity = z.enum(["critical", "high", "medium", "low"], {
   error: "expected a severity: critical, high, medium or low",
 });
+export const ALERT_SOURCES = ["dependabot", "code_scanning", "secret_scanning"] as const;
+const alertSource = z.enum(ALERT_SOURCES, {
+  error: "expected an alert source: dependabot, code_scanning or secret_scanning",
+});
 const strategyType = z.enum(["direct", "rolling", "blue-green", "canary", "feature-flag"], {
   error: "expected a strategy type: direct, rolling, blue-green, canary or feature-flag",
 });
@@ -153,10 +157,28 @@ export const checklistItemSchema = z
     reviews: positiveInt
       .optional()
       .meta({ description: "Approving pull request reviews of the head commit, with no change requested." }),
-    security_alerts: severity.optional().meta({
-      description:
-        "No open Dependabot alert at or above this severity (code scanning alerts are not read yet).",
-    }),
+    security_alerts: z
+      .union(
+        [
+          severity,
+          z.strictObject({
+            severity: severity.meta({ description: "The lowest severity that blocks." }),
+            sources: z.array(alertSource).min(1, { error: "expected at least one source" }).optional().meta({
+              description:
+                "The alert sources read (default: all three). A source not listed is not read, so a repository without code scanning or secret scanning can still deploy.",
+            }),
+          }),
+        ],
+        {
+          error:
+            "expected a severity (critical, high, medium or low), or { severity, sources: [dependabot, code_scanning, secret_scanning] }",
+        },
+      )
+      .optional()
+      .meta({
+        description:
+          "No open security alert at or above this severity: Dependabot, code scanning (by the rule's security severity) and secret scanning (always critical). A source the App or token cannot read (feature off, or permission missing) blocks, naming what to enable, unless `sources` leaves it out.",
+      }),
     pr_section: text("a heading").optional().meta({
       description:
         'A filled-in section of the PR body under this heading (any level, e.g. "Rollback plan" also matches "## Rollback Plan: v2.0"). Template residue does not count: bracketed placeholders ("[Conditions]"), comments, empty list items and labels with nothing after them ("**Rollback Trigger**:").',

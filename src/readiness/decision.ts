@@ -25,6 +25,7 @@ export const REASON_CODES = [
   "reviews_missing",
   "changes_requested",
   "security_alerts_open",
+  "alert_source_unavailable",
   "evidence_incomplete",
   "identity_unknown",
   "section_missing",

@@ -207,6 +207,18 @@ export const evidenceSchema = z
       )
       .default([])
       .meta({ description: "Open security alerts of the repository." }),
+    alert_sources_unavailable: z
+      .array(
+        z.strictObject({
+          source: z.enum(["dependabot", "code_scanning", "secret_scanning"]),
+          reason: z.string(),
+        }),
+      )
+      .default([])
+      .meta({
+        description:
+          "Alert sources the policy asks for that could not be read (feature not enabled, or permission missing), with GitHub's reason: their alerts are unknown, never assumed absent.",
+      }),
     teams: z
       .record(z.string(), z.array(login))
       .default({})

@@ -1,5 +1,5 @@
 /** One evaluator per checklist item kind: evidence in, a checklist row out. Pure. */
-import type { ChecklistItem, RequiredCheck, Severity } from "../policy/model.js";
+import type { AlertSource, ChecklistItem, RequiredCheck, Severity } from "../policy/model.js";
 import type { ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
 import { matchesAny } from "./glob.js";
@@ -15,6 +15,11 @@ export interface ItemContext {
 type Row = Omit<ChecklistResult, "id" | "title">;
 type PullRequest = NonNullable<Evidence["pull_request"]>;
 
+const SOURCE_NAMES: Record<AlertSource, string> = {
+  dependabot: "Dependabot",
+  code_scanning: "code scanning",
+  secret_scanning: "secret scanning",
+};
 const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 const PASSING_CHECK_STATES = new Set(["success", "neutral", "skipped"]);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -28,7 +33,7 @@ function rowFor(item: ChecklistItem, { evidence, strategy }: ItemContext): Row {
     case "checks":
       return checks(item.checks, evidence);
     case "security_alerts":
-      return securityAlerts(item.severity, evidence);
+      return securityAlerts(item.severity, item.sources, evidence);
   }
   const pr = evidence.pull_request;
   if (!pr) {
@@ -95,8 +100,10 @@ function checks(required: readonly RequiredCheck[], evidence: Evidence): Row {
   return { state: "passed", code: "ready", reason: `${plural(required.length, "check")} succeeded` };
 }
 
-function securityAlerts(threshold: Severity, evidence: Evidence): Row {
-  const open = evidence.security_alerts.filter((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[threshold]);
+function securityAlerts(threshold: Severity, sources: readonly AlertSource[], evidence: Evidence): Row {
+  const open = evidence.security_alerts.filter(
+    (a) => sources.includes(a.source) && SEVERITY_RANK[a.severity] >= SEVERITY_RANK[threshold],
+  );
   if (open.length > 0) {
     const bySeverity = (["critical", "high", "medium", "low"] as const)
       .map((s) => [s, open.filter((a) => a.severity === s).length] as const)
@@ -107,6 +114,16 @@ function securityAlerts(threshold: Severity, evidence: Evidence): Row {
       code: "security_alerts_open",
       reason: `open security alerts: ${bySeverity.join(", ")}`,
       fix: "fix or dismiss the alerts in the repository's Security tab",
+    };
+  }
+  // A source that could not be read may hide any alert: blocked until it is enabled or left out.
+  const unavailable = evidence.alert_sources_unavailable.filter((u) => sources.includes(u.source));
+  if (unavailable.length > 0) {
+    return {
+      state: "failed",
+      code: "alert_source_unavailable",
+      reason: `could not read ${unavailable.map((u) => `${SOURCE_NAMES[u.source]} alerts (${u.reason})`).join("; ")}`,
+      fix: `enable the feature or grant the permission named, or list only the sources this repository has in security_alerts.sources (e.g. { severity: ${threshold}, sources: [${sources.filter((s) => !unavailable.some((u) => u.source === s)).join(", ")}] })`,
     };
   }
   if (evidence.incomplete.includes("security_alerts")) {

@@ -590,6 +590,14 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
   await sb.client.control("POST", "/repos/acme/svc/alerts/code-scanning", {});
   await c("GET /repos/{owner}/{repo}/code-scanning/alerts", o, { query: { state: "open" }, token: inst });
   await c("GET /repos/{owner}/{repo}/dependabot/alerts", o, { query: { state: "open" }, token: inst });
+  // Secret scanning is off on a new repository (404) until a scanner reports.
+  await c("GET /repos/{owner}/{repo}/secret-scanning/alerts", o, {
+    query: { state: "open" },
+    token: inst,
+    expect: 404,
+  });
+  await sb.client.control("POST", "/repos/acme/svc/alerts/secret-scanning", {});
+  await c("GET /repos/{owner}/{repo}/secret-scanning/alerts", o, { query: { state: "open" }, token: inst });
 
   await c(
     "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",

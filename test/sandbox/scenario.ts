@@ -86,6 +86,7 @@ export const APP_PERMISSIONS = {
   contents: "write",
   actions: "read",
   security_events: "read",
+  secret_scanning_alerts: "read",
   vulnerability_alerts: "read",
   administration: "read",
 } as const;
