@@ -16,6 +16,7 @@ import type { DeploymentState } from "../github/deployments.js";
 import type { Analysis, Environment, Policy, Strategy } from "../policy/model.js";
 import { formatDuration } from "../policy/duration.js";
 import { parseDescription, readPayload } from "../github/records.js";
+import { rolloutState, type PauseDecision } from "../github/rollout-state.js";
 import type { ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
@@ -51,6 +52,8 @@ export interface InFlight {
   readonly pausedAt?: string;
   /** The strategy its payload names (the policy still decides whether it may run there). */
   readonly strategy?: string;
+  /** A paused rollout's decision from a PR comment (`/tollgate resume|abort`), as the App's bot recorded it. */
+  readonly decision?: PauseDecision;
 }
 
 export interface InFlightScan {
@@ -106,8 +109,6 @@ export interface ScanOptions {
   readonly supersede?: string;
 }
 
-const PAUSED = /^paused at (.+?): /;
-
 export async function scanInFlight(
   deps: ActionDeps,
   settings: ActionSettings,
@@ -139,12 +140,9 @@ export async function scanInFlight(
     );
     requests++;
     // Newest first, as GitHub lists them; only Tollgate's own records, by its own writers, count.
-    const newest = (statuses as RestStatus[]).find(
-      (s) => s.creator !== null && trusted.includes(s.creator.login) && parseDescription(s.description),
-    );
+    const { newest, pausedAt, decision } = rolloutState(statuses as RestStatus[], trusted, settings.appBot);
     if (newest?.state !== "in_progress") continue;
     const record = parseDescription(newest.description);
-    const pausedAt = record?.kind === "outcome" ? PAUSED.exec(record.text)?.[1] : undefined;
     const found: InFlight = {
       deploymentId: deployment.id,
       sha: deployment.sha,
@@ -152,6 +150,7 @@ export async function scanInFlight(
       since: newest.created_at,
       ...(record?.kind === "step" ? { lastStep: record.text } : {}),
       ...(pausedAt !== undefined ? { pausedAt } : {}),
+      ...(decision ? { decision } : {}),
       ...(payload.strategy !== undefined ? { strategy: payload.strategy } : {}),
     };
     const write = statusWriter(deps.client, settings, deployment.id, undefined, () => requests++);
