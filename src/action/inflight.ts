@@ -163,7 +163,9 @@ export async function scanInFlight(
       continue;
     }
     const silentMs = now - Date.parse(newest.created_at);
-    const sameRun = found.runUrl === settings.runUrl;
+    // A pause is a deliberate stop, not a crash: the paused run, re-run (as the App does to carry out a
+    // decision from the PR), finds its rollout still paused, not abandoned by an earlier attempt.
+    const sameRun = pausedAt === undefined && found.runUrl === settings.runUrl;
     const deadRun =
       pausedAt === undefined && options.deadRun?.runUrl === found.runUrl ? options.deadRun : undefined;
     if (!sameRun && !deadRun && silentMs <= staleMs) {

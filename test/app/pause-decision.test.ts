@@ -107,7 +107,7 @@ test(
     const pr = await pausedPr("resumed");
     const asked = await comment(world, "alice", pr.number, "/tollgate resume resumed");
     expect(asked).toMatchObject({ reactions: ["+1"], replies: [] });
-    const decision = (await statusesOf(world, pr.deploymentId))[0]!;
+    const decision = (await statusesOf(world, pr.deploymentId)).at(-1)!;
     expect(decision).toMatchObject({
       state: "in_progress",
       description: "Tollgate resume: by @alice",
@@ -134,7 +134,7 @@ test(
     expect(statuses).toContainEqual(
       expect.stringMatching(/^in_progress Tollgate step: rollout resumed at canary 50 % by @alice, run /),
     );
-    expect(statuses[0]).toMatch(/^success Tollgate outcome: canary: 3 steps done/);
+    expect(statuses.at(-1)).toMatch(/^success Tollgate outcome: canary: 3 steps done/);
   },
   STORY_TEST_MS,
 );
@@ -145,7 +145,7 @@ test(
     const pr = await pausedPr("aborted");
     const asked = await comment(world, "alice", pr.number, "/tollgate abort aborted");
     expect(asked).toMatchObject({ reactions: ["+1"], replies: [] });
-    expect((await statusesOf(world, pr.deploymentId))[0]).toMatchObject({
+    expect((await statusesOf(world, pr.deploymentId)).at(-1)).toMatchObject({
       description: "Tollgate abort: by @alice",
       log_url: asked.url,
       creator: { login: world.bot },
@@ -158,7 +158,7 @@ test(
       rollout: "rolled_back",
     });
     expect(logOf("aborted")).toEqual([`deploy 10 ${pr.sha}`, `rollback ${pr.sha}`]);
-    expect((await descriptions(pr.deploymentId))[0]).toMatch(
+    expect((await descriptions(pr.deploymentId)).at(-1)).toMatch(
       /^failure Tollgate outcome: aborted by @alice at canary 10 % \(run .*\): rolled back — /,
     );
   },
@@ -216,7 +216,7 @@ test(
     expect(rerun.code).toBe(1);
     expect(rerun.stdout.replaceAll("%25", "%")).toContain("::error::a rollout is paused at canary 10 %");
     expect(logOf("forged")).toEqual([`deploy 10 ${pr.sha}`]);
-    expect((await descriptions(pr.deploymentId))[0]).toBe("in_progress Tollgate resume: by @owner");
+    expect((await descriptions(pr.deploymentId)).at(-1)).toBe("in_progress Tollgate resume: by @owner");
   },
   STORY_TEST_MS,
 );
