@@ -6,7 +6,8 @@
  * - **Abandoned**: written by this same workflow run (an earlier attempt: GitHub runs one attempt of a run
  *   at a time, so that one is dead), or with no status for longer than the environment's longest wait
  *   (the longest step pause or analysis of its strategies, the rollback analyses) plus STALE_MARGIN_MS.
- *   It is marked `error` ("abandoned: …") and no longer counts.
+ *   It is marked `error` ("abandoned: …") and no longer counts. A paused rollout is never abandoned: it
+ *   stopped on purpose and waits for a decision (resume, abort or rollback), however long that takes.
  * - **Live**: any other in_progress one. It holds the environment: deploy and rollback refuse with
  *   "another rollout is in progress: <its run>", validate skips.
  *
@@ -168,7 +169,9 @@ export async function scanInFlight(
     const sameRun = pausedAt === undefined && found.runUrl === settings.runUrl;
     const deadRun =
       pausedAt === undefined && options.deadRun?.runUrl === found.runUrl ? options.deadRun : undefined;
-    if (!sameRun && !deadRun && silentMs <= staleMs) {
+    // A pause waits for a person (resume, abort or rollback), however long they take: it is never stale.
+    const stale = pausedAt === undefined && silentMs > staleMs;
+    if (!sameRun && !deadRun && !stale) {
       live ??= found;
       continue;
     }
