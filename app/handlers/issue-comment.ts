@@ -12,6 +12,7 @@ import { fitSummary } from "../../src/github/checks.js";
 import { decide } from "../commands/decide.js";
 import { explain, help } from "../commands/explain.js";
 import { refuse, type CommandContext, type Outcome } from "../commands/outcome.js";
+import { decidePause } from "../commands/paused.js";
 import { rollback } from "../commands/rollback.js";
 import { withdraw } from "../commands/withdraw.js";
 import { isOutOfTime, type EventBudget } from "../../src/github/budget.js";
@@ -19,7 +20,7 @@ import { clientOf, type GitHubClient, type RepositoryRef } from "../../src/githu
 import { repoOf } from "../github.js";
 import type { Identity, Settings } from "../settings.js";
 
-const ACTING = new Set(["approve", "reject", "rollback"]);
+const ACTING = new Set(["approve", "reject", "rollback", "resume", "abort"]);
 const MENTION = /(^|[^\w/])\/(approve|reject|rollback)\b/im;
 const MENTION_HINT =
   "a command counts only at the very start of a new comment; quoted text, code blocks and commands inside a sentence never do";
@@ -115,6 +116,9 @@ async function carryOut(cx: CommandContext, command: Command): Promise<Outcome> 
       return decide(cx, command);
     case "rollback":
       return rollback(cx, command.environment);
+    case "resume":
+    case "abort":
+      return decidePause(cx, command.kind, command.environment);
     case "help":
       return help();
     case "explain":

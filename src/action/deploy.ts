@@ -18,6 +18,7 @@ import { previousSuccess } from "./history.js";
 import { busyText, scanInFlight, type InFlight } from "./inflight.js";
 import { own } from "../policy/own.js";
 import { lockTimeoutOf, withLock, type LockSlot } from "./locked.js";
+import { carryOutDecision } from "./paused.js";
 
 export async function deployMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   return withLock(deps, settings, (slot) => deployHoldingLock(deps, settings, slot));
@@ -30,6 +31,7 @@ async function deployHoldingLock(
 ): Promise<ModeOutcome> {
   let scanned = 0;
   let abandoned: readonly InFlight[] = [];
+  let decided: InFlight | undefined;
   // Before anything is written: the environment's lock is taken (or the run refuses, naming its holder),
   // abandoned rollouts of the environment are closed, a live one refuses.
   const gate = await gatePhase(deps, settings, async ({ policy }) => {
@@ -44,8 +46,23 @@ async function deployHoldingLock(
     );
     scanned += scan.requests;
     abandoned = scan.abandoned;
-    return scan.live ? busyText(scan.live) : undefined;
+    // This commit's rollout paused, and an approver decided on the PR (`/tollgate resume|abort`): the App
+    // re-ran this run so that it carries the decision out, holding the lock it has just taken.
+    const live = scan.live;
+    if (
+      live?.pausedAt !== undefined &&
+      live.decision &&
+      live.sha.toLowerCase() === settings.sha.toLowerCase()
+    ) {
+      decided = live;
+      return `deployment ${live.deploymentId} is paused and @${live.decision.login} decided to ${live.decision.choice} it`;
+    }
+    return live ? busyText(live) : undefined;
   });
+  if (decided) {
+    const outcome = await carryOutDecision(deps, settings, gate.judgement, slot, decided);
+    return { ...outcome, judgement: gate.judgement, requests: outcome.requests + gate.requests + scanned };
+  }
   const base = {
     judgement: gate.judgement,
     ...(gate.deploymentId !== undefined ? { deploymentId: gate.deploymentId } : {}),

@@ -6,7 +6,8 @@
  * - **Abandoned**: written by this same workflow run (an earlier attempt: GitHub runs one attempt of a run
  *   at a time, so that one is dead), or with no status for longer than the environment's longest wait
  *   (the longest step pause or analysis of its strategies, the rollback analyses) plus STALE_MARGIN_MS.
- *   It is marked `error` ("abandoned: …") and no longer counts.
+ *   It is marked `error` ("abandoned: …") and no longer counts. A paused rollout is never abandoned: it
+ *   stopped on purpose and waits for a decision (resume, abort or rollback), however long that takes.
  * - **Live**: any other in_progress one. It holds the environment: deploy and rollback refuse with
  *   "another rollout is in progress: <its run>", validate skips.
  *
@@ -16,6 +17,7 @@ import type { DeploymentState } from "../github/deployments.js";
 import type { Analysis, Environment, Policy, Strategy } from "../policy/model.js";
 import { formatDuration } from "../policy/duration.js";
 import { parseDescription, readPayload } from "../github/records.js";
+import { rolloutState, type PauseDecision } from "../github/rollout-state.js";
 import type { ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
@@ -51,6 +53,8 @@ export interface InFlight {
   readonly pausedAt?: string;
   /** The strategy its payload names (the policy still decides whether it may run there). */
   readonly strategy?: string;
+  /** A paused rollout's decision from a PR comment (`/tollgate resume|abort`), as the App's bot recorded it. */
+  readonly decision?: PauseDecision;
 }
 
 export interface InFlightScan {
@@ -106,8 +110,6 @@ export interface ScanOptions {
   readonly supersede?: string;
 }
 
-const PAUSED = /^paused at (.+?): /;
-
 export async function scanInFlight(
   deps: ActionDeps,
   settings: ActionSettings,
@@ -139,12 +141,9 @@ export async function scanInFlight(
     );
     requests++;
     // Newest first, as GitHub lists them; only Tollgate's own records, by its own writers, count.
-    const newest = (statuses as RestStatus[]).find(
-      (s) => s.creator !== null && trusted.includes(s.creator.login) && parseDescription(s.description),
-    );
+    const { newest, pausedAt, decision } = rolloutState(statuses as RestStatus[], trusted, settings.appBot);
     if (newest?.state !== "in_progress") continue;
     const record = parseDescription(newest.description);
-    const pausedAt = record?.kind === "outcome" ? PAUSED.exec(record.text)?.[1] : undefined;
     const found: InFlight = {
       deploymentId: deployment.id,
       sha: deployment.sha,
@@ -152,6 +151,7 @@ export async function scanInFlight(
       since: newest.created_at,
       ...(record?.kind === "step" ? { lastStep: record.text } : {}),
       ...(pausedAt !== undefined ? { pausedAt } : {}),
+      ...(decision ? { decision } : {}),
       ...(payload.strategy !== undefined ? { strategy: payload.strategy } : {}),
     };
     const write = statusWriter(deps.client, settings, deployment.id, undefined, () => requests++);
@@ -164,10 +164,14 @@ export async function scanInFlight(
       continue;
     }
     const silentMs = now - Date.parse(newest.created_at);
-    const sameRun = found.runUrl === settings.runUrl;
+    // A pause is a deliberate stop, not a crash: the paused run, re-run (as the App does to carry out a
+    // decision from the PR), finds its rollout still paused, not abandoned by an earlier attempt.
+    const sameRun = pausedAt === undefined && found.runUrl === settings.runUrl;
     const deadRun =
       pausedAt === undefined && options.deadRun?.runUrl === found.runUrl ? options.deadRun : undefined;
-    if (!sameRun && !deadRun && silentMs <= staleMs) {
+    // A pause waits for a person (resume, abort or rollback), however long they take: it is never stale.
+    const stale = pausedAt === undefined && silentMs > staleMs;
+    if (!sameRun && !deadRun && !stale) {
       live ??= found;
       continue;
     }

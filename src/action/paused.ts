@@ -14,6 +14,7 @@
 import { own } from "../policy/own.js";
 import { mayRollBack } from "../approvals/rollback-authority.js";
 import type { DeploymentState } from "../github/deployments.js";
+import type { PauseChoice } from "../github/records.js";
 import type { Environment, Policy } from "../policy/model.js";
 import { realClock } from "../rollout/clock.js";
 import { execRunner } from "../rollout/exec-runner.js";
@@ -31,7 +32,7 @@ import { lockTimeoutOf, withLock, type LockSlot } from "./locked.js";
 import type { ModeOutcome } from "./outcome.js";
 import { statusWriter } from "./record.js";
 
-type Choice = "resume" | "abort";
+type Choice = PauseChoice;
 
 export const resumeMode = (deps: ActionDeps, settings: ActionSettings) => decide(deps, settings, "resume");
 export const abortMode = (deps: ActionDeps, settings: ActionSettings) => decide(deps, settings, "abort");
@@ -83,6 +84,59 @@ async function whilePaused(
   const paused = scan.live;
   if (!paused) return none(`nothing to ${choice}: no rollout of ${settings.environment} is paused`);
   if (paused.pausedAt === undefined) return none(`nothing to ${choice}: ${busyText(paused)}, not paused`);
+  return carryOut(deps, settings, policy, environment, slot, choice, paused, requests);
+}
+
+/**
+ * A decision recorded from a PR comment (`/tollgate resume|abort <env>`, by the App's bot), carried out
+ * by a `mode: deploy` run of the paused commit (the App re-runs the paused run): the environment lock is
+ * held already, and the decision is taken in the name of the person who commented, whose authority is
+ * checked again here against the policy the run read.
+ */
+export async function carryOutDecision(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  judgement: { readonly policy: Policy; readonly evidence: Parameters<typeof mayRollBack>[2] },
+  slot: LockSlot,
+  paused: InFlight,
+): Promise<ModeOutcome> {
+  const { policy, evidence } = judgement;
+  const environment = own(policy.environments, settings.environment)!;
+  const decision = paused.decision!;
+  if (!mayRollBack(policy, environment, evidence, decision.login))
+    return {
+      rolledBack: false,
+      sections: [],
+      requests: 0,
+      failure: `@${decision.login} may not ${decision.choice} a rollout of ${settings.environment} (${decision.url}): only its approvers and people with the maintain or admin role may`,
+    };
+  deps.log(
+    `carrying out ${decision.choice} of deployment ${paused.deploymentId}, decided by @${decision.login}: ${decision.url}`,
+  );
+  return carryOut(
+    deps,
+    { ...settings, actor: decision.login },
+    policy,
+    environment,
+    slot,
+    decision.choice,
+    paused,
+    0,
+  );
+}
+
+async function carryOut(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  policy: Policy,
+  environment: Environment,
+  slot: LockSlot,
+  choice: Choice,
+  paused: InFlight,
+  requestsSoFar: number,
+): Promise<ModeOutcome> {
+  let requests = requestsSoFar;
+  const none = (failure: string): ModeOutcome => ({ rolledBack: false, sections: [], requests, failure });
 
   const strategyName = paused.strategy ?? settings.strategy ?? environment.strategies[0];
   const strategy = strategyName !== undefined ? own(policy.strategies, strategyName) : undefined;

@@ -9,6 +9,7 @@ export type Command =
   | { readonly kind: "rollback"; readonly environment: string }
   | { readonly kind: "help" }
   | { readonly kind: "explain"; readonly environment?: string }
+  | { readonly kind: "resume" | "abort"; readonly environment: string }
   | { readonly kind: "invalid"; readonly command: string; readonly problem: string };
 
 const FIRST_LINE = /^ {0,3}\/([a-z-]+)(?:[ \t]+(.*))?$/i;
@@ -19,7 +20,10 @@ const USAGE = new Map([
   ["approve", "/approve <environment> [note]"],
   ["reject", "/reject <environment> <reason>"],
   ["rollback", "/rollback <environment>"],
-  ["tollgate", "/tollgate help | /tollgate explain [environment]"],
+  [
+    "tollgate",
+    "/tollgate help | /tollgate explain [environment] | /tollgate resume <environment> | /tollgate abort <environment>",
+  ],
 ]);
 
 /** The command a comment body carries, or undefined when it carries none (an ordinary comment). */
@@ -66,6 +70,13 @@ export function parseCommand(body: string): Command | undefined {
         if (env !== undefined && !ENVIRONMENT.test(env))
           return invalid(`"${env}" is not an environment name`);
         return { kind: "explain", ...(env !== undefined ? { environment: env } : {}) };
+      }
+      if (first === "resume" || first === "abort") {
+        const env = restWords[0];
+        if (env === undefined) return invalid(`name the environment to ${first}`);
+        if (!ENVIRONMENT.test(env)) return invalid(`"${env}" is not an environment name`);
+        if (restWords.length > 1) return invalid("only the environment is expected");
+        return { kind: first, environment: env };
       }
       return invalid(first ? `unknown subcommand "${first}"` : "name a subcommand");
     }

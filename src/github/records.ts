@@ -49,7 +49,11 @@ export type RecordKind =
   | "awaiting"
   | "validation"
   | "rollback"
-  | "verified";
+  | "verified"
+  | PauseChoice;
+
+/** What an approver decided about a paused rollout, from a PR comment. */
+export type PauseChoice = "resume" | "abort";
 
 /** A Tollgate status, parsed back from its description. */
 export type StatusRecord =
@@ -59,7 +63,8 @@ export type StatusRecord =
 const PREFIX = "Tollgate: ";
 const APPROVAL =
   /^Tollgate: (approved|rejected|withdrawn) by @([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?)(?:: (.*))?$/s;
-const OTHER = /^Tollgate (step|outcome|awaiting|validation|rollback|verified): (.*)$/s;
+const OTHER = /^Tollgate (step|outcome|awaiting|validation|rollback|verified|resume|abort): (.*)$/s;
+const PAUSE_DECISION = /^by @([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/;
 
 /** Shortens to GitHub's 140-character limit, marking the cut. */
 export function fitDescription(text: string): string {
@@ -91,6 +96,24 @@ export function parseDescription(description: string | null | undefined): Status
   const other = OTHER.exec(description);
   if (other) return { kind: other[1] as Exclude<RecordKind, Decision>, text: other[2]! };
   return undefined;
+}
+
+/**
+ * "Tollgate resume: by @alice": a person's decision about a paused rollout, written by the App's bot on
+ * the paused deployment with the comment as its `log_url`. The Action carries it out only when the App
+ * wrote it: the workflow token and every writer can write the same words.
+ */
+export function pauseDecisionDescription(choice: PauseChoice, login: string): string {
+  return eventDescription(choice, `by @${login}`);
+}
+
+/** The choice and person a pause decision record names, or undefined for any other record. */
+export function readPauseDecision(
+  record: StatusRecord | undefined,
+): { readonly choice: PauseChoice; readonly login: string } | undefined {
+  if (record?.kind !== "resume" && record?.kind !== "abort") return undefined;
+  const login = PAUSE_DECISION.exec(record.text)?.[1];
+  return login !== undefined ? { choice: record.kind, login } : undefined;
 }
 
 /** Approvals (and their withdrawal) wait for the deployment to run (queued); a rejection stops it (failure). */

@@ -1,6 +1,9 @@
 import { describe, expect, test } from "@jest/globals";
 import { parseCommand } from "../../src/approvals/commands.js";
 
+const TOLLGATE_USAGE =
+  "/tollgate help | /tollgate explain [environment] | /tollgate resume <environment> | /tollgate abort <environment>";
+
 describe("comment commands", () => {
   test.each([
     ["/approve production", { kind: "approve", environment: "production" }],
@@ -42,15 +45,9 @@ describe("comment commands", () => {
     ["/reject production", "give a reason; usage: /reject <environment> <reason>"],
     ["/rollback production now", "only the environment is expected; usage: /rollback <environment>"],
     ["/rollback", "name the environment; usage: /rollback <environment>"],
-    ["/tollgate", "name a subcommand; usage: /tollgate help | /tollgate explain [environment]"],
-    [
-      "/tollgate deploy",
-      'unknown subcommand "deploy"; usage: /tollgate help | /tollgate explain [environment]',
-    ],
-    [
-      "/tollgate explain ../etc",
-      '"../etc" is not an environment name; usage: /tollgate help | /tollgate explain [environment]',
-    ],
+    ["/tollgate", `name a subcommand; usage: ${TOLLGATE_USAGE}`],
+    ["/tollgate deploy", `unknown subcommand "deploy"; usage: ${TOLLGATE_USAGE}`],
+    ["/tollgate explain ../etc", `"../etc" is not an environment name; usage: ${TOLLGATE_USAGE}`],
     ["/reject ;; because", '";;" is not an environment name; usage: /reject <environment> <reason>'],
   ])("refused with a reason: %j", (body, problem) => {
     expect(parseCommand(body)).toEqual({ kind: "invalid", command: expect.any(String), problem });
