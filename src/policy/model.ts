@@ -162,6 +162,8 @@ export interface Analysis {
   readonly provider: AnalysisProvider;
   readonly success?: Condition;
   readonly failure?: Condition;
+  /** A reading meeting it is recorded as a warning; it decides nothing. */
+  readonly warn?: Condition;
   readonly intervalMs: number;
   /** Before the first measurement of a run. */
   readonly initialDelayMs: number;
@@ -468,6 +470,7 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
     provider,
     ...(doc.success !== undefined ? { success: parseAnyCondition(doc.success)! } : {}),
     ...(doc.failure !== undefined ? { failure: parseAnyCondition(doc.failure)! } : {}),
+    ...(doc.warn !== undefined ? { warn: parseAnyCondition(doc.warn)! } : {}),
     intervalMs,
     initialDelayMs: ms(doc.initial_delay),
     count: doc.count ?? 1,

@@ -470,6 +470,10 @@ export const analysisSchema = z
       .meta({ description: "Run a command." }),
     success: condition.optional().meta({ description: "A measurement is successful when this holds." }),
     failure: condition.optional().meta({ description: "A measurement is failed when this holds." }),
+    warn: condition.optional().meta({
+      description:
+        "A measurement that is not failed is shown and recorded as a warning when this holds; a warning never fails, pauses or rolls back.",
+    }),
     interval: durationSchema.optional().meta({ description: "Time between measurements (default 30s)." }),
     initial_delay: durationSchema.optional().meta({
       description:
