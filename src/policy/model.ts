@@ -222,6 +222,8 @@ export interface Environment {
     readonly redeployPrevious: boolean;
     readonly workflow?: string;
     readonly analyses: readonly string[];
+    /** Whether a rollback redeploy (evidence `rollback_of`, verified) needs approval. */
+    readonly approval: "none" | "required";
   };
 }
 
@@ -555,6 +557,7 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
       redeployPrevious: doc.rollback?.redeploy_previous ?? false,
       ...(doc.rollback?.workflow !== undefined ? { workflow: doc.rollback.workflow } : {}),
       analyses: doc.rollback?.analyses ?? [],
+      approval: doc.rollback?.approval ?? "none",
     },
   };
 }

@@ -652,9 +652,13 @@ export const environmentSchema = z
           description:
             "A rollback plan (run or redeploy_previous) must exist (default: true when approval is required).",
         }),
+        approval: z.enum(["none", "required"], { error: "expected none or required" }).optional().meta({
+          description:
+            "Whether a redeploy with `rollback_of` in its evidence needs approval: none waives it, required judges it as any deployment (default none). Waived only when the commit redeployed has a verified success on this environment.",
+        }),
       })
       .optional()
-      .meta({ description: "How to roll back. Rollbacks never need approval." }),
+      .meta({ description: "How to roll back, and whether a rollback redeploy needs approval." }),
   })
   .meta({ description: "One deployment environment and its gate." });
 
