@@ -38,7 +38,12 @@ export class PolicyMissingError extends Error {
   override readonly name = "PolicyMissingError";
 }
 
-export async function judge(deps: GateDeps, settings: ActionSettings): Promise<Judgement> {
+export async function judge(
+  deps: GateDeps,
+  settings: ActionSettings,
+  /** The commit a rollback replaces: the evidence's `rollback_of`, judged by the policy's rollback rules. */
+  rollbackOf?: string,
+): Promise<Judgement> {
   const gathered = await gatherEvidence(deps.client, {
     owner: settings.owner,
     repo: settings.repo,
@@ -58,7 +63,8 @@ export async function judge(deps: GateDeps, settings: ActionSettings): Promise<J
   const loaded = loadPolicy(gathered.policyText, settings.policyPath);
   if (!loaded.ok) throw new InvalidPolicyError(loaded.errors);
 
-  let evidence = gathered.evidence;
+  let evidence =
+    rollbackOf === undefined ? gathered.evidence : { ...gathered.evidence, rollback_of: rollbackOf };
   let requests = gathered.requests;
   if (needsPatches(loaded.policy, settings.environment, evidence)) {
     evidence = await withPatches(deps.client, settings, evidence);
