@@ -8,7 +8,7 @@ import { execRunner } from "../rollout/exec-runner.js";
 import { executeRollout } from "../rollout/executor.js";
 import { planRollout, resumePoint } from "../rollout/plan.js";
 import { planRollback } from "../rollout/rollback.js";
-import { renderTimeline } from "../rollout/timeline.js";
+import { renderReadings, renderTimeline } from "../rollout/timeline.js";
 import type { DeploymentState } from "../github/deployments.js";
 import { gatePhase, type ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
@@ -133,7 +133,8 @@ async function deployHoldingLock(
     ...(status !== undefined ? { status } : {}),
     rolledBack,
     ...(previousSha ? { previousSha } : {}),
-    sections: [renderTimeline(result.timeline)],
+    // Every reading (warnings included) beside the timeline: the statuses only summarise them.
+    sections: [renderTimeline(result.timeline), renderReadings(result.timeline)].filter(Boolean),
     requests,
     rollout: result.outcome,
     ...(result.outcome === "rollback_failed" ? { critical: true } : {}),

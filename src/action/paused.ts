@@ -21,7 +21,7 @@ import { executeRollout } from "../rollout/executor.js";
 import { planRollout, type RolloutPlan } from "../rollout/plan.js";
 import { providers } from "../rollout/providers/index.js";
 import { executeRollback, planRollback } from "../rollout/rollback.js";
-import { Timeline, renderTimeline } from "../rollout/timeline.js";
+import { Timeline, renderReadings, renderTimeline } from "../rollout/timeline.js";
 import type { ActionDeps } from "./decide.js";
 import { judge, WORKFLOW_BOT } from "./gate.js";
 import { previousSuccess } from "./history.js";
@@ -185,7 +185,8 @@ async function resume(p: Paused): Promise<Done> {
   deps.log(`rollout ${result.outcome}: ${result.reason}`);
   return {
     rolledBack: result.outcome === "rolled_back",
-    sections: [renderTimeline(result.timeline)],
+    // Every reading (warnings included) beside the timeline: the statuses only summarise them.
+    sections: [renderTimeline(result.timeline), renderReadings(result.timeline)].filter(Boolean),
     rollout: result.outcome,
     ...(result.outcome === "rollback_failed" ? { critical: true } : {}),
     ...(result.outcome === "success" ? {} : { failure: `Rollout ${result.outcome}: ${result.reason}` }),
