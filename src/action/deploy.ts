@@ -150,6 +150,7 @@ async function deployHoldingLock(
     ...(status !== undefined ? { status } : {}),
     rolledBack,
     ...(previousSha ? { previousSha } : {}),
+    // Every reading (warnings included) beside the timeline: the statuses only summarise them.
     sections: [renderTimeline(result.timeline), renderReadings(result.timeline)].filter(Boolean),
     requests,
     rollout: result.outcome,

@@ -38,7 +38,12 @@ export class PolicyMissingError extends Error {
   override readonly name = "PolicyMissingError";
 }
 
-export async function judge(deps: GateDeps, settings: ActionSettings): Promise<Judgement> {
+export async function judge(
+  deps: GateDeps,
+  settings: ActionSettings,
+  /** The commit a rollback replaces: the evidence's `rollback_of`, judged by the policy's rollback rules. */
+  rollbackOf?: string,
+): Promise<Judgement> {
   const gathered = await gatherEvidence(deps.client, {
     owner: settings.owner,
     repo: settings.repo,
@@ -61,7 +66,7 @@ export async function judge(deps: GateDeps, settings: ActionSettings): Promise<J
   const completed = await completeEvidence(
     deps.client,
     settings,
-    gathered.evidence,
+    rollbackOf === undefined ? gathered.evidence : { ...gathered.evidence, rollback_of: rollbackOf },
     evidenceNeeds([own(loaded.policy.environments, settings.environment)]),
   );
   const evidence = completed.evidence;

@@ -239,6 +239,7 @@ async function resume(p: Paused): Promise<Done> {
   deps.log(`rollout ${result.outcome}: ${result.reason}`);
   return {
     rolledBack: result.outcome === "rolled_back",
+    // Every reading (warnings included) beside the timeline: the statuses only summarise them.
     sections: [renderTimeline(result.timeline), renderReadings(result.timeline)].filter(Boolean),
     rollout: result.outcome,
     ...(result.outcome === "rollback_failed" ? { critical: true } : {}),

@@ -1,6 +1,7 @@
 /**
- * `mode: rollback`: puts the environment back on its previous good version, without approval (the
- * policies say so: a rollback must never wait for people). The current version is the newest trusted
+ * `mode: rollback`: puts the environment back on its previous good version, without approval unless
+ * the policy's `rollback.approval` is required (by default a rollback never waits for people; when
+ * required, the target is judged with `rollback_of` and a missing approval stops it at once). The current version is the newest trusted
  * success; the target is the newest trusted success of another commit. The rollback is recorded as its
  * own deployment of the target commit, `payload.tollgate.rollback_of` naming what it replaced.
  */
@@ -22,6 +23,7 @@ import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { statusWriter } from "./record.js";
 import { own } from "../policy/own.js";
+import { renderMarkdown } from "../readiness/render.js";
 
 export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   // The evaluation is not needed (rollbacks need no approval), only the policy from the default branch.
@@ -41,7 +43,7 @@ export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): 
       requests: read,
       failure: `@${settings.actor} may not roll ${settings.environment} back: only its approvers and people with the maintain or admin role may (or /rollback ${settings.environment} on a pull request)`,
     };
-  if (settings.dryRun) return rollBack(deps, settings, policy, environment, read);
+  if (settings.dryRun) return rollBack(deps, settings, policy, environment, read, undefined, { gated: true });
   // Getting back to safety never waits: the rollback takes the environment's lock over whatever holds it
   // (race-free: of two rollbacks only one fast-forwards the lock), and ends every rollout in flight —
   // paused, crashed or running; a running one notices its lost lock at its next heartbeat and stops
@@ -67,6 +69,7 @@ export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): 
       environment,
       read + taken.requests + scan.requests,
       interrupted ? { sha: interrupted.sha } : undefined,
+      { gated: true },
     );
   });
 }
@@ -79,6 +82,11 @@ export async function rollBack(
   requestsSoFar: number,
   /** The version being replaced, when the caller knows it (validate: the deployment that failed). */
   known?: { sha: string },
+  /**
+   * Someone asked for it (`mode: rollback`): the policy's rollback rules apply. A rollback after a failed
+   * validation is the rollout's own, and never waits.
+   */
+  options: { gated?: boolean } = {},
 ): Promise<ModeOutcome> {
   const trusted = { app: settings.appBot, workflow: [WORKFLOW_BOT] };
   let requests = requestsSoFar;
@@ -99,6 +107,14 @@ export async function rollBack(
       requests,
       failure: `nothing to roll back to: ${settings.environment} has no earlier successful deployment`,
     };
+  }
+  if (options.gated && environment.rollback.approval === "required") {
+    const refusal = await deps.phase("Check the rollback's approval", () =>
+      rollbackApproval(deps, settings, target.sha!, current.sha!),
+    );
+    requests += refusal.requests;
+    if (refusal.failure !== undefined)
+      return { ...base, sections: refusal.sections, requests, failure: refusal.failure };
   }
   const strategyName = settings.strategy ?? environment.strategies[0];
   const strategy = strategyName !== undefined ? own(policy.strategies, strategyName) : undefined;
@@ -188,5 +204,29 @@ export async function rollBack(
     requests,
     rollout: result.ok ? "rolled_back" : "rollback_failed",
     ...(result.ok ? {} : { critical: true, failure: `CRITICAL: rollback failed: ${result.detail}` }),
+  };
+}
+
+/**
+ * `rollback.approval: required`: the target is judged as a deployment with `rollback_of`, and only its
+ * rollback and approval items decide (a rollback does not wait for checks, windows or soak times). It
+ * does not wait for approvers either: without the approval it stops and says who must approve.
+ */
+async function rollbackApproval(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  target: string,
+  replaced: string,
+): Promise<{ requests: number; sections: string[]; failure?: string }> {
+  const judged = await judge(deps, { ...settings, sha: target }, replaced);
+  const deciding = judged.decision.checklist.filter(
+    (i) => (i.id === "rollback" || i.id === "approval") && i.state !== "passed" && i.state !== "waived",
+  );
+  if (deciding.length === 0) return { requests: judged.requests, sections: [] };
+  const why = deciding.map((i) => `${i.title}: ${i.reason}${i.fix ? ` (${i.fix})` : ""}`).join("; ");
+  return {
+    requests: judged.requests,
+    sections: [renderMarkdown(judged.decision)],
+    failure: `rolling ${settings.environment} back to ${target.slice(0, 7)} needs approval (rollback.approval: required): ${why}`,
   };
 }

@@ -169,6 +169,8 @@ export interface Analysis {
   readonly provider: AnalysisProvider;
   readonly success?: Condition;
   readonly failure?: Condition;
+  /** A reading meeting it is recorded as a warning; it decides nothing. */
+  readonly warn?: Condition;
   readonly intervalMs: number;
   /** Before the first measurement of a run. */
   readonly initialDelayMs: number;
@@ -227,6 +229,8 @@ export interface Environment {
     readonly redeployPrevious: boolean;
     readonly workflow?: string;
     readonly analyses: readonly string[];
+    /** Whether a rollback redeploy (evidence `rollback_of`, verified) needs approval. */
+    readonly approval: "none" | "required";
   };
 }
 
@@ -483,6 +487,7 @@ function normalizeAnalysis(name: string, doc: AnalysisDocument): Analysis {
     provider,
     ...(doc.success !== undefined ? { success: parseAnyCondition(doc.success)! } : {}),
     ...(doc.failure !== undefined ? { failure: parseAnyCondition(doc.failure)! } : {}),
+    ...(doc.warn !== undefined ? { warn: parseAnyCondition(doc.warn)! } : {}),
     intervalMs,
     initialDelayMs: ms(doc.initial_delay),
     count: doc.count ?? 1,
@@ -567,6 +572,7 @@ function normalizeEnvironment(name: string, doc: EnvironmentDocument, policy: Po
       redeployPrevious: doc.rollback?.redeploy_previous ?? false,
       ...(doc.rollback?.workflow !== undefined ? { workflow: doc.rollback.workflow } : {}),
       analyses: doc.rollback?.analyses ?? [],
+      approval: doc.rollback?.approval ?? "none",
     },
   };
 }

@@ -492,6 +492,10 @@ export const analysisSchema = z
       .meta({ description: "Run a command." }),
     success: condition.optional().meta({ description: "A measurement is successful when this holds." }),
     failure: condition.optional().meta({ description: "A measurement is failed when this holds." }),
+    warn: condition.optional().meta({
+      description:
+        "A measurement that is not failed is shown and recorded as a warning when this holds; a warning never fails, pauses or rolls back.",
+    }),
     interval: durationSchema.optional().meta({ description: "Time between measurements (default 30s)." }),
     initial_delay: durationSchema.optional().meta({
       description:
@@ -670,9 +674,13 @@ export const environmentSchema = z
           description:
             "A rollback plan (run or redeploy_previous) must exist (default: true when approval is required).",
         }),
+        approval: z.enum(["none", "required"], { error: "expected none or required" }).optional().meta({
+          description:
+            "Whether a redeploy with `rollback_of` in its evidence needs approval: none waives it, required judges it as any deployment (default none). Waived only when the commit redeployed has a verified success on this environment.",
+        }),
       })
       .optional()
-      .meta({ description: "How to roll back. Rollbacks never need approval." }),
+      .meta({ description: "How to roll back, and whether a rollback redeploy needs approval." }),
   })
   .meta({ description: "One deployment environment and its gate." });
 

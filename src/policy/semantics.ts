@@ -3,6 +3,7 @@
  * cannot see (an approval count no one could reach, a failure limit that can never be exceeded).
  */
 import { parseDuration } from "./duration.js";
+import { conditionNeedsBaseline, parseAnyCondition } from "./condition.js";
 import { didYouMean, type PathSegment } from "./errors.js";
 import { BUSINESS_DAYS, CHECKLIST_KINDS, type PolicyDocument, type StrategyDocument } from "./schema.js";
 import { own } from "./own.js";
@@ -235,10 +236,27 @@ export function checkSemantics(doc: PolicyDocument): SemanticIssue[] {
       needsCondition &&
       analysis.success === undefined &&
       analysis.failure === undefined &&
+      analysis.warn === undefined &&
       analysis.judge === undefined
     ) {
-      report(["analyses", name], "a measured value needs a `success` or `failure` condition");
+      report(["analyses", name], "a measured value needs a `success`, `failure` or `warn` condition");
     }
+    // A warning must never stop a rollout: a baseline read for it alone would (a missing baseline fails).
+    const warn = analysis.warn === undefined ? undefined : parseAnyCondition(analysis.warn);
+    const decidingReadsBaseline = [analysis.success, analysis.failure].some((c) => {
+      const parsed = c === undefined ? undefined : parseAnyCondition(c);
+      return parsed !== undefined && conditionNeedsBaseline(parsed);
+    });
+    if (
+      warn !== undefined &&
+      conditionNeedsBaseline(warn) &&
+      !decidingReadsBaseline &&
+      analysis.prometheus?.baseline === undefined
+    )
+      report(
+        ["analyses", name, "warn"],
+        "this `warn` compares with a baseline no `success` or `failure` condition reads: measuring one only to warn could stop the rollout; add `prometheus.baseline` or warn on an absolute threshold",
+      );
     if (analysis.http?.measure === "value" && analysis.http.json_path === undefined) {
       report(
         ["analyses", name, "http", "measure"],

@@ -41,6 +41,7 @@ export const REASON_CODES = [
   "rejected",
   "emergency_post_approval",
   "emergency_approval_overdue",
+  "rollback_unverified",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

@@ -12,6 +12,7 @@ import { evaluateItem } from "./items.js";
 import { matchesAny } from "./glob.js";
 import { deployerItem } from "./people.js";
 import { prerequisites } from "./prerequisites.js";
+import { rollbackClaim } from "./rollback.js";
 import { checkWindows, describeInstant, nextOpening } from "./windows.js";
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -63,6 +64,8 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     });
   }
 
+  const rollback = rollbackClaim(environmentName, environment, evidence);
+  if (rollback) items.push(rollback.item);
   items.push(...prerequisites(environment, changeType, evidence, now));
   const deployer = deployerItem(policy, environment, evidence);
   if (deployer) items.push(deployer);
@@ -155,7 +158,12 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     } else items.push(evaluateItem(item, { evidence, ...(strategy !== undefined ? { strategy } : {}) }));
   }
 
-  const gate = approvalItem(policy, environment, changeType, evidence, now, items);
+  // A verified rollback puts back code that already ran here: the policy may let it skip approval.
+  const gate = rollback?.waivesApproval
+    ? waivedForRollback(
+        approvalItem(policy, { ...environment, approval: "none" }, changeType, evidence, now, items),
+      )
+    : approvalItem(policy, environment, changeType, evidence, now, items);
   items.push(gate.item);
 
   const verdict: Verdict = items.some((i) => i.state === "failed")
@@ -179,6 +187,17 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     ...(override ? { override } : {}),
     checklist: items,
     approvals: gate.tally,
+  };
+}
+
+function waivedForRollback<T extends { item: ChecklistResult }>(gate: T): T {
+  return {
+    ...gate,
+    item: {
+      ...gate.item,
+      state: "waived",
+      reason: "a rollback to a commit that succeeded here before needs no approval (rollback.approval: none)",
+    },
   };
 }
 

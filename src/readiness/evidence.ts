@@ -48,6 +48,10 @@ export const evidenceSchema = z
       .optional()
       .meta({ description: "The version currently deployed, to derive the semver bump." }),
     initiator: login.optional().meta({ description: "Who started the deployment (the workflow's actor)." }),
+    rollback_of: sha.optional().meta({
+      description:
+        "This deployment is a rollback replacing that commit (the Action's `mode: rollback` sets it). It counts only when `sha` has a verified success on the environment among `deployments`; the policy's `rollback.approval` then says whether approval is needed.",
+    }),
     strategy: z
       .string()
       .optional()

@@ -29,6 +29,8 @@ export interface AnalysisMeasurement {
   readonly value?: number;
   /** The baseline's reading taken with this one (a baseline query), or the pre-rollout baseline compared with. */
   readonly baseline?: number;
+  /** The `warn` condition held for this reading (shown and recorded, never deciding). */
+  readonly warning?: string;
 }
 
 /** The Mann-Whitney judge's figures over a run. */
@@ -52,6 +54,8 @@ export interface AnalysisResult {
   /** Measured and recorded only: its outcome decides nothing. */
   readonly dryRun?: boolean;
   readonly comparison?: Comparison;
+  /** Readings met the `warn` condition: "error rate 1.2 % ≥ 1 % (2 of 5 readings)". Decides nothing. */
+  readonly warning?: string;
 }
 
 export interface AnalysisOptions {
@@ -126,6 +130,7 @@ export async function runAnalysis(analysis: Analysis, options: AnalysisOptions):
       early: !analysis.dryRun && how.early === true,
       dryRun: analysis.dryRun,
       ...(comparison !== undefined ? { comparison } : {}),
+      ...warningOf(analysis, measurements),
     };
   };
   // `inconclusive: fail` turns an undecided run into a failure (rollback); `pause` stops and asks.
@@ -183,6 +188,16 @@ export async function runAnalysis(analysis: Analysis, options: AnalysisOptions):
     if (judgedRun) return judgedRun;
   }
   return outcome === "inconclusive" ? undecided() : finish(outcome);
+}
+
+/** The run's warnings in one line: the latest warning's figures, and how many readings warned. */
+function warningOf(analysis: Analysis, measurements: readonly AnalysisMeasurement[]): { warning?: string } {
+  const warned = measurements.filter((m) => m.warning !== undefined);
+  const last = warned.at(-1);
+  if (last === undefined) return {};
+  const n = measurements.length;
+  const share = n > 1 ? ` (${warned.length} of ${n} readings)` : "";
+  return { warning: `${analysis.title} ${last.warning}${share}` };
 }
 
 function undecidedOutcome(analysis: Analysis): AnalysisOutcome {

@@ -254,7 +254,9 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
   if (failed) return { kind: "failed", text: failed.summary };
   const undecided = deciders.find((r) => !r.aborted && r.outcome === "inconclusive");
   if (undecided) return { kind: "paused", text: `${undecided.summary} (inconclusive)` };
-  const text = results.map((r) => r.summary).join("; ");
+  // Warnings come first: the status description keeps 140 characters, and a warning is the news.
+  const warnings = results.flatMap((r) => (r.warning !== undefined ? [`⚠️ warn: ${r.warning}`] : []));
+  const text = [...warnings, ...results.map((r) => r.summary)].join("; ");
   // The pause lasts what the policy says, whatever the analyses' schedule: the last reading usually
   // falls short of its end. Only `consecutive_successes` met by every deciding analysis promotes early.
   if (deciders.length > 0 && deciders.every((r) => r.early)) return { kind: "ok", text };

@@ -24,6 +24,8 @@ export interface Judged {
   /** The figure and the comparison, without the analysis title: "7.2 % > 5 %". */
   readonly text: string;
   readonly value?: number;
+  /** The `warn` condition held for a reading that did not fail: "1.2 % ≥ 1 %". Decides nothing. */
+  readonly warning?: string;
 }
 
 const SYMBOL: Record<Comparator, string> = { "<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠" };
@@ -47,7 +49,7 @@ export function formatNumber(value: number): string {
 
 /** Values compared with a condition written in percent are fractions; latency probes are milliseconds. */
 export function unitOf(analysis: Analysis): Unit {
-  const percent = [analysis.success, analysis.failure].some((c) =>
+  const percent = [analysis.success, analysis.failure, analysis.warn].some((c) =>
     c === undefined
       ? false
       : isExpression(c)
@@ -99,6 +101,36 @@ export function hasBaselineQuery(analysis: Analysis): boolean {
 }
 
 export function judge(analysis: Analysis, measurement: Measurement, baseline?: number): Judged {
+  const judged = judgeConditions(analysis, measurement, baseline);
+  if (analysis.warn === undefined || judged.value === undefined || judged.verdict === "failed") return judged;
+  if (!("value" in measurement) || measurement.failure !== undefined) return judged;
+  const warning = warningOf(analysis, analysis.warn, judged.value, baseline);
+  return warning === undefined ? judged : { ...judged, warning };
+}
+
+/** The warning's text when `warn` holds; nothing when it does not, or when it needs a baseline not at hand. */
+function warningOf(
+  analysis: Analysis,
+  warn: Condition,
+  value: number,
+  baseline?: number,
+): string | undefined {
+  const unit = unitOf(analysis);
+  const shown = formatValue(value, unit);
+  if (isExpression(warn)) {
+    if (warn.needsBaseline && (baseline === undefined || !Number.isFinite(baseline))) return undefined;
+    const context = { result: value, ...(baseline !== undefined ? { baseline } : {}) };
+    if (!evaluate(warn.expression, context, durationUnitOf(analysis))) return undefined;
+    const base =
+      baseline !== undefined && warn.needsBaseline ? ` (baseline ${formatValue(baseline, unit)})` : "";
+    return `${shown}${base}: ${warn.source} holds`;
+  }
+  const limit = threshold(warn, baseline);
+  if (limit === undefined || !holds(warn.comparator, value, limit)) return undefined;
+  return `${shown} ${SYMBOL[warn.comparator]} ${describeThreshold(warn, baseline, unit)}`;
+}
+
+function judgeConditions(analysis: Analysis, measurement: Measurement, baseline?: number): Judged {
   if ("error" in measurement) {
     if (!measurement.unreachable) return { verdict: "error", text: `error: ${measurement.error}` };
     const verdict = { error: "error", fail: "failed", inconclusive: "inconclusive" } as const;

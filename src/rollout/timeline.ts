@@ -38,7 +38,9 @@ export class Timeline {
       phase: "analysis",
       label,
       // Stopped because another analysis failed: its figures so far, not a verdict.
-      text: result.aborted ? `${result.summary} (stopped early)` : result.summary,
+      text: `${result.aborted ? `${result.summary} (stopped early)` : result.summary}${
+        result.warning !== undefined ? `; ⚠️ warn: ${result.warning}` : ""
+      }`,
       ok: result.outcome === "successful",
       ...(values.length > 0 ? { values } : {}),
       readings: result.measurements,
@@ -78,7 +80,7 @@ export function renderReadings(entries: readonly TimelineEntry[], title = "Analy
     (e.readings ?? []).map((m) => {
       const value = m.value === undefined ? "" : formatNumber(m.value);
       const baseline = m.baseline === undefined ? "" : formatNumber(m.baseline);
-      return `| +${formatDuration(m.at - start)} | ${cell(e.label)} | ${cell(e.analysis ?? "")} | ${value} | ${baseline} | ${VERDICT_ICON[m.verdict]} ${cell(m.text)} |`;
+      return `| +${formatDuration(m.at - start)} | ${cell(e.label)} | ${cell(e.analysis ?? "")} | ${value} | ${baseline} | ${VERDICT_ICON[m.verdict]} ${cell(m.text)}${m.warning !== undefined ? ` · ⚠️ warn: ${cell(m.warning)}` : ""} |`;
     }),
   );
   if (rows.length === 0) return "";

@@ -1062,7 +1062,7 @@ const cases: Case[] = [
       "4:57 analyses.health.http.measure: measure: value needs a `json_path` into the response body",
       "7:5 analyses.nothing: an analysis needs one provider: http, prometheus or command",
       "9:5 analyses.both: an analysis has one provider, found prometheus and command",
-      "9:5 analyses.both: a measured value needs a `success` or `failure` condition",
+      "9:5 analyses.both: a measured value needs a `success`, `failure` or `warn` condition",
     ],
   },
 
