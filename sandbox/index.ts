@@ -55,6 +55,8 @@ export interface Sandbox {
   requests(): readonly LogEntry[];
   /** requests for GitHub routes and GraphQL fields the sandbox does not model, in process */
   unmodelled(): readonly UnmodelledHit[];
+  /** strict mode: what the sandbox answered outside GitHub's documented response shapes, in process */
+  offShape(): readonly string[];
   /** resolves once every queued webhook delivery has been attempted */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -117,6 +119,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   );
   // ajv is only needed for strict mode, so it is loaded only then.
   const validate = options.strict ? (await import("./contracts/validate.js")).strictValidator() : undefined;
+  const checkAnswer = options.strict
+    ? (await import("./contracts/undocumented.js")).answerChecker()
+    : undefined;
   const srv = new SandboxServer({
     state,
     rest,
@@ -126,6 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     graphql: executeGraphql,
     pages: (path, query) => renderPage(state, path, query),
     ...(validate ? { validate } : {}),
+    ...(checkAnswer ? { checkAnswer } : {}),
     log,
     base: () => base,
   });
@@ -151,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     webhooks: hooks,
     requests: () => srv.requests,
     unmodelled: () => state.unmodelled,
+    offShape: () => [...state.offShape],
     idle: () => hooks.idle(),
     close: async () => {
       await hooks.idle();

@@ -43,6 +43,8 @@ export interface ServerDeps {
   pages?: (path: string, query: URLSearchParams) => Page | undefined;
   /** strict mode: throws a 422 HttpError for a request GitHub's contract refuses */
   validate?: (route: Route, ctx: Ctx) => void;
+  /** strict mode: the problems of an answer against GitHub's documented response shape */
+  checkAnswer?: (route: Route, reply: Reply) => string[];
   log: (line: string) => void;
   base: () => string;
 }
@@ -311,7 +313,11 @@ export class SandboxServer {
     }
     if (kind === "rest") this.deps.validate?.(m.route, ctx);
     const reply = await m.route.handler(ctx);
-    if (kind === "rest") withLocation(m.route, reply);
+    if (kind === "rest") {
+      withLocation(m.route, reply);
+      for (const problem of this.deps.checkAnswer?.(m.route, reply) ?? [])
+        this.deps.state.offShape.add(problem);
+    }
     return reply;
   }
 

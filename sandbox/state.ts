@@ -357,6 +357,8 @@ export class State {
   readonly limits: RateLimits;
   /** Requests for GitHub routes and GraphQL fields the sandbox does not model (each answered 501 or an error). */
   readonly unmodelled: UnmodelledHit[] = [];
+  /** strict mode: answers that broke GitHub's documented response shape, one line per kind of problem */
+  readonly offShape = new Set<string>();
   private readonly counters = new Map<string, number>();
 
   /** The sandbox's clock in epoch milliseconds: rate-limit windows, token expiry and new timestamps follow it. */

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import { contractFile, restContract } from "./validate.js";
+import type { Reply } from "../http.js";
+import type { Route } from "../router.js";
+import { contractFile, responseErrors, restContract } from "./validate.js";
 
 type Schema = Record<string, unknown>;
 let defs: Record<string, Schema> | undefined;
@@ -60,7 +62,44 @@ export function undocumented(schema: unknown, value: unknown, path = ""): string
   return [...new Set(out)];
 }
 
+/**
+ * GitHub sends these although the api.github.com description leaves them out: GHES's installed version,
+ * each rate-limit resource's name, environments' admin bypass, a code scanning rule's security severity.
+ */
+const SENT_BY_GITHUB = new Set([
+  "GET /meta .installed_version",
+  ...["core", "search", "graphql", "code_search"].map((r) => `GET /rate_limit .resources.${r}.resource`),
+  "GET /rate_limit .rate.resource",
+  "GET /repos/{owner}/{repo}/environments .environments[].can_admins_bypass",
+  "GET /repos/{owner}/{repo}/environments/{environment_name} .can_admins_bypass",
+  "PUT /repos/{owner}/{repo}/environments/{environment_name} .can_admins_bypass",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts [].rule.security_severity_level",
+]);
+
+/** The properties of an answer that GitHub's description of the operation lacks and GitHub does not send. */
 export function undocumentedInResponse(key: string, status: number, body: unknown): string[] {
   const schema = restContract()[key]?.responses[String(status)];
-  return schema ? undocumented(schema, body).map((p) => p.replace(/\[\d+\]/g, "[]")) : [];
+  if (!schema) return [];
+  return undocumented(schema, body)
+    .map((p) => p.replace(/\[\d+\]/g, "[]"))
+    .filter((p) => !SENT_BY_GITHUB.has(`${key} ${p}`));
+}
+
+/**
+ * Strict mode's check of every answer: GitHub's documented response schema for the operation and status,
+ * and no property the description lacks. What it finds is recorded, not thrown: the caller already has its
+ * answer, and the test world fails on close when anything was found.
+ */
+export function answerChecker(): (route: Route, reply: Reply) => string[] {
+  restContract();
+  return (route, reply) => {
+    if (reply.raw !== undefined || reply.body === undefined || reply.status >= 300) return [];
+    const key = `${route.method} ${route.path}`;
+    return [
+      ...responseErrors(key, reply.status, reply.body),
+      ...undocumentedInResponse(key, reply.status, reply.body).map(
+        (p) => `${p} is not in GitHub's description`,
+      ),
+    ].map((problem) => `${key} ${reply.status}: ${problem}`);
+  };
 }

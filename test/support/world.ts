@@ -134,11 +134,15 @@ export async function createWorld(options: WorldOptions): Promise<World> {
       });
       return octokitFor(sandbox, data.token);
     },
-    // Fails the test when anything reached a GitHub route or GraphQL field the sandbox does not model.
+    // Fails the test when anything reached a GitHub route or GraphQL field the sandbox does not model, or
+    // when the sandbox answered outside GitHub's documented response shapes.
     close: async () => {
       const hits = [...sandbox.unmodelled()];
+      const offShape = sandbox.offShape();
       await sandbox.close();
       if (hits.length > 0) throw unmodelledError(hits);
+      if (offShape.length > 0)
+        throw new Error(`the sandbox answered outside GitHub's documented shapes:\n${offShape.join("\n")}`);
     },
   };
 }
