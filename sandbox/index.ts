@@ -95,7 +95,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const faults = new Faults(options.seed ?? 1);
   let base = "";
-  const hooks = new Webhooks(state, () => ({ state, api: `${base}/api/v3`, web: base }), faults, log);
+  // ajv is only needed for strict mode, so the contracts are loaded only then.
+  const contracts = options.strict ? await import("./contracts/validate.js") : undefined;
+  const hooks = new Webhooks(
+    state,
+    () => ({ state, api: `${base}/api/v3`, web: base }),
+    faults,
+    log,
+    contracts?.webhookErrors,
+  );
   const rest = new Router();
   rest.add(...restRoutes);
   const control = new Router();

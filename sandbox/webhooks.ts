@@ -47,6 +47,8 @@ export class Webhooks {
     private readonly view: () => View,
     private readonly faults: Faults,
     private readonly log: (line: string) => void,
+    /** strict mode: the problems of a payload against GitHub's webhook schema for its event and action */
+    private readonly checkPayload?: (event: string, action: string | null, payload: Json) => string[],
   ) {}
 
   emit(repo: Repo | null, event: string, action: string | undefined, build: Build, opts: EmitOptions): void {
@@ -76,6 +78,8 @@ export class Webhooks {
         payload,
         redelivery: false,
       });
+      for (const problem of this.checkPayload?.(event, action ?? null, payload) ?? [])
+        this.state.offShape.add(`webhook ${event}${action ? `.${action}` : ""}: ${problem}`);
     }
   }
 

@@ -1,10 +1,12 @@
 /**
  * Strict mode checks every answer against GitHub's documented response shape: a property GitHub's
  * description lacks (a serializer's invention) or a missing required one is recorded, and the test world
- * fails on close. Shown here with a deliberate extra property on a real answer.
+ * fails on close. Shown here with a deliberate extra property on a real answer. Webhook payloads are
+ * checked against GitHub's webhook schemas the same way, as they are sent.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { answerChecker } from "../../sandbox/contracts/undocumented.js";
+import { webhookErrors } from "../../sandbox/contracts/validate.js";
 import type { Route } from "../../sandbox/router.js";
 import { createWorld, ORG, REPO, type World } from "../support/world.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
@@ -36,6 +38,10 @@ describe("answers in strict mode", () => {
     ]);
     const { full_name: _dropped, ...withoutName } = repository;
     expect(check(getRepo, { status: 200, body: withoutName }).join("\n")).toContain("full_name");
+  });
+
+  test("a webhook payload is checked against GitHub's schema for its event and action", () => {
+    expect(webhookErrors("issue_comment", "created", { action: "created" }).join("\n")).toContain("comment");
   });
 
   test(
