@@ -5,10 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
-import { answerTo, comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
-import { WORKFLOW, ciApp, ciCheck } from "../app/fixtures.js";
+import { runAction } from "../action/helpers.js";
+import { answerTo, comment, settled, type AppWorld } from "../app/harness.js";
+import { ciCheck } from "../app/fixtures.js";
 import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
+import { decisionOf, greenPullRequest as openGreen, startAttackWorld } from "./attack-world.js";
 import { auditOf, findingsOf } from "./audit-of.js";
 
 const POLICY = `version: 1
@@ -50,25 +52,11 @@ let token: string;
 let mallory: Octokit;
 
 beforeAll(async () => {
-  world = await startAppWorld({
+  ({ world, ci, token, mallory } = await startAttackWorld({
     policy: POLICY,
-    people: ["dave", "alice", "bob", "mallory"],
-    teams: { leads: ["alice", "bob"] },
-    // Many attacks in one minute would trip GitHub's limit on content creation, which is not what these
-    // tests are about (test/sandbox/cost.test.ts covers it); the primary budgets still apply.
-    secondaryRateLimit: false,
-  });
-  ci = await ciApp(world);
-  token = await workflowToken(world);
-  mallory = world.people["mallory"]!.octokit;
-  for (const name of ["deploy.yml", "rollback.yml"])
-    await world.sandbox.client.putFile(
-      world.people["owner"]!.token,
-      FULL,
-      `.github/workflows/${name}`,
-      WORKFLOW,
-    );
-});
+    workflows: ["deploy.yml", "rollback.yml"],
+  }));
+}, PROCESS_TEST_MS);
 
 /** A workflow run of deploy.yml for `sha`, as GitHub records it, on `branch`. */
 async function workflowRun(sha: string, branch: string): Promise<number> {
@@ -122,20 +110,10 @@ async function verifiedStatuses(deploymentId: number) {
 }
 afterAll(() => world.close());
 
-/** An open PR by dave with green CI, and its head. */
-async function greenPullRequest(branch: string): Promise<{ number: number; head: string }> {
-  const pr = await openPullRequest(world, "dave", { branch, title: branch, body: "Change." });
-  await ciCheck(ci, pr.head, "success");
-  await settled(world);
-  return pr;
-}
+const greenPullRequest = (branch: string) => openGreen({ world, ci }, branch);
 
 const gate = (sha: string, environment: string, actor = "dave") =>
   runAction(world, { sha, token, actor, inputs: { environment, mode: "gate" } });
-const decisionOf = (run: ActionRun) => ({
-  decision: run.outputs["decision"],
-  code: run.outputs["reason-code"],
-});
 
 async function createDeployment(as: Octokit, sha: string, environment: string, payload: unknown = {}) {
   const { data } = await as.request("POST /repos/{owner}/{repo}/deployments", {

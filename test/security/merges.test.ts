@@ -6,11 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
-import { answerTo, comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
-import { WORKFLOW, ciApp, ciCheck } from "../app/fixtures.js";
+import { runAction, type ActionRun } from "../action/helpers.js";
+import { answerTo, comment, settled, type AppWorld } from "../app/harness.js";
+import { ciCheck } from "../app/fixtures.js";
 import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
+import { decisionOf, startAttackWorld } from "./attack-world.js";
 
 const POLICY = `version: 1
 approvers:
@@ -35,21 +36,7 @@ let token: string;
 let mallory: Octokit;
 
 beforeAll(async () => {
-  world = await startAppWorld({
-    policy: POLICY,
-    people: ["dave", "alice", "bob", "mallory"],
-    teams: { leads: ["alice", "bob"] },
-    secondaryRateLimit: false,
-  });
-  ci = await ciApp(world);
-  token = await workflowToken(world);
-  mallory = world.people["mallory"]!.octokit;
-  await world.sandbox.client.putFile(
-    world.people["owner"]!.token,
-    FULL,
-    ".github/workflows/deploy.yml",
-    WORKFLOW,
-  );
+  ({ world, ci, token, mallory } = await startAttackWorld({ policy: POLICY, workflows: ["deploy.yml"] }));
 }, PROCESS_TEST_MS);
 
 afterAll(() => world.close());
@@ -69,10 +56,6 @@ async function gate(sha: string): Promise<ActionRun> {
     inputs: { environment: "production", mode: "gate" },
   });
 }
-const decisionOf = (run: ActionRun) => ({
-  decision: run.outputs["decision"],
-  code: run.outputs["reason-code"],
-});
 
 /** An open PR with green CI, approved for production by both leads. */
 async function approvedPullRequest(

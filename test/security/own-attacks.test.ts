@@ -7,10 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
-import { comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
-import { WORKFLOW, ciApp, ciCheck, run as workflowRun, runState } from "../app/fixtures.js";
+import { runAction } from "../action/helpers.js";
+import { comment, settled, type AppWorld } from "../app/harness.js";
+import { ciCheck, run as workflowRun, runState } from "../app/fixtures.js";
 import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
+import { decisionOf, greenPullRequest as openGreen, startAttackWorld } from "./attack-world.js";
 import { auditOf, findingsOf } from "./audit-of.js";
 
 const POLICY = `version: 1
@@ -63,50 +65,18 @@ let token: string;
 let mallory: Octokit;
 
 beforeAll(async () => {
-  world = await startAppWorld({
+  ({ world, ci, token, mallory } = await startAttackWorld({
     policy: POLICY,
-    people: ["dave", "alice", "bob", "mallory"],
-    teams: { leads: ["alice", "bob"] },
-    // Many attacks in one minute would trip GitHub's limit on content creation, which is not what these
-    // tests are about (test/sandbox/cost.test.ts covers it); the primary budgets still apply.
-    secondaryRateLimit: false,
-  });
-  ci = await ciApp(world);
-  token = await workflowToken(world);
-  mallory = world.people["mallory"]!.octokit;
-  for (const name of ["deploy.yml", "rollback.yml"])
-    await world.sandbox.client.putFile(
-      world.people["owner"]!.token,
-      FULL,
-      `.github/workflows/${name}`,
-      WORKFLOW,
-    );
-});
+    workflows: ["deploy.yml", "rollback.yml"],
+  }));
+}, PROCESS_TEST_MS);
 afterAll(() => world.close());
 
-/** An open PR by `author` with green CI, and its head. */
-async function greenPullRequest(
-  branch: string,
-  author = "dave",
-  files?: Record<string, string>,
-): Promise<{ number: number; head: string }> {
-  const pr = await openPullRequest(world, author, {
-    branch,
-    title: branch,
-    body: "Change.",
-    ...(files ? { files } : {}),
-  });
-  await ciCheck(ci, pr.head, "success");
-  await settled(world);
-  return pr;
-}
+const greenPullRequest = (branch: string, author?: string, files?: Record<string, string>) =>
+  openGreen({ world, ci }, branch, author, files);
 
 const gate = (sha: string, environment: string) =>
   runAction(world, { sha, token, actor: "dave", inputs: { environment, mode: "gate" } });
-const decisionOf = (run: ActionRun) => ({
-  decision: run.outputs["decision"],
-  code: run.outputs["reason-code"],
-});
 const AWAITING = { decision: "waiting", code: "awaiting_approval" };
 
 /** GitHub lets anyone with write access edit someone else's comment on a PR. */

@@ -11,11 +11,12 @@ import { join } from "node:path";
 import { auditCommand } from "../../src/cli/audit.js";
 import type { AuditReport } from "../../src/audit/types.js";
 import type { Octokit } from "@octokit/rest";
-import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
-import { approvalStatuses, comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
-import { ciApp, ciCheck } from "../app/fixtures.js";
-import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
+import { runAction } from "../action/helpers.js";
+import { approvalStatuses, comment, settled, type AppWorld } from "../app/harness.js";
+import { ciCheck } from "../app/fixtures.js";
+import { FULL, ORG, REPO } from "../support/world.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
+import { decisionOf, greenPullRequest as openGreen, startAttackWorld } from "./attack-world.js";
 import { auditOf } from "./audit-of.js";
 
 const POLICY = `version: 1
@@ -41,31 +42,18 @@ let token: string;
 let mallory: Octokit;
 
 beforeAll(async () => {
-  world = await startAppWorld({
+  ({ world, ci, token, mallory } = await startAttackWorld({
     policy: POLICY,
     people: ["dave", "alice", "bob", "carol", "mallory"],
     teams: { leads: ["alice", "bob", "carol"] },
-    secondaryRateLimit: false,
-  });
-  ci = await ciApp(world);
-  token = await workflowToken(world);
-  mallory = world.people["mallory"]!.octokit;
+  }));
 }, PROCESS_TEST_MS);
 afterAll(() => world.close());
 
-async function greenPullRequest(branch: string): Promise<{ number: number; head: string }> {
-  const pr = await openPullRequest(world, "dave", { branch, title: branch, body: "Change." });
-  await ciCheck(ci, pr.head, "success");
-  await settled(world);
-  return pr;
-}
+const greenPullRequest = (branch: string) => openGreen({ world, ci }, branch);
 
 const gate = (sha: string) =>
   runAction(world, { sha, token, actor: "dave", inputs: { environment: "staging", mode: "gate" } });
-const decisionOf = (run: ActionRun) => ({
-  decision: run.outputs["decision"],
-  code: run.outputs["reason-code"],
-});
 
 async function deploymentsOf(sha: string) {
   const { data } = await mallory.request("GET /repos/{owner}/{repo}/deployments", {
