@@ -1,5 +1,5 @@
 import { HttpError, DOCS, notAccessible, notFound, unauthorized, type Ctx } from "../http.js";
-import type { Repo } from "../state.js";
+import type { Label, Repo } from "../state.js";
 
 /** The repository of a /repos/{owner}/{repo} route (the server already checked it exists and is visible). */
 export function repoOf(ctx: Ctx): Repo {
@@ -46,4 +46,19 @@ export function requireAnyPerm(ctx: Ctx, names: string[], level: "read" | "write
     (n) => perms[n] === "write" || perms[n] === "admin" || (level === "read" && perms[n] === "read"),
   );
   if (!ok) throw notAccessible();
+}
+
+/** The label of a name, created (GitHub's grey, no description) when the repository has none by it. */
+export function ensureLabel(ctx: Ctx, r: Repo, name: string): Label {
+  const existing = r.labels.get(name.toLowerCase());
+  if (existing) return existing;
+  const l: Label = {
+    id: ctx.state.nextId("label"),
+    name,
+    color: "ededed",
+    description: null,
+    default: false,
+  };
+  r.labels.set(name.toLowerCase(), l);
+  return l;
 }

@@ -17,7 +17,7 @@ import type { RouteDef } from "../router.js";
 import { nodeId, simpleUser } from "../serialize/accounts.js";
 import { commentJson, issueJson, labelJson, pullJson } from "../serialize/issues.js";
 import type { Issue, IssueComment, Label, Repo } from "../state.js";
-import { appIdOf, login, repoOf, requireAnyPerm } from "./common.js";
+import { appIdOf, ensureLabel, login, repoOf, requireAnyPerm } from "./common.js";
 
 const REACTIONS = ["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"] as const;
 
@@ -92,20 +92,6 @@ export function reactToComment(
   const reaction = { id: ctx.state.nextId("reaction"), user: me, content, created_at: ctx.state.now() };
   c.reactions.push(reaction);
   return { reaction, existing: false };
-}
-
-function ensureLabel(ctx: Ctx, r: Repo, name: string): Label {
-  const existing = r.labels.get(name.toLowerCase());
-  if (existing) return existing;
-  const l: Label = {
-    id: ctx.state.nextId("label"),
-    name,
-    color: "ededed",
-    description: null,
-    default: false,
-  };
-  r.labels.set(name.toLowerCase(), l);
-  return l;
 }
 
 export const issueRoutes: RouteDef[] = [

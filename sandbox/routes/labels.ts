@@ -12,7 +12,7 @@ import {
 import type { RouteDef } from "../router.js";
 import { issueJson, labelJson, pullJson } from "../serialize/issues.js";
 import type { Issue, Label, Repo } from "../state.js";
-import { login, repoOf, requireAnyPerm } from "./common.js";
+import { ensureLabel, login, repoOf, requireAnyPerm } from "./common.js";
 
 /** A label by the {name} of the route; GitHub matches label names case-insensitively. */
 function labelOr404(ctx: Ctx, r: Repo): Label {
@@ -37,21 +37,6 @@ function colorOf(b: Json): string | undefined {
   const color = raw.replace(/^#/, "");
   if (!/^[0-9a-fA-F]{6}$/.test(color)) throw invalid("Label", "color");
   return color;
-}
-
-/** The label of a name, created (GitHub's grey, no description) when the repository has none by it. */
-function labelFor(ctx: Ctx, r: Repo, name: string): Label {
-  const existing = r.labels.get(name.toLowerCase());
-  if (existing) return existing;
-  const l: Label = {
-    id: ctx.state.nextId("label"),
-    name,
-    color: "ededed",
-    description: null,
-    default: false,
-  };
-  r.labels.set(name.toLowerCase(), l);
-  return l;
 }
 
 /** The names a set-labels body gives: `{labels: [...]}`, a bare array, of strings or `{name}` objects. */
@@ -82,7 +67,7 @@ function emitLabelChange(ctx: Ctx, r: Repo, i: Issue, action: "labeled" | "unlab
 }
 
 function onIssue(ctx: Ctx, r: Repo, i: Issue): Json[] {
-  return i.labels.map((n) => labelJson(ctx, r, labelFor(ctx, r, n)));
+  return i.labels.map((n) => labelJson(ctx, r, ensureLabel(ctx, r, n)));
 }
 
 export const labelRoutes: RouteDef[] = [
@@ -143,12 +128,12 @@ export const labelRoutes: RouteDef[] = [
       const r = repoOf(ctx);
       const i = issueOr404(ctx, r);
       requireAnyPerm(ctx, needFor(i), "write");
-      const wanted = namesIn(ctx).map((n) => labelFor(ctx, r, n));
+      const wanted = namesIn(ctx).map((n) => ensureLabel(ctx, r, n));
       const removed = i.labels.filter((n) => !wanted.some((l) => l.name.toLowerCase() === n.toLowerCase()));
       const added = wanted.filter((l) => !i.labels.some((n) => n.toLowerCase() === l.name.toLowerCase()));
       i.labels = [...new Map(wanted.map((l) => [l.name.toLowerCase(), l.name])).values()];
       if (removed.length > 0 || added.length > 0) i.updated_at = ctx.state.now();
-      for (const n of removed) emitLabelChange(ctx, r, i, "unlabeled", labelFor(ctx, r, n));
+      for (const n of removed) emitLabelChange(ctx, r, i, "unlabeled", ensureLabel(ctx, r, n));
       for (const l of added) emitLabelChange(ctx, r, i, "labeled", l);
       return ok(onIssue(ctx, r, i));
     },
@@ -164,7 +149,7 @@ export const labelRoutes: RouteDef[] = [
       const removed = i.labels;
       i.labels = [];
       if (removed.length > 0) i.updated_at = ctx.state.now();
-      for (const n of removed) emitLabelChange(ctx, r, i, "unlabeled", labelFor(ctx, r, n));
+      for (const n of removed) emitLabelChange(ctx, r, i, "unlabeled", ensureLabel(ctx, r, n));
       return noContent();
     },
   },

@@ -2,7 +2,7 @@
  * A rollback redeploy as evidence: `rollback_of` says this deployment puts the environment back on
  * `sha`, replacing the commit it names. The claim alone proves nothing (whoever builds the evidence
  * writes it), so it counts only when `sha` itself once succeeded on this environment, as a verified
- * deployment status says (`succeeded_at`, written by the App or a trusted workflow): the code was
+ * deployment status says (`succeeded_at`: only the App's `Tollgate verified:` record, see `statusProof`): the code was
  * running there before, which is what lets a rollback skip approval. A claim that does not hold waives
  * nothing and blocks, so that a mislabelled redeploy is not mistaken for a new one either.
  */
