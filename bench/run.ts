@@ -9,6 +9,7 @@ import { benchAudit } from "./audit.js";
 import { benchCost } from "./cost.js";
 import { benchAuthority } from "./authority.js";
 import { benchExplain } from "./explain.js";
+import { benchOrg } from "./org.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
 import { benchStartup } from "./startup.js";
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   action: benchAction,
   cost: benchCost,
   startup: benchStartup,
+  org: benchOrg,
 };
 
 const FILE = "BENCHMARKS.md";
