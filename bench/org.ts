@@ -177,7 +177,8 @@ async function deploy(world: World, subject: Subject, pull: Pull, token: string)
   let out = "";
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  if (code !== 0 && process.env["TOLLGATE_BENCH_DEBUG"]) console.error(out);
+  if (code !== 0 && process.env["TOLLGATE_BENCH_DEBUG"])
+    console.error(`${pull.repo}'s deploy failed:\n${out}`);
   return code;
 }
 
@@ -285,6 +286,7 @@ async function hourOf(subject: Subject): Promise<Hour> {
     }
     await sandbox.idle();
     const after = await sandbox.client.usage();
+    if (process.env["TOLLGATE_BENCH_DEBUG"]) explain(sandbox, world, deliveriesBefore, subject.label);
     return {
       label: subject.label,
       ...spent(before.tokens, after.tokens, world.bot),
@@ -295,6 +297,21 @@ async function hourOf(subject: Subject): Promise<Hour> {
     await app.stop();
     await world.close();
   }
+}
+
+/** With TOLLGATE_BENCH_DEBUG set: the webhooks the App received and the requests it made, by kind. */
+function explain(sandbox: Sandbox, world: World, deliveriesFrom: number, label: string): void {
+  const tally = (keys: string[]) => {
+    const counts: Record<string, number> = {};
+    for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+    return counts;
+  };
+  const deliveries = sandbox.webhooks.deliveries
+    .slice(deliveriesFrom)
+    .filter((d) => d.appId === world.app.id);
+  console.error(label, "webhooks", tally(deliveries.map((d) => `${d.event}.${d.action}`)));
+  const requests = sandbox.requests().filter((r) => r.actor === world.bot);
+  console.error(label, "requests", tally(requests.map((r) => r.operationId)));
 }
 
 /** What each kind of token spent between two readings of the sandbox's per-token usage. */
