@@ -301,9 +301,9 @@ async function hourOf(subject: Subject): Promise<Hour> {
 
 /** With TOLLGATE_BENCH_DEBUG set: the webhooks the App received and the requests it made, by kind. */
 function explain(sandbox: Sandbox, world: World, deliveriesFrom: number, label: string): void {
-  const tally = (keys: string[]) => {
+  const tally = (keys: (string | null)[]) => {
     const counts: Record<string, number> = {};
-    for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+    for (const key of keys) counts[String(key)] = (counts[String(key)] ?? 0) + 1;
     return counts;
   };
   const deliveries = sandbox.webhooks.deliveries
