@@ -28,6 +28,16 @@ interface Held {
   readonly policy: LoadResult | undefined;
 }
 
+/**
+ * The raw file as Octokit hands it over: text when GitHub labels it text, bytes (an ArrayBuffer) when
+ * it labels it with the raw media type only.
+ */
+function textOf(data: unknown): string {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+  throw new Error("GitHub answered the policy file's raw read with neither text nor bytes");
+}
+
 /** undefined: the default branch has no policy file, so the repository does not use Tollgate. */
 export type PolicyRead = LoadResult | undefined;
 
@@ -47,7 +57,7 @@ export class PolicyReader {
         mediaType: { format: "raw" },
         ...(known ? { headers: { "if-none-match": known.etag } } : {}),
       });
-      const text = typeof response.data === "string" ? response.data : String(response.data);
+      const text = textOf(response.data);
       const etag = response.headers["etag"];
       const policy = loadPolicyCached(text, path);
       if (typeof etag === "string") this.keep(key, { etag, policy });

@@ -61,6 +61,14 @@ describe("the policy read with If-None-Match", () => {
     await expect(reader.read(client, REPO, "main", PATH)).resolves.toMatchObject({ ok: true });
   });
 
+  test("bytes (the raw media type without a charset) are read as UTF-8 text", async () => {
+    const bytes = new TextEncoder().encode(POLICY);
+    const client: ConditionalClient = {
+      request: async () => ({ status: 200, data: bytes.buffer, headers: { etag: 'W/"b"' } }),
+    };
+    await expect(new PolicyReader().read(client, REPO, "main", PATH)).resolves.toMatchObject({ ok: true });
+  });
+
   test("any other failure is the caller's to handle (it evaluates rather than skip)", async () => {
     const client: ConditionalClient = {
       request: async () => {
