@@ -34,7 +34,8 @@ interface Held {
  */
 function textOf(data: unknown): string {
   if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
+  if (ArrayBuffer.isView(data)) return new TextDecoder().decode(data as Uint8Array);
   throw new Error("GitHub answered the policy file's raw read with neither text nor bytes");
 }
 

@@ -8,6 +8,7 @@ import { benchApp } from "./app.js";
 import { benchAudit } from "./audit.js";
 import { benchCost } from "./cost.js";
 import { benchAuthority } from "./authority.js";
+import { benchBurst } from "./burst.js";
 import { benchExplain } from "./explain.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   app: benchApp,
   action: benchAction,
   cost: benchCost,
+  burst: benchBurst,
   startup: benchStartup,
 };
 

@@ -21,7 +21,7 @@ export class Coalescer<T> {
   run(key: string, work: () => Promise<T>): Promise<T> {
     const slot = this.slots.get(key);
     if (!slot) {
-      const fresh: Slot<T> = { running: Promise.resolve() };
+      const fresh: Slot<T> = {};
       this.slots.set(key, fresh);
       return this.start(key, fresh, work);
     }
@@ -52,24 +52,22 @@ export class Coalescer<T> {
   private start(key: string, slot: Slot<T>, work: () => Promise<T>): Promise<T> {
     this.started++;
     const running = (async () => work())();
-    slot.running = running;
-    void running.then(settled, settled);
-    const self = this;
-    function settled(): void {
+    const settled = (): void => {
       const next = slot.trailing;
       if (!next) {
-        self.slots.delete(key);
+        this.slots.delete(key);
         return;
       }
       slot.trailing = undefined;
-      self.start(key, slot, next.work).then(next.resolve, next.reject);
-    }
+      this.start(key, slot, next.work).then(next.resolve, next.reject);
+    };
+    void running.then(settled, settled);
     return running;
   }
 }
 
+/** A key with a run in flight, and the one trailing run its later callers wait for, if any. */
 interface Slot<T> {
-  running: Promise<unknown>;
   trailing?: Trailing<T> | undefined;
 }
 
