@@ -37,7 +37,7 @@ export const SUITES: Record<string, string[]> = {
 };
 
 /** How long each GraphQL answer is held back, so that most of the burst arrives during an evaluation. */
-export const SLOW_QUERY_MS = 800;
+export const SLOW_QUERY_MS = 1_000;
 /** The sandbox sends each delivery after a seeded delay below this, overlapping and out of order. */
 export const DELIVERY_SPREAD_MS = 300;
 
