@@ -8,6 +8,7 @@ import { benchApp } from "./app.js";
 import { benchAudit } from "./audit.js";
 import { benchCost } from "./cost.js";
 import { benchAuthority } from "./authority.js";
+import { benchBurst } from "./burst.js";
 import { benchExplain } from "./explain.js";
 import { benchOrg } from "./org.js";
 import { benchRollout } from "./rollout.js";
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   app: benchApp,
   action: benchAction,
   cost: benchCost,
+  burst: benchBurst,
   startup: benchStartup,
   org: benchOrg,
 };

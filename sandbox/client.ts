@@ -205,6 +205,14 @@ export class SandboxClient {
     return this.control("GET", "/unmodelled");
   }
 
+  /**
+   * How the repository's webhooks go out: `ordered` (default) one at a time, or `concurrent` as GitHub
+   * does, each after a seeded random delay below `max_delay_ms`, overlapping and out of order.
+   */
+  setWebhookDelivery(mode: "ordered" | "concurrent", max_delay_ms = 0): Promise<unknown> {
+    return this.control("PUT", "/webhooks/delivery", { mode, max_delay_ms });
+  }
+
   /** Waits for queued deliveries first, so what a test reads is settled. */
   deliveries(event?: string): Promise<Delivery[]> {
     return this.control("GET", `/deliveries${event ? `?event=${encodeURIComponent(event)}` : ""}`);

@@ -326,6 +326,21 @@ export function controlRoutes(deps: ControlDeps): RouteDef[] {
         return { status: 202, body: { id: d.id, guid: d.guid } };
       },
     },
+    {
+      // GitHub delivers concurrently and promises no order; the default stays one at a time, in order.
+      method: "PUT",
+      path: "/webhooks/delivery",
+      operationId: "sandbox/set-webhook-delivery",
+      handler: (ctx) => {
+        const b = obj(ctx);
+        const mode = str(b, "mode", "WebhookDelivery", true);
+        if (mode !== "ordered" && mode !== "concurrent") throw invalid("WebhookDelivery", "mode");
+        const delay = b["max_delay_ms"] ?? 0;
+        if (typeof delay !== "number" || !Number.isInteger(delay) || delay < 0 || delay > 10_000)
+          throw invalid("WebhookDelivery", "max_delay_ms");
+        return ok(ctx.hooks.setDelivery({ mode, max_delay_ms: delay }) as unknown as Json);
+      },
+    },
     ...controlRepoRoutes,
   ];
 }

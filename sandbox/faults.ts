@@ -86,6 +86,11 @@ export class Faults {
     this.list = [];
   }
 
+  /** The next number in [0, 1) from the seeded sequence, for other randomized behaviour (delivery order). */
+  draw(): number {
+    return this.random();
+  }
+
   all(): readonly Fault[] {
     return this.list;
   }
