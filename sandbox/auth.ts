@@ -1,18 +1,9 @@
 import { createVerify, randomBytes } from "node:crypto";
-import { HttpError, DOCS, notAccessible, unauthorized } from "./http.js";
-import type { App, Installation, Permissions, Repo, RepoRole, State, Token } from "./state.js";
+import type { Actor } from "./actor.js";
+import { HttpError, DOCS, notAccessible, unauthorized } from "./errors.js";
+import type { App, Repo, RepoRole, State } from "./state.js";
 
-export type Actor =
-  | { kind: "user"; login: string; token: Token }
-  | {
-      kind: "installation";
-      login: string;
-      token: Token;
-      installation: Installation;
-      app: App;
-      permissions: Permissions;
-    }
-  | { kind: "app"; login: string; app: App };
+export type { Actor } from "./actor.js";
 
 const ROLE_RANK: Record<RepoRole, number> = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 const LEVEL_RANK = { read: 1, write: 2, admin: 3 } as const;

@@ -145,3 +145,14 @@ export function formatPatch(repo: Repo, commits: Commit[]): string {
     })
     .join("\n");
 }
+
+/** Whether the pull request's head merges into its base without conflicts (GitHub's `mergeable`). */
+export function mergeable(r: Repo, i: Issue): boolean {
+  const p = i.pull;
+  const base = p && r.refs.get(`refs/heads/${p.baseRef}`);
+  if (!p || !base) return false;
+  const mb = r.git.mergeBase(base, p.headSha);
+  const tree = (sha: string | undefined): string | undefined =>
+    sha ? r.git.get(sha, "commit")?.tree : undefined;
+  return r.git.mergeTrees(tree(mb), tree(base) ?? "", tree(p.headSha) ?? "") !== undefined;
+}

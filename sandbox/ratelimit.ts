@@ -1,6 +1,13 @@
-import type { Actor } from "./auth.js";
-import { HttpError } from "./http.js";
-import type { State } from "./state.js";
+import type { Actor } from "./actor.js";
+import { HttpError } from "./errors.js";
+import type { Account, Repo } from "./model.js";
+
+/** What the limits read of the sandbox's state (`State` is one); named here so this module sits below state.ts. */
+export interface LimitsState {
+  nowMs(): number;
+  account(login: string): Account | undefined;
+  readonly repos: ReadonlyMap<string, Repo>;
+}
 
 export type Resource = "core" | "graphql";
 
@@ -86,7 +93,7 @@ export class RateLimits {
    * default, and what a throughput benchmark needs).
    */
   constructor(
-    private readonly state: State,
+    private readonly state: LimitsState,
     options: { perHour?: number | undefined; secondary?: boolean } = {},
   ) {
     this.perHour = options.perHour;

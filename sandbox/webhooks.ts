@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
-import type { Json } from "./http.js";
+import type { Json } from "./json.js";
 import type { Installation, Repo, State } from "./state.js";
 import { installationRef, orgSimple, simpleUser, type View } from "./serialize/accounts.js";
 import { repoJson } from "./serialize/repo.js";

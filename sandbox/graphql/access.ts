@@ -6,19 +6,6 @@ import { connection, type PageArgs } from "./connection.js";
 
 type Obj = Record<string, unknown>;
 
-/** `Organization.teams`, with each team's `members`, as GitHub's schema has them. */
-export function teamsConnection(v: View, org: string, args: PageArgs): Obj {
-  const teams = [...v.state.teams.values()].filter((t) => t.org.toLowerCase() === org.toLowerCase());
-  return connection("teams", teams, args, (t) => ({
-    __typename: "Team",
-    slug: t.slug,
-    name: t.name,
-    combinedSlug: `${t.org}/${t.slug}`,
-    members: (memberArgs: PageArgs) =>
-      connection("members", [...t.members.keys()], memberArgs, (login) => actorNode(v, login)),
-  }));
-}
-
 /** `Repository.collaborators`: everyone with a role on the repository, each edge carrying its permission. */
 export function collaboratorsConnection(v: View, r: Repo, args: PageArgs): Obj {
   const candidates = new Set<string>([r.owner.toLowerCase(), ...r.collaborators.keys()]);

@@ -1,7 +1,6 @@
 import { nodeId, type View } from "../serialize/accounts.js";
-import { teamsConnection } from "./access.js";
 import { connection, type PageArgs } from "./connection.js";
-import { links } from "./deployments.js";
+import { links } from "./links.js";
 import { loginForEmail } from "../serialize/git.js";
 import type { GitPerson } from "../git.js";
 
@@ -61,4 +60,17 @@ export function gitActorNode(v: View, p: GitPerson): Record<string, unknown> {
     avatarUrl: `${v.web}/avatars/u/0`,
     user: login ? actorNode(v, login) : null,
   };
+}
+
+/** `Organization.teams`, with each team's `members`, as GitHub's schema has them. */
+export function teamsConnection(v: View, org: string, args: PageArgs): Record<string, unknown> {
+  const teams = [...v.state.teams.values()].filter((t) => t.org.toLowerCase() === org.toLowerCase());
+  return connection("teams", teams, args, (t) => ({
+    __typename: "Team",
+    slug: t.slug,
+    name: t.name,
+    combinedSlug: `${t.org}/${t.slug}`,
+    members: (memberArgs: PageArgs) =>
+      connection("members", [...t.members.keys()], memberArgs, (login) => actorNode(v, login)),
+  }));
 }

@@ -1,15 +1,15 @@
-import { prCommits, prFiles } from "../diff.js";
+import { mergeable, prCommits, prFiles } from "../diff.js";
 import { coAuthors, type Commit } from "../git.js";
 import { verificationOf } from "../serialize/git.js";
 import { nodeId, type View } from "../serialize/accounts.js";
 import { latestStatuses } from "../serialize/checks.js";
-import { mergeable } from "../serialize/issues.js";
 import type { CheckRun, Issue, IssueComment, Reaction, Repo } from "../state.js";
 import { mergeStateStatus, reviewDecision, rollupGreen, statusApp } from "../protection.js";
 import { collaboratorsConnection } from "./access.js";
 import { actorNode, gitActorNode } from "./actors.js";
 import { connection, type PageArgs } from "./connection.js";
-import { deploymentsConnection, links, vulnerabilityAlerts } from "./deployments.js";
+import { deploymentsConnection, vulnerabilityAlerts } from "./deployments.js";
+import { links } from "./links.js";
 import { isRequiredResolver } from "./protection.js";
 
 export interface Access {

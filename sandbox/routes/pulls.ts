@@ -1,4 +1,4 @@
-import { formatPatch, prCommits, prFiles, unifiedDiff } from "../diff.js";
+import { formatPatch, mergeable, prCommits, prFiles, unifiedDiff } from "../diff.js";
 import { requestedFormat, textReply } from "../media.js";
 import {
   bool,
@@ -20,7 +20,7 @@ import { mergeRefusal } from "../protection.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { commitJson, personFor } from "../serialize/git.js";
-import { mergeable, pullJson, reviewJson, simplePullJson } from "../serialize/issues.js";
+import { pullJson, reviewJson, simplePullJson } from "../serialize/issues.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";
 import type { Issue, Repo, Review } from "../state.js";
 import { login, repoOf } from "./common.js";

@@ -1,7 +1,12 @@
-import type { Ctx, Json } from "../http.js";
-import type { Account, App, Installation } from "../state.js";
+import type { Json } from "../json.js";
+import type { Account, App, Installation, State } from "../state.js";
 
-export type View = Pick<Ctx, "state" | "api" | "web">;
+/** What a representation is built from: the state and the request's REST and web bases (a `Ctx` is one). */
+export interface View {
+  state: State;
+  api: string;
+  web: string;
+}
 
 /** GitHub's legacy global node id: base64("0<len>:<Type><id>"). */
 export function nodeId(type: string, id: number | string): string {

@@ -1,4 +1,4 @@
-import type { Json } from "../http.js";
+import type { Json } from "../json.js";
 import type { Repo } from "../state.js";
 import { nodeId, simpleUser, type View } from "./accounts.js";
 
