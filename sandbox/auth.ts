@@ -1,3 +1,10 @@
+/**
+ * Authentication and authorization as GitHub documents them ("Authenticating to the REST API",
+ * "Authenticating as a GitHub App"): `token`/`bearer` credentials resolved to a user token, an installation
+ * token or an App JWT (RS256, at most 10 minutes ahead); a user's role on a repository (owner, organization
+ * owner, collaborator, team grant); and what each route requires — a role for users, a permission for
+ * installation tokens — answering 404 where GitHub hides a private repository and 403 where it refuses.
+ */
 import { createVerify, randomBytes } from "node:crypto";
 import type { Actor } from "./actor.js";
 import { HttpError, DOCS, notAccessible, unauthorized } from "./errors.js";

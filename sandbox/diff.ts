@@ -1,3 +1,9 @@
+/**
+ * What a pull request's or a comparison's commits change, as the REST API reports it: the commits of head
+ * not in base (`pulls/list-commits`), changed files with status, additions, deletions and `patch`
+ * (`pulls/list-files`, `repos/compare-commits-with-basehead`), the `.diff` / `.patch` media types, and
+ * whether the head merges cleanly (`mergeable`). Line counts are a multiset difference, not a minimal diff.
+ */
 import type { Commit } from "./git.js";
 import type { Issue, Pull, Repo } from "./state.js";
 

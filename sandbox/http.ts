@@ -1,3 +1,9 @@
+/**
+ * The request layer every route shares: the request context (`Ctx`: caller, state, webhooks, the REST
+ * and web base URLs), the reply, and readers of a JSON body that fail as GitHub does (400 "Problems parsing
+ * JSON"; 422 "Validation Failed" with `missing_field` / `invalid` field errors, per "Troubleshooting the
+ * REST API"). The error answers themselves live in errors.ts and are re-exported here for the routes.
+ */
 import type { IncomingMessage } from "node:http";
 import type { Actor } from "./actor.js";
 import { DOCS, HttpError, invalid, notFound } from "./errors.js";

@@ -1,3 +1,9 @@
+/**
+ * GitHub's primary and secondary rate limits ("Rate limits for the REST API", "Rate limits and query
+ * limits for the GraphQL API"): per-caller hourly budgets for `core` and `graphql`, the `x-ratelimit-*`
+ * headers, and GitHub's 403 refusals with its messages (`retry-after` on the secondary limits: requests
+ * in flight, points per minute, content creation). Each token's usage is kept for tests.
+ */
 import type { Actor } from "./actor.js";
 import { HttpError } from "./errors.js";
 import type { Account, Repo } from "./model.js";

@@ -1,3 +1,8 @@
+/**
+ * The sandbox's state: every account, team, App, installation, token and repository (the record types are
+ * in model.ts and re-exported here), the clock tests may move forward, id counters, the rate limits, and
+ * the record of unmodelled requests. One `State` per sandbox; routes reach it through `ctx.state`.
+ */
 import type { Account, App, Installation, Repo, Team, Token, UnmodelledHit } from "./model.js";
 import { RateLimits } from "./ratelimit.js";
 

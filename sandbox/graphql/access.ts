@@ -1,3 +1,8 @@
+/**
+ * GraphQL `Repository.collaborators` (GitHub's schema: RepositoryCollaboratorConnection, each edge's
+ * `permission`): everyone with a role on the repository — owner, organization owners, direct collaborators
+ * and team members — with the role as the REST collaborator permission computes it (auth.ts `roleOf`).
+ */
 import { roleOf } from "../auth.js";
 import type { View } from "../serialize/accounts.js";
 import type { Repo } from "../state.js";

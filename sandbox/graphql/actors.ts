@@ -1,3 +1,9 @@
+/**
+ * GraphQL actors (GitHub's schema: the Actor interface — User, Bot, Organization — and GitActor): an
+ * account or App bot resolved from a login (bots by their slug, without REST's `[bot]` suffix), an
+ * organization's `teams` with their `members`, an account's `repositories` (private ones only to the
+ * account itself), and a commit's git author mapped to a user by email.
+ */
 import { nodeId, type View } from "../serialize/accounts.js";
 import { connection, type PageArgs } from "./connection.js";
 import { links } from "./links.js";

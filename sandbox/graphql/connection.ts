@@ -1,3 +1,8 @@
+/**
+ * GitHub's GraphQL connections ("Using pagination in the GraphQL API"): `first`/`last` with opaque
+ * `after`/`before` cursors, `nodes`, `edges`, `pageInfo` and `totalCount`. The limits GitHub enforces
+ * (1 to 100, a bound required when selecting nodes or edges) are checked before execution, in cost.ts.
+ */
 import { GraphQLError } from "graphql";
 
 export interface PageArgs {

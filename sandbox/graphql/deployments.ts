@@ -1,3 +1,8 @@
+/**
+ * GraphQL Deployment, DeploymentStatus and their connections (GitHub's schema: `Repository.deployments`,
+ * `Commit.deployments`, DeploymentState derived from the latest status, the payload as a JSON string),
+ * and `Repository.vulnerabilityAlerts` (RepositoryVulnerabilityAlert, severity MODERATE for REST's medium).
+ */
 import { GraphQLError } from "graphql";
 import { nodeId, type View } from "../serialize/accounts.js";
 import type { Deployment, DeploymentStatus, Repo } from "../state.js";

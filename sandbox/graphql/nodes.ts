@@ -1,3 +1,9 @@
+/**
+ * The GraphQL objects Tollgate reads (GitHub's schema): Repository, Ref, Commit with its signature,
+ * authors, check suites, status and StatusCheckRollup, CheckRun and StatusContext, Tree and Blob, Issue,
+ * PullRequest with its files, commits, reviews, timeline force-pushes, `mergeable` and `mergeStateStatus`,
+ * IssueComment, Label, Reaction and ReactionGroup, with GitHub's legacy global node ids.
+ */
 import { mergeable, prCommits, prFiles } from "../diff.js";
 import { coAuthors, type Commit } from "../git.js";
 import { verificationOf } from "../serialize/git.js";

@@ -1,3 +1,9 @@
+/**
+ * Pull requests and reviews ("REST API endpoints for pull requests" and "for pull request reviews"):
+ * `pulls/create`, `list`, `get`, `update`, `merge` (refused when not mergeable or when protection or
+ * rulesets refuse it), `list-commits`, `list-files`, `create-review` and `list-reviews`, with the `.diff` and
+ * `.patch` media types. Announces `pull_request` and `pull_request_review`.
+ */
 import { formatPatch, mergeable, prCommits, prFiles, unifiedDiff } from "../diff.js";
 import { requestedFormat, textReply } from "../media.js";
 import {

@@ -1,3 +1,9 @@
+/**
+ * REST representations of accounts and Apps, shaped by GitHub's OpenAPI schemas (components/schemas:
+ * `simple-user`, `public-user`/`private-user`, `organization-simple`, `organization-full`, `integration`,
+ * `installation`) with GitHub's legacy global `node_id`s and the `api`/`web` URLs of the sandbox; also the
+ * `installation` object webhooks carry. `View` is what every serializer builds from.
+ */
 import type { Json } from "../json.js";
 import type { Account, App, Installation, State } from "../state.js";
 

@@ -1,3 +1,9 @@
+/**
+ * REST representations of issues, pull requests, comments, labels and reviews (GitHub's OpenAPI schemas
+ * `issue`, `pull-request`, `pull-request-simple`, `issue-comment`, `label`, `pull-request-review`), with
+ * `author_association`, `mergeable` and `mergeable_state` (from protection.ts), and the counts a full
+ * pull request carries.
+ */
 import { authorAssociation } from "../associations.js";
 import { mergeable, prCommits, prFiles } from "../diff.js";
 import { mergeStateStatus, rollupGreen } from "../protection.js";

@@ -1,3 +1,8 @@
+/**
+ * REST representations of repositories (GitHub's OpenAPI schemas `repository`, `full-repository`,
+ * `minimal-repository`), with their REST and web URLs and the URL templates GitHub includes, as the
+ * routes and every webhook's `repository` field send them.
+ */
 import type { Json } from "../json.js";
 import type { Repo } from "../state.js";
 import { nodeId, simpleUser, type View } from "./accounts.js";
