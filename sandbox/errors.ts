@@ -1,5 +1,5 @@
 /**
- * GitHub's REST error answers (docs: "Troubleshooting the REST API", "Client errors"): the status with a
+ * GitHub's REST error answers (docs: "Troubleshooting the REST API", each operation's status codes): a
  * `message`, `documentation_url` and `status` body — 401 "Requires authentication"/"Bad credentials",
  * 403, 404 "Not Found", 409, and 422 "Validation Failed" with `errors` of `{resource, field, code}`.
  * A leaf module, so that everything from the state up can throw them.

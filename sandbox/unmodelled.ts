@@ -3,6 +3,7 @@
  * the 404 of a missing resource (code reading 404 as "none" would pass here and be wrong on GitHub), and a
  * GraphQL field or mutation the sandbox does not resolve answers an error instead of null. Each such hit is
  * recorded (`GET /_sandbox/unmodelled`, `Sandbox.unmodelled()`); the test worlds fail when one happened.
+ * GitHub's routes come from contracts/github-routes.json, extracted from its OpenAPI description.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { DOCS, HttpError } from "./http.js";

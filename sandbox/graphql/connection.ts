@@ -1,7 +1,7 @@
 /**
  * GitHub's GraphQL connections ("Using pagination in the GraphQL API"): `first`/`last` with opaque
  * `after`/`before` cursors, `nodes`, `edges`, `pageInfo` and `totalCount`. The limits GitHub enforces
- * (1 to 100, a bound required when selecting nodes or edges) are checked before execution, in cost.ts.
+ * (at most 100, not negative; a bound required to select nodes or edges) are checked first, in cost.ts.
  */
 import { GraphQLError } from "graphql";
 

@@ -1,7 +1,8 @@
 /**
  * REST representations of deployments, deployment statuses and environments (GitHub's OpenAPI schemas
- * `deployment`, `deployment-status`, `environment` with its `protection_rules`), as the routes and the
- * `deployment` / `deployment_status` webhooks send them.
+ * `deployment`, `deployment-status`, `environment` — its `protection_rules` (reviewers, wait timer) and
+ * branch policy stay empty: not modelled), as the routes and the `deployment` / `deployment_status`
+ * webhooks send them.
  */
 import type { Json } from "../http.js";
 import type { Deployment, DeploymentStatus, Environment, Repo } from "../state.js";

@@ -1,8 +1,8 @@
 /**
  * REST representations of issues, pull requests, comments, labels and reviews (GitHub's OpenAPI schemas
  * `issue`, `pull-request`, `pull-request-simple`, `issue-comment`, `label`, `pull-request-review`), with
- * `author_association`, `mergeable` and `mergeable_state` (from protection.ts), and the counts a full
- * pull request carries.
+ * `author_association`, `mergeable` (diff.ts) and `mergeable_state` (protection.ts), and the counts a
+ * full pull request carries.
  */
 import { authorAssociation } from "../associations.js";
 import { mergeable, prCommits, prFiles } from "../diff.js";

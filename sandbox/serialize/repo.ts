@@ -1,7 +1,7 @@
 /**
- * REST representations of repositories (GitHub's OpenAPI schemas `repository`, `full-repository`,
- * `minimal-repository`), with their REST and web URLs and the URL templates GitHub includes, as the
- * routes and every webhook's `repository` field send them.
+ * REST representations of repositories (GitHub's OpenAPI schemas `repository` and `full-repository`),
+ * with their REST and web URLs and the URL templates GitHub includes, as the routes and every webhook's
+ * `repository` field send them.
  */
 import type { Json } from "../json.js";
 import type { Repo } from "../state.js";
