@@ -1,3 +1,9 @@
+/**
+ * The sandbox's typed client for tests and tools: GitHub's own endpoints where GitHub has one (GHES's
+ * `POST /admin/users` and `/admin/organizations`, impersonation tokens, `POST /user/repos`, the contents
+ * and git refs APIs) and the sandbox's control API (`/_sandbox/…`: Apps, faults, clock, usage, signing
+ * keys, unmodelled hits, deliveries) for what GitHub has no endpoint for. Machinery, not a GitHub model.
+ */
 import type { UnmodelledHit } from "./unmodelled.js";
 import type { Fault, FaultSpec } from "./faults.js";
 import type { TokenUsage } from "./ratelimit.js";

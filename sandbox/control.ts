@@ -1,3 +1,9 @@
+/**
+ * The sandbox's control API under `/_sandbox` — not part of GitHub's API: register Apps and install them,
+ * register signing keys, move timestamps and the clock, inject faults (faults.ts), read the request log,
+ * unmodelled hits, rate-limit usage and webhook deliveries, and redeliver a delivery. Tests use it for
+ * what a person or GitHub itself does outside the REST API.
+ */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { Faults, FaultSpec } from "./faults.js";
 import { created, invalid, noContent, notFound, obj, ok, str, validationFailed, type Json } from "./http.js";

@@ -1,5 +1,11 @@
+/**
+ * GitHub App webhook delivery ("Webhook events and payloads", "Validating webhook deliveries"): each event
+ * goes to every installation whose App subscribes to it and can see the repository, signed with
+ * `X-Hub-Signature-256`, with `X-GitHub-Event`, `X-GitHub-Delivery` and the `installation` field; sent
+ * asynchronously, in order per repository, recorded for `GET /app/hook/deliveries` and redeliverable.
+ */
 import { createHmac, randomUUID } from "node:crypto";
-import type { Json } from "./http.js";
+import type { Json } from "./json.js";
 import type { Installation, Repo, State } from "./state.js";
 import { installationRef, orgSimple, simpleUser, type View } from "./serialize/accounts.js";
 import { repoJson } from "./serialize/repo.js";

@@ -1,3 +1,11 @@
+/**
+ * Deployment environments and custom deployment protection rules ("REST API endpoints for deployment
+ * environments" and "for protection rules"): `repos/get-all-environments`, `get-environment`,
+ * `create-or-update-environment`, `delete-an-environment`, `create-deployment-protection-rule` (an App
+ * installed on the repository, at most 6 per environment) and `get-all-deployment-protection-rules`;
+ * changes need an administrator. The environment body's other settings (reviewers, wait timer, branch
+ * policies) are not kept: those protections are not modelled.
+ */
 import { created, noContent, notFound, obj, ok, validationFailed, type Ctx } from "../http.js";
 import { wrappedReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";

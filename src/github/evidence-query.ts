@@ -15,8 +15,6 @@
  *
  * Lists over a page are flagged as incomplete, never guessed. Tests validate both against GitHub's schema.
  */
-import type { StatusContextNode } from "./decision-status.js";
-
 const STATUSES = `statuses(first: 100) {
       totalCount
       nodes { state description createdAt logUrl environment creator { __typename login } }
@@ -213,6 +211,16 @@ export function isActor(actor: Actor | null, login: string): boolean {
   if (login.endsWith("[bot]"))
     return actor.__typename === "Bot" && (actor.login === login || `${actor.login}[bot]` === login);
   return actor.__typename !== "Bot" && actor.login.toLowerCase() === login.toLowerCase();
+}
+
+/** A commit's latest status per context, as GraphQL's `Commit.status.contexts` gives it. */
+export interface StatusContextNode {
+  readonly context: string;
+  readonly state: string;
+  readonly description: string | null;
+  readonly targetUrl: string | null;
+  readonly createdAt: string;
+  readonly creator: Actor | null;
 }
 
 export interface DeploymentNode {
