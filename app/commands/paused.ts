@@ -7,13 +7,17 @@
  * a decision written by the App's bot counts there, so writing the same words gives nobody a say.
  */
 import { mayRollBack } from "../../src/approvals/rollback-authority.js";
-import { writeDeploymentStatus } from "../../src/github/deployments.js";
+import {
+  listDeployments,
+  listDeploymentStatuses,
+  writeDeploymentStatus,
+} from "../../src/github/deployments.js";
 import {
   pauseDecisionDescription,
   readPayload,
   workflowRunIdFrom,
   type PauseChoice,
-} from "../../src/github/records.js";
+} from "../../src/records/format.js";
 import { rolloutState } from "../../src/github/rollout-state.js";
 import { rerunFailedJobs, verifyDeployingRun } from "../../src/github/runs.js";
 import { own } from "../../src/policy/own.js";
@@ -25,13 +29,6 @@ import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
 
 /** How many of the environment's newest deployments are searched for the paused one (as the Action's scan). */
 const SCAN = 10;
-
-interface Status {
-  state: string;
-  description?: string | null;
-  log_url?: string | null;
-  creator: { login: string } | null;
-}
 
 export async function decidePause(
   cx: CommandContext,
@@ -63,20 +60,10 @@ export async function decidePause(
 
   const shas = new Set([pr.headSha, pr.mergeSha].flatMap((s) => (s ? [s.toLowerCase()] : [])));
   const trusted = [identity.bot, ...identity.trustedWriters];
-  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
-    ...repo,
-    environment: environmentName,
-    per_page: SCAN,
-  });
-  for (const deployment of data as { id: number; sha: string; payload: unknown }[]) {
+  const deployments = await listDeployments(client, repo, { environment: environmentName, perPage: SCAN });
+  for (const deployment of deployments) {
     if (!shas.has(deployment.sha.toLowerCase()) || !readPayload(deployment.payload)) continue;
-    const statuses = (
-      await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-        ...repo,
-        deployment_id: deployment.id,
-        per_page: 100,
-      })
-    ).data as Status[];
+    const statuses = await listDeploymentStatuses(client, { ...repo, deploymentId: deployment.id });
     const state = rolloutState(statuses, trusted, identity.bot);
     if (state.pausedAt === undefined || !state.newest) continue;
     // A redelivered comment acts once: the reaction marks it answered (issue-comment.ts), and its record

@@ -14,7 +14,7 @@
 import { own } from "../policy/own.js";
 import { mayRollBack } from "../approvals/rollback-authority.js";
 import type { DeploymentState } from "../github/deployments.js";
-import type { PauseChoice } from "../github/records.js";
+import type { PauseChoice } from "../records/format.js";
 import type { Environment, Policy } from "../policy/model.js";
 import { realClock } from "../rollout/clock.js";
 import { execRunner } from "../rollout/exec-runner.js";

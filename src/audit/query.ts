@@ -9,7 +9,7 @@
  * is gone was deleted with it.
  */
 import { AuditAccessError, type AuditClient } from "./client.js";
-import { parseDecisionContext } from "../github/records.js";
+import { parseDecisionContext } from "../records/format.js";
 import type { DeploymentFact, PullFact, StatusFact } from "./types.js";
 
 export interface DecisionContextFact {

@@ -5,7 +5,7 @@ import {
   standingRejections,
   type StatusContextNode,
 } from "../../src/github/decision-status.js";
-import { decisionContext, parseDecisionContext } from "../../src/github/records.js";
+import { decisionContext, parseDecisionContext } from "../../src/records/format.js";
 
 const BOT = "tollgate[bot]";
 const SHA = "a".repeat(40);
