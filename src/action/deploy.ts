@@ -4,7 +4,7 @@
  * on the deployment: in_progress per step → success, or failure with the rollback and its cause.
  */
 import { realClock } from "../rollout/clock.js";
-import { execRunner } from "../rollout/exec-runner.js";
+import { execRunner } from "./exec-runner.js";
 import { executeRollout } from "../rollout/executor.js";
 import { planRollout, resumePoint } from "../rollout/plan.js";
 import { planRollback } from "../rollout/rollback.js";

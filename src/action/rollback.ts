@@ -10,7 +10,7 @@ import { createDeployment, type DeploymentState } from "../github/deployments.js
 import { deploymentPayload } from "../records/payload.js";
 import type { Environment, Policy } from "../policy/model.js";
 import { realClock } from "../rollout/clock.js";
-import { execRunner } from "../rollout/exec-runner.js";
+import { execRunner } from "./exec-runner.js";
 import { resolveAnalyses } from "../rollout/plan.js";
 import { providers } from "../rollout/providers/index.js";
 import { executeRollback, planRollback, type RollbackPlan } from "../rollout/rollback.js";

@@ -8,7 +8,7 @@ import { listDeployments, listDeploymentStatuses, type DeploymentState } from ".
 import { parseDescription } from "../records/format.js";
 import { parseDuration } from "../policy/duration.js";
 import { realClock } from "../rollout/clock.js";
-import { execRunner } from "../rollout/exec-runner.js";
+import { execRunner } from "./exec-runner.js";
 import { providers } from "../rollout/providers/index.js";
 import { checkpointLabel, dueCheckpoints, nextCheckpointAt, runCheckpoint } from "../rollout/validation.js";
 import type { ActionDeps } from "./decide.js";
