@@ -6,7 +6,6 @@
  * `mode: deploy` on the same commit, finds the decision and carries it out (src/action/paused.ts); only
  * a decision written by the App's bot counts there, so writing the same words gives nobody a say.
  */
-import { mayRollBack } from "../../src/approvals/rollback-authority.js";
 import {
   listDeployments,
   listDeploymentStatuses,
@@ -20,12 +19,9 @@ import {
 } from "../../src/records/format.js";
 import { rolloutState } from "../../src/github/rollout-state.js";
 import { rerunFailedJobs, verifyDeployingRun } from "../../src/github/runs.js";
-import { own } from "../../src/policy/own.js";
-import { assess } from "../assess.js";
 import { isRefusal } from "../followup.js";
-import { pullFacts } from "../github.js";
-import { unknownEnvironment } from "./judge.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
+import { rollbackAccess } from "./rollback-access.js";
 
 /** How many of the environment's newest deployments are searched for the paused one (as the Action's scan). */
 const SCAN = 10;
@@ -37,26 +33,9 @@ export async function decidePause(
 ): Promise<Outcome> {
   const { client, repo, comment, identity } = cx;
   const what = `${choice} command`;
-  const pr = await pullFacts(client, repo, cx.issueNumber);
-  const { policy, evidence, gathered } = await assess(client, identity, cx.settings, {
-    ...repo,
-    sha: pr.mergeSha ?? pr.headSha,
-    pullNumber: cx.issueNumber,
-  });
-  if (!policy) return refuse(what, "this repository has no Tollgate policy on its default branch");
-  if (!policy.ok)
-    return refuse(
-      what,
-      "the policy on the default branch is invalid, so Tollgate does nothing until it is fixed",
-    );
-  const unknown = unknownEnvironment(policy.policy, environmentName);
-  if (unknown) return refuse(what, unknown);
-  const environment = own(policy.policy.environments, environmentName)!;
-  if (!mayRollBack(policy.policy, environment, evidence, comment.login))
-    return refuse(
-      what,
-      `only approvers of ${environmentName} and people with the maintain or admin role may ${choice} its paused rollout`,
-    );
+  const access = await rollbackAccess(cx, environmentName, what, `${choice} its paused rollout`);
+  if (!access.ok) return access.refusal;
+  const { pr, gathered } = access;
 
   const shas = new Set([pr.headSha, pr.mergeSha].flatMap((s) => (s ? [s.toLowerCase()] : [])));
   const trusted = [identity.bot, ...identity.trustedWriters];

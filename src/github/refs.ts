@@ -57,41 +57,39 @@ export async function readRef(
 }
 
 /** Creates a ref; false when it already exists (GitHub answers 422, atomically). */
-export async function createRef(
+export function createRef(
   client: GitHubClient,
   repo: RepositoryRef,
   ref: string,
   sha: string,
 ): Promise<boolean> {
-  try {
-    await client.request("POST /repos/{owner}/{repo}/git/refs", {
-      owner: repo.owner,
-      repo: repo.repo,
-      ref,
-      sha,
-    });
-    return true;
-  } catch (error) {
-    if (status(error) === 422) return false;
-    throw error;
-  }
+  return unlessRefused(
+    client.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref, sha }),
+  );
 }
 
 /** Moves a ref to `sha` only as a fast-forward; false when it is not one (someone moved it first: 422). */
-export async function fastForwardRef(
+export function fastForwardRef(
   client: GitHubClient,
   repo: RepositoryRef,
   ref: string,
   sha: string,
 ): Promise<boolean> {
-  try {
-    await client.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+  return unlessRefused(
+    client.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
       owner: repo.owner,
       repo: repo.repo,
       ref: ref.slice("refs/".length),
       sha,
       force: false,
-    });
+    }),
+  );
+}
+
+/** True once GitHub did it; false where it refused with 422 (the ref exists, or the move is no fast-forward). */
+async function unlessRefused(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
     return true;
   } catch (error) {
     if (status(error) === 422) return false;
