@@ -57,19 +57,31 @@ export async function listDeployments(
   return data as RestDeployment[];
 }
 
-/** A deployment's statuses, newest first (GitHub's order), one page of up to 100. */
-export async function listDeploymentStatuses(
+type DeploymentTarget = RepositoryRef & { readonly deploymentId: number };
+
+/** The one request for a deployment's statuses (newest first, GitHub's order). */
+function requestStatuses(
   client: GitHubClient,
-  target: RepositoryRef & { readonly deploymentId: number },
-  perPage = 100,
-): Promise<RestDeploymentStatus[]> {
-  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+  target: DeploymentTarget,
+  perPage: number,
+  headers?: Record<string, string>,
+) {
+  return client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
     owner: target.owner,
     repo: target.repo,
     deployment_id: target.deploymentId,
     per_page: perPage,
+    ...(headers ? { headers } : {}),
   });
-  return data as RestDeploymentStatus[];
+}
+
+/** A deployment's statuses, newest first (GitHub's order), one page of up to 100. */
+export async function listDeploymentStatuses(
+  client: GitHubClient,
+  target: DeploymentTarget,
+  perPage = 100,
+): Promise<RestDeploymentStatus[]> {
+  return (await requestStatuses(client, target, perPage)).data as RestDeploymentStatus[];
 }
 
 /**
@@ -78,17 +90,16 @@ export async function listDeploymentStatuses(
  */
 export async function newestStatusTag(
   client: GitHubClient,
-  target: RepositoryRef & { readonly deploymentId: number },
+  target: DeploymentTarget,
   ifNoneMatch: string | undefined,
 ): Promise<{ readonly modified: false } | { readonly modified: true; readonly etag: string | undefined }> {
   try {
-    const response = (await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-      owner: target.owner,
-      repo: target.repo,
-      deployment_id: target.deploymentId,
-      per_page: 1,
-      ...(ifNoneMatch ? { headers: { "if-none-match": ifNoneMatch } } : {}),
-    })) as { headers?: Record<string, string | undefined> };
+    const response = (await requestStatuses(
+      client,
+      target,
+      1,
+      ifNoneMatch ? { "if-none-match": ifNoneMatch } : undefined,
+    )) as { headers?: Record<string, string | undefined> };
     return { modified: true, etag: response.headers?.["etag"] };
   } catch (error) {
     if ((error as { status?: number }).status === 304) return { modified: false };
