@@ -13,7 +13,7 @@ import {
   fitDescription,
   parseDecisionContext,
   parseDescription,
-} from "./records.js";
+} from "../records/format.js";
 
 export async function writeDecisionStatus(
   client: GitHubClient,

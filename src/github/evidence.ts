@@ -21,7 +21,13 @@ import {
   type EvidenceResponse,
   type PullRequestNode,
 } from "./evidence-query.js";
-import { parseDecisionContext, parseDescription, readPayload, statusProof, type Writer } from "./records.js";
+import {
+  parseDecisionContext,
+  parseDescription,
+  readPayload,
+  statusProof,
+  type Writer,
+} from "../records/format.js";
 import { hasDecisionStatus, standingRejections } from "./decision-status.js";
 
 export interface EvidenceRequest extends RepositoryRef {

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { hasDecisionStatus, standingRejections } from "../../src/github/decision-status.js";
 import type { StatusContextNode } from "../../src/github/evidence-query.js";
-import { decisionContext, parseDecisionContext } from "../../src/github/records.js";
+import { decisionContext, parseDecisionContext } from "../../src/records/format.js";
 
 const BOT = "tollgate[bot]";
 const SHA = "a".repeat(40);
