@@ -208,7 +208,9 @@ async function readHolidayFile(
   const where = `${repository.owner}/${repository.repo}'s default branch (commit ${policyCommit.slice(0, 7)})`;
   let data: unknown;
   try {
-    ({ data } = await client.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    // `{+path}` keeps the slashes: Octokit encodes them in `{path}` (".github%2Fholidays.ics"), which
+    // GitHub answers 404 for some tokens (octokit/octokit.js#2422).
+    ({ data } = await client.request("GET /repos/{owner}/{repo}/contents/{+path}", {
       owner: repository.owner,
       repo: repository.repo,
       path,

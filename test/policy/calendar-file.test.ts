@@ -187,7 +187,7 @@ describe("reading the file with the policy", () => {
     const done = await completeEvidence(fake.client, { owner: "acme", repo: "shop" }, base, needs, COMMIT);
     expect(fake.calls).toEqual([
       {
-        route: "GET /repos/{owner}/{repo}/contents/{path}",
+        route: "GET /repos/{owner}/{repo}/contents/{+path}",
         owner: "acme",
         repo: "shop",
         path: FILE,
