@@ -5,6 +5,7 @@
  * approval row, naming the file (and the line).
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { explainLiveCommand } from "../../src/cli/explain-live.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
 import { type AppWorld, latestChecks, settled, startAppWorld } from "./harness.js";
@@ -141,6 +142,39 @@ test(
       `the holiday file .github/holidays.ics of calendar us cannot be read: 404: there is no file .github/holidays.ics on ${FULL}'s default branch`,
     );
     expect(reads.map((r) => r.status)).toContain(404);
+  },
+  PROCESS_TEST_MS,
+);
+
+test(
+  "tollgate explain --repo reads the same file the same way: the same Monday",
+  async () => {
+    await world.sandbox.client.putFile(
+      owner().token,
+      FULL,
+      FILE,
+      calendar("RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"),
+    );
+    const pr = await openPullRequest(world, "dave", {
+      branch: "explained",
+      title: "explained",
+      body: "A change.",
+    });
+    await world.sandbox.client.control("POST", "/timestamps", {
+      repo: FULL,
+      kind: "pull",
+      id: pr.number,
+      at: ANNOUNCED,
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await explainLiveCommand(
+      ["--repo", FULL, "--sha", pr.head, "--environment", "production", "--at", NOW.toISOString()],
+      { out: (t) => out.push(t), err: (t) => err.push(t), readFile: async () => "" },
+      { GITHUB_API_URL: world.sandbox.url, GITHUB_TOKEN: owner().token },
+    );
+    expect({ code, err }).toEqual({ code: 1, err: [] });
+    expect(out.join("\n")).toContain("notice: deployable from 2026-11-30T19:00:00.000Z");
   },
   PROCESS_TEST_MS,
 );
