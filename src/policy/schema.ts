@@ -329,7 +329,7 @@ const holidayFilePath = z
   .refine(
     (path) =>
       /\.ics$/i.test(path) &&
-      !/[\u0000-\u001F\u007F\\]/.test(path) &&
+      ![...path].some((c) => c < " " || c === "\u007F" || c === "\\") &&
       path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."),
     { error: HOLIDAY_FILE_ERROR },
   );

@@ -102,7 +102,8 @@ const NAME_CHARS = /^[A-Za-z0-9-]+/;
 
 /** NAME *(";" param "=" value *("," value)) ":" value, where a param value may be quoted. */
 function contentLine(line: number, text: string): ContentLine {
-  if (/[\u0000-\u0008\u000A-\u001F\u007F]/.test(text))
+  // RFC 5545 3.1: no control characters but the tab.
+  if ([...text].some((c) => (c < " " && c !== "\t") || c === "\u007F"))
     throw new IcsError(line, "a control character is not allowed in a content line");
   const name = NAME_CHARS.exec(text)?.[0];
   if (!name) throw new IcsError(line, `expected NAME:value, got "${clip(text)}"`);

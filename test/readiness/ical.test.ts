@@ -253,6 +253,12 @@ describe("refusing what it cannot read exactly, by line", () => {
       6,
       /END:VTODO does not close BEGIN:VEVENT \(line 4\)/,
     ],
+    [
+      "a control character",
+      ics(...event("DTSTART;VALUE=DATE:20261225", "SUMMARY:Christ\u0007mas")),
+      6,
+      /control character/,
+    ],
     ["no DTSTART", ics(...event("SUMMARY:Christmas")), 4, /has no DTSTART/],
     [
       "a date without VALUE=DATE",
