@@ -1,9 +1,9 @@
-import { basename, dirname, join } from "node:path";
 import { formatPolicyError } from "../policy/errors.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
 import type { PolicyDocument } from "../policy/schema.js";
 import { parseHolidayCalendar } from "../readiness/ical.js";
 import { parseCommand, usageError } from "./args.js";
+import { localPath } from "./holiday-files.js";
 import { readOrExplain, type Io } from "./io.js";
 
 const SPEC = {
@@ -47,19 +47,12 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** Where the policy's repository starts: above `.github/`, or the policy's own directory. */
-export function repositoryRootOf(policyFile: string): string {
-  const dir = dirname(policyFile);
-  return basename(dir) === ".github" ? dirname(dir) : dir;
-}
-
 /**
  * Reads each holiday file the calendars name with the gate's own reader: an error is printed as
  * `path:line: message`. A file not found here is a warning only: the gate reads it from the default
  * branch, where it may well be, and blocks business-day notices if it is not.
  */
 async function checkHolidayFiles(io: Io, policyFile: string, document: PolicyDocument): Promise<number> {
-  const root = repositoryRootOf(policyFile);
   const paths = new Set(
     Object.values(document.calendars ?? {}).flatMap((c) =>
       c.holidays_file !== undefined ? [c.holidays_file] : [],
@@ -67,7 +60,7 @@ async function checkHolidayFiles(io: Io, policyFile: string, document: PolicyDoc
   );
   let errors = 0;
   for (const path of [...paths].sort()) {
-    const local = join(root, path);
+    const local = localPath(policyFile, path);
     const read = await readOrExplain(io, local);
     if (!read.ok) {
       io.err(

@@ -11,6 +11,7 @@
  * its alerts are unknown, never assumed absent.
  */
 import type { AlertSource, Environment } from "../policy/model.js";
+import { holidayFilesOf } from "../readiness/business-days.js";
 import type { Evidence } from "../readiness/evidence.js";
 import type { GitHubClient, RepositoryRef } from "./client.js";
 
@@ -30,15 +31,10 @@ export function evidenceNeeds(environments: readonly (Environment | undefined)[]
   for (const item of items)
     if (item.kind === "security_alerts")
       for (const source of item.sources) if (source !== "dependabot") sources.add(source);
-  const holidayFiles = new Set<string>();
-  for (const env of environments)
-    for (const rule of Object.values(env?.approvals ?? {}))
-      if (rule.noticeBusinessDays?.holidaysFile !== undefined)
-        holidayFiles.add(rule.noticeBusinessDays.holidaysFile);
   return {
     patches: items.some((item) => item.kind === "no_secrets"),
     alertSources: [...sources].sort(),
-    holidayFiles: [...holidayFiles].sort(),
+    holidayFiles: holidayFilesOf(environments),
   };
 }
 

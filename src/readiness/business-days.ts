@@ -5,7 +5,7 @@
  * that is not a business day counts from the start of the next one.
  */
 import { formatDuration } from "../policy/duration.js";
-import type { ApprovalRule, BusinessDays, Weekday } from "../policy/model.js";
+import type { ApprovalRule, BusinessDays, Environment, Weekday } from "../policy/model.js";
 import type { Evidence } from "./evidence.js";
 import { holidaysInYear, parseHolidayCalendar, type HolidayEvent } from "./ical.js";
 import { localTime, zonedInstant } from "./windows.js";
@@ -15,6 +15,16 @@ const WEEKDAYS: readonly Weekday[] = ["sun", "mon", "tue", "wed", "thu", "fri", 
 
 const weekdayOf = (date: string): Weekday => WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
 const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+
+/** The holiday files (iCalendar) of the calendars these environments' business-day notices count on. */
+export function holidayFilesOf(environments: readonly (Environment | undefined)[]): string[] {
+  const files = new Set<string>();
+  for (const env of environments)
+    for (const rule of Object.values(env?.approvals ?? {}))
+      if (rule.noticeBusinessDays?.holidaysFile !== undefined)
+        files.add(rule.noticeBusinessDays.holidaysFile);
+  return [...files].sort();
+}
 
 /** Whether a date (in the calendar's zone) is a holiday of an iCalendar file. */
 export type HolidayLookup = (date: string) => boolean;

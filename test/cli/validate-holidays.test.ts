@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@jest/globals";
-import { repositoryRootOf } from "../../src/cli/validate.js";
+import { repositoryRootOf } from "../../src/cli/holiday-files.js";
+import { baseEvidence } from "../readiness/fixtures.js";
 import { run } from "./helpers.js";
 
 const POLICY = `version: 1
@@ -69,5 +70,58 @@ test("a holiday file not in this checkout: valid, with a warning that the gate n
   expect(result.code).toBe(0);
   expect(result.err).toContain(
     "the gate reads .github/holidays.ics from the default branch and blocks business-day notices without it",
+  );
+});
+
+test("tollgate explain --evidence reads the holiday file from the policy's checkout, as the gate would from the default branch", async () => {
+  const root = repository(
+    [
+      "BEGIN:VCALENDAR",
+      "VERSION:2.0",
+      "BEGIN:VEVENT",
+      "DTSTART;VALUE=DATE:20261126",
+      "SUMMARY:Thanksgiving",
+      "END:VEVENT",
+      "END:VCALENDAR",
+      "",
+    ].join("\r\n"),
+  );
+  const policy = join(root, ".github", "tollgate.yml");
+  writeFileSync(
+    policy,
+    `version: 1
+calendars:
+  ops: { timezone: America/New_York, holidays_file: .github/holidays.ics }
+environments:
+  production:
+    calendar: ops
+    approval: required
+    approvals: { "*": { from: [alice], notice: 5 business_days } }
+    rollback: { redeploy_previous: true }
+`,
+  );
+  const evidence = join(root, "evidence.json");
+  const facts = baseEvidence();
+  facts.pull_request!.ready_at = "2026-11-20T19:00:00Z";
+  writeFileSync(evidence, JSON.stringify(facts));
+  const args = [
+    "explain",
+    "--policy",
+    policy,
+    "--environment",
+    "production",
+    "--evidence",
+    evidence,
+    "--at",
+    "2026-11-27T20:00:00Z",
+  ];
+  const read = await run(...args);
+  expect(read.out).toContain("deployable from 2026-11-30T19:00:00.000Z");
+
+  writeFileSync(join(root, ".github", "holidays.ics"), "BEGIN:VCALENDAR\r\n");
+  const broken = await run(...args);
+  expect(broken.code).toBe(1);
+  expect(broken.out).toContain(
+    "the holiday file .github/holidays.ics:1 of calendar ops is not a calendar Tollgate can read exactly",
   );
 });
