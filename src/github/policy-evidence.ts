@@ -3,8 +3,9 @@
  * secrets (one REST request), code scanning and secret scanning alerts when a `security_alerts` item
  * reads them (one REST request each; they have no GraphQL field), and the iCalendar holiday files of
  * the calendars business-day notices are counted on (one REST contents read each, at the commit the
- * policy was read from: their path is known only once the policy is parsed, and REST costs no points). The Action, the App and
- * `tollgate explain --repo` all complete their evidence here, so each judges the same facts.
+ * policy was read from: their path is known only once the policy is parsed, and REST costs no GraphQL
+ * points). The Action, the App and `tollgate explain --repo` all complete their evidence here, so each
+ * judges the same facts.
  *
  * A source that answers 403 (the App or token lacks the permission) or 404 (the feature is not enabled,
  * or no analysis exists yet) is recorded as unavailable with the reason, and the engine blocks on it:
