@@ -73,8 +73,13 @@ async function removeHolidayFile(): Promise<void> {
 }
 
 /** A PR announced on the Friday before, as the App's check run shows it after the PR body is edited. */
-async function productionCheck(branch: string) {
-  const pr = await openPullRequest(world, "dave", { branch, title: branch, body: "A change." });
+async function productionCheck(branch: string, files?: Record<string, string>) {
+  const pr = await openPullRequest(world, "dave", {
+    branch,
+    title: branch,
+    body: "A change.",
+    ...(files ? { files } : {}),
+  });
   await settled(world);
   await world.sandbox.client.control("POST", "/timestamps", {
     repo: FULL,
@@ -115,6 +120,24 @@ test(
         path: `/repos/${FULL}/contents/${FILE}`,
         status: 200,
       });
+  },
+  PROCESS_TEST_MS,
+);
+
+test(
+  "a PR that drops the holiday from the .ics on its own branch still waits: the file is read from the default branch",
+  async () => {
+    await world.sandbox.client.putFile(
+      owner().token,
+      FULL,
+      FILE,
+      calendar("RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"),
+    );
+    // GitHub lets the PR's author change any file on their branch, the holiday file included.
+    const { check } = await productionCheck("drops-thanksgiving", {
+      [FILE]: calendar("RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH;COUNT=1"),
+    });
+    expect(check?.output.summary).toContain("notice: deployable from 2026-11-30T19:00:00.000Z");
   },
   PROCESS_TEST_MS,
 );
