@@ -69,6 +69,7 @@ export async function judge(
     settings,
     rollbackOf === undefined ? gathered.evidence : { ...gathered.evidence, rollback_of: rollbackOf },
     evidenceNeeds([own(loaded.policy.environments, settings.environment)]),
+    gathered.policyCommit,
   );
   const evidence = completed.evidence;
   const requests = gathered.requests + completed.requests;

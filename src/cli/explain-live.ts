@@ -96,6 +96,7 @@ export async function explainLiveCommand(
     { owner, repo },
     gathered.evidence,
     evidenceNeeds([own(loaded.policy.environments, values["environment"]!)]),
+    gathered.policyCommit,
   );
   const decision = evaluate(loaded.policy, values["environment"]!, evidence, now);
   for (const warning of gathered.warnings)

@@ -61,7 +61,7 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
   rateLimit { cost remaining }
   repository(owner: $owner, name: $name) {
     nameWithOwner
-    defaultBranchRef { name }
+    defaultBranchRef { name target { oid } }
     policy: object(expression: $policyPath) { ... on Blob { text oid } }
     owner {
       __typename
@@ -314,7 +314,7 @@ export interface EvidenceResponse {
   rateLimit: { cost: number; remaining: number } | null;
   repository: {
     nameWithOwner: string;
-    defaultBranchRef: { name: string } | null;
+    defaultBranchRef: { name: string; target: { oid: string } | null } | null;
     policy: { text: string | null; oid: string } | null;
     owner: {
       __typename: string;

@@ -52,6 +52,11 @@ export interface GatheredEvidence {
   /** The policy file's text on the default branch, or null when there is none. */
   readonly policyText: string | null;
   readonly defaultBranch: string;
+  /**
+   * The default branch's commit when the policy was read (the same query): files the policy names,
+   * such as holiday calendars, are read at it, so they always match the policy that named them.
+   */
+  readonly policyCommit?: string;
   readonly evidence: Evidence;
   /** The pull request number found, if any. */
   readonly pullNumber?: number;
@@ -250,6 +255,7 @@ export async function gatherEvidence(
   return {
     policyText: repository.policy?.text ?? null,
     defaultBranch: repository.defaultBranchRef?.name ?? "main",
+    ...(repository.defaultBranchRef?.target ? { policyCommit: repository.defaultBranchRef.target.oid } : {}),
     evidence: evidenceSchema.parse(input),
     ...(pr ? { pullNumber: pr.number } : {}),
     requests,
