@@ -9,6 +9,7 @@ import { benchAudit } from "./audit.js";
 import { benchCost } from "./cost.js";
 import { benchAuthority } from "./authority.js";
 import { benchExplain } from "./explain.js";
+import { benchReaction } from "./reaction.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
 import { benchStartup } from "./startup.js";
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   authority: benchAuthority,
   sandbox: benchSandbox,
   rollout: benchRollout,
+  reaction: benchReaction,
   audit: benchAudit,
   app: benchApp,
   action: benchAction,

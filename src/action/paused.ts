@@ -277,6 +277,7 @@ async function abort(p: Paused): Promise<Done> {
       },
     ),
   );
+  await keepReadings(deps, settings, p.paused.deploymentId, p.paused.sha, seriesOf(timeline.entries));
   await write(
     undone.ok ? "failure" : "error",
     "outcome",

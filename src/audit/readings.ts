@@ -75,14 +75,14 @@ export async function fetchReadings(
   budget: number,
 ): Promise<{ histories: Map<number, MeasurementHistory | null>; note?: string }> {
   const histories = new Map<number, MeasurementHistory | null>();
-  // Only Tollgate's deployments that rolled out or were validated can have taken readings: an audit of
+  // Only Tollgate's deployments that rolled out, rolled back or were validated can have taken readings: an audit of
   // a history without any spends no request on them.
   const wanted = records.filter(
     (r) =>
       r.tollgate &&
       Number.isSafeInteger(r.id) &&
       r.id > 0 &&
-      r.steps.some((s) => s.startsWith("step: ") || s.startsWith("validation: ")),
+      r.steps.some((s) => /^(step|validation|rollback): /.test(s)),
   );
   const fits = wanted.slice(0, Math.max(0, budget) * PER_QUERY);
   for (let start = 0; start < fits.length; start += PER_QUERY) {

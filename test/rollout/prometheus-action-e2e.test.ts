@@ -6,6 +6,8 @@
  * until the windows hold no earlier fault, so none depends on another. Without the binary the file fails
  * under CI and, elsewhere, warns loudly and passes a single placeholder.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +21,7 @@ import {
   type PrometheusServer,
 } from "../../scripts/metrics/prometheus.js";
 import { startSampleService, type SampleService } from "../../scripts/metrics/sample-service.js";
-import { runAction, statusesOf, workflowToken, type ActionRun } from "../action/helpers.js";
+import { actionEnv, DIST, runAction, statusesOf, workflowToken, type ActionRun } from "../action/helpers.js";
 import { createWorld, FULL, type World } from "../support/world.js";
 import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 
@@ -69,6 +71,16 @@ strategies:
     run: ${scripts.deploy}
     steps: [{ weight: 30, pause: 2s }, { weight: 100 }]
     analyses: [latency]
+  # Judged at its first step only, by a condition with a gray zone: between success and failure it pauses.
+  gray:
+    type: canary
+    run: ${scripts.deploy}
+    steps: [{ weight: 30, analyses: [gray] }, { weight: 100 }]
+  killable:
+    type: canary
+    run: ${scripts.deploy}
+    steps: [{ weight: 10 }, { weight: 30, pause: 12s }, { weight: 100 }]
+    analyses: [errors]
   watched:
     type: canary
     run: ${scripts.deploy}
@@ -91,6 +103,15 @@ analyses:
     interval: ${INTERVAL_MS}ms
     count: 3
     failure_limit: ${FAILURE_LIMIT}
+  gray:
+    title: error rate
+    prometheus: { address: "${prometheus.address}", query: '${ERROR_RATIO}' }
+    success: "<= 1%"
+    failure: "> 50%"
+    initial_delay: 4s
+    interval: ${INTERVAL_MS}ms
+    count: 1
+    inconclusive: pause
   traffic:
     title: traffic
     prometheus: { address: "${doomed.address}", query: "sum(rate(sample_requests_total[30s]))" }
@@ -103,6 +124,9 @@ environments:
   production: { approval: none, strategies: [canary], rollback: { run: ${scripts.rollback} } }
   errors: { approval: none, strategies: [errors-only], rollback: { run: ${scripts.rollback} } }
   latency: { approval: none, strategies: [latency-only], rollback: { run: ${scripts.rollback} } }
+  resumed: { approval: none, strategies: [gray], rollback: { run: ${scripts.rollback} } }
+  aborted: { approval: none, strategies: [gray], rollback: { run: ${scripts.rollback} } }
+  killed: { approval: none, strategies: [killable], rollback: { run: ${scripts.rollback} } }
   outage: { approval: none, strategies: [watched], rollback: { run: ${scripts.rollback} } }
 `;
 
@@ -212,6 +236,105 @@ environments:
         expect(run.stdout).toMatch(/rolled back at canary 30 %: p99 latency [\d.]+ > 200/);
         expect(scripts.log()).toEqual(["deploy latency 30", "rollback latency"]);
         expect(service.faults()).toEqual({ errorRate: 0, latencyMs: 0 });
+      },
+      PROCESS_TEST_MS,
+    );
+
+    /** A rollout of `environment` paused at canary 30 %: errors at 30 % read between success and failure. */
+    const pausedAt30 = async (environment: string, runId: number) => {
+      await quiet();
+      scripts.reset();
+      scripts.faultAt(30, { errorRate: 0.3 });
+      const sha = await head();
+      const run = await deploy(environment, runId, sha);
+      expect(run.outputs).toMatchObject({ rollout: "paused", "rolled-back": "false" });
+      expect(run.stdout).toMatch(/paused at canary 30 %: error rate [\d.]+ % /);
+      expect(scripts.log()).toEqual([`deploy ${environment} 30`]);
+      return { sha, id: Number(run.outputs["deployment-id"]) };
+    };
+
+    test(
+      "a rollout paused by what Prometheus read is resumed with mode resume and goes on to 100 %",
+      async () => {
+        const { sha, id } = await pausedAt30("resumed", 611);
+        // Whoever decides looked at the figures and fixed the cause; the Action goes on from the next step.
+        service.setFaults({ errorRate: 0 });
+        const run = await runAction(world, {
+          sha,
+          token,
+          runId: 612,
+          inputs: { environment: "resumed", mode: "resume" },
+        });
+        expect({ code: run.code, rollout: run.outputs["rollout"] }).toEqual({ code: 0, rollout: "success" });
+        expect(Number(run.outputs["deployment-id"])).toBe(id);
+        expect(scripts.log()).toEqual(["deploy resumed 30", "deploy resumed 100"]);
+        expect((await statusesOf(world, id)).at(-1)).toMatchObject({ state: "success" });
+      },
+      PROCESS_TEST_MS,
+    );
+
+    test(
+      "a rollout paused by what Prometheus read is aborted with mode abort and rolled back",
+      async () => {
+        const { sha, id } = await pausedAt30("aborted", 621);
+        const run = await runAction(world, {
+          sha,
+          token,
+          runId: 622,
+          inputs: { environment: "aborted", mode: "abort" },
+        });
+        expect({ code: run.code, rollout: run.outputs["rollout"] }).toEqual({
+          code: 0,
+          rollout: "rolled_back",
+        });
+        expect(scripts.log()).toEqual(["deploy aborted 30", "rollback aborted"]);
+        expect(service.faults().errorRate).toBe(0);
+        expect((await statusesOf(world, id)).at(-1)!.description).toMatch(/aborted by @owner at canary 30 %/);
+      },
+      PROCESS_TEST_MS,
+    );
+
+    test(
+      "the Action SIGKILLed at 30 %: its re-run (the same run's next attempt) resumes at 30 %, judged by Prometheus",
+      async () => {
+        await quiet();
+        scripts.reset();
+        const sha = await head();
+        const options = { sha, token, runId: 631, inputs: { environment: "killed", mode: "deploy" } };
+        const runDir = mkdtempSync(join(tmpdir(), "tollgate-killed-"));
+        const child = spawn(process.execPath, [DIST], {
+          env: actionEnv(world, options, runDir),
+          stdio: "ignore",
+        });
+        const exited = once(child, "exit");
+        const deadline = Date.now() + PROCESS_TEST_MS / 2;
+        while (!scripts.applied("killed", 30) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(scripts.applied("killed", 30)).toBe(true);
+        // The step's status is written right after its command; then the runner dies mid-analysis.
+        await new Promise((r) => setTimeout(r, 1_500));
+        child.kill("SIGKILL");
+        await exited;
+        rmSync(runDir, { recursive: true, force: true });
+        expect(scripts.log()).toEqual(["deploy killed 10", "deploy killed 30"]);
+
+        const rerun = await runAction(world, options);
+        expect({ code: rerun.code, rollout: rerun.outputs["rollout"] }).toEqual({
+          code: 0,
+          rollout: "success",
+        });
+        expect(rerun.stdout).toMatch(/resuming at canary 30 %, where deployment \d+ stopped/);
+        // 30 % again (re-applied and judged again), then 100 %: never back to 10 %.
+        expect(scripts.log()).toEqual([
+          "deploy killed 10",
+          "deploy killed 30",
+          "deploy killed 30",
+          "deploy killed 100",
+        ]);
+        expect(readings(rerun, "error rate").map((r) => r.step)).toEqual([
+          ...Array<string>(3).fill("canary 30 %"),
+          ...Array<string>(3).fill("canary 100 %"),
+        ]);
       },
       PROCESS_TEST_MS,
     );
