@@ -11,32 +11,16 @@
  */
 import type { LoadResult } from "../src/policy/load.js";
 import type { RepositoryRef } from "../src/github/client.js";
+import { readFileIfChanged, type ConditionalClient } from "../src/github/contents.js";
 import { loadPolicyCached } from "./policy-cache.js";
 
-export const POLICY_READS_HELD = 200;
+export type { ConditionalClient };
 
-/** The part of an Octokit this needs: the response headers (for the ETag) and the raw file. */
-export interface ConditionalClient {
-  request(
-    route: string,
-    parameters?: Record<string, unknown>,
-  ): Promise<{ status: number; data: unknown; headers: Record<string, string | number | undefined> }>;
-}
+export const POLICY_READS_HELD = 200;
 
 interface Held {
   readonly etag: string;
   readonly policy: LoadResult | undefined;
-}
-
-/**
- * The raw file as Octokit hands it over: text when GitHub labels it text, bytes (an ArrayBuffer) when
- * it labels it with the raw media type only.
- */
-function textOf(data: unknown): string {
-  if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
-  if (ArrayBuffer.isView(data)) return new TextDecoder().decode(data as Uint8Array);
-  throw new Error("GitHub answered the policy file's raw read with neither text nor bytes");
 }
 
 /** undefined: the default branch has no policy file, so the repository does not use Tollgate. */
@@ -50,31 +34,18 @@ export class PolicyReader {
   async read(client: ConditionalClient, repo: RepositoryRef, ref: string, path: string): Promise<PolicyRead> {
     const key = JSON.stringify([repo.owner.toLowerCase(), repo.repo.toLowerCase(), ref, path]);
     const known = this.held.get(key);
-    try {
-      const response = await client.request("GET /repos/{owner}/{repo}/contents/{path}", {
-        ...repo,
-        path,
-        ref,
-        mediaType: { format: "raw" },
-        ...(known ? { headers: { "if-none-match": known.etag } } : {}),
-      });
-      const text = textOf(response.data);
-      const etag = response.headers["etag"];
-      const policy = loadPolicyCached(text, path);
-      if (typeof etag === "string") this.keep(key, { etag, policy });
-      return policy;
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 304 && known) {
-        this.keep(key, known);
-        return known.policy;
-      }
-      if (status === 404) {
-        this.held.delete(key);
-        return undefined;
-      }
-      throw error;
+    const read = await readFileIfChanged(client, repo, { path, ref, etag: known?.etag });
+    if (read.state === "missing") {
+      this.held.delete(key);
+      return undefined;
     }
+    if (read.state === "unchanged") {
+      this.keep(key, known!);
+      return known!.policy;
+    }
+    const policy = loadPolicyCached(read.text, path);
+    if (read.etag) this.keep(key, { etag: read.etag, policy });
+    return policy;
   }
 
   /** Most recently used last: Map keeps insertion order, so the first key is the one to evict. */

@@ -13,7 +13,7 @@ import { planRollout } from "../src/rollout/plan.js";
 import { providers, type ProviderFactory } from "../src/rollout/providers/index.js";
 import { planRollback } from "../src/rollout/rollback.js";
 import type { CommandRunner } from "../src/rollout/types.js";
-import { startSampleService } from "../test/fixtures/sample-service/server.js";
+import { startSampleService } from "../scripts/metrics/sample-service.js";
 import { machine, median, ms, percentile } from "./stats.js";
 
 const REACTION_RUNS = 10;
@@ -142,7 +142,7 @@ export async function benchRollout(): Promise<string> {
   return [
     "## Rollouts (`src/rollout`)",
     "",
-    `Rollback reaction: ${REACTION_RUNS} canary rollouts on the real clock against the sample service (test/fixtures/sample-service), an HTTP health analysis every ${INTERVAL_MS} ms with failure limit ${FAILURE_LIMIT}; the service starts failing during the first step's pause. Measured from the first failing measurement (timestamped by an observer around the provider) to the rollback command starting (fake runner). Per-step overhead: a ${STEPS}-batch rolling rollout with a fake runner, no pauses, no-op reporter, ${OVERHEAD_RUNS} runs (first 10 % discarded). ${machine()}.`,
+    `Rollback reaction: ${REACTION_RUNS} canary rollouts on the real clock against the sample service (scripts/metrics/sample-service.ts), an HTTP health analysis every ${INTERVAL_MS} ms with failure limit ${FAILURE_LIMIT}; the service starts failing during the first step's pause. Measured from the first failing measurement (timestamped by an observer around the provider) to the rollback command starting (fake runner). Per-step overhead: a ${STEPS}-batch rolling rollout with a fake runner, no pauses, no-op reporter, ${OVERHEAD_RUNS} runs (first 10 % discarded). ${machine()}.`,
     "",
     "| measure | value | target |",
     "|---|---|---|",

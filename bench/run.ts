@@ -11,6 +11,7 @@ import { benchAuthority } from "./authority.js";
 import { benchBurst } from "./burst.js";
 import { benchExplain } from "./explain.js";
 import { benchOrg } from "./org.js";
+import { benchReaction } from "./reaction.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
 import { benchStartup } from "./startup.js";
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   authority: benchAuthority,
   sandbox: benchSandbox,
   rollout: benchRollout,
+  reaction: benchReaction,
   audit: benchAudit,
   app: benchApp,
   action: benchAction,

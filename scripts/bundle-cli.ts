@@ -26,6 +26,11 @@ const { metafile } = await build({
   chunkNames: "[name]-[hash]",
   external: ["../../sandbox/index.js"],
   // Node compiles every byte it loads: minified, validate's chunks compile in about two thirds the time.
+  // The bundle is an ES module, but some dependencies are CommonJS and `require` Node's own modules
+  // ("http", …): give them a require, which ES modules lack.
+  banner: {
+    js: 'import { createRequire as __tollgateRequire } from "node:module"; const require = __tollgateRequire(import.meta.url);',
+  },
   minify: true,
   metafile: true,
   logLevel: "warning",

@@ -20,6 +20,8 @@ import { busyText, scanInFlight, type InFlight } from "./inflight.js";
 import { own } from "../policy/own.js";
 import { lockTimeoutOf, withLock, type LockSlot } from "./locked.js";
 import { carryOutDecision } from "./paused.js";
+import { keepReadings } from "./readings-store.js";
+import { seriesOf } from "../rollout/series.js";
 
 export async function deployMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   return withLock(deps, settings, (slot) => deployHoldingLock(deps, settings, slot));
@@ -145,6 +147,8 @@ async function deployHoldingLock(
     });
   });
   deps.log(`rollout ${result.outcome}: ${result.reason}`);
+  // The full series for the audit, which the statuses only summarise (src/action/readings-store.ts).
+  requests += await keepReadings(deps, settings, gate.deploymentId, settings.sha, seriesOf(result.timeline));
   const rolledBack = result.outcome === "rolled_back";
   return {
     ...base,

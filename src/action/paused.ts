@@ -30,7 +30,9 @@ import { busyText, scanInFlight, type InFlight } from "./inflight.js";
 import type { ActionSettings } from "./inputs.js";
 import { lockTimeoutOf, withLock, type LockSlot } from "./locked.js";
 import type { ModeOutcome } from "./outcome.js";
+import { keepReadings } from "./readings-store.js";
 import { statusWriter } from "./record.js";
+import { seriesOf } from "../rollout/series.js";
 
 type Choice = PauseChoice;
 
@@ -237,6 +239,8 @@ async function resume(p: Paused): Promise<Done> {
     }),
   );
   deps.log(`rollout ${result.outcome}: ${result.reason}`);
+  // Added beside the readings the paused run kept, on the same deployment's ref.
+  await keepReadings(deps, settings, p.paused.deploymentId, p.paused.sha, seriesOf(result.timeline));
   return {
     rolledBack: result.outcome === "rolled_back",
     // Every reading (warnings included) beside the timeline: the statuses only summarise them.
@@ -273,6 +277,7 @@ async function abort(p: Paused): Promise<Done> {
       },
     ),
   );
+  await keepReadings(deps, settings, p.paused.deploymentId, p.paused.sha, seriesOf(timeline.entries));
   await write(
     undone.ok ? "failure" : "error",
     "outcome",

@@ -22,7 +22,9 @@ import { scanInFlight } from "./inflight.js";
 import { lockTimeoutOf, withLock } from "./locked.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
+import { keepReadings } from "./readings-store.js";
 import { statusWriter } from "./record.js";
+import { seriesOf } from "../rollout/series.js";
 import { own } from "../policy/own.js";
 import { renderMarkdown } from "../readiness/render.js";
 
@@ -186,6 +188,8 @@ export async function rollBack(
     );
     return done;
   });
+  // The rollback analyses' readings, kept like a rollout's (src/action/readings-store.ts).
+  requests += await keepReadings(deps, settings, deploymentId, target.sha, seriesOf(timeline.entries));
   return {
     deploymentId,
     ...(status !== undefined ? { status } : {}),

@@ -14,6 +14,7 @@ import { findingsFor } from "./findings.js";
 import { linkRecords } from "./links.js";
 import { completeStatuses, fetchHistory, fetchPulls } from "./query.js";
 import { buildRecord } from "./record.js";
+import { fetchReadings, READINGS_TRUST } from "./readings.js";
 import {
   deletionFindings,
   maskedDecisionFindings,
@@ -132,7 +133,21 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
     return t >= since && t < until;
   };
   const byId = new Map<number, DeploymentFact>(facts.map((f) => [f.id, f]));
-  const reported = records.filter((r) => inPeriod(r.createdAt));
+  const inPeriodRecords = records.filter((r) => inPeriod(r.createdAt));
+  // The measurement histories, with what is left of the budget: informational, never judged.
+  const readings = await fetchReadings(
+    client,
+    options.owner,
+    options.name,
+    inPeriodRecords,
+    Math.ceil(facts.length / 100) + 10 - (client.requests - startRequests),
+  );
+  if (readings.note) notes.push(readings.note);
+  const reported = inPeriodRecords.map((r) =>
+    readings.histories.has(r.id) ? { ...r, measurements: readings.histories.get(r.id)! } : r,
+  );
+  if (reported.some((r) => r.measurements))
+    notes.push(`measurement histories (records' \`measurements\`) are ${READINGS_TRUST}`);
   const findingOptions = {
     policy,
     trust,

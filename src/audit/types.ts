@@ -60,6 +60,33 @@ export interface ApprovalEntry {
   readonly trusted: boolean;
 }
 
+/** One metric's readings across a deployment's steps and runs, oldest first. */
+export interface MetricSeries {
+  /** The analysis's title. */
+  readonly analysis: string;
+  readonly readings: readonly {
+    readonly at: string;
+    readonly value?: number;
+    readonly baseline?: number;
+    readonly verdict: string;
+    /** The step it was taken at. */
+    readonly step: string;
+  }[];
+}
+
+/** The measurement history the Action kept for a deployment: informational, see `trust`. */
+export interface MeasurementHistory {
+  /** The git ref it was read from. */
+  readonly source: string;
+  /** Who could have written it, so nobody over-trusts it. */
+  readonly trust: string;
+  /** The workflow runs that wrote it. */
+  readonly runs: readonly string[];
+  readonly metrics: readonly MetricSeries[];
+  /** Files under the ref that could not be used, and why. */
+  readonly problems: readonly string[];
+}
+
 export interface AuditRecord {
   readonly id: number;
   readonly environment: string;
@@ -107,6 +134,11 @@ export interface AuditRecord {
   readonly statusCount: number;
   /** sha256 over the canonical GitHub facts of this deployment. */
   readonly digest: string;
+  /**
+   * Every reading of every metric, from the Action's readings ref; null when there is none, absent when
+   * not read. Never part of the digest, the findings or the metrics: anyone with write access can write it.
+   */
+  readonly measurements?: MeasurementHistory | null;
 }
 
 export const FINDING_CODES = [

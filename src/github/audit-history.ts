@@ -164,3 +164,32 @@ fragment P on PullRequest { number title url mergedAt author { login } commits(f
   const { data }: GraphqlResult = await client.graphql(query, { owner, name });
   return Object.values((data as { repository: Record<string, PullNode | null> | null }).repository ?? {});
 }
+
+/** Where the Action keeps each deployment's measurement history (src/action/readings-store.ts). */
+export const READINGS_PREFIX = "refs/tollgate/readings/";
+
+/** The tree of a deployment's readings ref: one file per run that measured it. */
+export interface ReadingTree {
+  entries?: { name: string; object: { text?: string | null; isTruncated?: boolean } | null }[];
+}
+
+/** The readings trees of many deployments in one query (one alias each); null where a deployment has none. */
+export async function readReadingTrees(
+  client: AuditClient,
+  owner: string,
+  name: string,
+  ids: readonly number[],
+): Promise<Map<number, ReadingTree | null>> {
+  const fields = ids
+    .map((id) => `d${id}: object(expression: "${READINGS_PREFIX}${id}:") { ...T }`)
+    .join("\n    ");
+  const query = `query AuditReadings($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    ${fields}
+  }
+}
+fragment T on Tree { entries { name object { ... on Blob { text isTruncated } } } }`;
+  const { data } = await client.graphql(query, { owner, name });
+  const repo = (data as { repository: Record<string, ReadingTree | null> | null }).repository ?? {};
+  return new Map(ids.map((id) => [id, repo[`d${id}`] ?? null]));
+}

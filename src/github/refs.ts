@@ -1,6 +1,7 @@
 /**
- * Git refs and commits over the Git database API, for the environment lock (src/action/lock.ts): a ref
- * created atomically, moved only by fast-forward, and deleted. `ref` is the full name (`refs/…`).
+ * Git refs, commits and trees over the Git database API, for the environment lock (src/action/lock.ts)
+ * and the measurement history (src/action/readings-store.ts): a ref created atomically, moved only by
+ * fast-forward, and deleted. `ref` is the full name (`refs/…`).
  */
 import type { GitHubClient, RepositoryRef } from "./client.js";
 
@@ -33,6 +34,21 @@ export async function createCommit(
     message: commit.message,
     tree: commit.tree,
     parents: commit.parents,
+  });
+  return (data as { sha: string }).sha;
+}
+
+/** A new tree: `base` (a tree SHA) with one more file of `content`; returns its SHA. */
+export async function createTreeWithFile(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  file: { base?: string; path: string; content: string },
+): Promise<string> {
+  const { data } = await client.request("POST /repos/{owner}/{repo}/git/trees", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ...(file.base ? { base_tree: file.base } : {}),
+    tree: [{ path: file.path, mode: "100644", type: "blob", content: file.content }],
   });
   return (data as { sha: string }).sha;
 }

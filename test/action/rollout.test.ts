@@ -479,6 +479,9 @@ step(
     // Once silent for longer than the longest wait (1m pause) + the margin, the next run closes it and proceeds.
     await age(killed!.id, 2 * 3600);
     await ageLock(world, "slow", 2 * 3600);
+    // Two hours on, the story's earlier rollouts (each keeping its readings: a tree, a commit, a ref) no
+    // longer share this minute of GitHub's 80 content-creating requests.
+    await world.sandbox.client.advanceClock(60);
     const run = await runAction(world, {
       sha: next,
       token,

@@ -262,7 +262,7 @@ function evidence(o: EvidenceOptions) {
 }
 
 /** The policy read that tells which CI reports matter: raw, from the default branch, conditional. */
-const POLICY_READ_PATH = `${REPO_PATH}/contents/.github%2Ftollgate.yml?ref=master`;
+const POLICY_READ_PATH = `${REPO_PATH}/contents/.github/tollgate.yml?ref=master`;
 const POLICY_READ = `GET ${POLICY_READ_PATH}`;
 const POLICY_ETAG = 'W/"policy-1"';
 
