@@ -37,9 +37,18 @@ export async function answerHeldRuns(
       continue;
     }
     // Judged as the protection rule request judged it: the run's own starter may not approve it.
-    const decision = evaluate(policy, note.environment, run.actor ? { ...evidence, initiator: run.actor } : evidence, now);
+    const decision = evaluate(
+      policy,
+      note.environment,
+      run.actor ? { ...evidence, initiator: run.actor } : evidence,
+      now,
+    );
     const state =
-      decision.verdict === "allowed" ? "approved" : decision.reasonCode === "rejected" ? "rejected" : undefined;
+      decision.verdict === "allowed"
+        ? "approved"
+        : decision.reasonCode === "rejected"
+          ? "rejected"
+          : undefined;
     if (!state) {
       const due = nextChange([decision], now);
       if (due) await writeDue(client, repo, sha, due);
@@ -47,7 +56,11 @@ export async function answerHeldRuns(
       continue;
     }
     try {
-      await reviewGate(client, repo, run.id, { environment: note.environment, state, comment: gateReport(decision) });
+      await reviewGate(client, repo, run.id, {
+        environment: note.environment,
+        state,
+        comment: gateReport(decision),
+      });
       log.info({ run: run.id, environment: note.environment, state }, "answered a held run");
     } catch (error) {
       if (!isRefusal(error)) throw error;

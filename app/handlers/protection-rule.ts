@@ -65,7 +65,8 @@ export async function onProtectionRule(
   const now = nowOf(env.settings);
   const decision = evaluate(policy.policy, environment, evidence, now);
   const url = payload.repository.html_url ? `${payload.repository.html_url}/actions/runs/${runId}` : "";
-  const note = (held: boolean) => writeHeldStatus(client, { ...repo, sha }, { environment, runId, held, url });
+  const note = (held: boolean) =>
+    writeHeldStatus(client, { ...repo, sha }, { environment, runId, held, url });
   const noted = gathered.held.some((h) => h.runId === runId && h.environment === environment);
   const state =
     decision.verdict === "allowed" ? "approved" : decision.reasonCode === "rejected" ? "rejected" : undefined;

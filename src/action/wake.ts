@@ -37,7 +37,9 @@ export async function wakeMode(deps: ActionDeps, settings: ActionSettings): Prom
   const later = listed.due.length - come.length;
   deps.log(
     `${listed.due.length} due time${listed.due.length === 1 ? "" : "s"} recorded: ${come.length} come, ${later} later` +
-      (listed.unreadable > 0 ? `; ${listed.unreadable} refs under refs/tollgate/due/ not in Tollgate's format, ignored` : ""),
+      (listed.unreadable > 0
+        ? `; ${listed.unreadable} refs under refs/tollgate/due/ not in Tollgate's format, ignored`
+        : ""),
   );
   for (const [sha, dues] of woken) {
     await deps.phase(`Wake the App for ${sha.slice(0, 7)}`, async () => {

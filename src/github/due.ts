@@ -33,7 +33,12 @@ export function parseDueRef(ref: string): Due | undefined {
 const isStatus = (error: unknown, status: number) => (error as { status?: number } | null)?.status === status;
 
 /** Records a due time; one already recorded for the same time and commit is kept. */
-export async function writeDue(client: GitHubClient, repo: RepositoryRef, sha: string, at: Date): Promise<void> {
+export async function writeDue(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  sha: string,
+  at: Date,
+): Promise<void> {
   try {
     await client.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: dueRef(at, sha), sha });
   } catch (error) {
@@ -54,13 +59,17 @@ export async function listDue(
   const refs = (response.data as { ref: string }[]).map((r) => r.ref);
   const due = refs.flatMap((ref) => parseDueRef(ref) ?? []);
   const date = response.headers?.["date"];
-  const serverNow = typeof date === "string" && Number.isFinite(Date.parse(date)) ? new Date(date) : undefined;
+  const serverNow =
+    typeof date === "string" && Number.isFinite(Date.parse(date)) ? new Date(date) : undefined;
   return { due, unreadable: refs.length - due.length, serverNow };
 }
 
 export async function deleteDue(client: GitHubClient, repo: RepositoryRef, ref: string): Promise<void> {
   try {
-    await client.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { ...repo, ref: ref.slice("refs/".length) });
+    await client.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
+      ...repo,
+      ref: ref.slice("refs/".length),
+    });
   } catch (error) {
     // Already gone (another wake, or someone with contents: write): nothing left to do.
     if (!isStatus(error, 422) && !isStatus(error, 404)) throw error;

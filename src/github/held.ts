@@ -64,8 +64,6 @@ export function heldRuns(contexts: readonly StatusContextNode[], appBot: string)
     if (!node.context.startsWith(HELD_CONTEXT_PREFIX) || !isActor(node.creator, appBot)) return [];
     const match = HELD.exec(node.description ?? "");
     const environment = node.context.slice(HELD_CONTEXT_PREFIX.length);
-    return match && environment
-      ? [{ environment, runId: Number(match[1]), url: node.targetUrl ?? "" }]
-      : [];
+    return match && environment ? [{ environment, runId: Number(match[1]), url: node.targetUrl ?? "" }] : [];
   });
 }
