@@ -896,6 +896,9 @@ describe("deployment_protection_rule.requested", () => {
       204,
       recorder(reviews, () => ""),
     );
+    // The App notes that it holds the run, where any later evaluation of the commit sees it (held.ts).
+    const notes: Json[] = [];
+    scope.post(`${REPO_PATH}/statuses/${PR_HEAD}`).reply(201, recorder(notes));
 
     await deliver("deployment_protection_rule", protectionRule("production"));
 
@@ -904,6 +907,13 @@ describe("deployment_protection_rule.requested", () => {
     expect(reviews[0]!.environment_name).toBe("production");
     expect(reviews[0]!.comment).toMatch(/^Tollgate: /);
     expect(reviews[0]!.comment).toContain("- Approval: needs 2 of group:leads");
+    expect(notes).toEqual([
+      expect.objectContaining({
+        state: "success",
+        context: "tollgate/held: production",
+        description: `held: run ${RUN_ID} waits for Tollgate's gate`,
+      }),
+    ]);
   });
 
   test("invalid policy → a status report, never approved", async () => {
