@@ -52,6 +52,9 @@ environments:
       "*": { from: [group:leads], count: 2 }
     checklist: [ci]
     rollback: { redeploy_previous: true }
+  qa:
+    approval: automatic
+    checklist: [ci]
   preview:
     approval: automatic
     windows:
@@ -86,7 +89,7 @@ beforeAll(async () => {
   const owner = world.people["owner"]!;
   await world.sandbox.client.putFile(owner.token, FULL, ".github/tollgate.yml", policy(windowOpensMs));
   await world.sandbox.client.putFile(owner.token, FULL, ".github/workflows/deploy.yml", WORKFLOW);
-  for (const environment of ["canary", "production"]) {
+  for (const environment of ["canary", "production", "qa"]) {
     await owner.octokit.request("PUT /repos/{owner}/{repo}/environments/{environment_name}", {
       owner: ORG,
       repo: REPO,
@@ -188,6 +191,29 @@ describe("held runs and check runs follow time and CI", () => {
       await ciCheck(ci, pr.head, "success");
       await settled(world);
       const gate = await gateOf(id, "production");
+      expect(gate.state).toBe("approved");
+      expect(gate.comments.at(-1)).toMatchObject({ state: "approved", actor: world.bot });
+    },
+    PROCESS_TEST_MS,
+  );
+
+  test(
+    "a held run of a merge commit is released when CI completes there (no pull request heads it)",
+    async () => {
+      const pr = await openPullRequest(world, "dave", { branch: "merged", title: "Merged", body: BODY });
+      const merged = await world.people["owner"]!.octokit.request(
+        "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+        { owner: ORG, repo: REPO, pull_number: pr.number },
+      );
+      const sha = merged.data.sha;
+      const id = await heldRun(sha, "main", "qa");
+      const held = await gateOf(id, "qa");
+      expect(held.state).toBe("waiting");
+      expect(held.comments.at(-1)!.comment).toMatch(/CI checks green/);
+
+      await ciCheck(ci, sha, "success");
+      await settled(world);
+      const gate = await gateOf(id, "qa");
       expect(gate.state).toBe("approved");
       expect(gate.comments.at(-1)).toMatchObject({ state: "approved", actor: world.bot });
     },
