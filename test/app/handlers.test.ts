@@ -507,15 +507,6 @@ describe("events that must not re-evaluate anything (zero requests)", () => {
       },
     ],
     [
-      "check_run.completed with no PR on its head",
-      "check_run",
-      () => {
-        const p = example("check_run", "completed");
-        p.check_run.pull_requests = [];
-        return p;
-      },
-    ],
-    [
       "pull_request.opened on a closed PR (a late redelivery)",
       "pull_request",
       () => {
@@ -527,6 +518,32 @@ describe("events that must not re-evaluate anything (zero requests)", () => {
   ])("%s", async (_name, event, payload) => {
     await deliver(event, payload());
     expect(requests).toEqual([]);
+  });
+});
+
+describe("CI completing on a commit no PR heads (a merge commit)", () => {
+  test("one read of the commit's statuses; no evaluation when the App holds no run there", async () => {
+    const p = example("check_run", "completed");
+    p.check_run.pull_requests = [];
+    // A run held there would be noted by the App's bot; someone else's note is no reason to look.
+    github()
+      .get(`${REPO_PATH}/commits/${p.check_run.head_sha}/statuses`)
+      .query(true)
+      .reply(200, [
+        {
+          context: "tollgate/held: production",
+          state: "success",
+          description: "held: run 42 waits for Tollgate's gate",
+          target_url: null,
+          created_at: "2026-01-01T00:00:00Z",
+          creator: { login: "mallory", type: "User" },
+        },
+      ]);
+    await deliver("check_run", p);
+    expect(requests).toEqual([
+      `POST /app/installations/${INSTALLATION}/access_tokens`,
+      `GET ${REPO_PATH}/commits/${p.check_run.head_sha}/statuses?per_page=100`,
+    ]);
   });
 });
 
