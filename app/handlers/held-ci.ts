@@ -3,8 +3,8 @@
  * deployed tag): no check run of Tollgate's shows it, so readiness-events.ts has nothing to refresh there,
  * but a run of that commit may be held at Tollgate's protection rule waiting for exactly that CI. One
  * read of the commit's statuses says whether the App noted such a run (held.ts); only then is the commit
- * judged again (refreshReadiness, which answers the held runs). A suite on a commit with nothing held costs
- * that one request and no evaluation.
+ * judged again (refreshReadiness, which answers the held runs). A completed run on a commit with nothing
+ * held costs that one request and no evaluation.
  */
 import type { Context } from "probot";
 import type { EventBudget } from "../../src/github/budget.js";
@@ -24,8 +24,9 @@ interface RestStatus {
 }
 
 /**
- * Another app's check run completing (GitHub delivers `check_suite.completed` only to the suite's own app,
- * so a run is what Tollgate hears of CI). Costs one REST point per completed run on such a commit.
+ * Another app's check run completing: `check_suite.completed` may reach only the suite's own app (the
+ * sandbox delivers it so, the stricter reading), while every app with checks permission hears of a run.
+ * Costs one REST point per completed run on such a commit.
  */
 export async function onCheckRunOfNoPullRequest(
   context: Context<"check_run">,
