@@ -60,6 +60,7 @@ export async function assess(
     target,
     gathered.evidence,
     evidenceNeeds(gatedEnvironments(policy.policy)),
+    gathered.policyCommit,
   );
   return {
     gathered,

@@ -1,6 +1,7 @@
 /** Tollgate's deployment record of (environment, SHA) with who created it, or undefined. */
 import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
-import { readPayload, type DeploymentPayload } from "../src/github/records.js";
+import { listDeployments } from "../src/github/deployments.js";
+import { readPayload, type DeploymentPayload } from "../src/records/format.js";
 
 export interface FoundDeployment {
   readonly id: number;
@@ -14,21 +15,7 @@ export async function tollgateDeployment(
   environment: string,
   sha: string,
 ): Promise<FoundDeployment | undefined> {
-  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
-    ...repo,
-    sha,
-    environment,
-    per_page: 100,
-  });
-  const found = (
-    data as {
-      id: number;
-      sha: string;
-      created_at: string;
-      payload: unknown;
-      creator: { login: string } | null;
-    }[]
-  )
+  const found = (await listDeployments(client, repo, { sha, environment, perPage: 100 }))
     .map((d) => ({ d, payload: readPayload(d.payload) }))
     .filter((x) => x.payload !== undefined && x.d.sha === sha)
     .sort((a, b) => Date.parse(b.d.created_at) - Date.parse(a.d.created_at) || b.d.id - a.d.id)[0];

@@ -5,7 +5,7 @@
  * re-run so no runner ever sat waiting for a person.
  */
 import type { Policy } from "../src/policy/model.js";
-import { parseDescription, workflowRunIdFrom } from "../src/github/records.js";
+import { parseDescription, workflowRunIdFrom } from "../src/records/format.js";
 import { rerunFailedJobs, reviewGate, verifyDeployingRun, waitingRuns } from "../src/github/runs.js";
 import { evaluate } from "../src/readiness/evaluate.js";
 import type { Evidence } from "../src/readiness/evidence.js";

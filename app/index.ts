@@ -4,6 +4,7 @@
  * Stateless: every handler reads GitHub, decides with the core, and writes back.
  */
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import { perProcess } from "./coalescing.js";
 import { attestSuccess } from "./handlers/attest-success.js";
 import { onDeploymentStatus } from "./handlers/deployment-status.js";
 import { onCheckRunOfNoPullRequest } from "./handlers/held-ci.js";
@@ -33,7 +34,9 @@ export const PULL_REQUEST_ACTIONS = [
 export function tollgate(settings: Settings) {
   return (app: Probot, _options?: ApplicationFunctionOptions): void => {
     const identity = identityResolver(app, settings);
-    const env = async () => ({ identity: await identity(), settings });
+    // Per process, never shared between replicas: the policy validators and the evaluations in flight.
+    const local = perProcess();
+    const env = async () => ({ identity: await identity(), settings, process: local });
     // Every handler runs under the event's time budget (see withinBudget), inside the rate-limit answer.
     const on = (context: Context, handle: (budget: EventBudget) => Promise<void>) =>
       unlessLimited(() => withinBudget(context, settings, handle));
@@ -52,7 +55,7 @@ export function tollgate(settings: Settings) {
       }),
     );
     app.on("check_suite.completed", async (context) =>
-      on(context, async (budget) => onCheckSuite(context, { ...(await env()), budget })),
+      on(context, async () => onCheckSuite(context, await env())),
     );
     app.on("status", async (context) =>
       on(context, async (budget) => onStatus(context, { ...(await env()), budget })),

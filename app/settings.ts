@@ -4,6 +4,8 @@
  * either configured or asked of GitHub once per process.
  */
 import type { Probot } from "probot";
+import { appSlug } from "../src/github/app.js";
+import { clientOf } from "../src/github/client.js";
 import { DEFAULT_POLICY_PATH } from "../src/policy/load.js";
 
 export interface Settings {
@@ -69,8 +71,8 @@ export function identityResolver(app: Probot, settings: Settings): () => Promise
     if (settings.appSlug) return Promise.resolve(make(settings.appSlug));
     pending ??= app
       .auth()
-      .then((octokit) => octokit.request("GET /app"))
-      .then(({ data }) => make((data as { slug: string }).slug))
+      .then((octokit) => appSlug(clientOf(octokit)))
+      .then(make)
       .catch((error: unknown) => {
         pending = undefined;
         throw error;

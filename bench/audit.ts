@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startSandbox, type Sandbox } from "../sandbox/index.js";
 import type { Deployment, DeploymentStatus, Issue } from "../sandbox/state.js";
-import { httpClient } from "../src/audit/client.js";
+import { httpClient } from "../src/github/audit-client.js";
 import { renderHtml } from "../src/audit/html.js";
 import { renderMarkdown } from "../src/audit/markdown.js";
 import { runAudit } from "../src/audit/run.js";

@@ -8,7 +8,9 @@ import { benchApp } from "./app.js";
 import { benchAudit } from "./audit.js";
 import { benchCost } from "./cost.js";
 import { benchAuthority } from "./authority.js";
+import { benchBurst } from "./burst.js";
 import { benchExplain } from "./explain.js";
+import { benchOrg } from "./org.js";
 import { benchRollout } from "./rollout.js";
 import { benchSandbox } from "./sandbox.js";
 import { benchStartup } from "./startup.js";
@@ -22,7 +24,9 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   app: benchApp,
   action: benchAction,
   cost: benchCost,
+  burst: benchBurst,
   startup: benchStartup,
+  org: benchOrg,
 };
 
 const FILE = "BENCHMARKS.md";

@@ -1,18 +1,16 @@
+/**
+ * Authentication and authorization as GitHub documents them ("Authenticating to the REST API",
+ * "Authenticating as a GitHub App"): `token`/`bearer` credentials resolved to a user token, an installation
+ * token or an App JWT (RS256, at most 10 minutes ahead); a user's role on a repository (owner, organization
+ * owner, collaborator, team grant); and what each route requires — a role for users, a permission for
+ * installation tokens — answering 404 where GitHub hides a private repository and 403 where it refuses.
+ */
 import { createVerify, randomBytes } from "node:crypto";
-import { HttpError, DOCS, notAccessible, unauthorized } from "./http.js";
-import type { App, Installation, Permissions, Repo, RepoRole, State, Token } from "./state.js";
+import type { Actor } from "./actor.js";
+import { HttpError, DOCS, notAccessible, unauthorized } from "./errors.js";
+import type { App, Repo, RepoRole, State } from "./state.js";
 
-export type Actor =
-  | { kind: "user"; login: string; token: Token }
-  | {
-      kind: "installation";
-      login: string;
-      token: Token;
-      installation: Installation;
-      app: App;
-      permissions: Permissions;
-    }
-  | { kind: "app"; login: string; app: App };
+export type { Actor } from "./actor.js";
 
 const ROLE_RANK: Record<RepoRole, number> = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 const LEVEL_RANK = { read: 1, write: 2, admin: 3 } as const;

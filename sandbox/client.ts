@@ -1,3 +1,9 @@
+/**
+ * The sandbox's typed client for tests and tools: GitHub's own endpoints where GitHub has one (GHES's
+ * `POST /admin/users` and `/admin/organizations`, impersonation tokens, `POST /user/repos`, the contents
+ * and git refs APIs) and the sandbox's control API (`/_sandbox/…`: Apps, faults, clock, usage, signing
+ * keys, unmodelled hits, deliveries) for what GitHub has no endpoint for. Machinery, not a GitHub model.
+ */
 import type { UnmodelledHit } from "./unmodelled.js";
 import type { Fault, FaultSpec } from "./faults.js";
 import type { TokenUsage } from "./ratelimit.js";
@@ -203,6 +209,14 @@ export class SandboxClient {
   /** Requests for GitHub routes or GraphQL fields the sandbox does not model (answered 501 or an error). */
   unmodelled(): Promise<{ count: number; hits: UnmodelledHit[] }> {
     return this.control("GET", "/unmodelled");
+  }
+
+  /**
+   * How the repository's webhooks go out: `ordered` (default) one at a time, or `concurrent` as GitHub
+   * does, each after a seeded random delay below `max_delay_ms`, overlapping and out of order.
+   */
+  setWebhookDelivery(mode: "ordered" | "concurrent", max_delay_ms = 0): Promise<unknown> {
+    return this.control("PUT", "/webhooks/delivery", { mode, max_delay_ms });
   }
 
   /** Waits for queued deliveries first, so what a test reads is settled. */

@@ -1,3 +1,9 @@
+/**
+ * Control routes (`/_sandbox/repos/{owner}/{repo}/…`) for what happens inside a repository without a GitHub
+ * endpoint: raising code scanning, secret scanning and Dependabot alerts, turning scanners on, and starting,
+ * finishing and deploying from GitHub Actions workflow runs (which then announce `workflow_run`,
+ * `deployment` and `deployment_protection_rule` as runs.ts does). Sandbox machinery, not a GitHub API.
+ */
 import { randomBytes } from "node:crypto";
 import { created, invalid, notFound, obj, ok, str, type Ctx } from "./http.js";
 import type { RouteDef } from "./router.js";

@@ -1,3 +1,9 @@
+/**
+ * The sandbox's control API under `/_sandbox` — not part of GitHub's API: register Apps and install them,
+ * register signing keys, move timestamps and the clock, inject faults (faults.ts), read the request log,
+ * unmodelled hits, rate-limit usage and webhook deliveries, and redeliver a delivery. Tests use it for
+ * what a person or GitHub itself does outside the REST API.
+ */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { Faults, FaultSpec } from "./faults.js";
 import { created, invalid, noContent, notFound, obj, ok, str, validationFailed, type Json } from "./http.js";
@@ -324,6 +330,21 @@ export function controlRoutes(deps: ControlDeps): RouteDef[] {
         const d = ctx.hooks.redeliver(Number(ctx.params["id"]));
         if (!d) throw notFound();
         return { status: 202, body: { id: d.id, guid: d.guid } };
+      },
+    },
+    {
+      // GitHub delivers concurrently and promises no order; the default stays one at a time, in order.
+      method: "PUT",
+      path: "/webhooks/delivery",
+      operationId: "sandbox/set-webhook-delivery",
+      handler: (ctx) => {
+        const b = obj(ctx);
+        const mode = str(b, "mode", "WebhookDelivery", true);
+        if (mode !== "ordered" && mode !== "concurrent") throw invalid("WebhookDelivery", "mode");
+        const delay = b["max_delay_ms"] ?? 0;
+        if (typeof delay !== "number" || !Number.isInteger(delay) || delay < 0 || delay > 10_000)
+          throw invalid("WebhookDelivery", "max_delay_ms");
+        return ok(ctx.hooks.setDelivery({ mode, max_delay_ms: delay }) as unknown as Json);
       },
     },
     ...controlRepoRoutes,

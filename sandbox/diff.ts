@@ -1,3 +1,9 @@
+/**
+ * What a pull request's or a comparison's commits change, as the REST API reports it: the commits of head
+ * not in base (`pulls/list-commits`), changed files with status, additions, deletions and `patch`
+ * (`pulls/list-files`, `repos/compare-commits-with-basehead`), the `.diff` / `.patch` media types, and
+ * whether the head merges cleanly (`mergeable`). Line counts are a multiset difference, not a minimal diff.
+ */
 import type { Commit } from "./git.js";
 import type { Issue, Pull, Repo } from "./state.js";
 
@@ -144,4 +150,15 @@ export function formatPatch(repo: Repo, commits: Commit[]): string {
       ].join("\n");
     })
     .join("\n");
+}
+
+/** Whether the pull request's head merges into its base without conflicts (GitHub's `mergeable`). */
+export function mergeable(r: Repo, i: Issue): boolean {
+  const p = i.pull;
+  const base = p && r.refs.get(`refs/heads/${p.baseRef}`);
+  if (!p || !base) return false;
+  const mb = r.git.mergeBase(base, p.headSha);
+  const tree = (sha: string | undefined): string | undefined =>
+    sha ? r.git.get(sha, "commit")?.tree : undefined;
+  return r.git.mergeTrees(tree(mb), tree(base) ?? "", tree(p.headSha) ?? "") !== undefined;
 }

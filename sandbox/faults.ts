@@ -1,3 +1,9 @@
+/**
+ * Fault injection for resilience tests (control API `/_sandbox/faults`): REST answers with a 5xx status,
+ * GitHub's primary and secondary rate-limit refusals, added latency, dropped connections, and webhook
+ * deliveries forged, duplicated or reordered. Matched by method and path glob or regex, or by webhook
+ * event and action, drawn from a seeded RNG so a run repeats. Sandbox machinery, not a GitHub model.
+ */
 export type RequestFaultKind = "status" | "secondary_rate_limit" | "rate_limit" | "latency" | "drop";
 export type WebhookFaultKind = "forge_signature" | "duplicate" | "reorder";
 export type FaultKind = RequestFaultKind | WebhookFaultKind;
@@ -84,6 +90,11 @@ export class Faults {
 
   clear(): void {
     this.list = [];
+  }
+
+  /** The next number in [0, 1) from the seeded sequence, for other randomized behaviour (delivery order). */
+  draw(): number {
+    return this.random();
   }
 
   all(): readonly Fault[] {

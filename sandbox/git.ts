@@ -1,3 +1,9 @@
+/**
+ * Git's object model as GitHub's git data API exposes it ("REST API endpoints for Git blobs / trees /
+ * commits"): blobs, trees and commits with real SHA-1 ids over git's object encoding, ancestry, merge
+ * bases, a file-level three-way merge (undefined on conflict), signatures (`gpgsig`) and the
+ * `Co-authored-by` trailers GitHub reads. No pack files or wire protocol: no clone or push.
+ */
 import { createHash } from "node:crypto";
 
 /** Git objects with real SHA-1 ids, so SHAs look and behave like GitHub's. */

@@ -1,9 +1,31 @@
+/**
+ * The request layer every route shares: the request context (`Ctx`: caller, state, webhooks, the REST
+ * and web base URLs), the reply, and readers of a JSON body that fail as GitHub does (400 "Problems parsing
+ * JSON"; 422 "Validation Failed" with `missing_field` / `invalid` field errors, per "Troubleshooting the
+ * REST API"). The error answers themselves live in errors.ts and are re-exported here for the routes.
+ */
 import type { IncomingMessage } from "node:http";
-import type { Actor } from "./auth.js";
+import type { Actor } from "./actor.js";
+import { DOCS, HttpError, invalid, notFound } from "./errors.js";
+import type { Json } from "./json.js";
 import type { State } from "./state.js";
 import type { Webhooks } from "./webhooks.js";
 
-export const DOCS = "https://docs.github.com/rest";
+// The error answers and the JSON type live in leaf modules (so the state and the serializers need not
+// import this one); routes keep importing them from here.
+export {
+  DOCS,
+  HttpError,
+  conflict,
+  forbidden,
+  invalid,
+  notAccessible,
+  notFound,
+  unauthorized,
+  validationFailed,
+  type FieldError,
+} from "./errors.js";
+export type { Json } from "./json.js";
 
 export interface Reply {
   status: number;
@@ -31,44 +53,6 @@ export interface Ctx {
   requestId?: string;
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(String(body["message"] ?? status));
-  }
-}
-
-export interface FieldError {
-  resource: string;
-  field?: string;
-  code: string;
-  message?: string;
-  value?: unknown;
-}
-
-export const notFound = (): HttpError =>
-  new HttpError(404, { message: "Not Found", documentation_url: DOCS, status: "404" });
-
-export const validationFailed = (errors: (FieldError | string)[], message = "Validation Failed"): HttpError =>
-  new HttpError(422, { message, errors, documentation_url: DOCS, status: "422" });
-
-export const invalid = (resource: string, field: string, code = "invalid", message?: string): HttpError =>
-  validationFailed([{ resource, field, code, ...(message === undefined ? {} : { message }) }]);
-
-export const conflict = (message: string, extra: Record<string, unknown> = {}): HttpError =>
-  new HttpError(409, { message, ...extra, documentation_url: DOCS, status: "409" });
-
-export const forbidden = (message: string): HttpError =>
-  new HttpError(403, { message, documentation_url: DOCS, status: "403" });
-
-export const notAccessible = (): HttpError => forbidden("Resource not accessible by integration");
-
-export const unauthorized = (message = "Requires authentication"): HttpError =>
-  new HttpError(401, { message, documentation_url: DOCS, status: "401" });
-
 export const ok = (body: unknown, status = 200, headers: Record<string, string> = {}): Reply => ({
   status,
   body,
@@ -76,8 +60,6 @@ export const ok = (body: unknown, status = 200, headers: Record<string, string> 
 });
 export const created = (body: unknown): Reply => ({ status: 201, body });
 export const noContent = (): Reply => ({ status: 204 });
-
-export type Json = Record<string, unknown>;
 
 /** The request body as an object; GitHub answers 400 "Problems parsing JSON" for anything else. */
 export function obj(ctx: Ctx): Json {

@@ -1,3 +1,9 @@
+/**
+ * The sandbox's entry point: `startSandbox()` builds the state, webhooks, faults and routes and serves
+ * them on a local port, laid out like GitHub Enterprise Server (REST under `/api/v3`, GraphQL at
+ * `/api/graphql`; REST at the root too, as api.github.com), with the read-only web pages and the
+ * `/_sandbox` control API beside them. Options: strict contract checks, fault seed, rate limits.
+ */
 import type { AddressInfo } from "node:net";
 import { Faults } from "./faults.js";
 import { controlRoutes } from "./control.js";

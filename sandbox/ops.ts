@@ -1,3 +1,9 @@
+/**
+ * What GitHub does on its own when something happens, shared by the REST routes, GraphQL mutations and
+ * the control API: creating accounts and repositories (with GitHub's default labels), writing a commit,
+ * moving a ref with what a push announces (`pull_request.synchronize` for open pull requests with that
+ * head, and a check suite per App with checks permission, `check_suite.requested`).
+ */
 import type { Commit } from "./git.js";
 import { GitStore } from "./git.js";
 import type { Ctx } from "./http.js";

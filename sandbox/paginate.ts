@@ -1,3 +1,8 @@
+/**
+ * GitHub's REST pagination ("Using pagination in the REST API"): `page` and `per_page` (at most 100,
+ * default 30) and the `Link` header with rel next, last, first and prev; for lists GitHub wraps in an
+ * object, the `total_count` beside the page (check runs, environments, workflows…).
+ */
 import type { Ctx, Reply } from "./http.js";
 
 /** GitHub's page-number pagination: per_page ≤ 100 (default 30), Link rel next/last/first/prev. */

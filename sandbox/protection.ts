@@ -5,8 +5,8 @@
  * branch — and a requirement from any of them holds.
  */
 import { roleAtLeast, roleOf } from "./auth.js";
+import { mergeable } from "./diff.js";
 import { latestStatuses } from "./serialize/checks.js";
-import { mergeable } from "./serialize/issues.js";
 import type { CheckRun, Issue, Pull, Repo, State } from "./state.js";
 
 /** A required check; `appId` null: any source may meet it. */

@@ -1,6 +1,22 @@
-import type { Actor } from "./auth.js";
-import { HttpError } from "./http.js";
-import type { State } from "./state.js";
+/**
+ * GitHub's primary and secondary rate limits ("Rate limits for the REST API", "Rate limits and query
+ * limits for the GraphQL API"): per-caller hourly budgets for `core` and `graphql`, the `x-ratelimit-*`
+ * headers, and GitHub's refusals in its words (REST 403, `retry-after` on the secondary limits — requests
+ * in flight, points per minute, content creation; GraphQL's RATE_LIMITED). Usage per token kept for tests.
+ */
+import type { Actor } from "./actor.js";
+import { HttpError } from "./errors.js";
+import type { Account, Repo } from "./model.js";
+
+/**
+ * What the limits read of the sandbox's state (`State` is one): named here, so that this module sits below
+ * state.ts rather than in a circle with it.
+ */
+export interface LimitsState {
+  nowMs(): number;
+  account(login: string): Account | undefined;
+  readonly repos: ReadonlyMap<string, Repo>;
+}
 
 export type Resource = "core" | "graphql";
 
@@ -86,7 +102,7 @@ export class RateLimits {
    * default, and what a throughput benchmark needs).
    */
   constructor(
-    private readonly state: State,
+    private readonly state: LimitsState,
     options: { perHour?: number | undefined; secondary?: boolean } = {},
   ) {
     this.perHour = options.perHour;

@@ -1,3 +1,9 @@
+/**
+ * The route table: each route is GitHub's OpenAPI path template with its operationId (the key into
+ * contracts/rest-operations.json), what it requires of the caller on the repository, and its handler.
+ * Matching follows GitHub's templates: `{ref}`, `{path}` and `{basehead}` may contain slashes, and the
+ * route with the most literal text wins.
+ */
 import type { Requirement } from "./auth.js";
 import type { Ctx, Reply } from "./http.js";
 

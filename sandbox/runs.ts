@@ -1,3 +1,10 @@
+/**
+ * GitHub Actions as far as deployments need it ("Events that trigger workflows", "Deploying with GitHub
+ * Actions"): workflows are the files under `.github/workflows` on the default branch; a run is created,
+ * started, completed and re-run with `workflow_run` webhooks; a job targeting an environment creates a
+ * deployment and, for each custom deployment protection rule App on it, sends
+ * `deployment_protection_rule.requested` and waits for the App's review. No workflow file is executed.
+ */
 import type { Ctx } from "./http.js";
 import { deploymentJson } from "./serialize/deployments.js";
 import { runJson, workflowJson } from "./serialize/actions.js";

@@ -1,3 +1,10 @@
+/**
+ * The HTTP server in front of every route, doing what GitHub does to each request in turn: faults (when
+ * injected), authentication, rate limits, routing to GitHub's template — 501 for a GitHub route the
+ * sandbox does not model, never a 404 — the route's own authorization, strict contract checks, then
+ * `ETag`/`Last-Modified` with 304s, `Location` on creations, media types, HEAD, the `/repositories/{id}`
+ * form and a renamed repository's redirect; every API call goes in the request log.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createHash, randomUUID } from "node:crypto";
 import { authenticate, authorizeRepo, type Actor } from "./auth.js";

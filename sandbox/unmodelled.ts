@@ -1,23 +1,15 @@
-import { existsSync, readFileSync } from "node:fs";
-import { DOCS, HttpError } from "./http.js";
-import { Router } from "./router.js";
-
 /**
  * Never more lenient than GitHub: a route GitHub serves but the sandbox does not model answers 501, not
  * the 404 of a missing resource (code reading 404 as "none" would pass here and be wrong on GitHub), and a
  * GraphQL field or mutation the sandbox does not resolve answers an error instead of null. Each such hit is
  * recorded (`GET /_sandbox/unmodelled`, `Sandbox.unmodelled()`); the test worlds fail when one happened.
+ * GitHub's routes come from contracts/github-routes.json, extracted from its OpenAPI description.
  */
-export interface UnmodelledHit {
-  at: string;
-  kind: "rest" | "graphql";
-  /** REST: the method; GraphQL: "query" or "mutation" */
-  method: string;
-  /** REST: GitHub's route template; GraphQL: `Type.field` */
-  route: string;
-  /** REST: the request path; GraphQL: the response path of the field */
-  path: string;
-}
+import { existsSync, readFileSync } from "node:fs";
+import { DOCS, HttpError } from "./http.js";
+import { Router } from "./router.js";
+
+export type { UnmodelledHit } from "./model.js";
 
 export const NOT_MODELLED = "not modelled by the sandbox";
 

@@ -1,5 +1,11 @@
+/**
+ * GitHub App webhook delivery ("Webhook events and payloads", "Validating webhook deliveries"): each event
+ * goes to every installation whose App subscribes to it and can see the repository, signed with
+ * `X-Hub-Signature-256`, with `X-GitHub-Event`, `X-GitHub-Delivery` and the `installation` field; sent
+ * asynchronously, in order per repository, recorded for `GET /app/hook/deliveries` and redeliverable.
+ */
 import { createHmac, randomUUID } from "node:crypto";
-import type { Json } from "./http.js";
+import type { Json } from "./json.js";
 import type { Installation, Repo, State } from "./state.js";
 import { installationRef, orgSimple, simpleUser, type View } from "./serialize/accounts.js";
 import { repoJson } from "./serialize/repo.js";
@@ -33,7 +39,18 @@ export interface EmitOptions {
 
 type Build = (inst: Installation) => Json;
 
-/** Delivers App webhooks like GitHub: signed, asynchronous, in order per repository, recorded. */
+/**
+ * How a repository's deliveries go out. `ordered` (the default): one at a time, each after the previous
+ * one was answered, so tests read a settled world. `concurrent`: as GitHub does it, which promises
+ * neither order nor one-at-a-time: every delivery leaves on its own after a delay drawn from the seeded
+ * sequence in [0, max_delay_ms), so deliveries overlap and arrive out of order.
+ */
+export interface DeliveryMode {
+  mode: "ordered" | "concurrent";
+  max_delay_ms: number;
+}
+
+/** Delivers App webhooks like GitHub: signed, asynchronous, recorded; in order per repository unless set otherwise. */
 export class Webhooks {
   readonly deliveries: Delivery[] = [];
   private readonly queues = new Map<string, Promise<void>>();
@@ -41,6 +58,7 @@ export class Webhooks {
   private nextId = 1;
   private pending = 0;
   private waiters: (() => void)[] = [];
+  private delivery: DeliveryMode = { mode: "ordered", max_delay_ms: 0 };
 
   constructor(
     private readonly state: State,
@@ -101,6 +119,15 @@ export class Webhooks {
     return d;
   }
 
+  setDelivery(mode: DeliveryMode): DeliveryMode {
+    this.delivery = { ...mode };
+    return this.delivery;
+  }
+
+  deliveryMode(): DeliveryMode {
+    return { ...this.delivery };
+  }
+
   /** Resolves when every queued delivery has been attempted. */
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
@@ -114,6 +141,11 @@ export class Webhooks {
       await this.send(job, fault === "forge");
       if (fault === "duplicate") await this.send(job, false);
     };
+    if (this.delivery.mode === "concurrent") {
+      const delay = Math.floor(this.faults.draw() * this.delivery.max_delay_ms);
+      setTimeout(() => void run(), delay);
+      return;
+    }
     const prev = this.queues.get(key) ?? Promise.resolve();
     const next = prev.then(async () => {
       if (fault === "reorder") {

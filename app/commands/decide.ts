@@ -7,7 +7,8 @@
 import { writeDecisionStatus } from "../../src/github/decision-status.js";
 import { isOutOfTime } from "../../src/github/budget.js";
 import { findOrCreateDeployment, writeDeploymentStatus } from "../../src/github/deployments.js";
-import { APPROVAL_STATE, approvalDescription, type DeploymentPayload } from "../../src/github/records.js";
+import { APPROVAL_STATE, approvalDescription } from "../../src/records/format.js";
+import { deploymentPayload } from "../../src/records/payload.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess } from "../assess.js";
 import { followUp } from "../followup.js";
@@ -105,24 +106,13 @@ export async function decide(
   const environment = own(policy.environments, command.environment)!;
   const decision = evaluate(policy, environment.name, evidence, now);
   const pull = evidence.pull_request;
-  const payload: DeploymentPayload = {
-    version: 1,
-    requested_by: pull?.author ?? comment.login,
-    change_type: decision.changeType,
-    emergency: decision.emergency,
-    policy_digest: policy.digest,
-    checklist: Object.fromEntries(decision.checklist.map((item) => [item.id, item.state])),
-    ...(pull
-      ? {
-          pull_request: {
-            number: pull.number,
-            title: pull.title,
-            author: pull.author,
-            head_sha: pull.head_sha,
-          },
-        }
-      : {}),
-  };
+  // Made before any rollout: no strategy or override yet (the Action's record of its rollout names them).
+  const payload = deploymentPayload({
+    requestedBy: pull?.author ?? comment.login,
+    decision,
+    policyDigest: policy.digest,
+    pullRequest: pull,
+  });
   const deploymentId =
     existing?.id ??
     (

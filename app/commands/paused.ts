@@ -6,32 +6,25 @@
  * `mode: deploy` on the same commit, finds the decision and carries it out (src/action/paused.ts); only
  * a decision written by the App's bot counts there, so writing the same words gives nobody a say.
  */
-import { mayRollBack } from "../../src/approvals/rollback-authority.js";
-import { writeDeploymentStatus } from "../../src/github/deployments.js";
+import {
+  listDeployments,
+  listDeploymentStatuses,
+  writeDeploymentStatus,
+} from "../../src/github/deployments.js";
 import {
   pauseDecisionDescription,
   readPayload,
   workflowRunIdFrom,
   type PauseChoice,
-} from "../../src/github/records.js";
+} from "../../src/records/format.js";
 import { rolloutState } from "../../src/github/rollout-state.js";
 import { rerunFailedJobs, verifyDeployingRun } from "../../src/github/runs.js";
-import { own } from "../../src/policy/own.js";
-import { assess } from "../assess.js";
 import { isRefusal } from "../followup.js";
-import { pullFacts } from "../github.js";
-import { unknownEnvironment } from "./judge.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
+import { rollbackAccess } from "./rollback-access.js";
 
 /** How many of the environment's newest deployments are searched for the paused one (as the Action's scan). */
 const SCAN = 10;
-
-interface Status {
-  state: string;
-  description?: string | null;
-  log_url?: string | null;
-  creator: { login: string } | null;
-}
 
 export async function decidePause(
   cx: CommandContext,
@@ -40,43 +33,16 @@ export async function decidePause(
 ): Promise<Outcome> {
   const { client, repo, comment, identity } = cx;
   const what = `${choice} command`;
-  const pr = await pullFacts(client, repo, cx.issueNumber);
-  const { policy, evidence, gathered } = await assess(client, identity, cx.settings, {
-    ...repo,
-    sha: pr.mergeSha ?? pr.headSha,
-    pullNumber: cx.issueNumber,
-  });
-  if (!policy) return refuse(what, "this repository has no Tollgate policy on its default branch");
-  if (!policy.ok)
-    return refuse(
-      what,
-      "the policy on the default branch is invalid, so Tollgate does nothing until it is fixed",
-    );
-  const unknown = unknownEnvironment(policy.policy, environmentName);
-  if (unknown) return refuse(what, unknown);
-  const environment = own(policy.policy.environments, environmentName)!;
-  if (!mayRollBack(policy.policy, environment, evidence, comment.login))
-    return refuse(
-      what,
-      `only approvers of ${environmentName} and people with the maintain or admin role may ${choice} its paused rollout`,
-    );
+  const access = await rollbackAccess(cx, environmentName, what, `${choice} its paused rollout`);
+  if (!access.ok) return access.refusal;
+  const { pr, gathered } = access;
 
   const shas = new Set([pr.headSha, pr.mergeSha].flatMap((s) => (s ? [s.toLowerCase()] : [])));
   const trusted = [identity.bot, ...identity.trustedWriters];
-  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
-    ...repo,
-    environment: environmentName,
-    per_page: SCAN,
-  });
-  for (const deployment of data as { id: number; sha: string; payload: unknown }[]) {
+  const deployments = await listDeployments(client, repo, { environment: environmentName, perPage: SCAN });
+  for (const deployment of deployments) {
     if (!shas.has(deployment.sha.toLowerCase()) || !readPayload(deployment.payload)) continue;
-    const statuses = (
-      await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-        ...repo,
-        deployment_id: deployment.id,
-        per_page: 100,
-      })
-    ).data as Status[];
+    const statuses = await listDeploymentStatuses(client, { ...repo, deploymentId: deployment.id });
     const state = rolloutState(statuses, trusted, identity.bot);
     if (state.pausedAt === undefined || !state.newest) continue;
     // A redelivered comment acts once: the reaction marks it answered (issue-comment.ts), and its record

@@ -4,58 +4,31 @@
  * restores a known state), and the request is recorded on the environment's current deployment.
  */
 import { isOutOfTime } from "../../src/github/budget.js";
-import { mayRollBack } from "../../src/approvals/rollback-authority.js";
-import { eventDescription } from "../../src/github/records.js";
+import { eventDescription } from "../../src/records/format.js";
 import { dispatchWorkflow } from "../../src/github/runs.js";
-import { writeDeploymentStatus, type DeploymentState } from "../../src/github/deployments.js";
-import { assess } from "../assess.js";
-import { pullFacts } from "../github.js";
-import { unknownEnvironment } from "./judge.js";
+import {
+  listDeployments,
+  listDeploymentStatuses,
+  writeDeploymentStatus,
+  type DeploymentState,
+} from "../../src/github/deployments.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
-import { own } from "../../src/policy/own.js";
+import { rollbackAccess } from "./rollback-access.js";
 
 const WHAT = "rollback";
 
 export async function rollback(cx: CommandContext, environmentName: string): Promise<Outcome> {
   const { client, repo, comment } = cx;
-  const pr = await pullFacts(client, repo, cx.issueNumber);
-  const { policy, evidence, gathered } = await assess(client, cx.identity, cx.settings, {
-    ...repo,
-    sha: pr.mergeSha ?? pr.headSha,
-    pullNumber: cx.issueNumber,
-  });
-  if (!policy) return refuse(WHAT, "this repository has no Tollgate policy on its default branch");
-  if (!policy.ok)
-    return refuse(
-      WHAT,
-      "the policy on the default branch is invalid, so Tollgate does nothing until it is fixed",
-    );
-  const unknown = unknownEnvironment(policy.policy, environmentName);
-  if (unknown) return refuse(WHAT, unknown);
-  const environment = own(policy.policy.environments, environmentName)!;
-  if (!mayRollBack(policy.policy, environment, evidence, comment.login))
-    return refuse(
-      WHAT,
-      `only approvers of ${environmentName} and people with the maintain or admin role may roll it back`,
-    );
+  const access = await rollbackAccess(cx, environmentName, WHAT, "roll it back");
+  if (!access.ok) return access.refusal;
+  const { environment, gathered } = access;
   const workflow = environment.rollback.workflow;
   if (!workflow)
     return refuse(WHAT, `the policy names no rollback workflow for ${environmentName} (rollback.workflow)`);
 
-  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
-    ...repo,
-    environment: environmentName,
-    per_page: 1,
-  });
-  const current = (data as { id: number }[])[0];
+  const [current] = await listDeployments(client, repo, { environment: environmentName, perPage: 1 });
   if (!current) return refuse(WHAT, `nothing has been deployed to ${environmentName} yet`);
-  const statuses = (
-    await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-      ...repo,
-      deployment_id: current.id,
-      per_page: 100,
-    })
-  ).data as { state: DeploymentState; log_url?: string }[];
+  const statuses = await listDeploymentStatuses(client, { ...repo, deploymentId: current.id });
   // A redelivered comment acts once: the App's reaction marks it answered (issue-comment.ts), and its
   // request on the deployment covers a stop between the dispatch and the reaction.
   if (statuses.some((s) => s.log_url === comment.url)) {
@@ -73,7 +46,7 @@ export async function rollback(cx: CommandContext, environmentName: string): Pro
       client,
       { ...repo, deploymentId: current.id },
       {
-        state: statuses[0]?.state ?? "success",
+        state: (statuses[0]?.state as DeploymentState | undefined) ?? "success",
         description: eventDescription("rollback", `requested by @${comment.login}`),
         logUrl: comment.url,
         autoInactive: false,

@@ -7,7 +7,7 @@
  */
 import { writeDecisionStatus } from "../../src/github/decision-status.js";
 import { writeDeploymentStatus } from "../../src/github/deployments.js";
-import { APPROVAL_STATE, approvalDescription } from "../../src/github/records.js";
+import { APPROVAL_STATE, approvalDescription } from "../../src/records/format.js";
 import { assess } from "../assess.js";
 import { tollgateDeployment } from "../deployment-lookup.js";
 import { pullFacts } from "../github.js";

@@ -8,7 +8,7 @@
 import type { Context } from "probot";
 import { clientOf } from "../../src/github/client.js";
 import { writeDeploymentStatus } from "../../src/github/deployments.js";
-import { eventDescription, readPayload, workflowRunIdFrom } from "../../src/github/records.js";
+import { eventDescription, readPayload, workflowRunIdFrom } from "../../src/records/format.js";
 import { verifyDeployingRun } from "../../src/github/runs.js";
 import { repoOf } from "../github.js";
 import type { Identity } from "../settings.js";

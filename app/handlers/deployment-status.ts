@@ -4,7 +4,7 @@
  */
 import type { Context } from "probot";
 import { hasCommentWith, reply } from "../../src/github/comments.js";
-import { parseDescription, readPayload } from "../../src/github/records.js";
+import { parseDescription, readPayload } from "../../src/records/format.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess } from "../assess.js";
 import { clientOf } from "../../src/github/client.js";

@@ -1,17 +1,20 @@
 /**
  * The events after which a PR's readiness may have changed: the PR itself (opened, new commits, body,
- * labels, ready for review), a review, another app's check run or suite completing, a commit status,
- * and a person asking to re-run or re-evaluate Tollgate's own check run.
+ * labels, ready for review), a review, another app's check run completing, a commit status, and a
+ * person asking to re-run or re-evaluate Tollgate's own check run. A check run or status no checklist
+ * item names is skipped, and evaluations of the same PR head are coalesced (see ../coalescing.ts).
  */
 import type { Context } from "probot";
 import type { EventBudget } from "../../src/github/budget.js";
 import { REEVALUATE } from "../../src/github/checks.js";
 import { clientOf } from "../../src/github/client.js";
+import { coalescedRefresh, reportMatters, type PerProcess } from "../coalescing.js";
 import { repoOf } from "../github.js";
-import { refreshReadiness, type Deps, type RefreshOptions } from "../readiness.js";
+import type { ConditionalClient } from "../policy-read.js";
+import type { Deps, RefreshOptions } from "../readiness.js";
 import type { Identity, Settings } from "../settings.js";
 
-type Env = { identity: Identity; settings: Settings; budget?: EventBudget };
+type Env = { identity: Identity; settings: Settings; budget?: EventBudget; process?: PerProcess };
 
 function deps(
   context: Context,
@@ -28,16 +31,42 @@ function deps(
   };
 }
 
+const installationOf = (context: Context) =>
+  (context.payload as { installation?: { id: number } }).installation?.id;
+
+async function refresh(
+  context: Context,
+  env: Env,
+  d: Deps,
+  sha: string,
+  pullNumber?: number,
+  options: RefreshOptions = {},
+): Promise<void> {
+  await coalescedRefresh(env.process, installationOf(context), d, sha, pullNumber, options);
+}
+
+/** Whether the CI report `name` can change a decision on the event's repository (see reportMatters). */
+function matters(
+  context: Context,
+  env: Env,
+  d: Deps,
+  payload: { repository: { default_branch: string } },
+  name: string,
+): Promise<boolean> {
+  const client = context.octokit as unknown as ConditionalClient;
+  return reportMatters(env.process, client, d, payload.repository.default_branch, name);
+}
+
 export async function onPullRequest(context: Context<"pull_request">, env: Env): Promise<void> {
   const pr = context.payload.pull_request;
   if (pr.state !== "open") return context.log.debug("closed pull request");
-  await refreshReadiness(deps(context, context.payload, env), pr.head.sha, pr.number);
+  await refresh(context, env, deps(context, context.payload, env), pr.head.sha, pr.number);
 }
 
 export async function onReview(context: Context<"pull_request_review">, env: Env): Promise<void> {
   const pr = context.payload.pull_request;
   if (pr.state !== "open") return context.log.debug("closed pull request");
-  await refreshReadiness(deps(context, context.payload, env), pr.head.sha, pr.number);
+  await refresh(context, env, deps(context, context.payload, env), pr.head.sha, pr.number);
 }
 
 interface PullRef {
@@ -47,6 +76,7 @@ interface PullRef {
 
 async function refreshAll(
   context: Context,
+  env: Env,
   d: Deps,
   sha: string,
   prs: readonly PullRef[],
@@ -54,7 +84,7 @@ async function refreshAll(
 ): Promise<void> {
   const open = prs.filter((p) => p.head.sha === sha);
   if (open.length === 0) return context.log.debug({ sha }, "no pull request has this head");
-  for (const pr of open) await refreshReadiness(d, sha, pr.number, options);
+  for (const pr of open) await refresh(context, env, d, sha, pr.number, options);
 }
 
 export async function onCheckRun(context: Context<"check_run">, env: Env): Promise<void> {
@@ -67,32 +97,40 @@ export async function onCheckRun(context: Context<"check_run">, env: Env): Promi
     case "completed":
       // Our own runs complete when written: re-evaluating on them would loop.
       if (ours) return context.log.debug("our own check run");
-      return refreshAll(context, d, run.head_sha, prs);
+      if (!prs.some((p) => p.head.sha === run.head_sha))
+        return context.log.debug({ sha: run.head_sha }, "no pull request has this head");
+      if (!(await matters(context, env, d, payload, run.name))) return;
+      return refreshAll(context, env, d, run.head_sha, prs);
     // A person asked for a fresh run: write it even if it shows the same as the last one.
     case "rerequested":
       if (!ours) return context.log.debug("not our check run");
-      return refreshAll(context, d, run.head_sha, prs, { rewrite: true });
+      return refreshAll(context, env, d, run.head_sha, prs, { rewrite: true });
     case "requested_action":
       if (!ours || payload.requested_action?.identifier !== REEVALUATE)
         return context.log.debug("not our action");
-      return refreshAll(context, d, run.head_sha, prs, { rewrite: true });
+      return refreshAll(context, env, d, run.head_sha, prs, { rewrite: true });
     default:
       return context.log.debug(`check_run.${payload.action}: nothing to do`);
   }
 }
 
-export async function onCheckSuite(context: Context<"check_suite.completed">, env: Env): Promise<void> {
+/**
+ * A suite completing adds no evidence: the checklist reads check runs (and statuses) by name, never
+ * suites, and every run in the suite sent its own check_run.completed, which is evaluated if its name
+ * matters. So a suite costs nothing, whatever its runs were.
+ */
+export function onCheckSuite(context: Context<"check_suite.completed">, env: Env): void {
   const suite = context.payload.check_suite;
   if (suite.app?.slug === env.identity.slug) return context.log.debug("our own check suite");
-  await refreshAll(
-    context,
-    deps(context, context.payload, env),
-    suite.head_sha,
-    suite.pull_requests as PullRef[],
+  context.log.debug(
+    { sha: suite.head_sha },
+    "check_suite.completed: a suite is not evidence; each of its check runs was judged on its own event",
   );
 }
 
 /** Commit statuses carry no PR: the evidence finds the PR whose head the commit is, if any. */
 export async function onStatus(context: Context<"status">, env: Env): Promise<void> {
-  await refreshReadiness(deps(context, context.payload, env), context.payload.sha);
+  const d = deps(context, context.payload, env);
+  if (!(await matters(context, env, d, context.payload, context.payload.context))) return;
+  await refresh(context, env, d, context.payload.sha);
 }

@@ -1,3 +1,9 @@
+/**
+ * Strict mode's second check of each answer: properties GitHub's documented response schema (the
+ * extracted OpenAPI description in schema-defs.json / rest-operations.json) does not list, which a plain
+ * schema validator would let through because GitHub's schemas allow extra properties. The few fields GitHub
+ * sends although api.github.com's description omits them are listed by name.
+ */
 import { readFileSync } from "node:fs";
 import type { Reply } from "../http.js";
 import type { Route } from "../router.js";

@@ -1,3 +1,9 @@
+/**
+ * GitHub's published contracts, extracted from its OpenAPI description (`@octokit/openapi`, api.github.com)
+ * into this folder: request bodies and enum query parameters of each REST operation, response schemas per
+ * status, and the webhook payload schemas (x-webhooks, e.g. `pull-request-opened`). Strict mode refuses a
+ * request GitHub's contract refuses with 422 and GitHub's wording of schema failures.
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { DOCS, HttpError, type Ctx } from "../http.js";

@@ -1,3 +1,8 @@
+/**
+ * GraphQL `Repository.collaborators` (GitHub's schema: RepositoryCollaboratorConnection, each edge's
+ * `permission`): everyone with a role on the repository — owner, organization owners, direct collaborators
+ * and team members — with the role as the REST collaborator permission computes it (auth.ts `roleOf`).
+ */
 import { roleOf } from "../auth.js";
 import type { View } from "../serialize/accounts.js";
 import type { Repo } from "../state.js";
@@ -5,19 +10,6 @@ import { actorNode } from "./actors.js";
 import { connection, type PageArgs } from "./connection.js";
 
 type Obj = Record<string, unknown>;
-
-/** `Organization.teams`, with each team's `members`, as GitHub's schema has them. */
-export function teamsConnection(v: View, org: string, args: PageArgs): Obj {
-  const teams = [...v.state.teams.values()].filter((t) => t.org.toLowerCase() === org.toLowerCase());
-  return connection("teams", teams, args, (t) => ({
-    __typename: "Team",
-    slug: t.slug,
-    name: t.name,
-    combinedSlug: `${t.org}/${t.slug}`,
-    members: (memberArgs: PageArgs) =>
-      connection("members", [...t.members.keys()], memberArgs, (login) => actorNode(v, login)),
-  }));
-}
 
 /** `Repository.collaborators`: everyone with a role on the repository, each edge carrying its permission. */
 export function collaboratorsConnection(v: View, r: Repo, args: PageArgs): Obj {

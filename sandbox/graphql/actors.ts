@@ -1,7 +1,12 @@
+/**
+ * GraphQL actors (GitHub's schema: the Actor interface — User, Bot, Organization — and GitActor): an
+ * account or App bot resolved from a login (bots by their slug, without REST's `[bot]` suffix), an
+ * organization's `teams` with their `members`, an account's `repositories` (private ones only to the
+ * account itself), and a commit's git author mapped to a user by email.
+ */
 import { nodeId, type View } from "../serialize/accounts.js";
-import { teamsConnection } from "./access.js";
 import { connection, type PageArgs } from "./connection.js";
-import { links } from "./deployments.js";
+import { links } from "./links.js";
 import { loginForEmail } from "../serialize/git.js";
 import type { GitPerson } from "../git.js";
 
@@ -61,4 +66,17 @@ export function gitActorNode(v: View, p: GitPerson): Record<string, unknown> {
     avatarUrl: `${v.web}/avatars/u/0`,
     user: login ? actorNode(v, login) : null,
   };
+}
+
+/** `Organization.teams`, with each team's `members`, as GitHub's schema has them. */
+export function teamsConnection(v: View, org: string, args: PageArgs): Record<string, unknown> {
+  const teams = [...v.state.teams.values()].filter((t) => t.org.toLowerCase() === org.toLowerCase());
+  return connection("teams", teams, args, (t) => ({
+    __typename: "Team",
+    slug: t.slug,
+    name: t.name,
+    combinedSlug: `${t.org}/${t.slug}`,
+    members: (memberArgs: PageArgs) =>
+      connection("members", [...t.members.keys()], memberArgs, (login) => actorNode(v, login)),
+  }));
 }

@@ -1,3 +1,8 @@
+/**
+ * GitHub's GraphQL connections ("Using pagination in the GraphQL API"): `first`/`last` with opaque
+ * `after`/`before` cursors, `nodes`, `edges`, `pageInfo` and `totalCount`. The limits GitHub enforces
+ * (at most 100, not negative; a bound required to select nodes or edges) are checked first, in cost.ts.
+ */
 import { GraphQLError } from "graphql";
 
 export interface PageArgs {

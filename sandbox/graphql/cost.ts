@@ -1,3 +1,9 @@
+/**
+ * GitHub's GraphQL rate-limit and node-limit rules ("Rate limits and query limits for the GraphQL API"): a
+ * call's point cost (requests to fill every connection ÷ 100, at least 1), its node count (the product of
+ * `first`/`last` down each path, at most 500,000: MAX_NODE_LIMIT_EXCEEDED), `rateLimit(dryRun:)`, and the
+ * refusals of connections without bounds or over 100 (MISSING_PAGINATION_BOUNDARIES, EXCESSIVE_PAGINATION).
+ */
 import {
   getArgumentValues,
   getNamedType,

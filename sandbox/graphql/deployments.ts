@@ -1,8 +1,14 @@
+/**
+ * GraphQL Deployment, DeploymentStatus and their connections (GitHub's schema: `Repository.deployments`,
+ * `Commit.deployments`, DeploymentState derived from the latest status, the payload as a JSON string),
+ * and `Repository.vulnerabilityAlerts` (RepositoryVulnerabilityAlert, severity MODERATE for REST's medium).
+ */
 import { GraphQLError } from "graphql";
 import { nodeId, type View } from "../serialize/accounts.js";
 import type { Deployment, DeploymentStatus, Repo } from "../state.js";
 import { actorNode } from "./actors.js";
 import { connection, type PageArgs } from "./connection.js";
+import { links } from "./links.js";
 
 const up = (s: string): string => s.toUpperCase();
 
@@ -138,13 +144,5 @@ export function vulnerabilityAlerts(
   });
 }
 
-// Set by nodes.ts to break the import cycle between commit and deployment nodes.
-export const links: {
-  commit: (v: View, r: Repo, sha: string) => unknown;
-  repo: (v: View, r: Repo) => unknown;
-} = {
-  commit: () => null,
-  repo: () => null,
-};
 const commitRef = (v: View, r: Repo, sha: string): unknown => links.commit(v, r, sha);
 const repoLink = (v: View, r: Repo): unknown => links.repo(v, r);

@@ -1,3 +1,9 @@
+/**
+ * The GraphQL endpoint (`POST /graphql`, "Forming calls with GraphQL"): parse and validate against GitHub's
+ * published schema (`@octokit/graphql-schema`), refuse a spent budget, charge points and nodes by cost.ts,
+ * then resolve the query roots (`repository`, `viewer`, `rateLimit`) and the mutations. Errors
+ * carry GitHub's top-level `type`; a field the sandbox does not resolve is an error, never a null.
+ */
 import {
   buildSchema,
   defaultFieldResolver,

@@ -1,15 +1,21 @@
-import { prCommits, prFiles } from "../diff.js";
+/**
+ * The GraphQL objects Tollgate reads (GitHub's schema): Repository, Ref, Commit with its signature,
+ * authors, check suites, status and StatusCheckRollup, CheckRun and StatusContext, Tree and Blob, Issue,
+ * PullRequest with its files, commits, reviews, timeline force-pushes, `mergeable` and `mergeStateStatus`,
+ * IssueComment, Label, Reaction and ReactionGroup, with GitHub's legacy global node ids.
+ */
+import { mergeable, prCommits, prFiles } from "../diff.js";
 import { coAuthors, type Commit } from "../git.js";
 import { verificationOf } from "../serialize/git.js";
 import { nodeId, type View } from "../serialize/accounts.js";
 import { latestStatuses } from "../serialize/checks.js";
-import { mergeable } from "../serialize/issues.js";
 import type { CheckRun, Issue, IssueComment, Reaction, Repo } from "../state.js";
 import { mergeStateStatus, reviewDecision, rollupGreen, statusApp } from "../protection.js";
 import { collaboratorsConnection } from "./access.js";
 import { actorNode, gitActorNode } from "./actors.js";
 import { connection, type PageArgs } from "./connection.js";
-import { deploymentsConnection, links, vulnerabilityAlerts } from "./deployments.js";
+import { deploymentsConnection, vulnerabilityAlerts } from "./deployments.js";
+import { links } from "./links.js";
 import { isRequiredResolver } from "./protection.js";
 
 export interface Access {

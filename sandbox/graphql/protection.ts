@@ -1,3 +1,8 @@
+/**
+ * GraphQL `isRequired(pullRequestNumber:)` / `isRequired(pullRequestId:)` on CheckRun and StatusContext
+ * (GitHub's schema): whether the pull request's base branch requires a check of this name from this
+ * source, by branch protection and rulesets (protection.ts).
+ */
 import { GraphQLError } from "graphql";
 import { nodeId, type View } from "../serialize/accounts.js";
 import { isRequiredFor } from "../protection.js";

@@ -1,3 +1,10 @@
+/**
+ * Accounts, as GitHub Enterprise Server administers them ("REST API endpoints for enterprise
+ * administration": `enterprise-admin/create-user`, `create-org`, `create-impersonation-o-auth-token`,
+ * `promote-user-to-be-site-administrator`, `suspend-user`), read (`users/get-authenticated`,
+ * `users/get-by-username`, `orgs/get`) and organized ("REST API endpoints for organization members" and
+ * "for teams": `orgs/set-membership-for-user`, `teams/create`, memberships and repository grants).
+ */
 import { newToken } from "../auth.js";
 import {
   bool,

@@ -1,3 +1,10 @@
+/**
+ * GitHub Actions' REST operations ("REST API endpoints for workflows" and "for workflow runs"):
+ * `actions/list-repo-workflows`, `create-workflow-dispatch` (only for a workflow with a `workflow_dispatch`
+ * trigger, at most 25 inputs), `list-workflow-runs-for-repo`, `get-workflow-run`, `re-run-workflow`,
+ * `re-run-workflow-failed-jobs`, and `review-custom-gates-for-run`, with which a custom deployment
+ * protection rule App approves or rejects a waiting job (installation tokens only). Runs live in runs.ts.
+ */
 import {
   created,
   forbidden,

@@ -1,3 +1,9 @@
+/**
+ * GitHub App endpoints ("REST API endpoints for GitHub Apps" and "for GitHub App installations",
+ * "… for GitHub App webhooks"): `apps/get-authenticated`, installations, `get-repo-installation`,
+ * `create-installation-access-token` (a token may be narrowed to repositories and permissions, never
+ * widened), `list-repos-accessible-to-installation`, and the App's webhook deliveries with redelivery.
+ */
 import { newToken } from "../auth.js";
 import {
   HttpError,

@@ -1,3 +1,9 @@
+/**
+ * Checks ("REST API endpoints for check runs" and "for check suites"): `checks/create`, `update`, `get`,
+ * `rerequest-run`, `list-for-ref`, `list-suites-for-ref`, `get-suite`. Only a GitHub App's installation
+ * creates and updates check runs, and only its own; GitHub's documented limits on output and actions hold.
+ * Announces `check_run` and `check_suite` to the owning App.
+ */
 import {
   created,
   forbidden,

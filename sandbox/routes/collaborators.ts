@@ -1,3 +1,9 @@
+/**
+ * Collaborators and invitations ("REST API endpoints for collaborators" and "for repository
+ * invitations"): `repos/list-collaborators` (affiliation all: owner, organization owners, direct
+ * collaborators and team members), `remove-collaborator`, the repository's invitations, and the
+ * invitee's own (`list-invitations-for-authenticated-user`, `decline-invitation-for-authenticated-user`).
+ */
 import { roleOf } from "../auth.js";
 import { noContent, notFound, obj, ok, oneOf, str, type Ctx } from "../http.js";
 import { listReply } from "../paginate.js";

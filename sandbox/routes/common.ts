@@ -1,3 +1,9 @@
+/**
+ * Helpers the REST routes share: the route's repository and the acting login, the App behind an
+ * installation token, GHES's site-admin check (404 to anyone else, as GitHub hides admin routes), a
+ * commit-ish resolved as GitHub resolves `{ref}` (sha, branch, tag), the issues-or-pull_requests
+ * permission rule for comments and labels, and a label created on first use with GitHub's defaults.
+ */
 import { HttpError, DOCS, notAccessible, notFound, unauthorized, type Ctx } from "../http.js";
 import type { Label, Repo } from "../state.js";
 

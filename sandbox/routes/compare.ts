@@ -1,3 +1,9 @@
+/**
+ * `repos/compare-commits-with-basehead` ("REST API endpoints for commits": compare two commits):
+ * `BASE...HEAD` against the merge base, `BASE..HEAD` tip to tip, with status, ahead/behind counts, commits
+ * (at most 250 without pagination) and files, and the `.diff` / `.patch` media types. A side naming another
+ * owner (a fork) is not modelled: 501.
+ */
 import { filesBetween, formatPatch, unifiedDiff } from "../diff.js";
 import { DOCS, HttpError, notFound, type Ctx, type Reply } from "../http.js";
 import { requestedFormat, textReply } from "../media.js";

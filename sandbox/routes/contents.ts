@@ -1,3 +1,9 @@
+/**
+ * Repository contents ("REST API endpoints for repository contents"): `repos/get-content` for files and
+ * directories (base64 wrapped at 60 characters, or the raw, html and object media types),
+ * `create-or-update-file-contents` (the blob `sha` required to replace a file) and `delete-file`, each one
+ * commit on the branch, refused on a protected branch with 409 as GitHub does (protected-push.ts).
+ */
 import { conflict, created, notFound, obj, ok, str, validationFailed, type Ctx, type Json } from "../http.js";
 import { updateRef, writeCommit } from "../ops.js";
 import { refuseProtectedPush } from "./protected-push.js";

@@ -1,3 +1,10 @@
+/**
+ * Deployments and their statuses ("REST API endpoints for deployments" and "for deployment statuses"):
+ * `repos/create-deployment` with GitHub's `required_contexts` check (409 when a status or check is not
+ * green) and `auto_merge` (202 after merging the default branch into an out-of-date branch), list, get,
+ * delete (an inactive deployment, or the environment's only one), `create-deployment-status` with
+ * `auto_inactive`; announces `deployment` and `deployment_status`. Any writer may do all of it.
+ */
 import {
   bool,
   conflict,

@@ -1,3 +1,9 @@
+/**
+ * The Git database API ("REST API endpoints for Git blobs", "… trees", "… commits", "… references"):
+ * `git/create-blob`, `get-blob`, `create-tree` (with `base_tree`), `get-tree`, `create-commit` (with a
+ * signature), `get-commit`, `get-ref`, `create-ref`, `update-ref` (fast-forward unless `force`) and
+ * `delete-ref`. A ref move announces what a push does; a protected branch refuses it with 422.
+ */
 import type { TreeEntry } from "../git.js";
 import {
   bool,

@@ -1,3 +1,8 @@
+/**
+ * Every REST route the sandbox models, gathered into one table (router.ts), plus the API root
+ * (`meta/root`), `rate-limit/get` (which spends no primary point) and `meta/get`. A GitHub route missing
+ * from the table answers 501 (unmodelled.ts); the generated docs/sandbox-compatibility.md lists them all.
+ */
 import { ok } from "../http.js";
 import type { RouteDef } from "../router.js";
 import { accountRoutes } from "./accounts.js";

@@ -1,3 +1,9 @@
+/**
+ * `issues/list-for-repo` ("REST API endpoints for issues"): filters by state (default open), labels,
+ * creator and since, sorted by created, updated or comments; pull requests are listed too, with a
+ * `pull_request` key. Assignee, mention and milestone filters are not modelled and match no issue, never
+ * every issue.
+ */
 import { invalid, type Ctx } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";

@@ -1,3 +1,9 @@
+/**
+ * Issues, comments, reactions and labels ("REST API endpoints for issues", "for issue comments", "for
+ * reactions", "for labels"): `issues/create`, `get`, the comment operations, reactions on comments, the
+ * repository's labels and an issue's labels. Announces `issues`, `issue_comment` (also for GraphQL's
+ * addComment, which lands here) and `labeled`/`unlabeled` actions, as GitHub does.
+ */
 import {
   created,
   forbidden,

@@ -1,3 +1,8 @@
+/**
+ * Label operations ("REST API endpoints for labels"): `issues/get-label`, `update-label` (a rename carries
+ * the label's issues along), `delete-label`, `set-labels` and `remove-all-labels`. Names match
+ * case-insensitively and colours take six hex digits with or without '#', as on GitHub.
+ */
 import {
   invalid,
   noContent,

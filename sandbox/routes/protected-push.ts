@@ -1,3 +1,8 @@
+/**
+ * A push to a protected branch refused as GitHub refuses it, with the reason protection.ts gives (branch
+ * protection and rulesets): a ref update or deletion through the git data API answers 422, a write
+ * through the contents API 409.
+ */
 import { DOCS, HttpError, type Ctx } from "../http.js";
 import { pushRefusal } from "../protection.js";
 import type { Repo } from "../state.js";

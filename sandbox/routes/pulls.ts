@@ -1,4 +1,10 @@
-import { formatPatch, prCommits, prFiles, unifiedDiff } from "../diff.js";
+/**
+ * Pull requests and reviews ("REST API endpoints for pull requests" and "for pull request reviews"):
+ * `pulls/create`, `list`, `get`, `update`, `merge` (refused when not mergeable or when protection or
+ * rulesets refuse it), `list-commits`, `list-files`, `create-review` and `list-reviews`, with the `.diff` and
+ * `.patch` media types. Announces `pull_request` and `pull_request_review`.
+ */
+import { formatPatch, mergeable, prCommits, prFiles, unifiedDiff } from "../diff.js";
 import { requestedFormat, textReply } from "../media.js";
 import {
   bool,
@@ -20,7 +26,7 @@ import { mergeRefusal } from "../protection.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { commitJson, personFor } from "../serialize/git.js";
-import { mergeable, pullJson, reviewJson, simplePullJson } from "../serialize/issues.js";
+import { pullJson, reviewJson, simplePullJson } from "../serialize/issues.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";
 import type { Issue, Repo, Review } from "../state.js";
 import { login, repoOf } from "./common.js";

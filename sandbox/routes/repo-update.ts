@@ -1,3 +1,8 @@
+/**
+ * `repos/update` ("REST API endpoints for repositories": update a repository): name (the old name then
+ * redirects), description, visibility and default branch. Any other setting GitHub accepts is refused
+ * with 501 naming it, never silently dropped.
+ */
 import { roleOf } from "../auth.js";
 import { bool, invalid, obj, ok, oneOf, str, validationFailed, type Json } from "../http.js";
 import type { RouteDef } from "../router.js";

@@ -1,3 +1,10 @@
+/**
+ * Repositories ("REST API endpoints for repositories", "for collaborators", "for commits", "for branches"):
+ * `repos/create-for-authenticated-user`, `create-in-org`, `get` (with the caller's `permissions`),
+ * `delete`, adding a collaborator (an invitation unless already a member), accepting an invitation,
+ * collaborator checks and permission levels, `list-commits`, `get-commit`,
+ * `list-pull-requests-associated-with-commit` and `get-branch` with its protection summary.
+ */
 import { roleOf } from "../auth.js";
 import { commitFiles, formatPatch, unifiedDiff } from "../diff.js";
 import { requestedFormat, textReply } from "../media.js";

@@ -1,3 +1,9 @@
+/**
+ * Security alert lists ("REST API endpoints for code scanning", "for secret scanning", "for Dependabot
+ * alerts"): `code-scanning/list-alerts-for-repo` (404 "no analysis found" until a scanner has run),
+ * `secret-scanning/list-alerts-for-repo` (404 unless enabled) and `dependabot/list-alerts-for-repo`.
+ * Alerts cannot be raised through the REST API; the control API seeds them.
+ */
 import { DOCS, HttpError, invalid } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";

@@ -1,3 +1,9 @@
+/**
+ * Commit statuses ("REST API endpoints for commit statuses"): `repos/create-commit-status` (at most 1,000
+ * per sha and context, as GitHub documents), `list-commit-statuses-for-ref` and
+ * `get-combined-status-for-ref`. Any writer may set any context — nothing ties a context to who wrote it —
+ * and each status announces `status`.
+ */
 import { created, notFound, obj, ok, oneOf, str, validationFailed } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";

@@ -1,3 +1,8 @@
+/**
+ * `pulls/update-branch` ("REST API endpoints for pull requests": update a pull request branch): merges the
+ * base branch's tip into the head branch and announces `pull_request.synchronize` like any push. GitHub
+ * answers 202 and merges in the background; here the merge is done before the answer.
+ */
 import { DOCS, HttpError, notFound, obj, ok, str } from "../http.js";
 import { updateRef } from "../ops.js";
 import type { RouteDef } from "../router.js";

@@ -1,7 +1,18 @@
-import type { Ctx, Json } from "../http.js";
-import type { Account, App, Installation } from "../state.js";
+/**
+ * REST representations of accounts and Apps, shaped by GitHub's OpenAPI schemas (components/schemas:
+ * `simple-user`, `public-user`/`private-user`, `organization-simple`, `organization-full`, `integration`,
+ * `installation`) with GitHub's legacy global `node_id`s and the `api`/`web` URLs of the sandbox; also the
+ * `installation` object webhooks carry. `View` is what every serializer builds from.
+ */
+import type { Json } from "../json.js";
+import type { Account, App, Installation, State } from "../state.js";
 
-export type View = Pick<Ctx, "state" | "api" | "web">;
+/** What a representation is built from: the state and the request's REST and web bases (a `Ctx` is one). */
+export interface View {
+  state: State;
+  api: string;
+  web: string;
+}
 
 /** GitHub's legacy global node id: base64("0<len>:<Type><id>"). */
 export function nodeId(type: string, id: number | string): string {

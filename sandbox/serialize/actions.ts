@@ -1,3 +1,7 @@
+/**
+ * REST representations of GitHub Actions workflows and workflow runs (GitHub's OpenAPI schemas
+ * `workflow` and `workflow-run`), as the Actions routes and the `workflow_run` webhook send them.
+ */
 import type { Json } from "../http.js";
 import type { Repo, Workflow, WorkflowRun } from "../state.js";
 import { nodeId, simpleUser, type View } from "./accounts.js";

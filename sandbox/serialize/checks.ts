@@ -1,3 +1,8 @@
+/**
+ * REST representations of checks and statuses (GitHub's OpenAPI schemas `check-run`, `check-suite`,
+ * `status`, `simple-commit-status`): a suite's status and conclusion derived from its runs, the
+ * `pull_requests` a check names (open PRs whose head is the commit), and the latest status per context.
+ */
 import type { Json } from "../http.js";
 import type { CheckRun, CheckSuite, CommitStatus, Repo } from "../state.js";
 import { appJson, nodeId, simpleUser, type View } from "./accounts.js";

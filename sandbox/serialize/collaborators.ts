@@ -1,3 +1,8 @@
+/**
+ * REST representations of collaborators and invitations (GitHub's OpenAPI schemas `collaborator` and
+ * `repository-invitation`): a role as GitHub's five `permissions` booleans (pull, triage, push, maintain,
+ * admin) and its `role_name`.
+ */
 import type { Json } from "../http.js";
 import type { Repo, RepoRole } from "../state.js";
 import { simpleUser, type View } from "./accounts.js";

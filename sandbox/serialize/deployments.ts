@@ -1,3 +1,9 @@
+/**
+ * REST representations of deployments, deployment statuses and environments (GitHub's OpenAPI schemas
+ * `deployment`, `deployment-status`, `environment` — its `protection_rules` (reviewers, wait timer) and
+ * branch policy stay empty: not modelled), as the routes and the `deployment` / `deployment_status`
+ * webhooks send them.
+ */
 import type { Json } from "../http.js";
 import type { Deployment, DeploymentStatus, Environment, Repo } from "../state.js";
 import { appJson, nodeId, simpleUser, type View } from "./accounts.js";

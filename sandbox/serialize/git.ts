@@ -1,3 +1,9 @@
+/**
+ * REST representations of git data and commits (GitHub's OpenAPI schemas `git-commit`, `commit`, the
+ * webhooks' `head_commit`), the identity GitHub gives a user committing through the API, commits linked to
+ * accounts by email, and signature verification as GitHub reports it (`verification.reason`: `valid` only
+ * with a key registered on the account the committer email belongs to; else `unsigned`, `unknown_key`…).
+ */
 import { commitPayload, type Commit, type GitPerson } from "../git.js";
 import type { Json } from "../http.js";
 import type { Repo, State } from "../state.js";

@@ -1,5 +1,11 @@
+/**
+ * REST representations of issues, pull requests, comments, labels and reviews (GitHub's OpenAPI schemas
+ * `issue`, `pull-request`, `pull-request-simple`, `issue-comment`, `label`, `pull-request-review`), with
+ * `author_association`, `mergeable` (diff.ts) and `mergeable_state` (protection.ts), and the counts a
+ * full pull request carries.
+ */
 import { authorAssociation } from "../associations.js";
-import { prCommits, prFiles } from "../diff.js";
+import { mergeable, prCommits, prFiles } from "../diff.js";
 import { mergeStateStatus, rollupGreen } from "../protection.js";
 import type { Json } from "../http.js";
 import type { Issue, IssueComment, Label, Repo, Review } from "../state.js";
@@ -205,16 +211,6 @@ export function simplePullJson(v: View, r: Repo, i: Issue): Json {
     ...simple
   } = pullJson(v, r, i);
   return simple;
-}
-
-export function mergeable(r: Repo, i: Issue): boolean {
-  const p = i.pull;
-  const base = p && r.refs.get(`refs/heads/${p.baseRef}`);
-  if (!p || !base) return false;
-  const mb = r.git.mergeBase(base, p.headSha);
-  const tree = (sha: string | undefined): string | undefined =>
-    sha ? r.git.get(sha, "commit")?.tree : undefined;
-  return r.git.mergeTrees(tree(mb), tree(base) ?? "", tree(p.headSha) ?? "") !== undefined;
 }
 
 export function reviewJson(v: View, r: Repo, i: Issue, rv: Review): Json {

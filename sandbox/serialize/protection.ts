@@ -1,3 +1,8 @@
+/**
+ * REST representations of branch protection and rulesets (GitHub's OpenAPI schemas `branch-protection`,
+ * `status-check-policy`, `protected-branch-pull-request-review`, `repository-ruleset`, and the rules
+ * `GET /rules/branches/{branch}` lists), and the protection summary `repos/get-branch` shows.
+ */
 import type { Json } from "../http.js";
 import { nodeId, type View } from "./accounts.js";
 import { repoHtml, repoUrl } from "./repo.js";

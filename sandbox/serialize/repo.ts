@@ -1,4 +1,9 @@
-import type { Json } from "../http.js";
+/**
+ * REST representations of repositories (GitHub's OpenAPI schemas `repository` and `full-repository`),
+ * with their REST and web URLs and the URL templates GitHub includes, as the routes and every webhook's
+ * `repository` field send them.
+ */
+import type { Json } from "../json.js";
 import type { Repo } from "../state.js";
 import { nodeId, simpleUser, type View } from "./accounts.js";
 

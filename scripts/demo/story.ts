@@ -6,7 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { approvalDescription, eventDescription } from "../../src/github/records.js";
+import { approvalDescription, eventDescription } from "../../src/records/format.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { httpClient, renderHtml, renderMarkdown, runAudit } from "../../src/audit/index.js";
 import { ROOT, runAction, workflowInputs, type ActionResult } from "./action.js";

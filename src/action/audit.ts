@@ -3,37 +3,25 @@
  * summary, HTML in a file (`$RUNNER_TEMP/tollgate-audit/<environment>.html`, its path in the
  * `audit-report` output, ready for actions/upload-artifact). The audit reads through the Action's token.
  */
-import { graphqlWithPartialData } from "../github/client.js";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderHtml, renderMarkdown, runAudit, type AuditClient } from "../audit/index.js";
+import { renderHtml, renderMarkdown, runAudit } from "../audit/index.js";
+import { auditClientOf } from "../github/audit-client.js";
 import type { ActionDeps } from "./decide.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 
 export async function auditMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
-  let requests = 0;
-  const client: AuditClient = {
-    async graphql(query, variables) {
-      requests++;
-      const { data, errors } = await graphqlWithPartialData<unknown>(deps.client, query, { ...variables });
-      return { data, errors: errors.map((message) => ({ message })) };
-    },
-    async restGet(path) {
-      requests++;
-      return (await deps.client.request(`GET ${path}`)).data;
-    },
-    get requests() {
-      return requests;
-    },
-  };
+  const client = auditClientOf(deps.client);
   const report = await deps.phase("Audit the deployment history", () =>
     runAudit(client, {
       owner: settings.owner,
       name: settings.repo,
       environment: settings.environment === "*" ? undefined : settings.environment,
       appLogin: settings.appBot,
+      // The same policy file the gate reads, from the default branch.
+      policyPath: settings.policyPath,
     }),
   );
   const dir = join(process.env["RUNNER_TEMP"] || tmpdir(), "tollgate-audit");
@@ -49,7 +37,7 @@ export async function auditMode(deps: ActionDeps, settings: ActionSettings): Pro
     rolledBack: false,
     auditReport: file,
     sections: [renderMarkdown(report)],
-    requests,
+    requests: client.requests,
     ...(high.length > 0
       ? { failure: `The audit found ${high.length} critical or high-severity finding(s)` }
       : {}),

@@ -4,12 +4,13 @@
  * on the deployment: in_progress per step → success, or failure with the rollback and its cause.
  */
 import { realClock } from "../rollout/clock.js";
-import { execRunner } from "../rollout/exec-runner.js";
+import { execRunner } from "./exec-runner.js";
 import { executeRollout } from "../rollout/executor.js";
 import { planRollout, resumePoint } from "../rollout/plan.js";
 import { planRollback } from "../rollout/rollback.js";
 import { renderReadings, renderTimeline } from "../rollout/timeline.js";
 import type { DeploymentState } from "../github/deployments.js";
+import { pullRequestBranch } from "../github/pulls.js";
 import { gatePhase, type ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
@@ -169,11 +170,9 @@ async function pullRequestContext(
   pr: { number: number; title: string } | null,
 ): Promise<{ number: number; title: string; branch: string } | undefined> {
   if (!pr) return undefined;
-  const { data } = await deps.client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-    owner: settings.owner,
-    repo: settings.repo,
-    pull_number: pr.number,
-  });
-  const branch = (data as { head?: { ref?: unknown } }).head?.ref;
-  return { number: pr.number, title: pr.title, branch: typeof branch === "string" ? branch : "" };
+  return {
+    number: pr.number,
+    title: pr.title,
+    branch: await pullRequestBranch(deps.client, settings, pr.number),
+  };
 }

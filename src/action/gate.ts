@@ -4,6 +4,7 @@
  * missing or malformed throws, and the caller fails closed.
  */
 import type { GitHubClient } from "../github/client.js";
+import { newestStatusTag } from "../github/deployments.js";
 import { gatherEvidence, type GatheredEvidence } from "../github/evidence.js";
 import { InvalidPolicyError } from "../policy/errors.js";
 import { loadPolicy } from "../policy/load.js";
@@ -68,6 +69,7 @@ export async function judge(
     settings,
     rollbackOf === undefined ? gathered.evidence : { ...gathered.evidence, rollback_of: rollbackOf },
     evidenceNeeds([own(loaded.policy.environments, settings.environment)]),
+    gathered.policyCommit,
   );
   const evidence = completed.evidence;
   const requests = gathered.requests + completed.requests;
@@ -143,30 +145,16 @@ export async function judgeUntilApproved(
 
 /**
  * Watches a deployment's newest status with conditional requests: GitHub answers 304 Not Modified (no
- * points) while the ETag still holds. Octokit reports a 304 as an error with `status: 304`.
+ * points) while the ETag still holds.
  */
 function statusWatcher(client: GitHubClient, settings: ActionSettings, deploymentId: number) {
   let etag: string | undefined;
   const poll = async (): Promise<boolean> => {
-    try {
-      const response = (await client.request(
-        "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-        {
-          owner: settings.owner,
-          repo: settings.repo,
-          deployment_id: deploymentId,
-          per_page: 1,
-          ...(etag ? { headers: { "if-none-match": etag } } : {}),
-        },
-      )) as { headers?: Record<string, string | undefined> };
-      const next = response.headers?.["etag"];
-      const changed = etag === undefined || next === undefined || next !== etag;
-      etag = next;
-      return changed;
-    } catch (error) {
-      if ((error as { status?: number }).status === 304) return false;
-      throw error;
-    }
+    const newest = await newestStatusTag(client, { ...settings, deploymentId }, etag);
+    if (!newest.modified) return false;
+    const changed = etag === undefined || newest.etag === undefined || newest.etag !== etag;
+    etag = newest.etag;
+    return changed;
   };
   return {
     prime: async () => {

@@ -8,19 +8,9 @@
  * Reads at most 10 deployments and their statuses (REST, newest first), so it stays cheap.
  */
 import type { GitHubClient } from "../github/client.js";
-import { statusProof, type Writer } from "../github/records.js";
+import { listDeployments, listDeploymentStatuses } from "../github/deployments.js";
+import { statusProof, type Writer } from "../records/format.js";
 import type { ActionSettings } from "./inputs.js";
-
-interface RestDeployment {
-  id: number;
-  sha: string;
-}
-interface RestStatus {
-  state: string;
-  description: string | null;
-  environment?: string;
-  creator: { login: string } | null;
-}
 
 export async function previousSuccess(
   client: GitHubClient,
@@ -36,26 +26,19 @@ export async function previousSuccess(
   },
   exceptSha = settings.sha,
 ): Promise<{ sha?: string; deploymentId?: number; requests: number }> {
-  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments", {
-    owner: settings.owner,
-    repo: settings.repo,
+  const deployments = await listDeployments(client, settings, {
     environment: settings.environment,
-    per_page: 10,
+    perPage: 10,
   });
   let requests = 1;
-  for (const deployment of data as RestDeployment[]) {
+  for (const deployment of deployments) {
     if (deployment.sha.toLowerCase() === exceptSha.toLowerCase()) continue;
-    const statuses = await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-      owner: settings.owner,
-      repo: settings.repo,
-      deployment_id: deployment.id,
-      per_page: 100,
-    });
+    const statuses = await listDeploymentStatuses(client, { ...settings, deploymentId: deployment.id });
     requests++;
     // Newest first, as GitHub lists them: the first outcome is the latest.
     const writerOf = (login: string | undefined): Writer =>
       login === writers.app ? "app" : login && writers.workflow.includes(login) ? "workflow" : "other";
-    const outcome = (statuses.data as RestStatus[])
+    const outcome = statuses
       .filter((s) => s.environment === settings.environment)
       .map((s) => {
         const writer = writerOf(s.creator?.login);

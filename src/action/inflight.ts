@@ -13,10 +13,10 @@
  *
  * Reads the environment's 10 newest deployments and their statuses (1 + 10 requests at most).
  */
-import type { DeploymentState } from "../github/deployments.js";
+import { listDeployments, listDeploymentStatuses, type DeploymentState } from "../github/deployments.js";
 import type { Analysis, Environment, Policy, Strategy } from "../policy/model.js";
 import { formatDuration } from "../policy/duration.js";
-import { parseDescription, readPayload } from "../github/records.js";
+import { parseDescription, readPayload } from "../records/format.js";
 import { rolloutState, type PauseDecision } from "../github/rollout-state.js";
 import type { ActionDeps } from "./decide.js";
 import { WORKFLOW_BOT } from "./gate.js";
@@ -27,19 +27,6 @@ import { own } from "../policy/own.js";
 /** Time a step's commands may take on top of the longest wait (no status is written while they run). */
 export const STALE_MARGIN_MS = 30 * 60_000;
 const SCAN = 10;
-
-interface RestDeployment {
-  id: number;
-  sha: string;
-  payload: unknown;
-}
-interface RestStatus {
-  state: string;
-  description?: string | null;
-  created_at: string;
-  log_url?: string | null;
-  creator: { login: string } | null;
-}
 
 export interface InFlight {
   readonly deploymentId: number;
@@ -119,29 +106,24 @@ export async function scanInFlight(
 ): Promise<InFlightScan> {
   const trusted = [settings.appBot, WORKFLOW_BOT];
   const staleMs = staleAfterMs(policy, environment);
-  const { data } = await deps.client.request("GET /repos/{owner}/{repo}/deployments", {
-    owner: settings.owner,
-    repo: settings.repo,
+  const deployments = await listDeployments(deps.client, settings, {
     environment: settings.environment,
-    per_page: SCAN,
+    perPage: SCAN,
   });
   let requests = 1;
   const now = deps.now().getTime();
   const abandoned: InFlight[] = [];
   const superseded: InFlight[] = [];
   let live: InFlight | undefined;
-  for (const deployment of data as RestDeployment[]) {
+  for (const deployment of deployments) {
     // Another tool's deployment (no Tollgate payload) is none of Tollgate's business, even when the
     // same workflow token wrote it: it neither holds the environment nor gets marked abandoned.
     const payload = readPayload(deployment.payload);
     if (!payload) continue;
-    const { data: statuses } = await deps.client.request(
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-      { owner: settings.owner, repo: settings.repo, deployment_id: deployment.id, per_page: 100 },
-    );
+    const statuses = await listDeploymentStatuses(deps.client, { ...settings, deploymentId: deployment.id });
     requests++;
     // Newest first, as GitHub lists them; only Tollgate's own records, by its own writers, count.
-    const { newest, pausedAt, decision } = rolloutState(statuses as RestStatus[], trusted, settings.appBot);
+    const { newest, pausedAt, decision } = rolloutState(statuses, trusted, settings.appBot);
     if (newest?.state !== "in_progress") continue;
     const record = parseDescription(newest.description);
     const found: InFlight = {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { parseDuration } from "../policy/duration.js";
 import { DEFAULT_POLICY_PATH } from "../policy/load.js";
-import { workflowRunUrl } from "../github/records.js";
+import { workflowRunUrl } from "../records/format.js";
 
 export const MODES = ["gate", "deploy", "rollback", "resume", "abort", "validate", "audit", "wake"] as const;
 export type Mode = (typeof MODES)[number];

@@ -22,6 +22,7 @@
  */
 import type { GitHubClient } from "../github/client.js";
 import { rateLimitOf } from "../github/rate-limit.js";
+import { createCommit, createRef, deleteRef, fastForwardRef, readCommit, readRef } from "../github/refs.js";
 import { formatDuration } from "../policy/duration.js";
 import type { ActionSettings } from "./inputs.js";
 
@@ -102,59 +103,20 @@ interface Ctx {
   readonly now: () => Date;
 }
 
-async function commitFor(ctx: Ctx, tree: string, parents: string[], message: string): Promise<string> {
-  const { data } = await ctx.client.request("POST /repos/{owner}/{repo}/git/commits", {
-    owner: ctx.settings.owner,
-    repo: ctx.settings.repo,
-    message,
-    tree,
-    parents,
-  });
-  return (data as { sha: string }).sha;
-}
+const commitFor = (ctx: Ctx, tree: string, parents: string[], message: string) =>
+  createCommit(ctx.client, ctx.settings, { tree, parents, message });
 
 /** Fast-forwards the lock from `from` to a child of it; false when someone else moved it first. */
 async function advance(ctx: Ctx, ref: string, from: string, tree: string, message: string) {
   const next = await commitFor(ctx, tree, [from], message);
-  try {
-    await ctx.client.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
-      owner: ctx.settings.owner,
-      repo: ctx.settings.repo,
-      ref: ref.slice("refs/".length),
-      sha: next,
-      force: false,
-    });
-    return next;
-  } catch (error) {
-    if (status(error) === 422) return undefined;
-    throw error;
-  }
-}
-
-async function readRef(ctx: Ctx, ref: string): Promise<string | undefined> {
-  try {
-    const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-      owner: ctx.settings.owner,
-      repo: ctx.settings.repo,
-      ref: ref.slice("refs/".length),
-    });
-    return (data as { object: { sha: string } }).object.sha;
-  } catch (error) {
-    if (status(error) === 404) return undefined;
-    throw error;
-  }
+  return (await fastForwardRef(ctx.client, ctx.settings, ref, next)) ? next : undefined;
 }
 
 async function readLock(ctx: Ctx, ref: string): Promise<{ sha: string; holder: LockHolder } | undefined> {
-  const sha = await readRef(ctx, ref);
+  const sha = await readRef(ctx.client, ctx.settings, ref);
   if (sha === undefined) return undefined;
-  const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
-    owner: ctx.settings.owner,
-    repo: ctx.settings.repo,
-    commit_sha: sha,
-  });
-  const commit = data as { message?: string; committer?: { date?: string } };
-  return { sha, holder: parseHolder(commit.message ?? "", commit.committer?.date ?? "", ctx.now()) };
+  const commit = await readCommit(ctx.client, ctx.settings, sha);
+  return { sha, holder: parseHolder(commit.message, commit.date, ctx.now()) };
 }
 
 const permissionHint = (error: unknown, what: string) => {
@@ -181,29 +143,15 @@ export async function acquireLock(
   const ref = lockRef(settings.environment);
   let requests = 0;
   try {
-    const { data } = await client.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
-      owner: settings.owner,
-      repo: settings.repo,
-      commit_sha: settings.sha,
-    });
+    const { tree } = await readCommit(client, settings, settings.sha);
     requests++;
-    const tree = (data as { tree: { sha: string } }).tree.sha;
     // Twice at most: a lock deleted between our create and our read is simply free again.
     for (let attempt = 0; attempt < 2; attempt++) {
       const mine = await commitFor(ctx, tree, [], holderText(settings, now()));
       requests++;
-      try {
-        await client.request("POST /repos/{owner}/{repo}/git/refs", {
-          owner: settings.owner,
-          repo: settings.repo,
-          ref,
-          sha: mine,
-        });
-        return { held: { ref, head: mine, tree }, requests: requests + 1 };
-      } catch (error) {
-        requests++;
-        if (status(error) !== 422) throw error;
-      }
+      const created = await createRef(client, settings, ref, mine);
+      requests++;
+      if (created) return { held: { ref, head: mine, tree }, requests };
       const current = await readLock(ctx, ref);
       requests += current ? 2 : 1;
       if (!current) continue;
@@ -242,18 +190,7 @@ export async function beat(client: GitHubClient, settings: ActionSettings, now: 
     return true;
   }
   if (await readLock(ctx, lock.ref)) return false;
-  try {
-    await client.request("POST /repos/{owner}/{repo}/git/refs", {
-      owner: settings.owner,
-      repo: settings.repo,
-      ref: lock.ref,
-      sha: lock.head,
-    });
-    return true;
-  } catch (error) {
-    if (status(error) === 422) return false;
-    throw error;
-  }
+  return createRef(client, settings, lock.ref, lock.head);
 }
 
 /** Releases the lock if it is still ours (a fast-forward from our own commit: never someone else's). */
@@ -263,15 +200,11 @@ export async function releaseLock(
   now: () => Date,
   lock: HeldLock,
 ): Promise<boolean> {
-  const current = await readRef({ client, settings, now }, lock.ref);
+  const current = await readRef(client, settings, lock.ref);
   if (current !== lock.head) return false;
   // Deleting costs no content-creating request (GitHub allows 80 a minute). Between the check and the
   // delete only a rollback can take the lock (a live holder is never stale); its heartbeat re-creates it.
-  await client.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
-    owner: settings.owner,
-    repo: settings.repo,
-    ref: lock.ref.slice("refs/".length),
-  });
+  await deleteRef(client, settings, lock.ref);
   return true;
 }
 

@@ -14,10 +14,10 @@
 import { own } from "../policy/own.js";
 import { mayRollBack } from "../approvals/rollback-authority.js";
 import type { DeploymentState } from "../github/deployments.js";
-import type { PauseChoice } from "../github/records.js";
+import type { PauseChoice } from "../records/format.js";
 import type { Environment, Policy } from "../policy/model.js";
 import { realClock } from "../rollout/clock.js";
-import { execRunner } from "../rollout/exec-runner.js";
+import { execRunner } from "./exec-runner.js";
 import { executeRollout } from "../rollout/executor.js";
 import { planRollout, type RolloutPlan } from "../rollout/plan.js";
 import { providers } from "../rollout/providers/index.js";

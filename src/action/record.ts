@@ -5,14 +5,14 @@
  * the Action writes links the workflow run (`log_url`), which is how the App finds the run to re-run.
  */
 import type { GitHubClient } from "../github/client.js";
-import { writeDeploymentStatus, type DeploymentState } from "../github/deployments.js";
+import { createDeployment, writeDeploymentStatus, type DeploymentState } from "../github/deployments.js";
 import {
   eventDescription,
-  fitDescription,
   type DeploymentPayload,
   type Decision,
   type RecordKind,
-} from "../github/records.js";
+} from "../records/format.js";
+import { deploymentPayload } from "../records/payload.js";
 import { rollbackPlanOf } from "../rollout/rollback.js";
 import type { ActionSettings } from "./inputs.js";
 import type { Judgement } from "./gate.js";
@@ -27,31 +27,16 @@ export interface DeploymentHandle {
 
 export function payloadOf(settings: ActionSettings, judgement: Judgement): DeploymentPayload {
   const { decision, evidence } = judgement;
-  const pr = evidence.pull_request;
   const environment = own(judgement.policy.environments, settings.environment);
-  return {
-    version: 1,
-    requested_by: settings.actor,
-    change_type: decision.changeType,
-    emergency: decision.emergency,
-    ...(decision.strategy !== undefined ? { strategy: decision.strategy } : {}),
-    ...(pr
-      ? { pull_request: { number: pr.number, title: pr.title, author: pr.author, head_sha: pr.head_sha } }
-      : {}),
-    policy_digest: decision.policyDigest,
-    checklist: Object.fromEntries(decision.checklist.map((item) => [item.id, item.state])),
+  return deploymentPayload({
+    requestedBy: settings.actor,
+    decision,
+    policyDigest: decision.policyDigest,
+    pullRequest: evidence.pull_request,
+    rollout: { strategy: decision.strategy, override: decision.override },
     // What the auditor needs later without today's policy: which rollbacks were configured.
-    ...(environment ? { rollback_plan: rollbackPlanOf(environment) } : {}),
-    ...(decision.override
-      ? {
-          override: {
-            kind: decision.override.kind,
-            change_type: decision.override.changeType,
-            reason: decision.override.reason,
-          },
-        }
-      : {}),
-  };
+    ...(environment ? { rollbackPlan: rollbackPlanOf(environment) } : {}),
+  });
 }
 
 const ENDED = new Set(["success", "failure", "error", "inactive"]);
@@ -67,21 +52,11 @@ export async function openDeployment(
     (r) => r.environment === settings.environment && !ENDED.has(r.latestState ?? ""),
   );
   if (known) return { id: known.id, created: false, requests: 0 };
-  // The evidence listed this commit's deployments a moment ago, so no second lookup: create it. Same
-  // settings as src/github/deployments.ts: no auto-merge, and Tollgate (not GitHub) judges the checks.
-  const { data } = await client.request("POST /repos/{owner}/{repo}/deployments", {
-    owner: settings.owner,
-    repo: settings.repo,
-    ref: settings.sha,
-    environment: settings.environment,
-    auto_merge: false,
-    required_contexts: [],
-    payload: { tollgate: payloadOf(settings, judgement) },
-    description: fitDescription(judgement.decision.summary),
+  // The evidence listed this commit's deployments a moment ago, so no second lookup: create it.
+  const id = await createDeployment(client, settings, {
+    payload: payloadOf(settings, judgement),
+    description: judgement.decision.summary,
   });
-  const id = (data as { id?: unknown }).id;
-  if (typeof id !== "number")
-    throw new Error(`GitHub did not create the deployment: ${JSON.stringify(data)}`);
   return { id, created: true, requests: 1 };
 }
 

@@ -6,10 +6,11 @@
  * own deployment of the target commit, `payload.tollgate.rollback_of` naming what it replaced.
  */
 import { mayRollBack } from "../approvals/rollback-authority.js";
-import type { DeploymentState } from "../github/deployments.js";
+import { createDeployment, type DeploymentState } from "../github/deployments.js";
+import { deploymentPayload } from "../records/payload.js";
 import type { Environment, Policy } from "../policy/model.js";
 import { realClock } from "../rollout/clock.js";
-import { execRunner } from "../rollout/exec-runner.js";
+import { execRunner } from "./exec-runner.js";
 import { resolveAnalyses } from "../rollout/plan.js";
 import { providers } from "../rollout/providers/index.js";
 import { executeRollback, planRollback, type RollbackPlan } from "../rollout/rollback.js";
@@ -130,28 +131,20 @@ export async function rollBack(
   );
   if (settings.dryRun) return { ...base, previousSha: target.sha, requests };
 
-  const { data } = await deps.client.request("POST /repos/{owner}/{repo}/deployments", {
-    owner: settings.owner,
-    repo: settings.repo,
-    ref: target.sha,
-    environment: settings.environment,
-    auto_merge: false,
-    required_contexts: [],
-    payload: {
-      tollgate: {
-        version: 1,
-        requested_by: settings.actor,
-        change_type: "rollback",
-        emergency: false,
-        ...(strategyName !== undefined ? { strategy: strategyName } : {}),
-        policy_digest: policy.digest,
-        checklist: {},
-        rollback_of: current.sha,
-      },
+  const deploymentId = await createDeployment(
+    deps.client,
+    { ...settings, sha: target.sha },
+    {
+      payload: deploymentPayload({
+        requestedBy: settings.actor,
+        decision: { changeType: "rollback", emergency: false, checklist: [] },
+        policyDigest: policy.digest,
+        rollout: { strategy: strategyName },
+        rollbackOf: current.sha,
+      }),
+      description: `Rollback of ${current.sha.slice(0, 7)}`,
     },
-    description: `Rollback of ${current.sha.slice(0, 7)}`,
-  });
-  const deploymentId = (data as { id: number }).id;
+  );
   requests++;
   let status: DeploymentState | undefined;
   const write = statusWriter(

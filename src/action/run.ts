@@ -5,7 +5,7 @@
  */
 import * as core from "@actions/core";
 import * as github from "@actions/github";
-import { clientOf } from "../github/client.js";
+import { githubClient } from "../github/octokit.js";
 import { describeRateLimit, rateLimitOf } from "../github/rate-limit.js";
 import { InvalidPolicyError, formatPolicyError } from "../policy/errors.js";
 import { auditMode } from "./audit.js";
@@ -57,8 +57,7 @@ export async function run(): Promise<void> {
       serverUrl: context.serverUrl,
     });
     core.setSecret(settings.token);
-    const octokit = github.getOctokit(settings.token);
-    const client = clientOf(octokit);
+    const client = githubClient({ token: settings.token });
     const deps: ActionDeps = {
       client,
       now: () => new Date(),

@@ -4,11 +4,11 @@
  * come from GitHub (when it succeeded, which checkpoints are recorded), so runs keep no state; a failed
  * checkpoint rolls back when the policy says so.
  */
-import type { DeploymentState } from "../github/deployments.js";
-import { parseDescription } from "../github/records.js";
+import { listDeployments, listDeploymentStatuses, type DeploymentState } from "../github/deployments.js";
+import { parseDescription } from "../records/format.js";
 import { parseDuration } from "../policy/duration.js";
 import { realClock } from "../rollout/clock.js";
-import { execRunner } from "../rollout/exec-runner.js";
+import { execRunner } from "./exec-runner.js";
 import { providers } from "../rollout/providers/index.js";
 import { checkpointLabel, dueCheckpoints, nextCheckpointAt, runCheckpoint } from "../rollout/validation.js";
 import type { ActionDeps } from "./decide.js";
@@ -19,13 +19,6 @@ import { statusWriter } from "./record.js";
 import { busyText, scanInFlight } from "./inflight.js";
 import { rollBack } from "./rollback.js";
 import { own } from "../policy/own.js";
-
-interface RestStatus {
-  state: string;
-  description: string | null;
-  created_at: string;
-  creator: { login: string } | null;
-}
 
 export async function validateMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   const { policy, requests: read } = await deps.phase("Read the policy", () => judge(deps, settings));
@@ -48,24 +41,15 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
   }
 
   // The environment's current version: its newest deployment with a success from a trusted writer.
-  const { data } = await deps.client.request("GET /repos/{owner}/{repo}/deployments", {
-    owner: settings.owner,
-    repo: settings.repo,
+  const deployments = await listDeployments(deps.client, settings, {
     environment: settings.environment,
-    per_page: 10,
+    perPage: 10,
   });
   requests++;
   const trusted = [settings.appBot, WORKFLOW_BOT];
   let found: { id: number; sha: string; deployedAt: number; recorded: number[] } | undefined;
-  for (const deployment of data as { id: number; sha: string }[]) {
-    const statuses = (
-      await deps.client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-        owner: settings.owner,
-        repo: settings.repo,
-        deployment_id: deployment.id,
-        per_page: 100,
-      })
-    ).data as RestStatus[];
+  for (const deployment of deployments) {
+    const statuses = await listDeploymentStatuses(deps.client, { ...settings, deploymentId: deployment.id });
     requests++;
     const ours = statuses.filter((s) => s.creator !== null && trusted.includes(s.creator.login));
     // A rollout's own success: validation results are written as statuses too, and don't restart the clock.

@@ -11,7 +11,7 @@
  * write access (who can write a status or a ref anyway) can cause at most an evaluation.
  */
 import { deleteDue, listDue, type Due } from "../github/due.js";
-import { WAKE_CONTEXT } from "../github/held.js";
+import { WAKE_CONTEXT } from "../policy/relevance.js";
 import type { ActionDeps } from "./decide.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";

@@ -4,7 +4,7 @@
  * deployment (the payload's policy digest differs), the message says so.
  */
 import { own } from "../policy/own.js";
-import { parseDescription, readPayload, type RollbackPlanKind } from "../github/records.js";
+import { parseDescription, readPayload, type RollbackPlanKind } from "../records/format.js";
 import { environmentFor, type Environment, type Policy } from "../policy/model.js";
 import { checkWindows } from "../readiness/windows.js";
 import { rollbackPlanOf } from "../rollout/rollback.js";

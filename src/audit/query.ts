@@ -6,10 +6,19 @@
  * by date, so this is the only way to bound the reading. The first page also reads the 100 most recently
  * updated PRs' head and merge commits, and every page each deployment's commit, for the App's decision
  * commit statuses (a plain list each, so no more points): a rejection kept there whose deployment record
- * is gone was deleted with it.
+ * is gone was deleted with it. The requests themselves are built in src/github/audit-history.ts.
  */
-import { AuditAccessError, type AuditClient } from "./client.js";
-import { parseDecisionContext } from "../github/records.js";
+import { AuditAccessError, type AuditClient } from "../github/audit-client.js";
+import {
+  readHistoryPage,
+  readPulls,
+  readStatusesPage,
+  type ActorNode,
+  type CommitContexts,
+  type DeploymentNode,
+} from "../github/audit-history.js";
+import { DEFAULT_POLICY_PATH } from "../policy/load.js";
+import { parseDecisionContext } from "../records/format.js";
 import type { DeploymentFact, PullFact, StatusFact } from "./types.js";
 
 export interface DecisionContextFact {
@@ -20,91 +29,6 @@ export interface DecisionContextFact {
   readonly url: string | null;
   readonly createdAt: string;
   readonly creator: string | null;
-}
-
-export const POLICY_EXPRESSION = "HEAD:.github/tollgate.yml";
-
-/** A commit's latest status per context (a plain list: GitHub charges nothing for it). */
-const CONTEXTS = `status { contexts { context state description targetUrl createdAt creator { __typename login } } }`;
-
-const HISTORY = `query AuditHistory($owner: String!, $name: String!, $after: String, $environments: [String!], $withPolicy: Boolean!, $policy: String!, $first: Boolean!) {
-  repository(owner: $owner, name: $name) {
-    nameWithOwner
-    policy: object(expression: $policy) @include(if: $withPolicy) { ... on Blob { text oid } }
-    pullRequests(first: 100, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $first) {
-      nodes {
-        headRef { target { ... on Commit { oid ${CONTEXTS} } } }
-        mergeCommit { oid ${CONTEXTS} }
-      }
-    }
-    deployments(first: 100, after: $after, environments: $environments, orderBy: {field: CREATED_AT, direction: DESC}) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        databaseId commitOid createdAt environment originalEnvironment task description payload
-        ref { name }
-        creator { __typename login }
-        commit { oid ${CONTEXTS} }
-        statuses(first: 100) {
-          pageInfo { hasNextPage }
-          nodes { state description createdAt logUrl environment creator { __typename login } }
-        }
-      }
-    }
-  }
-}`;
-
-interface ActorNode {
-  __typename?: string;
-  login: string;
-}
-interface StatusNode {
-  state: string;
-  description: string | null;
-  createdAt: string;
-  logUrl: string | null;
-  environment: string | null;
-  creator: ActorNode | null;
-}
-interface DeploymentNode {
-  databaseId: number;
-  commitOid: string;
-  createdAt: string;
-  environment: string | null;
-  originalEnvironment?: string | null;
-  task: string | null;
-  description: string | null;
-  payload: string | null;
-  ref: { name: string } | null;
-  creator: ActorNode | null;
-  statuses: { pageInfo: { hasNextPage: boolean }; nodes: StatusNode[] };
-  commit?: CommitContexts | null;
-}
-interface ContextNode {
-  context: string;
-  state: string;
-  description: string | null;
-  targetUrl: string | null;
-  createdAt: string;
-  creator: ActorNode | null;
-}
-interface CommitContexts {
-  oid: string;
-  status: { contexts: ContextNode[] } | null;
-}
-interface HistoryData {
-  repository: {
-    nameWithOwner: string;
-    pullRequests?: {
-      nodes: { headRef: { target: CommitContexts | null } | null; mergeCommit: CommitContexts | null }[];
-    };
-    policy?: { text?: string | null; oid?: string } | null;
-    deployments: {
-      totalCount: number;
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      nodes: DeploymentNode[];
-    };
-  } | null;
 }
 
 /** GraphQL names bots by slug ("tollgate"); REST and the rest of Tollgate say "tollgate[bot]". */
@@ -151,6 +75,8 @@ export interface HistoryOptions {
   /** Reading stops once deployments are older than this (epoch ms). */
   readonly stopBefore: number;
   readonly readPolicy: boolean;
+  /** The policy file on the default branch (default `.github/tollgate.yml`). */
+  readonly policyPath?: string | undefined;
   readonly onProgress?: ((read: number, total: number) => void) | undefined;
 }
 
@@ -196,16 +122,14 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
   let repository = `${options.owner}/${options.name}`;
   let totalCount = 0;
   for (let page = 0; ; page++) {
-    const { data } = await client.graphql(HISTORY, {
+    const repo = await readHistoryPage(client, {
       owner: options.owner,
       name: options.name,
       after,
-      environments: options.environment ? [options.environment] : null,
-      withPolicy: page === 0 && options.readPolicy,
-      policy: POLICY_EXPRESSION,
+      environment: options.environment,
+      ...(page === 0 && options.readPolicy ? { policyPath: options.policyPath ?? DEFAULT_POLICY_PATH } : {}),
       first: page === 0,
     });
-    const repo = (data as HistoryData).repository;
     if (!repo)
       throw new AuditAccessError(
         "not_found",
@@ -241,15 +165,6 @@ export async function fetchHistory(client: AuditClient, options: HistoryOptions)
   return { repository, policyText, deployments, decisionContexts, earlier, readToStart, totalCount };
 }
 
-interface RestStatus {
-  state: string;
-  description: string | null;
-  created_at: string;
-  log_url?: string | null;
-  environment?: string | null;
-  creator: { login: string } | null;
-}
-
 /** The few deployments with more than 100 statuses: their full list over REST, within `budget` requests. */
 export async function completeStatuses(
   client: AuditClient,
@@ -265,9 +180,7 @@ export async function completeStatuses(
     let complete = false;
     for (let page = 1; left > 0; page++) {
       left--;
-      const list = (await client.restGet(
-        `/repos/${repository}/deployments/${fact.id}/statuses?per_page=100&page=${page}`,
-      )) as RestStatus[];
+      const list = await readStatusesPage(client, repository, fact.id, page);
       all.push(
         ...list.map((s) => ({
           state: s.state,
@@ -285,15 +198,6 @@ export async function completeStatuses(
     }
     if (complete) facts[i] = { ...fact, statuses: chronological(all), statusesComplete: true };
   }
-}
-
-interface PullNode {
-  number: number;
-  title: string;
-  url: string;
-  mergedAt: string | null;
-  author: ActorNode | null;
-  commits: { nodes: { commit: { authoredDate: string } }[] };
 }
 
 /**
@@ -314,16 +218,7 @@ export async function fetchPulls(
   for (let start = 0; start < numbers.length; start += size) {
     const chunk = numbers.slice(start, start + size).filter((n) => Number.isSafeInteger(n) && n > 0);
     if (chunk.length === 0) continue;
-    const fields = chunk.map((n) => `pr${n}: pullRequest(number: ${n}) { ...P }`).join("\n    ");
-    const query = `query AuditPulls($owner: String!, $name: String!) {
-  repository(owner: $owner, name: $name) {
-    ${fields}
-  }
-}
-fragment P on PullRequest { number title url mergedAt author { login } commits(first: 1) { nodes { commit { authoredDate } } } }`;
-    const { data } = await client.graphql(query, { owner, name });
-    const repo = (data as { repository: Record<string, PullNode | null> | null }).repository ?? {};
-    for (const node of Object.values(repo)) {
+    for (const node of await readPulls(client, owner, name, chunk)) {
       if (!node) continue;
       out.set(node.number, {
         number: node.number,

@@ -15,7 +15,7 @@ import {
   statusProof,
   type DeploymentPayload,
   type Writer,
-} from "../github/records.js";
+} from "../records/format.js";
 import { factsDigest } from "./digest.js";
 import type { ApprovalEntry, AuditRecord, DeploymentFact, Outcome, StatusFact } from "./types.js";
 

@@ -4,14 +4,15 @@
  * before it. The CLI and the Action's `mode: audit` both call `runAudit`.
  */
 import { own } from "../policy/own.js";
-import { loadPolicy } from "../policy/load.js";
+import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
 import type { Policy } from "../policy/model.js";
-import type { AuditClient } from "./client.js";
+import type { AuditClient } from "../github/audit-client.js";
+import { policyExpression } from "../github/audit-history.js";
 import { compareReports, type PreviousReport } from "./compare.js";
 import { DAY, environmentMetrics } from "./dora.js";
 import { findingsFor } from "./findings.js";
 import { linkRecords } from "./links.js";
-import { completeStatuses, fetchHistory, fetchPulls, POLICY_EXPRESSION } from "./query.js";
+import { completeStatuses, fetchHistory, fetchPulls } from "./query.js";
 import { buildRecord } from "./record.js";
 import {
   deletionFindings,
@@ -35,6 +36,8 @@ export interface AuditOptions {
   readonly now?: Date | undefined;
   /** A policy given by the caller (`--policy`); otherwise the default branch's is read. */
   readonly policy?: { readonly text: string; readonly source: string } | undefined;
+  /** Where the default branch's policy is (the Action's `policy` input); default `.github/tollgate.yml`. */
+  readonly policyPath?: string | undefined;
   /** The Tollgate App's bot, the only writer trusted for approvals (default `tollgate[bot]`). */
   readonly appLogin?: string | undefined;
   /** Trusted for non-approval records (default the workflow token's `github-actions[bot]`). */
@@ -81,6 +84,7 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
     environment: options.environment,
     stopBefore: previousSince,
     readPolicy: options.policy === undefined,
+    policyPath: options.policyPath,
     onProgress: options.onProgress,
   });
   const facts = history.deployments.sort(
@@ -90,7 +94,9 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
   const followUps = Math.min(2, Math.max(0, budget - 8));
   await completeStatuses(client, history.repository, facts, followUps);
 
-  const source = options.policy?.source ?? `${history.repository}@${POLICY_EXPRESSION}`;
+  const source =
+    options.policy?.source ??
+    `${history.repository}@${policyExpression(options.policyPath ?? DEFAULT_POLICY_PATH)}`;
   const policy = resolvePolicy(options.policy?.text ?? history.policyText, source, notes);
   const production = new Set(options.productionEnvironments ?? ["production"]);
   const trust = {

@@ -12,7 +12,7 @@ import {
   parseDecisionContext,
   parseDescription,
   readPayload,
-} from "../github/records.js";
+} from "../records/format.js";
 import type { DecisionContextFact } from "./query.js";
 import type { PreviousReport } from "./compare.js";
 import { SEVERITY } from "./findings.js";

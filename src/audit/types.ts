@@ -3,7 +3,7 @@
  * them, so a change in how we interpret them never looks like tampering); records are the eight answers
  * an auditor asks for, derived from the facts; findings and metrics are judgements over the records.
  */
-import type { DeploymentPayload } from "../github/records.js";
+import type { DeploymentPayload } from "../records/format.js";
 
 /** One deployment status as GitHub returned it; states lowercase, actors with REST's `[bot]` suffix. */
 export interface StatusFact {

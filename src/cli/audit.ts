@@ -144,7 +144,7 @@ export async function auditCommand(
 
   const apiUrl = env["GITHUB_API_URL"] || "https://api.github.com";
   const [{ AuditAccessError, httpClient }, { runAudit }] = await Promise.all([
-    import("../audit/client.js"),
+    import("../github/audit-client.js"),
     import("../audit/run.js"),
   ]);
   const client = httpClient({

@@ -4,12 +4,11 @@
  * alerts the checklist reads: github/policy-evidence) from GitHub, GitHub
  * Enterprise Server or the sandbox: GITHUB_TOKEN authenticates, GITHUB_API_URL points elsewhere.
  */
-import { Octokit } from "@octokit/rest";
 import { WORKFLOW_BOT } from "../action/gate.js";
 import { wayForward } from "../action/way-forward.js";
 import { renderWayForward } from "../action/summary.js";
-import type { GitHubClient } from "../github/client.js";
 import { gatherEvidence } from "../github/evidence.js";
+import { githubClient } from "../github/octokit.js";
 import { completeEvidence, evidenceNeeds } from "../github/policy-evidence.js";
 import { own } from "../policy/own.js";
 import { formatPolicyError } from "../policy/errors.js";
@@ -65,17 +64,12 @@ export async function explainLiveCommand(
     return 2;
   }
 
-  const apiUrl = (env["GITHUB_API_URL"] ?? "https://api.github.com").replace(/\/$/, "");
-  const octokit = new Octokit({
-    baseUrl: apiUrl,
-    ...(env["GITHUB_TOKEN"] ? { auth: env["GITHUB_TOKEN"] } : {}),
+  const client = githubClient({
+    apiUrl: env["GITHUB_API_URL"] ?? "https://api.github.com",
+    token: env["GITHUB_TOKEN"] || undefined,
   });
   const policyPath = values["policy"]!;
   const appBot = values["app-bot"]!;
-  const client: GitHubClient = {
-    graphql: (q, v) => octokit.graphql(q, v),
-    request: (r, p) => octokit.request(r, p),
-  };
   const gathered = await gatherEvidence(client, {
     owner,
     repo,
@@ -102,6 +96,7 @@ export async function explainLiveCommand(
     { owner, repo },
     gathered.evidence,
     evidenceNeeds([own(loaded.policy.environments, values["environment"]!)]),
+    gathered.policyCommit,
   );
   const decision = evaluate(loaded.policy, values["environment"]!, evidence, now);
   for (const warning of gathered.warnings)

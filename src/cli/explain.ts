@@ -4,6 +4,7 @@ import { evaluate } from "../readiness/evaluate.js";
 import { loadEvidence } from "../readiness/load-evidence.js";
 import { renderText } from "../readiness/render.js";
 import { parseCommand } from "./args.js";
+import { withLocalHolidayFiles } from "./holiday-files.js";
 import { readOrExplain, type Io } from "./io.js";
 
 export const FILE_USAGE =
@@ -14,7 +15,7 @@ export const EXPLAIN_USAGE = `${FILE_USAGE}
        tollgate explain --repo OWNER/REPO --sha SHA --environment ENV [--policy PATH] [--app-bot LOGIN]
                         [--initiator LOGIN] [--at ISO-TIME] [--format text|json]
   Would this deployment be allowed, and if not, why? The first form reads the evidence from a file (JSON or
-  YAML); the second gathers it from GitHub: GITHUB_TOKEN authenticates, GITHUB_API_URL (default
+  YAML), and the holiday files it does not carry from the policy's checkout; the second gathers it all from GitHub: GITHUB_TOKEN authenticates, GITHUB_API_URL (default
   https://api.github.com) and GITHUB_SERVER_URL point at GitHub Enterprise Server or the sandbox.
   -h, --help  print this help
   Exit 0 allowed, 1 not allowed (waiting or blocked), 2 usage, policy, evidence or GitHub error.`;
@@ -72,7 +73,15 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
     for (const error of errors) io.err(formatPolicyError(error));
     return 2;
   }
-  const decision = evaluate(policy.policy, values.environment!, evidence.evidence, now);
+  // Holiday files the evidence does not carry are read from the policy's checkout, as `validate` does.
+  const complete = await withLocalHolidayFiles(
+    io,
+    values.policy!,
+    policy.policy,
+    values.environment!,
+    evidence.evidence,
+  );
+  const decision = evaluate(policy.policy, values.environment!, complete, now);
   io.out(values.format === "json" ? JSON.stringify(decision, null, 2) : renderText(decision));
   return decision.verdict === "allowed" ? 0 : 1;
 }

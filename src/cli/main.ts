@@ -71,7 +71,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
 /**
  * The version in Tollgate's package.json: the nearest one above this module, which is
- * `lib/src/cli/` once compiled and `src/cli/` when run from source.
+ * `lib/bundle/cli/` once built (`lib/src/cli/` unbundled) and `src/cli/` when run from source.
  */
 async function packageVersion(): Promise<string> {
   for (let dir = new URL("./", import.meta.url); ; dir = new URL("../", dir)) {

@@ -21,7 +21,8 @@ export async function sandboxCommand(args: string[], io: Io): Promise<number> {
   const port = values.port === undefined ? 3000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     return usageError(SPEC, io, `--port must be a port number from 0 to 65535, got "${values.port}"`);
-  // Loaded only now: the sandbox brings GitHub's GraphQL schema, which no other command needs.
+  // Loaded only now: the sandbox brings GitHub's GraphQL schema, which no other command needs. It is
+  // kept out of the CLI's bundle and reached at this path from lib/ (scripts/bundle-cli.ts).
   const { startSandbox } = await import("../../sandbox/index.js");
   const sandbox = await startSandbox({
     port,

@@ -5,7 +5,7 @@
  * deployment only holds a deployment back.
  */
 import type { GitHubClient, RepositoryRef } from "./client.js";
-import { isActor, type Actor } from "./evidence-query.js";
+import { isActor, type StatusContextNode } from "./evidence-query.js";
 import {
   approvalDescription,
   DECISION_STATUS_STATE,
@@ -13,7 +13,7 @@ import {
   fitDescription,
   parseDecisionContext,
   parseDescription,
-} from "./records.js";
+} from "../records/format.js";
 
 export async function writeDecisionStatus(
   client: GitHubClient,
@@ -35,16 +35,6 @@ export async function writeDecisionStatus(
     description: fitDescription(approvalDescription(decision.kind, decision.login, decision.note)),
     target_url: decision.url,
   });
-}
-
-/** A commit's latest status per context, as GraphQL's `Commit.status.contexts` gives it. */
-export interface StatusContextNode {
-  readonly context: string;
-  readonly state: string;
-  readonly description: string | null;
-  readonly targetUrl: string | null;
-  readonly createdAt: string;
-  readonly creator: Actor | null;
 }
 
 export interface StandingRejection {

@@ -15,8 +15,6 @@
  *
  * Lists over a page are flagged as incomplete, never guessed. Tests validate both against GitHub's schema.
  */
-import type { StatusContextNode } from "./decision-status.js";
-
 const STATUSES = `statuses(first: 100) {
       totalCount
       nodes { state description createdAt logUrl environment creator { __typename login } }
@@ -63,7 +61,7 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
   rateLimit { cost remaining }
   repository(owner: $owner, name: $name) {
     nameWithOwner
-    defaultBranchRef { name }
+    defaultBranchRef { name target { oid } }
     policy: object(expression: $policyPath) { ... on Blob { text oid } }
     owner {
       __typename
@@ -215,6 +213,16 @@ export function isActor(actor: Actor | null, login: string): boolean {
   return actor.__typename !== "Bot" && actor.login.toLowerCase() === login.toLowerCase();
 }
 
+/** A commit's latest status per context, as GraphQL's `Commit.status.contexts` gives it. */
+export interface StatusContextNode {
+  readonly context: string;
+  readonly state: string;
+  readonly description: string | null;
+  readonly targetUrl: string | null;
+  readonly createdAt: string;
+  readonly creator: Actor | null;
+}
+
 export interface DeploymentNode {
   databaseId: number | null;
   environment: string | null;
@@ -306,7 +314,7 @@ export interface EvidenceResponse {
   rateLimit: { cost: number; remaining: number } | null;
   repository: {
     nameWithOwner: string;
-    defaultBranchRef: { name: string } | null;
+    defaultBranchRef: { name: string; target: { oid: string } | null } | null;
     policy: { text: string | null; oid: string } | null;
     owner: {
       __typename: string;

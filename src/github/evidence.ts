@@ -21,7 +21,13 @@ import {
   type EvidenceResponse,
   type PullRequestNode,
 } from "./evidence-query.js";
-import { parseDecisionContext, parseDescription, readPayload, statusProof, type Writer } from "./records.js";
+import {
+  parseDecisionContext,
+  parseDescription,
+  readPayload,
+  statusProof,
+  type Writer,
+} from "../records/format.js";
 import { hasDecisionStatus, standingRejections } from "./decision-status.js";
 import { heldRuns, isBookkeepingContext, type HeldRun } from "./held.js";
 
@@ -47,6 +53,11 @@ export interface GatheredEvidence {
   /** The policy file's text on the default branch, or null when there is none. */
   readonly policyText: string | null;
   readonly defaultBranch: string;
+  /**
+   * The default branch's commit when the policy was read (the same query): files the policy names,
+   * such as holiday calendars, are read at it, so they always match the policy that named them.
+   */
+  readonly policyCommit?: string;
   readonly evidence: Evidence;
   /** The pull request number found, if any. */
   readonly pullNumber?: number;
@@ -250,6 +261,7 @@ export async function gatherEvidence(
   return {
     policyText: repository.policy?.text ?? null,
     defaultBranch: repository.defaultBranchRef?.name ?? "main",
+    ...(repository.defaultBranchRef?.target ? { policyCommit: repository.defaultBranchRef.target.oid } : {}),
     evidence: evidenceSchema.parse(input),
     ...(pr ? { pullNumber: pr.number } : {}),
     requests,

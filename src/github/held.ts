@@ -12,12 +12,10 @@
  * holds up a deployment or merge that waits for every commit status to pass.
  */
 import type { GitHubClient, RepositoryRef } from "./client.js";
-import { isActor } from "./evidence-query.js";
-import type { StatusContextNode } from "./decision-status.js";
+import { WAKE_CONTEXT } from "../policy/relevance.js";
+import { isActor, type StatusContextNode } from "./evidence-query.js";
 
 export const HELD_CONTEXT_PREFIX = "tollgate/held: ";
-/** The status a scheduled wake writes on a commit whose due time came (src/action/wake.ts). */
-export const WAKE_CONTEXT = "tollgate/wake";
 
 const HELD = /^held: run (\d+)\b/;
 

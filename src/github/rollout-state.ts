@@ -3,7 +3,7 @@
  * scan and by the App's `/tollgate resume|abort`: the newest record by a trusted writer (the App's bot or
  * the workflow token), whether it is a pause, and a decision about that pause recorded by the App's bot.
  */
-import { parseDescription, readPauseDecision, type PauseChoice } from "./records.js";
+import { parseDescription, readPauseDecision, type PauseChoice } from "../records/format.js";
 
 const PAUSED = /^paused at (.+?): /;
 

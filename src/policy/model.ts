@@ -41,6 +41,8 @@ export interface BusinessCalendar {
   readonly holidays: readonly { readonly date: string; readonly name?: string | undefined }[];
   /** The calendar's name, when the environment names one. */
   readonly calendar?: string;
+  /** An iCalendar file in the repository with more holidays, read with the policy (evidence `holiday_files`). */
+  readonly holidaysFile?: string;
 }
 
 export interface ApprovalRule {
@@ -518,6 +520,7 @@ export function businessCalendar(
     weekend: named?.weekend ?? ["sat", "sun"],
     holidays: (named?.holidays ?? []).map((h) => (typeof h === "string" ? { date: h } : h)),
     ...(env.calendar !== undefined ? { calendar: env.calendar } : {}),
+    ...(named?.holidays_file !== undefined ? { holidaysFile: named.holidays_file } : {}),
   };
 }
 

@@ -318,6 +318,22 @@ export const windowsSchema = z
   })
   .meta({ description: "When deploys may happen." });
 
+/**
+ * A file in the repository, as the contents API names it: relative, forward slashes, no "." or ".."
+ * segments (GitHub resolves none of them), ending in .ics.
+ */
+const HOLIDAY_FILE_ERROR = "expected a path in the repository to an .ics file, like .github/holidays.ics";
+const holidayFilePath = z
+  .string({ error: HOLIDAY_FILE_ERROR })
+  .max(1000, { error: "the path is longer than 1000 characters" })
+  .refine(
+    (path) =>
+      /\.ics$/i.test(path) &&
+      ![...path].some((c) => c < " " || c === "\u007F" || c === "\\") &&
+      path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."),
+    { error: HOLIDAY_FILE_ERROR },
+  );
+
 export const calendarSchema = z
   .strictObject({
     timezone: z
@@ -346,6 +362,10 @@ export const calendarSchema = z
       )
       .default([])
       .meta({ description: "Holidays: dates (2026-12-25) or { date, name }, never business days." }),
+    holidays_file: holidayFilePath.optional().meta({
+      description:
+        "An iCalendar (.ics) file in the repository whose events are holidays too, read from the default branch with the policy (all-day and timed events, several days, yearly repeats). A file that is missing or that Tollgate cannot read exactly blocks business-day notices, naming the file and line.",
+    }),
   })
   .meta({ description: "A holiday calendar: which days are business days." });
 

@@ -194,7 +194,22 @@ export function approvalItem(
         emergency: false,
       };
     }
-    const noticeEnds = noticeEnd(rule, Date.parse(pr.ready_at));
+    const notice = noticeEnd(rule, Date.parse(pr.ready_at), evidence);
+    if ("problem" in notice) {
+      return {
+        item: {
+          id: "approval",
+          title,
+          state: "failed",
+          code: "holiday_calendar_unreadable",
+          reason: `${changeType} changes need ${describeNotice(rule)} notice, but ${notice.problem.reason}`,
+          fix: notice.problem.fix,
+        },
+        tally,
+        emergency: false,
+      };
+    }
+    const noticeEnds = notice.at;
     if (noticeEnds > now.getTime()) {
       return {
         item: {

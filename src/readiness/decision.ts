@@ -42,6 +42,7 @@ export const REASON_CODES = [
   "emergency_post_approval",
   "emergency_approval_overdue",
   "rollback_unverified",
+  "holiday_calendar_unreadable",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

@@ -223,6 +223,16 @@ export const evidenceSchema = z
         description:
           "Alert sources the policy asks for that could not be read (feature not enabled, or permission missing), with GitHub's reason: their alerts are unknown, never assumed absent.",
       }),
+    holiday_files: z
+      .record(
+        z.string(),
+        z.union([z.strictObject({ text: z.string() }), z.strictObject({ unavailable: z.string() })]),
+      )
+      .default({})
+      .meta({
+        description:
+          "The iCalendar holiday files the policy's calendars name, by path, read from the default branch at the policy's commit: the file's text, or why it could not be read.",
+      }),
     teams: z
       .record(z.string(), z.array(login))
       .default({})

@@ -17,7 +17,7 @@ import { dictionary, own } from "../policy/own.js";
 
 export type RolloutOutcome = "success" | "rolled_back" | "rollback_failed" | "paused" | "failed";
 
-/** One deployment status to write: the kinds match src/github/records.ts. */
+/** One deployment status to write: the kinds match src/records/format.ts. */
 export interface RolloutEvent {
   readonly kind: "step" | "rollback" | "outcome";
   readonly state: "in_progress" | "success" | "failure" | "error";

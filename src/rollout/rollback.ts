@@ -4,7 +4,7 @@
  * analysis between steps); blue-green switches traffic back instead. Health is analysed afterwards
  * (`rollback.analyses`); a rollback that fails or leaves the service unhealthy is critical.
  */
-import type { RollbackPlanKind } from "../github/records.js";
+import type { RollbackPlanKind } from "../records/format.js";
 import type { Analysis, Environment, Strategy } from "../policy/model.js";
 import { deciding, measuresOf, runAnalysis } from "./analysis.js";
 import { percent, resolveAnalyses } from "./plan.js";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { approvalDescription } from "../../src/github/records.js";
+import { approvalDescription } from "../../src/records/format.js";
 import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
 import { runAction, verifiedByApp, workflowToken } from "./helpers.js";
 import { PEOPLE, POLICY, TEAMS } from "./policy.js";

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { approvalDescription, readPayload } from "../../src/github/records.js";
+import { approvalDescription, readPayload } from "../../src/records/format.js";
 import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
 import { runAction, statusesOf, verifiedByApp, workflowToken, type ActionRun } from "./helpers.js";
 import { PEOPLE, POLICY, TEAMS } from "./policy.js";

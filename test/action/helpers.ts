@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventDescription } from "../../src/github/records.js";
+import { eventDescription } from "../../src/records/format.js";
 import { workflowTokens } from "./wait-helpers.js";
 import { FULL, ORG, REPO, type World } from "../support/world.js";
 

@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "@jest/globals";
-import { readPayload } from "../../src/github/records.js";
+import { readPayload } from "../../src/records/format.js";
 import { startSampleService, type SampleService } from "../fixtures/sample-service/server.js";
 import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
 import {

@@ -9,8 +9,11 @@ import type { GitHubClient } from "../../src/github/client.js";
 import { appJwt } from "../sandbox/scenario.js";
 import { ORG, REPO, type World } from "../support/world.js";
 
-/** GitHub's workflow token: an installation of the `github-actions` App; a new token on each call. */
-export async function workflowTokens(w: World): Promise<() => Promise<string>> {
+/**
+ * GitHub's workflow token: an installation of the `github-actions` App; a new token on each call, narrowed
+ * to one repository of the organization when one is named (as a workflow's token is: its own budget).
+ */
+export async function workflowTokens(w: World): Promise<(repository?: string) => Promise<string>> {
   const app = await w.sandbox.client.control<{ id: number; pem: string }>("POST", "/apps", {
     name: "GitHub Actions",
     slug: "github-actions",
@@ -29,11 +32,12 @@ export async function workflowTokens(w: World): Promise<() => Promise<string>> {
     events: [],
   });
   const installation = await w.sandbox.client.installApp(app.id, ORG);
-  return async () => {
+  return async (repository?: string) => {
     // The sandbox checks an App's JWT against the real time, and expires the token on its own clock.
     const jwt = new Octokit({ auth: appJwt(app), baseUrl: w.sandbox.apiUrl });
     const { data } = await jwt.request("POST /app/installations/{installation_id}/access_tokens", {
       installation_id: installation.id,
+      ...(repository ? { repositories: [repository] } : {}),
     });
     return data.token;
   };

@@ -5,7 +5,7 @@
  * only when that changed or every few minutes; an approval recorded meanwhile ends the wait at the next poll.
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import { approvalDescription } from "../../src/github/records.js";
+import { approvalDescription } from "../../src/records/format.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 import { ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
 import { waitOnSandbox, workflowTokens } from "./wait-helpers.js";

@@ -261,6 +261,18 @@ function evidence(o: EvidenceOptions) {
   };
 }
 
+/** The policy read that tells which CI reports matter: raw, from the default branch, conditional. */
+const POLICY_READ_PATH = `${REPO_PATH}/contents/.github%2Ftollgate.yml?ref=master`;
+const POLICY_READ = `GET ${POLICY_READ_PATH}`;
+const POLICY_ETAG = 'W/"policy-1"';
+
+function expectPolicyRead(scope: nock.Scope): nock.Scope {
+  return scope
+    .get(POLICY_READ_PATH)
+    .matchHeader("accept", "application/vnd.github.v3.raw")
+    .reply(200, POLICY, { etag: POLICY_ETAG, "content-type": "application/vnd.github.raw" });
+}
+
 /** Expects the one evidence query for `sha`, with exactly these variables, and answers it. */
 function expectEvidence(scope: nock.Scope, o: EvidenceOptions): nock.Scope {
   const variables = {
@@ -316,24 +328,21 @@ describe("readiness events write one check run per gated environment", () => {
       PR_HEAD,
     ],
     [
-      "check_run.completed (GitHub Actions' run)",
+      "check_run.completed (GitHub Actions' run of a check the checklist names)",
       "check_run",
-      () => example("check_run", "completed", (p) => (p["check_run"] as Json)["app"] !== undefined),
-      2,
-      PR_HEAD,
-    ],
-    [
-      "check_suite.completed (another app's suite)",
-      "check_suite",
-      () => example("check_suite", "completed"),
+      () => {
+        const p = example("check_run", "completed", (x) => (x["check_run"] as Json)["app"] !== undefined);
+        (p.check_run as Json)["name"] = "build";
+        return p;
+      },
       2,
       PR_HEAD,
     ],
     [
       // Statuses carry no PR: the evidence query finds the PR whose head the commit is.
+      "status (of a context the checklist names)",
       "status",
-      "status",
-      () => example("status", undefined),
+      () => ({ ...example("status", undefined), context: "build" }),
       undefined,
       "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
     ],
@@ -342,7 +351,11 @@ describe("readiness events write one check run per gated environment", () => {
   test.each(cases)("%s → one evidence query, then staging ✓ and production waiting", async (...args) => {
     const [, event, payload, , sha] = args;
     const written: CheckRunBody[] = [];
-    const scope = expectEvidence(github(), {
+    const scope = github();
+    // A CI report is judged relevant first, from the policy its checklist names checks in.
+    const ci = event === "check_run" || event === "status";
+    if (ci) expectPolicyRead(scope);
+    expectEvidence(scope, {
       sha,
       checks: [{ name: "build", conclusion: "SUCCESS" }],
     });
@@ -352,6 +365,7 @@ describe("readiness events write one check run per gated environment", () => {
 
     expect(requests).toEqual([
       `POST /app/installations/${INSTALLATION}/access_tokens`,
+      ...(ci ? [POLICY_READ] : []),
       "POST /graphql",
       `POST ${REPO_PATH}/check-runs`,
       `POST ${REPO_PATH}/check-runs`,
@@ -464,10 +478,32 @@ describe("readiness events write one check run per gated environment", () => {
   });
 
   test("a status on a commit that is no PR's head: read once, nothing written", async () => {
-    const payload = example("status", undefined);
-    expectEvidence(github(), { sha: payload.sha, pull: { number: 2, head: PR_HEAD } });
+    const payload = { ...example("status", undefined), context: "build" };
+    const scope = expectPolicyRead(github());
+    expectEvidence(scope, { sha: payload.sha, pull: { number: 2, head: PR_HEAD } });
     await deliver("status", payload);
-    expect(requests).toEqual([`POST /app/installations/${INSTALLATION}/access_tokens`, "POST /graphql"]);
+    expect(requests).toEqual([
+      `POST /app/installations/${INSTALLATION}/access_tokens`,
+      POLICY_READ,
+      "POST /graphql",
+    ]);
+  });
+
+  test("a check run and a status no checklist item names: the policy read (free while unchanged), no evaluation", async () => {
+    const scope = expectPolicyRead(github());
+    const run = example("check_run", "completed", (x) => (x["check_run"] as Json)["app"] !== undefined);
+    await deliver("check_run", run);
+    // The second read sends the ETag and GitHub answers 304 Not Modified, which costs no rate limit.
+    scope
+      .get(POLICY_READ_PATH)
+      .matchHeader("if-none-match", POLICY_ETAG)
+      .reply(304, "", { etag: POLICY_ETAG });
+    await deliver("status", example("status", undefined));
+    expect(requests).toEqual([
+      `POST /app/installations/${INSTALLATION}/access_tokens`,
+      POLICY_READ,
+      POLICY_READ,
+    ]);
   });
 
   test("no policy on the default branch: read once, nothing written", async () => {
@@ -496,6 +532,12 @@ describe("events that must not re-evaluate anything (zero requests)", () => {
         p.check_suite.app = { ...(p.check_suite.app ?? {}), slug: "tollgate" };
         return p;
       },
+    ],
+    [
+      // A suite is not evidence: each of its runs was judged on its own check_run.completed.
+      "check_suite.completed of another app's suite",
+      "check_suite",
+      () => example("check_suite", "completed"),
     ],
     [
       "check_run.rerequested of another app's run",

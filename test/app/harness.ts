@@ -23,31 +23,45 @@ export interface AppWorld extends World {
 export { PLAIN_OCTOKIT, RESILIENT_OCTOKIT } from "../support/octokit.js";
 
 export async function startAppWorld(
-  options: WorldOptions & { octokit?: typeof ProbotOctokit; settings?: Partial<Settings>; strict?: boolean },
+  options: WorldOptions & {
+    octokit?: typeof ProbotOctokit;
+    settings?: Partial<Settings>;
+    strict?: boolean;
+    /**
+     * App processes behind the one webhook URL (default 1), taking deliveries in turn as a load balancer
+     * would: each is its own Probot with its own in-process state, as separate replicas are.
+     */
+    replicas?: number;
+  },
 ): Promise<AppWorld> {
   const server = await listen();
   const webhookUrl = `${server.url}/api/github/webhooks`;
   const world = await createWorld({ ...options, webhookUrl, strict: options.strict ?? true });
   const { host } = new URL(world.sandbox.url);
-  const probot = createProbot({
-    env: {
-      APP_ID: String(world.app.id),
-      PRIVATE_KEY: world.app.pem,
-      WEBHOOK_SECRET: world.app.webhook_secret,
-      GHE_HOST: host,
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: (process.env["TOLLGATE_TEST_LOG"] ?? "fatal") as "fatal",
-    },
-    overrides: { Octokit: options.octokit ?? PLAIN_OCTOKIT },
-  });
   const settings: Settings = {
     trustedWriters: ["github-actions[bot]"],
     policyPath: ".github/tollgate.yml",
     ...options.settings,
   };
-  const middleware = await createNodeMiddleware(tollgate(settings), { probot });
+  const middlewares: Awaited<ReturnType<typeof createNodeMiddleware>>[] = [];
+  for (let i = 0; i < (options.replicas ?? 1); i++) {
+    const probot = createProbot({
+      env: {
+        APP_ID: String(world.app.id),
+        PRIVATE_KEY: world.app.pem,
+        WEBHOOK_SECRET: world.app.webhook_secret,
+        GHE_HOST: host,
+        GHE_PROTOCOL: "http",
+        LOG_LEVEL: (process.env["TOLLGATE_TEST_LOG"] ?? "fatal") as "fatal",
+      },
+      overrides: { Octokit: options.octokit ?? PLAIN_OCTOKIT },
+    });
+    middlewares.push(await createNodeMiddleware(tollgate(settings), { probot }));
+  }
   const handling = new Set<Promise<unknown>>();
+  let turn = 0;
   server.setHandler((req, res) => {
+    const middleware = middlewares[turn++ % middlewares.length]!;
     const handled = Promise.resolve(middleware(req, res, () => res.writeHead(404).end())).catch(() => {});
     handling.add(handled);
     void handled.finally(() => handling.delete(handled));

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
-import { httpClient } from "../../src/audit/client.js";
+import { httpClient } from "../../src/github/audit-client.js";
 import { renderHtml } from "../../src/audit/html.js";
 import { runAudit } from "../../src/audit/run.js";
 import { REPO, SINCE, UNTIL, seedHistory } from "./history.js";

@@ -11,7 +11,7 @@ import {
   type DeploymentPayload,
   type Decision,
   type RecordKind,
-} from "../../src/github/records.js";
+} from "../../src/records/format.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import type { Policy } from "../../src/policy/model.js";
 

@@ -10,7 +10,10 @@ import { load } from "js-yaml";
 import { formatPolicyError } from "../../src/policy/errors.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
+import type { Evidence } from "../../src/readiness/evidence.js";
 import { loadEvidence } from "../../src/readiness/load-evidence.js";
+import { evidenceNeeds } from "../../src/github/policy-evidence.js";
+import type { Policy } from "../../src/policy/model.js";
 
 interface Case {
   name: string;
@@ -29,6 +32,22 @@ interface Case {
   failed?: string[];
   pending?: string[];
   waived?: string[];
+}
+
+/**
+ * The evidence as the gatherer completes it, the example's directory standing for its repository: the
+ * holiday files the policy names are read from there, unless the case's evidence says how they were read.
+ */
+function withHolidayFiles(evidence: Evidence, policy: Policy, environment: string, dir: string): Evidence {
+  const files = { ...evidence.holiday_files };
+  for (const path of evidenceNeeds([policy.environments[environment]]).holidayFiles)
+    if (!Object.hasOwn(files, path)) {
+      const file = join(dir, path);
+      files[path] = existsSync(file)
+        ? { text: readFileSync(file, "utf8") }
+        : { unavailable: `404: no ${path}` };
+    }
+  return { ...evidence, holiday_files: files };
 }
 
 const root = "examples/policies";
@@ -57,7 +76,8 @@ describe.each(examples)("%s", (dir) => {
     const evidenceFile = join(dir, c.evidence);
     const evidence = loadEvidence(readFileSync(evidenceFile, "utf8"), evidenceFile);
     if (!evidence.ok) throw new Error(evidence.errors.map(formatPolicyError).join("\n"));
-    const decision = evaluate(loaded.policy, c.environment, evidence.evidence, new Date(c.at));
+    const complete = withHolidayFiles(evidence.evidence, loaded.policy, c.environment, dir);
+    const decision = evaluate(loaded.policy, c.environment, complete, new Date(c.at));
     const states = (state: string) => decision.checklist.filter((i) => i.state === state).map((i) => i.id);
     expect({ verdict: decision.verdict, reason_code: decision.reasonCode }).toEqual({
       verdict: c.verdict,

@@ -1,11 +1,8 @@
 /** Reading the App's decision commit statuses back: only the App's failures, or a context someone else overwrote. */
 import { describe, expect, test } from "@jest/globals";
-import {
-  hasDecisionStatus,
-  standingRejections,
-  type StatusContextNode,
-} from "../../src/github/decision-status.js";
-import { decisionContext, parseDecisionContext } from "../../src/github/records.js";
+import { hasDecisionStatus, standingRejections } from "../../src/github/decision-status.js";
+import type { StatusContextNode } from "../../src/github/evidence-query.js";
+import { decisionContext, parseDecisionContext } from "../../src/records/format.js";
 
 const BOT = "tollgate[bot]";
 const SHA = "a".repeat(40);

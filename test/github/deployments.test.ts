@@ -5,7 +5,7 @@ import {
   findOrCreateDeployment,
   writeDeploymentStatus,
 } from "../../src/github/deployments.js";
-import { approvalDescription, type DeploymentPayload } from "../../src/github/records.js";
+import { approvalDescription, type DeploymentPayload } from "../../src/records/format.js";
 import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
 
 let world: World;
@@ -89,7 +89,7 @@ test("a deployment someone else created without Tollgate's payload is not Tollga
 });
 
 test("a workflow run's URL round-trips to its id", async () => {
-  const { workflowRunUrl, workflowRunIdFrom } = await import("../../src/github/records.js");
+  const { workflowRunUrl, workflowRunIdFrom } = await import("../../src/records/format.js");
   const url = workflowRunUrl("https://github.example.com/", "acme/shop", 4242);
   expect(url).toBe("https://github.example.com/acme/shop/actions/runs/4242");
   expect(workflowRunIdFrom(url)).toBe(4242);

@@ -12,7 +12,7 @@ import {
   followUpQuery,
   followUpRequests,
 } from "../../src/github/evidence-query.js";
-import { approvalDescription, eventDescription } from "../../src/github/records.js";
+import { approvalDescription, eventDescription } from "../../src/records/format.js";
 import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
 
 const POLICY = `version: 1

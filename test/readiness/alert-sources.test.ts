@@ -130,11 +130,16 @@ describe("security_alerts: code scanning and secret scanning", () => {
     expect(evidenceNeeds([all.environments["production"]])).toEqual({
       patches: true,
       alertSources: ["code_scanning", "secret_scanning"],
+      holidayFiles: [],
     });
     const dependabot = withSecurity("{ severity: high, sources: [dependabot] }");
     expect(evidenceNeeds([dependabot.environments["production"]]).alertSources).toEqual([]);
     // Staging's checklist has neither a secret scan nor an alerts item: nothing more is read.
-    expect(evidenceNeeds([all.environments["staging"]])).toEqual({ patches: false, alertSources: [] });
+    expect(evidenceNeeds([all.environments["staging"]])).toEqual({
+      patches: false,
+      alertSources: [],
+      holidayFiles: [],
+    });
   });
 
   test.each([

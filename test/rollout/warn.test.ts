@@ -12,7 +12,7 @@ import { judge } from "../../src/rollout/judge.js";
 import { planRollout } from "../../src/rollout/plan.js";
 import { planRollback } from "../../src/rollout/rollback.js";
 import { renderReadings } from "../../src/rollout/timeline.js";
-import { fitDescription } from "../../src/github/records.js";
+import { fitDescription } from "../../src/records/format.js";
 import { parseAnyCondition } from "../../src/policy/condition.js";
 import type { Analysis } from "../../src/policy/model.js";
 import { analysisOf as plainAnalysisOf, FakeRunner, policyFrom, scripted } from "./helpers.js";

@@ -2,7 +2,7 @@
  * The real audit (`tollgate audit`'s runAudit over GitHub's API) of a security test's world, so each
  * attack test can show the auditor would see it: a tampering attempt must be a finding.
  */
-import { httpClient } from "../../src/audit/client.js";
+import { httpClient } from "../../src/github/audit-client.js";
 import { parsePreviousReport, type PreviousReport } from "../../src/audit/compare.js";
 import { runAudit } from "../../src/audit/run.js";
 import type { AuditReport, FindingCode } from "../../src/audit/types.js";

@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { realClock } from "../../src/rollout/clock.js";
-import { execRunner } from "../../src/rollout/exec-runner.js";
+import { execRunner } from "../../src/action/exec-runner.js";
 import { executeRollout } from "../../src/rollout/executor.js";
 import { planRollout } from "../../src/rollout/plan.js";
 import { planRollback } from "../../src/rollout/rollback.js";
 import type { CommandRunner } from "../../src/rollout/types.js";
-import { policyFrom } from "./helpers.js";
+import { policyFrom } from "../rollout/helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-exec-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

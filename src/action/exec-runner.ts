@@ -5,7 +5,7 @@
  * variables, so nothing a PR author writes is ever parsed as shell syntax.
  */
 import { getExecOutput } from "@actions/exec";
-import type { CommandResult, CommandRunner } from "./types.js";
+import type { CommandResult, CommandRunner } from "../rollout/types.js";
 
 export interface ExecRunnerOptions {
   /** Don't echo the command and its output to the job log (tests, benchmarks). */

@@ -1,6 +1,6 @@
 /** The deployment payload as written by anyone: only a whole, well-typed Tollgate payload is Tollgate's. */
 import { describe, expect, test } from "@jest/globals";
-import { claimsTollgatePayload, readPayload } from "../../src/github/records.js";
+import { claimsTollgatePayload, readPayload } from "../../src/records/format.js";
 
 const whole = {
   version: 1,

@@ -1,8 +1,10 @@
 /**
- * The audit's only way to GitHub: GraphQL for the history, REST GET for the rare deployment with more
- * statuses than one GraphQL page holds. The Action passes its own Octokit through this interface; the
- * CLI uses `httpClient`, which counts its requests so the budget (⌈N/100⌉ + 10) can be reported.
+ * The audit's transport to GitHub: GraphQL for the history, REST GET for the rare deployment with more
+ * statuses than one GraphQL page holds, each request counted so the budget (⌈N/100⌉ + 10) can be
+ * reported. The CLI uses `httpClient` (plain fetch, every failure an AuditAccessError); the Action passes
+ * its own client through `auditClientOf`. The requests themselves are built in ./audit-history.ts.
  */
+import { graphqlWithPartialData, type GitHubClient } from "./client.js";
 
 /** Why the audit could not read GitHub: the CLI maps every kind to exit code 2 with this message. */
 export class AuditAccessError extends Error {
@@ -109,6 +111,25 @@ export function httpClient(options: HttpClientOptions): AuditClient {
     },
     restGet(path) {
       return call(`${options.apiUrl.replace(/\/$/, "")}${path}`, { method: "GET" }, `GET ${path}`);
+    },
+  };
+}
+
+/** The audit over an Octokit-backed client (the Action's token): GitHub's partial data kept, as over HTTP. */
+export function auditClientOf(client: GitHubClient): AuditClient {
+  let requests = 0;
+  return {
+    async graphql(query, variables) {
+      requests++;
+      const { data, errors } = await graphqlWithPartialData<unknown>(client, query, { ...variables });
+      return { data, errors: errors.map((message) => ({ message })) };
+    },
+    async restGet(path) {
+      requests++;
+      return (await client.request(`GET ${path}`)).data;
+    },
+    get requests() {
+      return requests;
     },
   };
 }
