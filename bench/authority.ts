@@ -1,12 +1,12 @@
 /**
  * The App's comment authority check under the largest approver groups the policy limits allow: 100
  * groups of 100 entries, nested 4 levels deep, each group naming every group of the level below
- * (so a recursive walk without memory would follow millions of entries). Measured: `judge`, the pure
+ * (so a recursive walk without memory would follow millions of entries). Measured: `admitDecision`, the pure
  * function the App runs for every `/approve` comment (readiness evaluation, then the tally of the
  * would-be approval alone and with everyone's), in CPU time of this process.
  */
 import { performance } from "node:perf_hooks";
-import { judge } from "../app/commands/judge.js";
+import { admitDecision } from "../app/commands/admission.js";
 import { coveringGroups } from "../src/approvals/authority.js";
 import { LIMITS } from "../src/policy/limits.js";
 import { loadPolicy } from "../src/policy/load.js";
@@ -103,7 +103,7 @@ export async function benchAuthority(): Promise<string> {
   });
 
   cpu = process.cpuUsage();
-  const first = judge(ask(0));
+  const first = admitDecision(ask(0));
   const firstCpu = cpuMs(cpu);
   const { visits } = coveringGroups("stranger", { teams: {}, permissions: {}, groups: policy.groups });
 
@@ -113,7 +113,7 @@ export async function benchAuthority(): Promise<string> {
   for (let i = 0; i < RUNS; i++) {
     cpu = process.cpuUsage();
     const start = performance.now();
-    if (judge(ask(i)).ok) accepted++;
+    if (admitDecision(ask(i)).ok) accepted++;
     wallTimes.push(performance.now() - start);
     cpuTimes.push(cpuMs(cpu));
   }
@@ -121,7 +121,7 @@ export async function benchAuthority(): Promise<string> {
   return [
     "## Comment authority under the largest approver groups allowed",
     "",
-    `What the App does for each \`/approve\` comment (\`judge\` in app/commands/judge.ts: readiness evaluation, then the tally of the comment's approval alone and with everyone's) on a policy at the limits: ${LIMITS.groups} groups of ${LIMITS.groupSize} entries, nested ${LIMITS.groupDepth} deep, each naming every group of the level below; the rule needs 3 of the top groups and every member of a bottom group. ${RUNS} comments by members at every level and by strangers (${accepted} accepted), first 10 % discarded. CPU time of the process (user + system). ${machine()}.`,
+    `What the App does for each \`/approve\` comment (\`admitDecision\` in app/commands/admission.ts: readiness evaluation, then the tally of the comment's approval alone and with everyone's) on a policy at the limits: ${LIMITS.groups} groups of ${LIMITS.groupSize} entries, nested ${LIMITS.groupDepth} deep, each naming every group of the level below; the rule needs 3 of the top groups and every member of a bottom group. ${RUNS} comments by members at every level and by strangers (${accepted} accepted), first 10 % discarded. CPU time of the process (user + system). ${machine()}.`,
     "",
     "| measure | value | target |",
     "|---|---|---|",

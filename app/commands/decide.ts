@@ -15,7 +15,7 @@ import { followUp } from "../followup.js";
 import { pullFacts } from "../github.js";
 import { nowOf, writeDecisions } from "../readiness.js";
 import { tollgateDeployment } from "../deployment-lookup.js";
-import { judge, tallyText, unknownEnvironment } from "./judge.js";
+import { admitDecision, tallyText, unknownEnvironment } from "./admission.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
 import { own } from "../../src/policy/own.js";
 
@@ -90,7 +90,7 @@ export async function decide(
   const initiator = existing && existing.creator !== identity.bot ? existing.payload.requested_by : undefined;
   const evidence = initiator ? { ...assessment.evidence, initiator } : assessment.evidence;
   const now = nowOf(settings);
-  const judgement = judge({
+  const admission = admitDecision({
     policy,
     environment: command.environment,
     evidence,
@@ -101,7 +101,7 @@ export async function decide(
     url: comment.url,
     now,
   });
-  if (!judgement.ok) return refuse(what, judgement.why);
+  if (!admission.ok) return refuse(what, admission.why);
 
   const environment = own(policy.environments, command.environment)!;
   const decision = evaluate(policy, environment.name, evidence, now);
@@ -129,7 +129,7 @@ export async function decide(
     ).id;
   const note =
     command.kind === "approve"
-      ? tallyText(judgement.tally, policy, environment, judgement.changeType, evidence)
+      ? tallyText(admission.tally, policy, environment, admission.changeType, evidence)
       : command.reason;
   await writeDeploymentStatus(
     client,
@@ -159,7 +159,7 @@ export async function decide(
     },
   );
 
-  const after = { ...assessment.evidence, approvals: [...assessment.evidence.approvals, judgement.record] };
+  const after = { ...assessment.evidence, approvals: [...assessment.evidence.approvals, admission.record] };
   try {
     // The PR's check run shows the new tally at once, without reading GitHub again.
     if (!pr.mergeSha)

@@ -5,7 +5,7 @@ import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess, gatedEnvironments } from "../assess.js";
 import { pullFacts } from "../github.js";
 import { nowOf } from "../readiness.js";
-import { unknownEnvironment } from "./judge.js";
+import { unknownEnvironment } from "./admission.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
 
 export function help(): Outcome {

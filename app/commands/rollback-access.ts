@@ -9,7 +9,7 @@ import type { Environment } from "../../src/policy/model.js";
 import { own } from "../../src/policy/own.js";
 import { assess } from "../assess.js";
 import { pullFacts, type PullFacts } from "../github.js";
-import { unknownEnvironment } from "./judge.js";
+import { unknownEnvironment } from "./admission.js";
 import { refuse, type CommandContext, type Outcome } from "./outcome.js";
 
 export type RollbackAccess =

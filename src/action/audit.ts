@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderHtml, renderMarkdown, runAudit } from "../audit/index.js";
 import { auditClientOf } from "../github/audit-client.js";
-import type { ActionDeps } from "./decide.js";
+import type { ActionDeps } from "./gate-phase.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 

@@ -11,7 +11,7 @@ import { planRollback } from "../rollout/rollback.js";
 import { renderReadings, renderTimeline } from "../rollout/timeline.js";
 import type { DeploymentState } from "../github/deployments.js";
 import { pullRequestBranch } from "../github/pulls.js";
-import { gatePhase, type ActionDeps } from "./decide.js";
+import { gatePhase, type ActionDeps } from "./gate-phase.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
@@ -61,11 +61,11 @@ async function deployHoldingLock(
     return live ? busyText(live) : undefined;
   });
   if (decided) {
-    const outcome = await carryOutDecision(deps, settings, gate.judgement, slot, decided);
-    return { ...outcome, judgement: gate.judgement, requests: outcome.requests + gate.requests + scanned };
+    const outcome = await carryOutDecision(deps, settings, gate.evaluation, slot, decided);
+    return { ...outcome, evaluation: gate.evaluation, requests: outcome.requests + gate.requests + scanned };
   }
   const base = {
-    judgement: gate.judgement,
+    evaluation: gate.evaluation,
     ...(gate.deploymentId !== undefined ? { deploymentId: gate.deploymentId } : {}),
     ...(gate.status !== undefined ? { status: gate.status } : {}),
     rolledBack: false,
@@ -73,7 +73,7 @@ async function deployHoldingLock(
   };
   if (gate.failure) return { ...base, failure: gate.failure, requests: gate.requests + scanned };
 
-  const { policy, decision } = gate.judgement;
+  const { policy, decision } = gate.evaluation;
   const environment = own(policy.environments, settings.environment)!;
   const strategy = decision.strategy !== undefined ? own(policy.strategies, decision.strategy) : undefined;
   if (!strategy) {
@@ -109,7 +109,7 @@ async function deployHoldingLock(
 
   let status: DeploymentState | undefined = gate.status;
   const write = gate.write;
-  const pullRequest = await pullRequestContext(deps, settings, gate.judgement.evidence.pull_request);
+  const pullRequest = await pullRequestContext(deps, settings, gate.evaluation.evidence.pull_request);
   if (pullRequest) requests++;
   const result = await deps.phase(`Roll out (${strategy.name}, ${plan.steps.length} steps)`, async () => {
     const steps = plan.steps.map((s) => s.label).join(" → ");

@@ -26,12 +26,12 @@ export interface GateDeps {
   readonly log: (message: string) => void;
 }
 
-export interface Judgement {
+export interface GateEvaluation {
   readonly decision: Decision;
   readonly policy: Policy;
   readonly evidence: Evidence;
   readonly gathered: GatheredEvidence;
-  /** GitHub requests made for this judgement (all polls included). */
+  /** GitHub requests made for this evaluation (all polls included). */
   readonly requests: number;
 }
 
@@ -39,12 +39,12 @@ export class PolicyMissingError extends Error {
   override readonly name = "PolicyMissingError";
 }
 
-export async function judge(
+export async function evaluateGate(
   deps: GateDeps,
   settings: ActionSettings,
   /** The commit a rollback replaces: the evidence's `rollback_of`, judged by the policy's rollback rules. */
   rollbackOf?: string,
-): Promise<Judgement> {
+): Promise<GateEvaluation> {
   const gathered = await gatherEvidence(deps.client, {
     owner: settings.owner,
     repo: settings.repo,
@@ -106,13 +106,13 @@ export const WAIT_PACING: WaitPacing = { initialMs: 5_000, maxMs: 60_000, fullEv
  * again only when that changed, or every `fullEveryMs`. Without a deployment to watch (dry run), every
  * poll is a full evaluation, no more often than `fullEveryMs / 5`.
  */
-export async function judgeUntilApproved(
+export async function evaluateUntilApproved(
   deps: GateDeps,
   settings: ActionSettings,
-  first: Judgement,
-  onWaiting: (judgement: Judgement) => Promise<number | undefined | void>,
+  first: GateEvaluation,
+  onWaiting: (evaluation: GateEvaluation) => Promise<number | undefined | void>,
   pacing: WaitPacing = WAIT_PACING,
-): Promise<Judgement> {
+): Promise<GateEvaluation> {
   let current = first;
   if (!awaitsApproval(current.decision) || settings.waitForApprovalMs <= 0) return current;
   const watched = await onWaiting(current);
@@ -135,7 +135,7 @@ export async function judgeUntilApproved(
       if (!polled.changed && !due) continue;
       deps.log(polled.changed ? "the deployment's statuses changed: judging again" : "judging again");
     }
-    const next = await judge(deps, settings);
+    const next = await evaluateGate(deps, settings);
     judgedAt = deps.now().getTime();
     requests += next.requests;
     current = { ...next, requests };

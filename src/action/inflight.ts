@@ -18,7 +18,7 @@ import type { Analysis, Environment, Policy, Strategy } from "../policy/model.js
 import { formatDuration } from "../policy/duration.js";
 import { parseDescription, readPayload } from "../records/format.js";
 import { rolloutState, type PauseDecision } from "../github/rollout-state.js";
-import type { ActionDeps } from "./decide.js";
+import type { ActionDeps } from "./gate-phase.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import { statusWriter } from "./record.js";

@@ -4,7 +4,7 @@
  */
 import type { Environment, Policy } from "../policy/model.js";
 import { formatDuration } from "../policy/duration.js";
-import type { ActionDeps } from "./decide.js";
+import type { ActionDeps } from "./gate-phase.js";
 import { staleAfterMs } from "./inflight.js";
 import type { ActionSettings } from "./inputs.js";
 import { acquireLock, describeHolder, heartbeat, lockBusyText, releaseLock, type HeldLock } from "./lock.js";

@@ -1,17 +1,17 @@
 /**
- * What a mode hands back to run(): the judgement, what was written, and whether the step fails. The
+ * What a mode hands back to run(): the evaluation, what was written, and whether the step fails. The
  * versioned result JSON (`result` output) is built from it; its fields are only ever added to.
  */
 import type { DeploymentState } from "../github/deployments.js";
 import type { RateLimited } from "../github/rate-limit.js";
 import type { RolloutOutcome } from "../rollout/executor.js";
-import type { Judgement } from "./gate.js";
+import type { GateEvaluation } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 
 export const RESULT_VERSION = 1;
 
 export interface ModeOutcome {
-  readonly judgement?: Judgement;
+  readonly evaluation?: GateEvaluation;
   readonly deploymentId?: number;
   /** The last deployment status written. */
   readonly status?: DeploymentState;
@@ -37,8 +37,8 @@ export interface ModeOutcome {
 export type ResultDecision = "allowed" | "waiting" | "blocked" | "error";
 
 export function resultJson(settings: ActionSettings, outcome: ModeOutcome) {
-  const decision = outcome.judgement?.decision;
-  const pr = outcome.judgement?.evidence.pull_request;
+  const decision = outcome.evaluation?.decision;
+  const pr = outcome.evaluation?.evidence.pull_request;
   return {
     version: RESULT_VERSION,
     mode: settings.mode,

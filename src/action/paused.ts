@@ -23,8 +23,8 @@ import { planRollout, type RolloutPlan } from "../rollout/plan.js";
 import { providers } from "../rollout/providers/index.js";
 import { executeRollback, planRollback } from "../rollout/rollback.js";
 import { Timeline, renderReadings, renderTimeline } from "../rollout/timeline.js";
-import type { ActionDeps } from "./decide.js";
-import { judge, WORKFLOW_BOT } from "./gate.js";
+import type { ActionDeps } from "./gate-phase.js";
+import { evaluateGate, WORKFLOW_BOT } from "./gate.js";
 import { previousSuccess } from "./history.js";
 import { busyText, scanInFlight, type InFlight } from "./inflight.js";
 import type { ActionSettings } from "./inputs.js";
@@ -42,7 +42,7 @@ async function decide(deps: ActionDeps, settings: ActionSettings, choice: Choice
     policy,
     evidence,
     requests: read,
-  } = await deps.phase("Read the policy", () => judge(deps, settings));
+  } = await deps.phase("Read the policy", () => evaluateGate(deps, settings));
   const environment = own(policy.environments, settings.environment);
   if (!environment) throw new Error(`the policy has no environment "${settings.environment}"`);
   const refused = (failure: string, requests: number): ModeOutcome => ({
@@ -96,11 +96,11 @@ async function whilePaused(
 export async function carryOutDecision(
   deps: ActionDeps,
   settings: ActionSettings,
-  judgement: { readonly policy: Policy; readonly evidence: Parameters<typeof mayRollBack>[2] },
+  evaluation: { readonly policy: Policy; readonly evidence: Parameters<typeof mayRollBack>[2] },
   slot: LockSlot,
   paused: InFlight,
 ): Promise<ModeOutcome> {
-  const { policy, evidence } = judgement;
+  const { policy, evidence } = evaluation;
   const environment = own(policy.environments, settings.environment)!;
   const decision = paused.decision!;
   if (!mayRollBack(policy, environment, evidence, decision.login))

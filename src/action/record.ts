@@ -15,7 +15,7 @@ import {
 import { deploymentPayload } from "../records/payload.js";
 import { rollbackPlanOf } from "../rollout/rollback.js";
 import type { ActionSettings } from "./inputs.js";
-import type { Judgement } from "./gate.js";
+import type { GateEvaluation } from "./gate.js";
 import { own } from "../policy/own.js";
 
 export interface DeploymentHandle {
@@ -25,9 +25,9 @@ export interface DeploymentHandle {
   readonly requests: number;
 }
 
-export function payloadOf(settings: ActionSettings, judgement: Judgement): DeploymentPayload {
-  const { decision, evidence } = judgement;
-  const environment = own(judgement.policy.environments, settings.environment);
+export function payloadOf(settings: ActionSettings, evaluation: GateEvaluation): DeploymentPayload {
+  const { decision, evidence } = evaluation;
+  const environment = own(evaluation.policy.environments, settings.environment);
   return deploymentPayload({
     requestedBy: settings.actor,
     decision,
@@ -44,18 +44,18 @@ const ENDED = new Set(["success", "failure", "error", "inactive"]);
 export async function openDeployment(
   client: GitHubClient,
   settings: ActionSettings,
-  judgement: Judgement,
+  evaluation: GateEvaluation,
 ): Promise<DeploymentHandle> {
   // Reuse the record while it is still open (awaiting approval, approved, running); once a rollout has
   // ended on it, a new attempt gets a deployment of its own, so each record tells one story.
-  const known = judgement.gathered.records.find(
+  const known = evaluation.gathered.records.find(
     (r) => r.environment === settings.environment && !ENDED.has(r.latestState ?? ""),
   );
   if (known) return { id: known.id, created: false, requests: 0 };
   // The evidence listed this commit's deployments a moment ago, so no second lookup: create it.
   const id = await createDeployment(client, settings, {
-    payload: payloadOf(settings, judgement),
-    description: judgement.decision.summary,
+    payload: payloadOf(settings, evaluation),
+    description: evaluation.decision.summary,
   });
   return { id, created: true, requests: 1 };
 }
@@ -91,8 +91,8 @@ export function statusWriter(
 }
 
 /** "gate passed (minor, freeze override for hotfix: …)": what the gate let through, and on what grounds. */
-export function passedText(judgement: Judgement): string {
-  const { decision } = judgement;
+export function passedText(evaluation: GateEvaluation): string {
+  const { decision } = evaluation;
   const notes = [decision.changeType];
   if (decision.override)
     notes.push(
@@ -103,8 +103,8 @@ export function passedText(judgement: Judgement): string {
 }
 
 /** "needs 1 of group:leads; comment /approve production on PR #12" */
-export function awaitingText(judgement: Judgement): string {
-  const { decision, evidence } = judgement;
+export function awaitingText(evaluation: GateEvaluation): string {
+  const { decision, evidence } = evaluation;
   const approval = decision.checklist.find((i) => i.id === "approval");
   const where = evidence.pull_request ? ` on PR #${evidence.pull_request.number}` : "";
   return approval?.code === "notice_pending"

@@ -15,8 +15,8 @@ import { resolveAnalyses } from "../rollout/plan.js";
 import { providers } from "../rollout/providers/index.js";
 import { executeRollback, planRollback, type RollbackPlan } from "../rollout/rollback.js";
 import { Timeline, renderReadings, renderTimeline } from "../rollout/timeline.js";
-import type { ActionDeps } from "./decide.js";
-import { judge, WORKFLOW_BOT } from "./gate.js";
+import type { ActionDeps } from "./gate-phase.js";
+import { evaluateGate, WORKFLOW_BOT } from "./gate.js";
 import { previousSuccess } from "./history.js";
 import { scanInFlight } from "./inflight.js";
 import { lockTimeoutOf, withLock } from "./locked.js";
@@ -32,7 +32,7 @@ export async function rollbackMode(deps: ActionDeps, settings: ActionSettings): 
     policy,
     evidence,
     requests: read,
-  } = await deps.phase("Read the policy", () => judge(deps, settings));
+  } = await deps.phase("Read the policy", () => evaluateGate(deps, settings));
   const environment = own(policy.environments, settings.environment);
   if (!environment) throw new Error(`the policy has no environment "${settings.environment}"`);
   // Anyone who can dispatch a workflow could otherwise put production back on any version: the App's
@@ -211,7 +211,7 @@ async function rollbackApproval(
   target: string,
   replaced: string,
 ): Promise<{ requests: number; sections: string[]; failure?: string }> {
-  const judged = await judge(deps, { ...settings, sha: target }, replaced);
+  const judged = await evaluateGate(deps, { ...settings, sha: target }, replaced);
   const deciding = judged.decision.checklist.filter(
     (i) => (i.id === "rollback" || i.id === "approval") && i.state !== "passed" && i.state !== "waived",
   );

@@ -9,7 +9,7 @@ import { githubClient } from "../github/octokit.js";
 import { describeRateLimit, rateLimitOf } from "../github/rate-limit.js";
 import { InvalidPolicyError, formatPolicyError } from "../policy/errors.js";
 import { auditMode } from "./audit.js";
-import { gatePhase, type ActionDeps } from "./decide.js";
+import { gatePhase, type ActionDeps } from "./gate-phase.js";
 import { deployMode } from "./deploy.js";
 import { readSettings, type ActionSettings, type Mode } from "./inputs.js";
 import { errorResult, resultJson, type ModeOutcome } from "./outcome.js";
@@ -27,7 +27,7 @@ const MODES: Record<Mode, (deps: ActionDeps, settings: ActionSettings) => Promis
   gate: async (deps, settings) => {
     const gate = await gatePhase(deps, settings);
     return {
-      judgement: gate.judgement,
+      evaluation: gate.evaluation,
       ...(gate.deploymentId !== undefined ? { deploymentId: gate.deploymentId } : {}),
       ...(gate.status !== undefined ? { status: gate.status } : {}),
       rolledBack: false,
@@ -89,9 +89,9 @@ async function publish(settings: ActionSettings, outcome: ModeOutcome): Promise<
   core.setOutput("rollout", outcome.rollout ?? "");
   core.setOutput("audit-report", outcome.auditReport ?? "");
   core.setOutput("result", JSON.stringify(result));
-  const judgement = outcome.judgement;
-  const way = judgement
-    ? wayForward(judgement.policy, judgement.decision, judgement.evidence, github.context.serverUrl)
+  const evaluation = outcome.evaluation;
+  const way = evaluation
+    ? wayForward(evaluation.policy, evaluation.decision, evaluation.evidence, github.context.serverUrl)
     : undefined;
   await writeSummary(renderSummary(settings, outcome, way));
 }

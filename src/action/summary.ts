@@ -10,7 +10,7 @@ import type { WayForward } from "./way-forward.js";
 const HEADLINE = { allowed: "✅ allowed", waiting: "⏳ waiting", blocked: "❌ blocked" } as const;
 
 export function renderSummary(settings: ActionSettings, outcome: ModeOutcome, way?: WayForward): string {
-  const decision = outcome.judgement?.decision;
+  const decision = outcome.evaluation?.decision;
   const verdict = outcome.critical
     ? "🚨 CRITICAL"
     : decision && (decision.verdict !== "allowed" || !outcome.failure)

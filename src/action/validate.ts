@@ -11,8 +11,8 @@ import { realClock } from "../rollout/clock.js";
 import { execRunner } from "./exec-runner.js";
 import { providers } from "../rollout/providers/index.js";
 import { checkpointLabel, dueCheckpoints, nextCheckpointAt, runCheckpoint } from "../rollout/validation.js";
-import type { ActionDeps } from "./decide.js";
-import { judge, WORKFLOW_BOT } from "./gate.js";
+import type { ActionDeps } from "./gate-phase.js";
+import { evaluateGate, WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 import { statusWriter } from "./record.js";
@@ -21,7 +21,7 @@ import { rollBack } from "./rollback.js";
 import { own } from "../policy/own.js";
 
 export async function validateMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
-  const { policy, requests: read } = await deps.phase("Read the policy", () => judge(deps, settings));
+  const { policy, requests: read } = await deps.phase("Read the policy", () => evaluateGate(deps, settings));
   let requests = read;
   const environment = own(policy.environments, settings.environment);
   const validation = environment?.validation;

@@ -3,7 +3,7 @@
  * Every problem is reported, each with file, line, column and key path; nothing throws on bad input.
  */
 import type { PathSegment, PolicyError } from "./errors.js";
-import { locator, parseLocatedYaml, sortByPosition, validateLocated } from "./located.js";
+import { locator, parseLocatedYaml, sortByPosition, validateLocated } from "./located-yaml.js";
 import { normalizePolicy, type Policy } from "./model.js";
 import { policySchema, type PolicyDocument } from "./schema.js";
 import { checkSemantics } from "./semantics.js";

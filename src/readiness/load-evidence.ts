@@ -1,6 +1,6 @@
 /** Reads an evidence file (JSON or YAML) with the same located errors as a policy. */
 import type { PolicyError } from "../policy/errors.js";
-import { locator, parseLocatedYaml, validateLocated } from "../policy/located.js";
+import { locator, parseLocatedYaml, validateLocated } from "../policy/located-yaml.js";
 import { evidenceSchema, type Evidence } from "./evidence.js";
 
 export function loadEvidence(

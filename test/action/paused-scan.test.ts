@@ -4,7 +4,7 @@
  * decision about it when there is one.
  */
 import { describe, expect, test } from "@jest/globals";
-import type { ActionDeps } from "../../src/action/decide.js";
+import type { ActionDeps } from "../../src/action/gate-phase.js";
 import { scanInFlight } from "../../src/action/inflight.js";
 import type { ActionSettings } from "../../src/action/inputs.js";
 import type { GitHubClient } from "../../src/github/client.js";

@@ -3,7 +3,7 @@
  * sleep moves the sandbox clock on, and the workflow token's usage is read from the sandbox.
  */
 import { Octokit } from "@octokit/rest";
-import { gatePhase, type ActionDeps } from "../../src/action/decide.js";
+import { gatePhase, type ActionDeps } from "../../src/action/gate-phase.js";
 import { readSettings, type InputName } from "../../src/action/inputs.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { appJwt } from "../sandbox/scenario.js";

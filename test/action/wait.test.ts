@@ -43,7 +43,7 @@ test(
     const { head } = await openPullRequest(world, "dave", { branch: "idle", title: "idle", body: "b" });
     await world.sandbox.client.control("DELETE", "/usage");
     const waited = await waitOnSandbox(world, mint, { head, waitMs: 3_600_000 });
-    expect(waited.gate.judgement.decision.verdict).toBe("waiting");
+    expect(waited.gate.evaluation.decision.verdict).toBe("waiting");
     expect(waited.elapsed).toBe(3_600_000);
     // Most polls were answered 304 Not Modified, for nothing.
     expect(waited.notModified).toBeGreaterThanOrEqual(50);
@@ -88,7 +88,7 @@ test(
         });
       },
     });
-    expect(waited.gate.judgement.decision.verdict).toBe("allowed");
+    expect(waited.gate.evaluation.decision.verdict).toBe("allowed");
     expect(approvedAt).toBeDefined();
     // Seen at the poll right after it (polls are at most a minute apart), not at the next full evaluation.
     expect(waited.elapsed - approvedAt!).toBeLessThanOrEqual(60_000);

@@ -3,7 +3,7 @@
  * are refused with located errors, and names such as "constructor" are only ever unknown names.
  */
 import { describe, expect, test } from "@jest/globals";
-import { unknownEnvironment } from "../../app/commands/judge.js";
+import { unknownEnvironment } from "../../app/commands/admission.js";
 import { deepestAllowedPolicy } from "../../bench/authority.js";
 import { parseCommand } from "../../src/approvals/commands.js";
 import { coveringGroups, isCoveredBy, membersOf, type Directory } from "../../src/approvals/authority.js";

@@ -25,8 +25,8 @@ import {
 } from "../../src/policy/errors.js";
 import { GENERATED_SCHEMAS } from "../../src/policy/json-schema.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../../src/policy/load.js";
-import { SourceMap } from "../../src/policy/locate.js";
-import { locator, parseLocatedYaml, sortByPosition, validateLocated } from "../../src/policy/located.js";
+import { SourceMap } from "../../src/policy/source-map.js";
+import { locator, parseLocatedYaml, sortByPosition, validateLocated } from "../../src/policy/located-yaml.js";
 
 describe("parseDuration", () => {
   test.each([

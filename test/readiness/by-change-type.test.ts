@@ -2,7 +2,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { formatPolicyError } from "../../src/policy/errors.js";
 import { loadPolicy } from "../../src/policy/load.js";
-import { judge } from "../../app/commands/judge.js";
+import { admitDecision } from "../../app/commands/admission.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { evidenceWith, NOW, SHA, testPolicy } from "./fixtures.js";
 
@@ -127,7 +127,7 @@ describe("per change type", () => {
 describe("an /approve comment", () => {
   const policy = testPolicy(POLICY);
   const ask = (label: string) =>
-    judge({
+    admitDecision({
       policy,
       environment: "staging",
       evidence: evidenceWith((e) => {

@@ -5,7 +5,7 @@
 import { YAMLException, constructFromEvents, parseEvents } from "js-yaml";
 import type { z } from "zod";
 import { describeValue, didYouMean, formatPath, type PathSegment, type PolicyError } from "./errors.js";
-import { SourceMap } from "./locate.js";
+import { SourceMap } from "./source-map.js";
 
 export type Parsed = { ok: true; value: unknown; map: SourceMap } | { ok: false; errors: PolicyError[] };
 

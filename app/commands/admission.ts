@@ -1,5 +1,5 @@
 /**
- * Whether a comment may record an approval or rejection: a pure judgement over the policy and the
+ * Whether a comment may record an approval or rejection: a pure admission check over the policy and the
  * evidence, made with the core's own tally (the would-be record is tallied alone, and whatever the
  * tally ignores it for is the refusal). Nothing here trusts the comment beyond its author's login.
  */
@@ -14,7 +14,7 @@ import { exclusionReasons, separationOfDuties } from "../../src/readiness/people
 import type { Evidence } from "../../src/readiness/evidence.js";
 import { own } from "../../src/policy/own.js";
 
-export type Judgement =
+export type Admission =
   | { readonly ok: true; readonly changeType: string; readonly record: ApprovalRecord; readonly tally: Tally }
   | { readonly ok: false; readonly why: string };
 
@@ -46,7 +46,7 @@ export function namedSha(note: string | undefined): string | undefined {
   return first && /^[0-9a-f]{7,40}$/i.test(first) ? first.toLowerCase() : undefined;
 }
 
-export function judge(ask: Ask): Judgement {
+export function admitDecision(ask: Ask): Admission {
   const { policy, evidence } = ask;
   const unknown = unknownEnvironment(policy, ask.environment);
   if (unknown) return { ok: false, why: unknown };

@@ -1,11 +1,17 @@
 /**
- * The gate phase every deploying mode starts with: judge (waiting for approval if asked to), then record
+ * The gate phase every deploying mode starts with: evaluate the gate (waiting for approval if asked to), then record
  * what was decided — "awaiting" (pending) when approvers must act, "gate passed" (queued) when `mode:
  * gate` lets the workflow's own steps deploy. A refusal writes nothing: no deployment happened, and the
  * run's log and summary say why. `dry-run` judges and writes nothing.
  */
 import type { DeploymentState } from "../github/deployments.js";
-import { awaitsApproval, judge, judgeUntilApproved, type GateDeps, type Judgement } from "./gate.js";
+import {
+  awaitsApproval,
+  evaluateGate,
+  evaluateUntilApproved,
+  type GateDeps,
+  type GateEvaluation,
+} from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 import { awaitingText, openDeployment, passedText, statusWriter, type StatusWriter } from "./record.js";
 import { own } from "../policy/own.js";
@@ -16,7 +22,7 @@ export interface ActionDeps extends GateDeps {
 }
 
 export interface GatePhase {
-  readonly judgement: Judgement;
+  readonly evaluation: GateEvaluation;
   readonly deploymentId?: number;
   readonly status?: DeploymentState;
   /** Writes more statuses on the record (deploy mode), when there is one. */
@@ -32,50 +38,50 @@ export interface GatePhase {
 export async function gatePhase(
   deps: ActionDeps,
   settings: ActionSettings,
-  beforeRecord?: (judgement: Judgement) => Promise<string | undefined>,
+  beforeRecord?: (evaluation: GateEvaluation) => Promise<string | undefined>,
 ): Promise<GatePhase> {
   let deploymentId: number | undefined;
   let status: DeploymentState | undefined;
   let write: StatusWriter | undefined;
   let writes = 0;
-  const open = async (judgement: Judgement) => {
+  const open = async (evaluation: GateEvaluation) => {
     if (write) return write;
-    const handle = await openDeployment(deps.client, settings, judgement);
+    const handle = await openDeployment(deps.client, settings, evaluation);
     writes += handle.requests;
     deploymentId = handle.id;
     deps.log(`deployment ${handle.id} ${handle.created ? "created" : "found"} for ${settings.environment}`);
-    const url = own(judgement.policy.environments, settings.environment)?.url;
+    const url = own(evaluation.policy.environments, settings.environment)?.url;
     write = statusWriter(deps.client, settings, handle.id, url, (state) => {
       writes++;
       status = state;
     });
     return write;
   };
-  const awaiting = async (judgement: Judgement): Promise<number | undefined> => {
+  const awaiting = async (evaluation: GateEvaluation): Promise<number | undefined> => {
     if (settings.dryRun) return undefined;
     await (
-      await open(judgement)
-    )("pending", "awaiting", awaitingText(judgement));
+      await open(evaluation)
+    )("pending", "awaiting", awaitingText(evaluation));
     return deploymentId;
   };
 
-  const judgement = await deps.phase("Gather evidence and decide", async () => {
-    const first = await judge(deps, settings);
+  const evaluation = await deps.phase("Gather evidence and decide", async () => {
+    const first = await evaluateGate(deps, settings);
     deps.log(first.decision.summary);
-    return judgeUntilApproved(deps, settings, first, awaiting);
+    return evaluateUntilApproved(deps, settings, first, awaiting);
   });
-  const { decision } = judgement;
+  const { decision } = evaluation;
 
   let refused: string | undefined;
-  if (decision.verdict === "allowed" && beforeRecord) refused = await beforeRecord(judgement);
+  if (decision.verdict === "allowed" && beforeRecord) refused = await beforeRecord(evaluation);
 
   await deps.phase("Record the decision", async () => {
     if (settings.dryRun) return deps.log("dry run: nothing written to GitHub");
     if (refused) return deps.log(`nothing recorded: ${refused}`);
     if (decision.verdict === "allowed") {
-      const writeStatus = await open(judgement);
-      if (settings.mode === "gate") await writeStatus("queued", "step", passedText(judgement));
-    } else if (awaitsApproval(decision) && status !== "pending") await awaiting(judgement);
+      const writeStatus = await open(evaluation);
+      if (settings.mode === "gate") await writeStatus("queued", "step", passedText(evaluation));
+    } else if (awaitsApproval(decision) && status !== "pending") await awaiting(evaluation);
     else deps.log(`nothing recorded: ${decision.verdict} (${decision.reasonCode})`);
   });
 
@@ -86,11 +92,11 @@ export async function gatePhase(
         ? `Awaiting approval: ${decision.summary}. The Tollgate App re-runs this job once the approvals are recorded.`
         : `${decision.verdict === "blocked" ? "Blocked" : "Not ready"}: ${decision.summary}`;
   return {
-    judgement,
+    evaluation,
     ...(deploymentId !== undefined ? { deploymentId } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(write ? { write } : {}),
-    requests: judgement.requests + writes,
+    requests: evaluation.requests + writes,
     ...(failure ? { failure } : {}),
   };
 }
