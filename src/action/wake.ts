@@ -12,7 +12,7 @@
  */
 import { deleteDue, listDue, type Due } from "../github/due.js";
 import { WAKE_CONTEXT } from "../policy/relevance.js";
-import type { ActionDeps } from "./decide.js";
+import type { ActionDeps } from "./gate-phase.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
 
