@@ -7,6 +7,7 @@ import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { perProcess } from "./coalescing.js";
 import { attestSuccess } from "./handlers/attest-success.js";
 import { onDeploymentStatus } from "./handlers/deployment-status.js";
+import { onCheckRunOfNoPullRequest } from "./handlers/held-ci.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
 import { onProtectionRule } from "./handlers/protection-rule.js";
 import { onCheckRun, onCheckSuite, onPullRequest, onReview, onStatus } from "./handlers/readiness-events.js";
@@ -46,7 +47,12 @@ export function tollgate(settings: Settings) {
       on(context, async (budget) => onReview(context, { ...(await env()), budget })),
     );
     app.on(["check_run.completed", "check_run.rerequested", "check_run.requested_action"], async (context) =>
-      on(context, async (budget) => onCheckRun(context, { ...(await env()), budget })),
+      on(context, async (budget) => {
+        const current = { ...(await env()), budget };
+        await onCheckRun(context, current);
+        // CI on a commit no PR heads (a merge commit) may be what a run held there waits for.
+        await onCheckRunOfNoPullRequest(context, current);
+      }),
     );
     app.on("check_suite.completed", async (context) =>
       on(context, async () => onCheckSuite(context, await env())),

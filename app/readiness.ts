@@ -21,7 +21,10 @@ import type { Decision } from "../src/readiness/decision.js";
 import { evaluate } from "../src/readiness/evaluate.js";
 import type { Evidence } from "../src/readiness/evidence.js";
 import type { Policy } from "../src/policy/model.js";
+import { writeDue } from "../src/github/due.js";
+import { nextChange } from "../src/readiness/next-change.js";
 import { assess, gatedEnvironments } from "./assess.js";
+import { answerHeldRuns } from "./held-runs.js";
 import type { Identity, Settings } from "./settings.js";
 
 export interface Deps {
@@ -86,6 +89,9 @@ async function refresh(
     log.debug({ sha }, "no policy on the default branch: nothing to show");
     return [];
   }
+  // Whatever made this evaluation happen (CI, a review, a wake at a due time) may open a held run's gate;
+  // the App's notes say at no cost whether it holds one on this commit (a merged one included).
+  if (policy.ok) await answerHeldRuns(deps, policy.policy, evidence, sha, gathered.held);
   const pr = evidence.pull_request;
   if (!pr || pr.head_sha !== sha) {
     log.debug({ sha }, "the commit is not the head of an open pull request: no readiness check");
@@ -214,7 +220,7 @@ export async function writeDecisions(
     .filter((env) => options.only === undefined || env.name === options.only)
     .map((env) => evaluate(policy, env.name, evidence, now));
   // One write per environment, in parallel: they are independent, and each is complete on its own.
-  await Promise.all(
+  const written = await Promise.all(
     decisions.map((d) =>
       writeReadinessCheck(
         deps.client,
@@ -225,5 +231,9 @@ export async function writeDecisions(
       ),
     ),
   );
+  // A run that shows what time alone will change (a soak, a notice period, a closed window) is written
+  // again then: the due time is recorded along with the run that shows it, so only when a run changed.
+  const due = written.some(Boolean) ? nextChange(decisions, now) : undefined;
+  if (due) await writeDue(deps.client, deps.repo, headSha, due);
   return decisions;
 }

@@ -232,7 +232,12 @@ export class SandboxServer {
     }
     entry.status = reply.status;
     this.finish(entry, started);
-    const all = { ...headers, ...reply.headers };
+    // GitHub's Date header is GitHub's clock: here the sandbox's, which tests move forward.
+    const all: Record<string, string> = {
+      ...headers,
+      date: new Date(this.deps.state.nowMs()).toUTCString(),
+      ...reply.headers,
+    };
     // A user's token (classic PAT or OAuth) gets its scopes on every API answer, as on GitHub.
     if (kind !== "control" && actor?.kind === "user") all["x-oauth-scopes"] = actor.token.scopes.join(", ");
     if (payload !== undefined && reply.raw === undefined)

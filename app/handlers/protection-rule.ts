@@ -2,7 +2,9 @@
  * deployment_protection_rule.requested: GitHub holds a job that targets an environment with Tollgate as
  * a custom rule. The gate is judged for that deployment (its environment, commit, PR and who started it);
  * approved when the checklist and approvals are complete, rejected on a rejection, otherwise a status
- * report says what it waits for (an approval recorded later approves it: see followup.ts).
+ * report says what it waits for. Whatever opens the gate later answers the run: an approval (followup.ts),
+ * or any other evaluation of the commit (CI completing, a wake at a due time: held-runs.ts), which finds
+ * the run through the App's note that it holds it (held.ts) and the due time recorded here (due.ts).
  */
 import type { Context } from "probot";
 import { reviewGate, runIdFromCallback } from "../../src/github/runs.js";
@@ -12,6 +14,9 @@ import { assess } from "../assess.js";
 import { clientOf } from "../../src/github/client.js";
 import { repoOf } from "../github.js";
 import { nowOf } from "../readiness.js";
+import { writeDue } from "../../src/github/due.js";
+import { writeHeldStatus } from "../../src/github/held.js";
+import { nextChange } from "../../src/readiness/next-change.js";
 import type { Identity, Settings } from "../settings.js";
 
 interface ProtectionPayload {
@@ -19,7 +24,7 @@ interface ProtectionPayload {
   deployment_callback_url?: string;
   deployment?: { sha: string; creator?: { login: string } | null };
   pull_requests?: { number: number }[];
-  repository: { name: string; owner: { login: string } };
+  repository: { name: string; owner: { login: string }; html_url?: string };
 }
 
 export function gateReport(decision: Decision): string {
@@ -44,7 +49,7 @@ export async function onProtectionRule(
   const repo = repoOf(payload);
   const initiator = payload.deployment?.creator?.login;
   const pullNumber = payload.pull_requests?.[0]?.number;
-  const { policy, evidence } = await assess(client, env.identity, env.settings, {
+  const { policy, evidence, gathered } = await assess(client, env.identity, env.settings, {
     ...repo,
     sha,
     ...(pullNumber !== undefined ? { pullNumber } : {}),
@@ -57,10 +62,23 @@ export async function onProtectionRule(
     return report(
       `Tollgate: the policy on the default branch has ${policy.errors.length} errors; the deployment waits until it is fixed.`,
     );
-  const decision = evaluate(policy.policy, environment, evidence, nowOf(env.settings));
-  if (decision.verdict === "allowed")
-    return reviewGate(client, repo, runId, { environment, state: "approved", comment: gateReport(decision) });
-  if (decision.reasonCode === "rejected")
-    return reviewGate(client, repo, runId, { environment, state: "rejected", comment: gateReport(decision) });
+  const now = nowOf(env.settings);
+  const decision = evaluate(policy.policy, environment, evidence, now);
+  const url = payload.repository.html_url ? `${payload.repository.html_url}/actions/runs/${runId}` : "";
+  const note = (held: boolean) =>
+    writeHeldStatus(client, { ...repo, sha }, { environment, runId, held, url });
+  const noted = gathered.held.some((h) => h.runId === runId && h.environment === environment);
+  const state =
+    decision.verdict === "allowed" ? "approved" : decision.reasonCode === "rejected" ? "rejected" : undefined;
+  if (state) {
+    await reviewGate(client, repo, runId, { environment, state, comment: gateReport(decision) });
+    if (noted) await note(false);
+    return;
+  }
   await report(gateReport(decision));
+  // Noted where every later evaluation of this commit looks (so CI completing releases it), and, when the
+  // gate opens by time alone, when to wake up for it.
+  if (!noted) await note(true);
+  const due = nextChange([decision], now);
+  if (due) await writeDue(client, repo, sha, due);
 }

@@ -231,6 +231,21 @@ export const gitRoutes: RouteDef[] = [
     },
   },
   {
+    // Every ref whose name starts with the given text, sorted, as one unpaginated array ([] when none).
+    method: "GET",
+    path: "/repos/{owner}/{repo}/git/matching-refs/{ref}",
+    operationId: "git/list-matching-refs",
+    need: read,
+    handler: (ctx) => {
+      const r = repoOf(ctx);
+      const prefix = refParam(ctx);
+      const refs = [...r.refs.entries()]
+        .filter(([name]) => name.startsWith(prefix))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return ok(refs.map(([name, sha]) => refJson(ctx, r, name, sha)));
+    },
+  },
+  {
     method: "POST",
     path: "/repos/{owner}/{repo}/git/refs",
     operationId: "git/create-ref",

@@ -8,7 +8,7 @@ import { parseDuration } from "../policy/duration.js";
 import { DEFAULT_POLICY_PATH } from "../policy/load.js";
 import { workflowRunUrl } from "../records/format.js";
 
-export const MODES = ["gate", "deploy", "rollback", "resume", "abort", "validate", "audit"] as const;
+export const MODES = ["gate", "deploy", "rollback", "resume", "abort", "validate", "audit", "wake"] as const;
 export type Mode = (typeof MODES)[number];
 
 export const INPUT_NAMES = [
@@ -104,6 +104,8 @@ export function readSettings(getInput: (name: InputName) => string, context: Run
   >;
   const withDefaults = {
     ...raw,
+    // mode wake serves every commit with a due time, no one environment.
+    environment: raw.environment || (raw.mode === "wake" ? "*" : ""),
     policy: raw.policy || DEFAULT_POLICY_PATH,
     mode: raw.mode || "gate",
     ref: raw.ref || context.sha,

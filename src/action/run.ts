@@ -17,6 +17,7 @@ import { abortMode, resumeMode } from "./paused.js";
 import { rollbackMode } from "./rollback.js";
 import { renderSummary } from "./summary.js";
 import { validateMode } from "./validate.js";
+import { wakeMode } from "./wake.js";
 import { wayForward } from "./way-forward.js";
 
 /** The exit code of a run whose rollback failed (any other failure exits 1). */
@@ -41,6 +42,7 @@ const MODES: Record<Mode, (deps: ActionDeps, settings: ActionSettings) => Promis
   abort: abortMode,
   validate: validateMode,
   audit: auditMode,
+  wake: wakeMode,
 };
 
 export async function run(): Promise<void> {

@@ -4,13 +4,19 @@
  */
 export interface GitHubClient {
   graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
+  request(
+    route: string,
+    parameters?: Record<string, unknown>,
+  ): Promise<{ status: number; data: unknown; headers?: Readonly<Record<string, unknown>> }>;
 }
 
 /** What every Octokit (Probot's, @actions/github's, @octokit/rest's) offers; `clientOf` narrows it. */
 export interface OctokitLike {
   graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
+  request(
+    route: string,
+    parameters?: Record<string, unknown>,
+  ): Promise<{ status: number; data: unknown; headers?: Readonly<Record<string, unknown>> }>;
 }
 
 export function clientOf(octokit: OctokitLike): GitHubClient {

@@ -29,6 +29,7 @@ import {
   type Writer,
 } from "../records/format.js";
 import { hasDecisionStatus, standingRejections } from "./decision-status.js";
+import { heldRuns, isBookkeepingContext, type HeldRun } from "./held.js";
 
 export interface EvidenceRequest extends RepositoryRef {
   /** The commit judged: the PR head before merge, the deployed commit after. */
@@ -75,6 +76,8 @@ export interface GatheredEvidence {
    * when the App stopped between the two.
    */
   readonly hasDecisionStatus: (url: string) => boolean;
+  /** The runs the App's bot noted it holds at its protection rule on this commit (see held.ts). */
+  readonly held: readonly HeldRun[];
   /** Tollgate's deployment records of this commit (with its payload), newest first: reusing one saves a request. */
   readonly records: readonly {
     readonly id: number;
@@ -144,9 +147,12 @@ export async function gatherEvidence(
 
   // The App's decision records are commit statuses too, but no check: they neither pass nor fail the
   // policy's checks (whoever wrote them; one that is not the App's is read below as a hidden decision).
+  // Nor do its notes of held runs and the scheduled wakes (held.ts), whoever wrote them.
   const rollupNodes = commit.statusCheckRollup?.contexts.nodes ?? [];
   const checkNodes = rollupNodes.filter(
-    (node) => node.__typename === "CheckRun" || !parseDecisionContext(node.context),
+    (node) =>
+      node.__typename === "CheckRun" ||
+      (!parseDecisionContext(node.context) && !isBookkeepingContext(node.context)),
   );
   const checks = checkNodes.map((node) =>
     node.__typename === "CheckRun"
@@ -263,6 +269,7 @@ export async function gatherEvidence(
     shownChecks,
     hasDecisionStatus: (url) =>
       decisionCommits.some((c) => hasDecisionStatus(c.status?.contexts ?? [], url, request.appBot)),
+    held: heldRuns(commit.status?.contexts ?? [], request.appBot),
     records: ownDeployments
       .flatMap((d) =>
         d.databaseId !== null && d.environment && readPayload(d.payload)

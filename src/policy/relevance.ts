@@ -6,7 +6,8 @@
  * too). Prerequisites read deployments, not checks. So a check run or status whose name no checklist
  * item of any environment names cannot change any decision, and evaluating on it would only spend a
  * query. Check suites are never evidence: the evidence reads the runs inside them, each of which has
- * its own `check_run.completed`.
+ * its own `check_run.completed`. One status always can: the scheduled wake's, written when a gate's due
+ * time came (src/action/wake.ts) — time alone changed the decision.
  */
 import type { Policy } from "./model.js";
 
@@ -19,5 +20,9 @@ export function checkNamesOf(policy: Policy): ReadonlySet<string> {
   return names;
 }
 
+/** The status a scheduled wake writes on a commit whose due time came (src/github/due.ts). */
+export const WAKE_CONTEXT = "tollgate/wake";
+
 /** Whether a CI report named `name` (a check run's name or a status's context) can change a decision. */
-export const canChangeDecision = (policy: Policy, name: string): boolean => checkNamesOf(policy).has(name);
+export const canChangeDecision = (policy: Policy, name: string): boolean =>
+  name === WAKE_CONTEXT || checkNamesOf(policy).has(name);

@@ -172,6 +172,8 @@ export function approvalItem(
         state: "waived",
         code: "emergency_post_approval",
         reason: `emergency change: deploy now; ${counted.required} must approve by ${iso(due)}`,
+        // Before the first deployment the deadline moves with "now": only a deployed one has a fixed time.
+        ...(first !== undefined ? { until: iso(due) } : {}),
       },
       tally: withDue,
       emergency: true,
@@ -215,6 +217,7 @@ export function approvalItem(
           title,
           state: "pending",
           code: "notice_pending",
+          until: iso(noticeEnds),
           reason: `${changeType} changes need ${describeNotice(rule)} notice: deployable from ${iso(noticeEnds)} (${formatDuration(noticeEnds - now.getTime())} left)`,
         },
         tally: { ...tally, noticeEndsAt: iso(noticeEnds) },

@@ -55,6 +55,11 @@ export interface ChecklistResult {
   /** What to do about it, when there is something to do. */
   readonly fix?: string;
   readonly code: ReasonCode;
+  /**
+   * When this item changes by time alone (a soak or notice period ends, a window opens, an emergency's
+   * approval deadline passes): the App wakes at that time to judge again (see next-change.ts).
+   */
+  readonly until?: string;
 }
 
 export interface CountedApproval {

@@ -107,6 +107,7 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
         title: "Deployment window",
         state: "failed",
         code,
+        ...(opens ? { until: opens.toISOString() } : {}),
         reason: `${check.reason}; ${next}`,
         fix:
           overrides.length > 0

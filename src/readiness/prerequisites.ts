@@ -60,6 +60,7 @@ export function prerequisites(
         title,
         state: "pending",
         code: "soak_pending",
+        until: iso(readyAt),
         reason: `${required} has soaked ${formatDuration(now.getTime() - soakedSince)} of ${formatDuration(soakMs)}; ${formatDuration(readyAt - now.getTime())} left (ready at ${iso(readyAt)})`,
       };
     }

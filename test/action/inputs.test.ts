@@ -80,7 +80,7 @@ test("every input read and typed", () => {
 
 test.each([
   [{ environment: "" }, "`environment` is required"],
-  [{ mode: "ship" }, "`mode` must be one of gate, deploy, rollback, resume, abort, validate, audit"],
+  [{ mode: "ship" }, "`mode` must be one of gate, deploy, rollback, resume, abort, validate, audit, wake"],
   [{ ref: "main" }, "`ref` must be a full 40-character commit SHA"],
   [{ "wait-for-approval": "ten minutes" }, "`wait-for-approval` must be a duration"],
   [{ "dry-run": "yes" }, "`dry-run` must be true or false"],

@@ -549,15 +549,6 @@ describe("events that must not re-evaluate anything (zero requests)", () => {
       },
     ],
     [
-      "check_run.completed with no PR on its head",
-      "check_run",
-      () => {
-        const p = example("check_run", "completed");
-        p.check_run.pull_requests = [];
-        return p;
-      },
-    ],
-    [
       "pull_request.opened on a closed PR (a late redelivery)",
       "pull_request",
       () => {
@@ -569,6 +560,32 @@ describe("events that must not re-evaluate anything (zero requests)", () => {
   ])("%s", async (_name, event, payload) => {
     await deliver(event, payload());
     expect(requests).toEqual([]);
+  });
+});
+
+describe("CI completing on a commit no PR heads (a merge commit)", () => {
+  test("one read of the commit's statuses; no evaluation when the App holds no run there", async () => {
+    const p = example("check_run", "completed");
+    p.check_run.pull_requests = [];
+    // A run held there would be noted by the App's bot; someone else's note is no reason to look.
+    github()
+      .get(`${REPO_PATH}/commits/${p.check_run.head_sha}/statuses`)
+      .query(true)
+      .reply(200, [
+        {
+          context: "tollgate/held: production",
+          state: "success",
+          description: "held: run 42 waits for Tollgate's gate",
+          target_url: null,
+          created_at: "2026-01-01T00:00:00Z",
+          creator: { login: "mallory", type: "User" },
+        },
+      ]);
+    await deliver("check_run", p);
+    expect(requests).toEqual([
+      `POST /app/installations/${INSTALLATION}/access_tokens`,
+      `GET ${REPO_PATH}/commits/${p.check_run.head_sha}/statuses?per_page=100`,
+    ]);
   });
 });
 
@@ -938,6 +955,9 @@ describe("deployment_protection_rule.requested", () => {
       204,
       recorder(reviews, () => ""),
     );
+    // The App notes that it holds the run, where any later evaluation of the commit sees it (held.ts).
+    const notes: Json[] = [];
+    scope.post(`${REPO_PATH}/statuses/${PR_HEAD}`).reply(201, recorder(notes));
 
     await deliver("deployment_protection_rule", protectionRule("production"));
 
@@ -946,6 +966,13 @@ describe("deployment_protection_rule.requested", () => {
     expect(reviews[0]!.environment_name).toBe("production");
     expect(reviews[0]!.comment).toMatch(/^Tollgate: /);
     expect(reviews[0]!.comment).toContain("- Approval: needs 2 of group:leads");
+    expect(notes).toEqual([
+      expect.objectContaining({
+        state: "success",
+        context: "tollgate/held: production",
+        description: `held: run ${RUN_ID} waits for Tollgate's gate`,
+      }),
+    ]);
   });
 
   test("invalid policy → a status report, never approved", async () => {

@@ -233,6 +233,16 @@ export async function runScenario(sb: Sandbox, webhookUrl: string): Promise<Worl
     { ...o, ref: "heads/scratch" },
     { token: octo.token },
   );
+  const matching = await c<{ ref: string }[]>(
+    "GET /repos/{owner}/{repo}/git/matching-refs/{ref}",
+    { ...o, ref: "heads/" },
+    { token: octo.token },
+  );
+  if (
+    !matching.some((r) => r.ref === "refs/heads/feature") ||
+    matching.some((r) => r.ref === "refs/heads/scratch")
+  )
+    throw new Error(`matching-refs listed ${matching.map((r) => r.ref).join(", ")}`);
   const put = await c<{ content: { sha: string } }>(
     "PUT /repos/{owner}/{repo}/contents/{path}",
     { ...o, path: "tmp.txt" },

@@ -1,0 +1,75 @@
+/**
+ * CI finishing on a commit that heads no open pull request (a merge commit on the default branch, a
+ * deployed tag): no check run of Tollgate's shows it, so readiness-events.ts has nothing to refresh there,
+ * but a run of that commit may be held at Tollgate's protection rule waiting for exactly that CI. One
+ * read of the commit's statuses says whether the App noted such a run (held.ts); only then is the commit
+ * judged again (refreshReadiness, which answers the held runs). A completed run on a commit with nothing
+ * held costs that one request and no evaluation.
+ */
+import type { Context } from "probot";
+import type { EventBudget } from "../../src/github/budget.js";
+import { clientOf } from "../../src/github/client.js";
+import { heldRuns } from "../../src/github/held.js";
+import { repoOf } from "../github.js";
+import { refreshReadiness } from "../readiness.js";
+import type { Identity, Settings } from "../settings.js";
+
+interface RestStatus {
+  context: string;
+  state: string;
+  description: string | null;
+  target_url: string | null;
+  created_at: string;
+  creator: { login: string; type?: string } | null;
+}
+
+/**
+ * Another app's check run completing: `check_suite.completed` may reach only the suite's own app (the
+ * sandbox delivers it so, the stricter reading), while every app with checks permission hears of a run.
+ * Costs one REST point per completed run on such a commit.
+ */
+export async function onCheckRunOfNoPullRequest(
+  context: Context<"check_run">,
+  env: { identity: Identity; settings: Settings; budget?: EventBudget },
+): Promise<void> {
+  const run = context.payload.check_run;
+  if (context.payload.action !== "completed" || run.app?.slug === env.identity.slug) return;
+  const sha = run.head_sha;
+  // A PR's head is refreshed by readiness-events.ts, which answers held runs too.
+  if ((run.pull_requests as { head: { sha: string } }[]).some((p) => p.head.sha === sha)) return;
+  const client = clientOf(context.octokit);
+  const repo = repoOf(context.payload);
+  // The list (not the combined status, which names no creator), newest first: the latest per context counts.
+  const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
+    ...repo,
+    ref: sha,
+    per_page: 100,
+  });
+  const latest = new Map<string, RestStatus>();
+  for (const s of data as RestStatus[]) if (!latest.has(s.context)) latest.set(s.context, s);
+  const held = heldRuns(
+    [...latest.values()].map((s) => ({
+      context: s.context,
+      state: s.state,
+      description: s.description,
+      targetUrl: s.target_url,
+      createdAt: s.created_at,
+      creator: s.creator
+        ? { __typename: s.creator.type === "Bot" ? "Bot" : "User", login: s.creator.login }
+        : null,
+    })),
+    env.identity.bot,
+  );
+  if (held.length === 0) return context.log.debug({ sha }, "no run held here");
+  await refreshReadiness(
+    {
+      client,
+      repo,
+      identity: env.identity,
+      settings: env.settings,
+      log: context.log,
+      ...(env.budget ? { budget: env.budget } : {}),
+    },
+    sha,
+  );
+}

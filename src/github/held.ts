@@ -1,0 +1,67 @@
+/**
+ * The App's note that it holds a run at its custom deployment protection rule: a commit status
+ * `tollgate/held: <environment>` on the run's commit, written by the App's bot when it answers a request
+ * with "waiting", and written again ("released") once it approved or rejected the run. The evidence
+ * query already reads the commit's statuses, so any later evaluation of the commit (CI completing, a
+ * review, a wake at a due time) sees at no extra request whether a run waits for Tollgate there, and
+ * only then looks for it and judges it again.
+ *
+ * The note decides nothing: anyone with `statuses: write` can write the same context, but only the App's
+ * bot's count, and releasing a run always judges its gate afresh. A forged note can at most make the App
+ * look (one request), never release anything. The state is `success` whatever it says, so the note never
+ * holds up a deployment or merge that waits for every commit status to pass.
+ */
+import type { GitHubClient, RepositoryRef } from "./client.js";
+import { WAKE_CONTEXT } from "../policy/relevance.js";
+import { isActor, type StatusContextNode } from "./evidence-query.js";
+
+export const HELD_CONTEXT_PREFIX = "tollgate/held: ";
+
+const HELD = /^held: run (\d+)\b/;
+
+export const heldContext = (environment: string) => `${HELD_CONTEXT_PREFIX}${environment}`;
+
+/** Tollgate's bookkeeping statuses: they are no CI check and neither pass nor fail a checklist. */
+export function isBookkeepingContext(context: string): boolean {
+  return context.startsWith(HELD_CONTEXT_PREFIX) || context === WAKE_CONTEXT;
+}
+
+export async function writeHeldStatus(
+  client: GitHubClient,
+  target: RepositoryRef & { readonly sha: string },
+  note: {
+    readonly environment: string;
+    readonly runId: number;
+    readonly held: boolean;
+    readonly url: string;
+  },
+): Promise<void> {
+  await client.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
+    owner: target.owner,
+    repo: target.repo,
+    sha: target.sha,
+    state: "success",
+    context: heldContext(note.environment),
+    description: note.held
+      ? `held: run ${note.runId} waits for Tollgate's gate`
+      : `released: run ${note.runId} was answered`,
+    ...(note.url ? { target_url: note.url } : {}),
+  });
+}
+
+export interface HeldRun {
+  readonly environment: string;
+  readonly runId: number;
+  /** The run's page, as the note links it. */
+  readonly url: string;
+}
+
+/** The runs the App's bot says it holds on a commit (its latest note per environment says "held"). */
+export function heldRuns(contexts: readonly StatusContextNode[], appBot: string): HeldRun[] {
+  return contexts.flatMap((node) => {
+    if (!node.context.startsWith(HELD_CONTEXT_PREFIX) || !isActor(node.creator, appBot)) return [];
+    const match = HELD.exec(node.description ?? "");
+    const environment = node.context.slice(HELD_CONTEXT_PREFIX.length);
+    return match && environment ? [{ environment, runId: Number(match[1]), url: node.targetUrl ?? "" }] : [];
+  });
+}
