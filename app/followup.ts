@@ -6,6 +6,7 @@
  */
 import type { Policy } from "../src/policy/model.js";
 import { parseDescription, workflowRunIdFrom } from "../src/records/format.js";
+import { listDeploymentStatuses } from "../src/github/deployments.js";
 import { rerunFailedJobs, reviewGate, verifyDeployingRun, waitingRuns } from "../src/github/runs.js";
 import { evaluate } from "../src/readiness/evaluate.js";
 import type { Evidence } from "../src/readiness/evidence.js";
@@ -62,16 +63,7 @@ async function reviewWaitingRuns(deps: Deps, recorded: Recorded): Promise<void> 
 
 async function rerunAwaitingRun(deps: Deps, recorded: Recorded): Promise<void> {
   const { client, repo, log, identity } = deps;
-  const { data } = await client.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-    ...repo,
-    deployment_id: recorded.deploymentId,
-    per_page: 100,
-  });
-  const statuses = data as {
-    description: string | null;
-    log_url?: string;
-    creator: { login: string } | null;
-  }[];
+  const statuses = await listDeploymentStatuses(client, { ...repo, deploymentId: recorded.deploymentId });
   // Newest first: the deployment's latest word other than approvals must still be "awaiting".
   const latest = statuses.find((s) => {
     const kind = parseDescription(s.description)?.kind;

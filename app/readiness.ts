@@ -9,9 +9,9 @@ import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
 import {
   CHECK_PREFIX,
   checkRunName,
-  fitSummary,
+  ourCheckRunNames,
   POLICY_CHECK,
-  REEVALUATE,
+  writeNoticeCheck,
   writePolicyCheck,
   writeReadinessCheck,
 } from "../src/github/checks.js";
@@ -172,28 +172,11 @@ async function writeNotEvaluated(
 ): Promise<void> {
   const { client, repo, log } = deps;
   try {
-    const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-      ...repo,
-      ref: sha,
-      filter: "latest",
-      per_page: 100,
-    });
-    const ours = (data as { check_runs: { name: string; app: { slug: string } | null }[] }).check_runs
-      .filter((r) => r.app?.slug === deps.identity.slug && r.name.startsWith(CHECK_PREFIX))
-      .map((r) => r.name)
-      .filter((name) => name !== POLICY_CHECK);
-    const names = ours.length > 0 ? [...new Set(ours)] : pullNumber !== undefined ? [RATE_LIMITED_CHECK] : [];
-    for (const name of names)
-      await client.request("POST /repos/{owner}/{repo}/check-runs", {
-        ...repo,
-        name,
-        head_sha: sha,
-        status: "completed",
-        conclusion: "action_required",
-        external_id: notice.externalId,
-        output: { title: notice.title, summary: fitSummary(notice.summary) },
-        actions: [{ label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE }],
-      });
+    const ours = (await ourCheckRunNames(client, repo, sha, deps.identity.slug)).filter(
+      (name) => name !== POLICY_CHECK,
+    );
+    const names = ours.length > 0 ? ours : pullNumber !== undefined ? [RATE_LIMITED_CHECK] : [];
+    for (const name of names) await writeNoticeCheck(client, repo, { name, headSha: sha, ...notice });
   } catch (error) {
     // GitHub may refuse this too (a spent budget, a slow or failing GitHub): then the log is all there is.
     log.error(

@@ -9,19 +9,10 @@
 import type { Context } from "probot";
 import type { EventBudget } from "../../src/github/budget.js";
 import { clientOf } from "../../src/github/client.js";
-import { heldRuns } from "../../src/github/held.js";
+import { heldRuns, latestStatusContexts } from "../../src/github/held.js";
 import { repoOf } from "../github.js";
 import { refreshReadiness } from "../readiness.js";
 import type { Identity, Settings } from "../settings.js";
-
-interface RestStatus {
-  context: string;
-  state: string;
-  description: string | null;
-  target_url: string | null;
-  created_at: string;
-  creator: { login: string; type?: string } | null;
-}
 
 /**
  * Another app's check run completing: `check_suite.completed` may reach only the suite's own app (the
@@ -39,27 +30,7 @@ export async function onCheckRunOfNoPullRequest(
   if ((run.pull_requests as { head: { sha: string } }[]).some((p) => p.head.sha === sha)) return;
   const client = clientOf(context.octokit);
   const repo = repoOf(context.payload);
-  // The list (not the combined status, which names no creator), newest first: the latest per context counts.
-  const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
-    ...repo,
-    ref: sha,
-    per_page: 100,
-  });
-  const latest = new Map<string, RestStatus>();
-  for (const s of data as RestStatus[]) if (!latest.has(s.context)) latest.set(s.context, s);
-  const held = heldRuns(
-    [...latest.values()].map((s) => ({
-      context: s.context,
-      state: s.state,
-      description: s.description,
-      targetUrl: s.target_url,
-      createdAt: s.created_at,
-      creator: s.creator
-        ? { __typename: s.creator.type === "Bot" ? "Bot" : "User", login: s.creator.login }
-        : null,
-    })),
-    env.identity.bot,
-  );
+  const held = heldRuns(await latestStatusContexts(client, { ...repo, sha }), env.identity.bot);
   if (held.length === 0) return context.log.debug({ sha }, "no run held here");
   await refreshReadiness(
     {

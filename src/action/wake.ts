@@ -11,7 +11,7 @@
  * write access (who can write a status or a ref anyway) can cause at most an evaluation.
  */
 import { deleteDue, listDue, type Due } from "../github/due.js";
-import { WAKE_CONTEXT } from "../policy/relevance.js";
+import { writeWakeStatus } from "../github/held.js";
 import type { ActionDeps } from "./gate-phase.js";
 import type { ActionSettings } from "./inputs.js";
 import type { ModeOutcome } from "./outcome.js";
@@ -44,14 +44,7 @@ export async function wakeMode(deps: ActionDeps, settings: ActionSettings): Prom
   for (const [sha, dues] of woken) {
     await deps.phase(`Wake the App for ${sha.slice(0, 7)}`, async () => {
       const at = new Date(Math.min(...dues.map((d) => d.at.getTime())));
-      await deps.client.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
-        ...repo,
-        sha,
-        state: "success",
-        context: WAKE_CONTEXT,
-        description: `due at ${at.toISOString().replace(/\.\d{3}Z$/, "Z")}: Tollgate judges this commit again`,
-        target_url: settings.runUrl,
-      });
+      await writeWakeStatus(deps.client, { ...repo, sha }, { dueAt: at, url: settings.runUrl });
       requests++;
       // The App writes the next due time when it judges the commit again; this one is spent.
       for (const due of dues) {

@@ -86,6 +86,45 @@ export async function writeReadinessCheck(
   return true;
 }
 
+/** The names of the runs an App shows on a commit under Tollgate's prefix (the latest of each). */
+export async function ourCheckRunNames(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  sha: string,
+  appSlug: string,
+): Promise<string[]> {
+  const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+    ...repo,
+    ref: sha,
+    filter: "latest",
+    per_page: 100,
+  });
+  const runs = (data as { check_runs: { name: string; app: { slug: string } | null }[] }).check_runs;
+  return [
+    ...new Set(
+      runs.filter((r) => r.app?.slug === appSlug && r.name.startsWith(CHECK_PREFIX)).map((r) => r.name),
+    ),
+  ];
+}
+
+/** A run that says in words why nothing was evaluated: never a pass, with a button to try again. */
+export async function writeNoticeCheck(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  run: { name: string; headSha: string; externalId: string; title: string; summary: string },
+): Promise<void> {
+  await client.request("POST /repos/{owner}/{repo}/check-runs", {
+    ...repo,
+    name: run.name,
+    head_sha: run.headSha,
+    status: "completed",
+    conclusion: "action_required",
+    external_id: run.externalId,
+    output: { title: run.title, summary: fitSummary(run.summary) },
+    actions: [{ label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE }],
+  });
+}
+
 /** The policy check: failure with each error as an annotation on the file, or success once it is fixed. */
 export async function writePolicyCheck(
   client: GitHubClient,

@@ -49,6 +49,23 @@ export async function writeHeldStatus(
   });
 }
 
+/** The Action's wake (src/action/wake.ts): a status the App hears, asking it to judge the commit again. */
+export async function writeWakeStatus(
+  client: GitHubClient,
+  target: RepositoryRef & { readonly sha: string },
+  wake: { readonly dueAt: Date; readonly url: string },
+): Promise<void> {
+  await client.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
+    owner: target.owner,
+    repo: target.repo,
+    sha: target.sha,
+    state: "success",
+    context: WAKE_CONTEXT,
+    description: `due at ${wake.dueAt.toISOString().replace(/\.\d{3}Z$/, "Z")}: Tollgate judges this commit again`,
+    target_url: wake.url,
+  });
+}
+
 export interface HeldRun {
   readonly environment: string;
   readonly runId: number;
@@ -64,4 +81,39 @@ export function heldRuns(contexts: readonly StatusContextNode[], appBot: string)
     const environment = node.context.slice(HELD_CONTEXT_PREFIX.length);
     return match && environment ? [{ environment, runId: Number(match[1]), url: node.targetUrl ?? "" }] : [];
   });
+}
+
+/** A commit's statuses as REST lists them (newest first), read as the GraphQL contexts heldRuns takes: the latest per context. */
+export async function latestStatusContexts(
+  client: GitHubClient,
+  target: RepositoryRef & { readonly sha: string },
+): Promise<StatusContextNode[]> {
+  // The list (not the combined status, which names no creator), newest first: the latest per context counts.
+  const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
+    owner: target.owner,
+    repo: target.repo,
+    ref: target.sha,
+    per_page: 100,
+  });
+  const latest = new Map<string, RestCommitStatus>();
+  for (const s of data as RestCommitStatus[]) if (!latest.has(s.context)) latest.set(s.context, s);
+  return [...latest.values()].map((s) => ({
+    context: s.context,
+    state: s.state,
+    description: s.description,
+    targetUrl: s.target_url,
+    createdAt: s.created_at,
+    creator: s.creator
+      ? { __typename: s.creator.type === "Bot" ? "Bot" : "User", login: s.creator.login }
+      : null,
+  }));
+}
+
+interface RestCommitStatus {
+  context: string;
+  state: string;
+  description: string | null;
+  target_url: string | null;
+  created_at: string;
+  creator: { login: string; type?: string } | null;
 }
