@@ -15,7 +15,7 @@ import type {
   StrategyDocument,
   WindowsDocument,
 } from "./schema.js";
-import { BUSINESS_DAYS } from "./schema.js";
+import { BUSINESS_DAYS } from "./schema/approvals.js";
 
 export type RepositoryRole = "admin" | "maintain" | "write" | "triage" | "read";
 

@@ -5,7 +5,9 @@
 import { parseDuration } from "./duration.js";
 import { conditionNeedsBaseline, parseAnyCondition } from "./condition.js";
 import { didYouMean, type PathSegment } from "./errors.js";
-import { BUSINESS_DAYS, CHECKLIST_KINDS, type PolicyDocument, type StrategyDocument } from "./schema.js";
+import { BUSINESS_DAYS } from "./schema/approvals.js";
+import { CHECKLIST_KINDS } from "./schema/checklist.js";
+import type { PolicyDocument, StrategyDocument } from "./schema.js";
 import { own } from "./own.js";
 import { checklistKindOf, parseApprover } from "./model.js";
 import { LIMITS } from "./limits.js";
