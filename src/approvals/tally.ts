@@ -44,17 +44,45 @@ export function describeRule(rule: ApprovalRule): string {
   return rule.requirements.map(describeRequirement).join(" and ");
 }
 
+type Ignore = (record: ApprovalRecord, why: string) => void;
+type Covers = (login: string, requirement: Requirement) => boolean;
+
 export function tallyApprovals(input: TallyInput): Tally {
   const { rule, directory } = input;
   const ignored: IgnoredApproval[] = [];
-  const ignore = (record: ApprovalRecord, why: string) =>
+  const ignore: Ignore = (record, why) =>
     ignored.push({ login: record.approver, at: record.at, ...(record.url ? { url: record.url } : {}), why });
-  const covers = (login: string, requirement: Requirement) =>
+  const covers: Covers = (login, requirement) =>
     requirement.kind === "count"
       ? requirement.from.some((ref) => isCoveredBy(login, ref, directory))
       : isCoveredBy(login, requirement.of, directory);
 
-  // Latest decision per person for this environment; earlier ones are superseded, not counted twice.
+  const latest = latestDecisions(input, ignore);
+  const { approvers, rejectedBy } = screenDecisions(latest, input, covers, ignore);
+  const seats = fillSeats(rule, approvers, covers);
+  const consensus = everyMemberConsensus(input, approvers);
+
+  const counted: CountedApproval[] = approvers.map((login) => {
+    const record = latest.get(login)!;
+    const fills =
+      seats.labelOf(login) ?? (consensus.members.includes(login) ? "consensus" : "more than needed");
+    return { login: record.approver, at: record.at, ...(record.url ? { url: record.url } : {}), fills };
+  });
+
+  return {
+    required: describeRule(rule),
+    satisfied: seats.allFilled && consensus.satisfied && rejectedBy === undefined,
+    counted,
+    ignored,
+    approvers: [
+      ...new Set(rule.requirements.flatMap((r) => (r.kind === "count" ? r.from : [r.of]).map(describeRef))),
+    ],
+    ...(rejectedBy ? { rejectedBy } : {}),
+  };
+}
+
+/** Latest decision per person for this environment; earlier ones are superseded, not counted twice. */
+function latestDecisions(input: TallyInput, ignore: Ignore): Map<string, ApprovalRecord> {
   const latest = new Map<string, ApprovalRecord>();
   // GitHub's times have whole seconds: of two decisions in the same second, the rejection is the latest.
   const rank = (r: ApprovalRecord) => (r.decision === "reject" ? 1 : 0);
@@ -66,7 +94,16 @@ export function tallyApprovals(input: TallyInput): Tally {
     }
     latest.set(record.approver.toLowerCase(), record);
   }
+  return latest;
+}
 
+/** The decisions that count: on an accepted commit, by someone the rule names and separation of duties allows. */
+function screenDecisions(
+  latest: ReadonlyMap<string, ApprovalRecord>,
+  input: TallyInput,
+  covers: Covers,
+  ignore: Ignore,
+): { approvers: string[]; rejectedBy: Tally["rejectedBy"] } {
   const approvers: string[] = [];
   let rejectedBy: Tally["rejectedBy"];
   for (const [login, record] of latest) {
@@ -77,7 +114,7 @@ export function tallyApprovals(input: TallyInput): Tally {
       );
     } else if (input.excluded.has(login)) {
       ignore(record, `separation of duties: ${input.excluded.get(login)}`);
-    } else if (!rule.requirements.some((requirement) => covers(login, requirement))) {
+    } else if (!input.rule.requirements.some((requirement) => covers(login, requirement))) {
       ignore(record, `not an approver for ${input.environment} (${input.changeType} change)`);
     } else if (record.decision === "reject") {
       rejectedBy ??= {
@@ -87,8 +124,18 @@ export function tallyApprovals(input: TallyInput): Tally {
       };
     } else approvers.push(login);
   }
+  return { approvers, rejectedBy };
+}
 
-  // Seats of the count requirements, filled by augmenting paths (Kuhn's algorithm; sizes are tiny).
+/**
+ * Seats of the count requirements, filled by augmenting paths (Kuhn's algorithm; sizes are tiny), so
+ * one person never fills two seats.
+ */
+function fillSeats(
+  rule: ApprovalRule,
+  approvers: readonly string[],
+  covers: Covers,
+): { allFilled: boolean; labelOf: (login: string) => string | undefined } {
   const seats: { requirement: Requirement; label: string }[] = [];
   for (const requirement of rule.requirements) {
     if (requirement.kind === "count") {
@@ -112,39 +159,37 @@ export function tallyApprovals(input: TallyInput): Tally {
     return false;
   };
   for (const login of approvers) assign(login, new Set());
+  return {
+    allFilled: holder.every((h) => h !== undefined),
+    labelOf: (login) => {
+      const seat = seatOf.get(login);
+      return seat !== undefined ? seats[seat]!.label : undefined;
+    },
+  };
+}
 
-  let satisfied = holder.every((h) => h !== undefined);
-  const consensus: string[] = [];
-  for (const requirement of rule.requirements) {
+/**
+ * "Every member" requirements: each member not excluded has approved. A team whose members cannot be
+ * read, or with no one left to approve, is not satisfied.
+ */
+function everyMemberConsensus(
+  input: TallyInput,
+  approvers: readonly string[],
+): { satisfied: boolean; members: string[] } {
+  let satisfied = true;
+  const members: string[] = [];
+  for (const requirement of input.rule.requirements) {
     if (requirement.kind !== "every_member") continue;
-    const members = membersOf(requirement.of, directory);
-    if (!members) {
+    const all = membersOf(requirement.of, input.directory);
+    if (!all) {
       satisfied = false;
       continue;
     }
-    const needed = members.filter((m) => !input.excluded.has(m));
+    const needed = all.filter((m) => !input.excluded.has(m));
     if (needed.length === 0 || !needed.every((m) => approvers.includes(m))) satisfied = false;
-    consensus.push(...needed.filter((m) => approvers.includes(m)));
+    members.push(...needed.filter((m) => approvers.includes(m)));
   }
-
-  const counted: CountedApproval[] = approvers.map((login) => {
-    const record = latest.get(login)!;
-    const seat = seatOf.get(login);
-    const fills =
-      seat !== undefined ? seats[seat]!.label : consensus.includes(login) ? "consensus" : "more than needed";
-    return { login: record.approver, at: record.at, ...(record.url ? { url: record.url } : {}), fills };
-  });
-
-  return {
-    required: describeRule(rule),
-    satisfied: satisfied && rejectedBy === undefined,
-    counted,
-    ignored,
-    approvers: [
-      ...new Set(rule.requirements.flatMap((r) => (r.kind === "count" ? r.from : [r.of]).map(describeRef))),
-    ],
-    ...(rejectedBy ? { rejectedBy } : {}),
-  };
+  return { satisfied, members };
 }
 
 /** Who is missing from "every member" requirements, for the way forward. */

@@ -4,7 +4,8 @@
  */
 import type { PathSegment, PolicyError } from "./errors.js";
 import { locator, parseLocatedYaml, sortByPosition, validateLocated } from "./located-yaml.js";
-import { normalizePolicy, type Policy } from "./model.js";
+import type { Policy } from "./model.js";
+import { normalizePolicy } from "./normalize.js";
 import { policySchema, type PolicyDocument } from "./schema.js";
 import { checkSemantics } from "./semantics.js";
 

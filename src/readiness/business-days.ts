@@ -7,7 +7,9 @@
 import { formatDuration } from "../policy/duration.js";
 import type { ApprovalRule, BusinessDays, Environment, Weekday } from "../policy/model.js";
 import type { Evidence } from "./evidence.js";
-import { holidaysInYear, parseHolidayCalendar, type HolidayEvent } from "./ical.js";
+import { parseHolidayCalendar } from "./ical.js";
+import { holidaysInYear } from "./ical/occurrences.js";
+import type { HolidayEvent } from "./ical/types.js";
 import { localTime, zonedInstant } from "./windows.js";
 
 const DAY = 86_400_000;

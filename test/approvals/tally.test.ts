@@ -1,7 +1,8 @@
 import { describe, expect, test } from "@jest/globals";
 import type { Directory } from "../../src/approvals/authority.js";
 import { describeRule, tallyApprovals, type ApprovalRecord } from "../../src/approvals/tally.js";
-import { normalizeApprovalRule, parseApprover } from "../../src/policy/model.js";
+import { parseApprover } from "../../src/policy/model.js";
+import { normalizeApprovalRule } from "../../src/policy/normalize/approvals.js";
 
 const SHA = "a".repeat(40);
 const directory: Directory = {

@@ -1,6 +1,7 @@
 /** The iCalendar reader for holiday files: what it reads, in the calendar's zone, and what it refuses by line. */
 import { describe, expect, test } from "@jest/globals";
-import { holidaysInYear, parseHolidayCalendar } from "../../src/readiness/ical.js";
+import { parseHolidayCalendar } from "../../src/readiness/ical.js";
+import { holidaysInYear } from "../../src/readiness/ical/occurrences.js";
 
 /** A calendar around the given VEVENT lines, CRLF-separated as RFC 5545 writes them. */
 const ics = (...lines: string[]) =>
