@@ -18,12 +18,11 @@ import {
   commentNode,
   issueNode,
   pullNode,
-  qualifiedRefNode,
   REACTION_CONTENT,
   reactionGroups,
   reactionNode,
-  refIdKey,
-} from "./nodes.js";
+} from "./issues.js";
+import { qualifiedRefNode, refIdKey } from "./nodes.js";
 
 type Obj = Record<string, unknown>;
 const ZERO = "0".repeat(40);

@@ -5,8 +5,8 @@
  * invitations (`/{owner}/{repo}/invitations`, an invitation's `html_url`).
  */
 import type { Repo, State } from "../state.js";
+import type { Html } from "./html.js";
 import {
-  Html,
   badge,
   branchName,
   commitLink,

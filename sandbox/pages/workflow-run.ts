@@ -6,19 +6,8 @@
  */
 import type { Repo, State, WorkflowRun } from "../state.js";
 import { deploymentPath } from "./deployments.js";
-import {
-  Html,
-  badge,
-  branchName,
-  commitLink,
-  markup,
-  icon,
-  layout,
-  link,
-  repoPath,
-  user,
-  when,
-} from "./html.js";
+import type { Html } from "./html.js";
+import { badge, branchName, commitLink, markup, icon, layout, link, repoPath, user, when } from "./html.js";
 
 function jobsBox(run: WorkflowRun): Html {
   return markup`<div class="box" id="jobs">
