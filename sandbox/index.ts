@@ -81,9 +81,8 @@ export function unmodelledError(hits: readonly UnmodelledHit[]): Error {
   );
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const log = options.log ?? (() => undefined);
-  const state = new State({ rateLimit: options.rateLimit, secondaryRateLimit: options.secondaryRateLimit });
+/** The site administrator `sandbox-admin` and its token, which GHES admin endpoints accept. */
+function createSiteAdmin(state: State): { login: string; token: string } {
   const admin = createAccount(state, {
     login: "sandbox-admin",
     type: "User",
@@ -91,24 +90,68 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     email: "admin@sandbox.local",
     name: "Sandbox Admin",
   });
-  const adminToken = newToken("ghp");
-  state.tokens.set(adminToken, {
-    token: adminToken,
+  const token = newToken("ghp");
+  state.tokens.set(token, {
+    token,
     login: admin.login,
     kind: "user",
     scopes: ["site_admin", "repo", "admin:org"],
     expiresAt: null,
   });
+  return { login: admin.login, token };
+}
+
+/** Strict mode's checks against GitHub's contracts; ajv is only needed for them, so it is loaded only then. */
+async function strictChecks(strict: boolean | undefined) {
+  if (!strict) return {};
+  const contracts = await import("./contracts/validate.js");
+  const undocumented = await import("./contracts/undocumented.js");
+  return {
+    webhookErrors: contracts.webhookErrors,
+    validate: contracts.strictValidator(),
+    checkAnswer: undocumented.answerChecker(),
+  };
+}
+
+/** Serves on the requested port and host (default: any free port on 127.0.0.1); the base URL. */
+async function listen(srv: SandboxServer, options: SandboxOptions): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    srv.server.once("error", reject);
+    srv.server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const addr = srv.server.address() as AddressInfo;
+  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  return `http://${host}:${addr.port}`;
+}
+
+/**
+ * Closes once every queued webhook delivery has been attempted; then rejects, naming them, when a
+ * request reached what the sandbox does not model and `failOnUnmodelled` asks for that.
+ */
+async function closeSandbox(srv: SandboxServer, hooks: Webhooks, state: State, options: SandboxOptions) {
+  await hooks.idle();
+  await new Promise<void>((resolve) => {
+    srv.server.close(() => resolve());
+    srv.server.closeAllConnections();
+  });
+  const failOnUnmodelled =
+    options.failOnUnmodelled ?? process.env["TOLLGATE_SANDBOX_FAIL_ON_UNMODELLED"] === "1";
+  if (failOnUnmodelled && state.unmodelled.length > 0) throw unmodelledError(state.unmodelled);
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const log = options.log ?? (() => undefined);
+  const state = new State({ rateLimit: options.rateLimit, secondaryRateLimit: options.secondaryRateLimit });
+  const admin = createSiteAdmin(state);
   const faults = new Faults(options.seed ?? 1);
   let base = "";
-  // ajv is only needed for strict mode, so the contracts are loaded only then.
-  const contracts = options.strict ? await import("./contracts/validate.js") : undefined;
+  const { webhookErrors, validate, checkAnswer } = await strictChecks(options.strict);
   const hooks = new Webhooks(
     state,
     () => ({ state, api: `${base}/api/v3`, web: base }),
     faults,
     log,
-    contracts?.webhookErrors,
+    webhookErrors,
   );
   const rest = new Router();
   rest.add(...restRoutes);
@@ -124,18 +167,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         api_url: `${base}/api/v3`,
         graphql_url: `${base}/api/graphql`,
         admin_login: admin.login,
-        admin_token: adminToken,
+        admin_token: admin.token,
         strict: options.strict ?? false,
         secondary_rate_limit: options.secondaryRateLimit ?? true,
         now: state.now(),
       }),
     }),
   );
-  // ajv is only needed for strict mode, so it is loaded only then.
-  const validate = options.strict ? (await import("./contracts/validate.js")).strictValidator() : undefined;
-  const checkAnswer = options.strict
-    ? (await import("./contracts/undocumented.js")).answerChecker()
-    : undefined;
   const srv = new SandboxServer({
     state,
     rest,
@@ -150,22 +188,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     base: () => base,
   });
   server = srv;
-  await new Promise<void>((resolve, reject) => {
-    srv.server.once("error", reject);
-    srv.server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const addr = srv.server.address() as AddressInfo;
-  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-  base = `http://${host}:${addr.port}`;
+  base = await listen(srv, options);
   log(
-    `sandbox listening on ${base} (REST ${base}/api/v3, GraphQL ${base}/api/graphql); site admin token ${adminToken}`,
+    `sandbox listening on ${base} (REST ${base}/api/v3, GraphQL ${base}/api/graphql); site admin token ${admin.token}`,
   );
   return {
     url: base,
     apiUrl: `${base}/api/v3`,
     graphqlUrl: `${base}/api/graphql`,
-    adminToken,
-    client: new SandboxClient(base, adminToken),
+    adminToken: admin.token,
+    client: new SandboxClient(base, admin.token),
     state,
     faults,
     webhooks: hooks,
@@ -173,15 +205,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     unmodelled: () => state.unmodelled,
     offShape: () => [...state.offShape],
     idle: () => hooks.idle(),
-    close: async () => {
-      await hooks.idle();
-      await new Promise<void>((resolve) => {
-        srv.server.close(() => resolve());
-        srv.server.closeAllConnections();
-      });
-      const failOnUnmodelled =
-        options.failOnUnmodelled ?? process.env["TOLLGATE_SANDBOX_FAIL_ON_UNMODELLED"] === "1";
-      if (failOnUnmodelled && state.unmodelled.length > 0) throw unmodelledError(state.unmodelled);
-    },
+    close: () => closeSandbox(srv, hooks, state, options),
   };
 }

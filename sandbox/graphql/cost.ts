@@ -55,6 +55,198 @@ function isConnection(field: GraphQLField<unknown, unknown>): boolean {
   );
 }
 
+/** The operation a call runs (the named one, or the first) and the fragments its document defines. */
+function operationOf(
+  document: DocumentNode,
+  operationName: string | null,
+): { operation: OperationDefinitionNode | undefined; fragments: Map<string, FragmentDefinitionNode> } {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName))
+      operation ??= def;
+  }
+  return { operation, fragments };
+}
+
+function rootType(schema: GraphQLSchema, operation: OperationDefinitionNode) {
+  return operation.operation === "mutation"
+    ? schema.getMutationType()
+    : operation.operation === "subscription"
+      ? schema.getSubscriptionType()
+      : schema.getQueryType();
+}
+
+/** What a walk over one call's selections reads and what it adds up. */
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Map<string, FragmentDefinitionNode>;
+  /** the call's variables, coerced */
+  values: Record<string, unknown>;
+  out: Cost;
+  /** the first connection whose own node count is over the ceiling */
+  traversed?: { name: string; nodes: number };
+}
+
+function argsOf(w: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
+  try {
+    return getArgumentValues(field, node, w.values);
+  } catch {
+    return {}; // execution reports the bad argument in GitHub's words
+  }
+}
+
+/** The fields selected on a selection set, through fragments and inline fragments. */
+function selects(
+  w: Walk,
+  set: SelectionSetNode | undefined,
+  names: readonly string[],
+  seen = new Set<string>(),
+): boolean {
+  if (!set) return false;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD && names.includes(s.name.value)) return true;
+    if (s.kind === Kind.INLINE_FRAGMENT && selects(w, s.selectionSet, names, seen)) return true;
+    if (s.kind === Kind.FRAGMENT_SPREAD && !seen.has(s.name.value)) {
+      seen.add(s.name.value);
+      if (selects(w, w.fragments.get(s.name.value)?.selectionSet, names, seen)) return true;
+    }
+  }
+  return false;
+}
+
+/** Walks a selection set: fragments are walked in place, each field by `walkField`. */
+function walk(
+  w: Walk,
+  set: SelectionSetNode,
+  type: GraphQLCompositeType,
+  multiplier: number,
+  seen: Set<string>,
+  path: string,
+): void {
+  for (const s of set.selections) {
+    if (s.kind === Kind.INLINE_FRAGMENT) {
+      const cond = s.typeCondition ? w.schema.getType(s.typeCondition.name.value) : type;
+      if (cond && (isObjectType(cond) || isInterfaceType(cond) || "getTypes" in cond))
+        walk(w, s.selectionSet, cond as GraphQLCompositeType, multiplier, seen, path);
+      continue;
+    }
+    if (s.kind === Kind.FRAGMENT_SPREAD) {
+      const frag = w.fragments.get(s.name.value);
+      if (!frag || seen.has(frag.name.value)) continue;
+      const cond = w.schema.getType(frag.typeCondition.name.value);
+      if (cond)
+        walk(
+          w,
+          frag.selectionSet,
+          cond as GraphQLCompositeType,
+          multiplier,
+          new Set([...seen, frag.name.value]),
+          path,
+        );
+      continue;
+    }
+    walkField(w, s, type, multiplier, seen, path);
+  }
+}
+
+/**
+ * A field: a plain one is walked into with the same multiplier; a connection adds `multiplier` requests
+ * and, when its bounds are valid, `multiplier × first/last` nodes, which multiply what is nested in it.
+ */
+function walkField(
+  w: Walk,
+  s: FieldNode,
+  type: GraphQLCompositeType,
+  multiplier: number,
+  seen: Set<string>,
+  path: string,
+): void {
+  if (s.name.value.startsWith("__")) return;
+  if (!isObjectType(type) && !isInterfaceType(type)) return;
+  const field = type.getFields()[s.name.value];
+  if (!field) return;
+  const args = argsOf(w, field, s);
+  if (s.name.value === "rateLimit" && args["dryRun"] === true) w.out.dryRun = true;
+  const named = getNamedType(field.type);
+  const here = path ? `${path}.${(s.alias ?? s.name).value}` : (s.alias ?? s.name).value;
+  if (!isConnection(field)) {
+    if (s.selectionSet && (isObjectType(named) || isInterfaceType(named) || "getTypes" in named))
+      walk(w, s.selectionSet, named as GraphQLCompositeType, multiplier, seen, here);
+    return;
+  }
+  const nodes = countConnection(w, s, args, multiplier, here);
+  if (nodes !== undefined && s.selectionSet)
+    walk(w, s.selectionSet, named as GraphQLCompositeType, nodes, seen, here);
+}
+
+/** Counts a connection's requests and nodes; undefined (and a field error) when its bounds are refused. */
+function countConnection(
+  w: Walk,
+  s: FieldNode,
+  args: Record<string, unknown>,
+  multiplier: number,
+  here: string,
+): number | undefined {
+  const { out } = w;
+  const sizes = (["first", "last"] as const)
+    .map((a) => [a, args[a]] as const)
+    .filter((e): e is readonly ["first" | "last", number] => typeof e[1] === "number");
+  out.requests += multiplier;
+  if (sizes.length === 0) {
+    out.connections.push({ path: here, requests: multiplier, nodes: 0 });
+    if (selects(w, s.selectionSet, ["nodes", "edges"])) {
+      out.fieldErrors.set(
+        s,
+        new GraphQLError(
+          `You must provide a \`first\` or \`last\` value to properly paginate the \`${s.name.value}\` connection.`,
+          { extensions: { type: "MISSING_PAGINATION_BOUNDARIES" } },
+        ),
+      );
+    }
+    return undefined;
+  }
+  // GitHub documents 1..100; what it enforces (and says) is more than 100, or less than zero.
+  const bad = sizes.find(([, v]) => v < 0 || v > 100);
+  if (bad) {
+    out.fieldErrors.set(s, boundsError(s, ...bad));
+    return undefined;
+  }
+  const size = Math.max(...sizes.map(([, v]) => v));
+  const nodes = multiplier * size;
+  out.nodeCount += nodes;
+  out.connections.push({ path: here, requests: multiplier, nodes });
+  if (!w.traversed && nodes > MAX_NODES) w.traversed = { name: s.name.value, nodes };
+  return nodes;
+}
+
+function boundsError(s: FieldNode, arg: "first" | "last", v: number): GraphQLError {
+  return v > 100
+    ? new GraphQLError(
+        `Requesting ${v} records on the \`${s.name.value}\` connection exceeds the \`${arg}\` limit of 100 records.`,
+        { extensions: { type: "EXCESSIVE_PAGINATION" } },
+      )
+    : new GraphQLError(`\`${arg}\` on the connection cannot be less than zero.`, {
+        extensions: { type: "INVALID_PAGINATION" },
+      });
+}
+
+/** MAX_NODE_LIMIT_EXCEEDED, naming the connection where the count went over when one did on its own. */
+function nodeLimitError(w: Walk): GraphQLError | undefined {
+  if (w.traversed)
+    return new GraphQLError(
+      `By the time this query traverses to the ${w.traversed.name} connection, it is requesting up to ${number(w.traversed.nodes)} possible nodes which exceeds the maximum limit of ${number(MAX_NODES)}.`,
+      { extensions: { type: "MAX_NODE_LIMIT_EXCEEDED" } },
+    );
+  if (w.out.nodeCount > MAX_NODES)
+    return new GraphQLError(
+      `This query requests up to ${number(w.out.nodeCount)} possible nodes which exceeds the maximum limit of ${number(MAX_NODES)}.`,
+      { extensions: { type: "MAX_NODE_LIMIT_EXCEEDED" } },
+    );
+  return undefined;
+}
+
 /**
  * Computes a call's cost and node count by GitHub's published rules ("Rate limits and query limits for the
  * GraphQL API"): add up the requests needed to fulfil each connection, assuming every first/last is reached
@@ -69,13 +261,7 @@ export function analyse(
   operationName: string | null,
   variables: Record<string, unknown>,
 ): Cost {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: OperationDefinitionNode | undefined;
-  for (const def of document.definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName))
-      operation ??= def;
-  }
+  const { operation, fragments } = operationOf(document, operationName);
   const out: Cost = {
     requests: 0,
     cost: 1,
@@ -86,139 +272,13 @@ export function analyse(
     connections: [],
   };
   if (!operation) return out;
-  const root =
-    operation.operation === "mutation"
-      ? schema.getMutationType()
-      : operation.operation === "subscription"
-        ? schema.getSubscriptionType()
-        : schema.getQueryType();
+  const root = rootType(schema, operation);
   if (!root) return out;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
-  const values = coerced.coerced ?? {};
-  const argsOf = (field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> => {
-    try {
-      return getArgumentValues(field, node, values);
-    } catch {
-      return {}; // execution reports the bad argument in GitHub's words
-    }
-  };
-  let traversed: { name: string; nodes: number } | undefined;
-
-  /** The fields selected on a selection set, through fragments and inline fragments. */
-  const selects = (
-    set: SelectionSetNode | undefined,
-    names: readonly string[],
-    seen = new Set<string>(),
-  ): boolean => {
-    if (!set) return false;
-    for (const s of set.selections) {
-      if (s.kind === Kind.FIELD && names.includes(s.name.value)) return true;
-      if (s.kind === Kind.INLINE_FRAGMENT && selects(s.selectionSet, names, seen)) return true;
-      if (s.kind === Kind.FRAGMENT_SPREAD && !seen.has(s.name.value)) {
-        seen.add(s.name.value);
-        if (selects(fragments.get(s.name.value)?.selectionSet, names, seen)) return true;
-      }
-    }
-    return false;
-  };
-
-  const walk = (
-    set: SelectionSetNode,
-    type: GraphQLCompositeType,
-    multiplier: number,
-    seen: Set<string>,
-    path: string,
-  ): void => {
-    for (const s of set.selections) {
-      if (s.kind === Kind.INLINE_FRAGMENT) {
-        const cond = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type;
-        if (cond && (isObjectType(cond) || isInterfaceType(cond) || "getTypes" in cond))
-          walk(s.selectionSet, cond as GraphQLCompositeType, multiplier, seen, path);
-        continue;
-      }
-      if (s.kind === Kind.FRAGMENT_SPREAD) {
-        const frag = fragments.get(s.name.value);
-        if (!frag || seen.has(frag.name.value)) continue;
-        const cond = schema.getType(frag.typeCondition.name.value);
-        if (cond)
-          walk(
-            frag.selectionSet,
-            cond as GraphQLCompositeType,
-            multiplier,
-            new Set([...seen, frag.name.value]),
-            path,
-          );
-        continue;
-      }
-      if (s.name.value.startsWith("__")) continue;
-      if (!isObjectType(type) && !isInterfaceType(type)) continue;
-      const field = type.getFields()[s.name.value];
-      if (!field) continue;
-      const args = argsOf(field, s);
-      if (s.name.value === "rateLimit" && args["dryRun"] === true) out.dryRun = true;
-      const named = getNamedType(field.type);
-      const here = path ? `${path}.${(s.alias ?? s.name).value}` : (s.alias ?? s.name).value;
-      if (!isConnection(field)) {
-        if (s.selectionSet && (isObjectType(named) || isInterfaceType(named) || "getTypes" in named))
-          walk(s.selectionSet, named as GraphQLCompositeType, multiplier, seen, here);
-        continue;
-      }
-      const sizes = (["first", "last"] as const)
-        .map((a) => [a, args[a]] as const)
-        .filter((e): e is readonly ["first" | "last", number] => typeof e[1] === "number");
-      const items = selects(s.selectionSet, ["nodes", "edges"]);
-      out.requests += multiplier;
-      if (sizes.length === 0) {
-        out.connections.push({ path: here, requests: multiplier, nodes: 0 });
-        if (items) {
-          out.fieldErrors.set(
-            s,
-            new GraphQLError(
-              `You must provide a \`first\` or \`last\` value to properly paginate the \`${s.name.value}\` connection.`,
-              { extensions: { type: "MISSING_PAGINATION_BOUNDARIES" } },
-            ),
-          );
-        }
-        continue;
-      }
-      // GitHub documents 1..100; what it enforces (and says) is more than 100, or less than zero.
-      const bad = sizes.find(([, v]) => v < 0 || v > 100);
-      if (bad) {
-        const [arg, v] = bad;
-        out.fieldErrors.set(
-          s,
-          v > 100
-            ? new GraphQLError(
-                `Requesting ${v} records on the \`${s.name.value}\` connection exceeds the \`${arg}\` limit of 100 records.`,
-                { extensions: { type: "EXCESSIVE_PAGINATION" } },
-              )
-            : new GraphQLError(`\`${arg}\` on the connection cannot be less than zero.`, {
-                extensions: { type: "INVALID_PAGINATION" },
-              }),
-        );
-        continue;
-      }
-      const size = Math.max(...sizes.map(([, v]) => v));
-      const nodes = multiplier * size;
-      out.nodeCount += nodes;
-      out.connections.push({ path: here, requests: multiplier, nodes });
-      if (!traversed && nodes > MAX_NODES) traversed = { name: s.name.value, nodes };
-      if (s.selectionSet) walk(s.selectionSet, named as GraphQLCompositeType, nodes, seen, here);
-    }
-  };
-  walk(operation.selectionSet, root, 1, new Set(), "");
-
+  const w: Walk = { schema, fragments, values: coerced.coerced ?? {}, out };
+  walk(w, operation.selectionSet, root, 1, new Set(), "");
   out.cost = Math.max(1, Math.round(out.requests / 100));
-  if (traversed) {
-    out.refused = new GraphQLError(
-      `By the time this query traverses to the ${traversed.name} connection, it is requesting up to ${number(traversed.nodes)} possible nodes which exceeds the maximum limit of ${number(MAX_NODES)}.`,
-      { extensions: { type: "MAX_NODE_LIMIT_EXCEEDED" } },
-    );
-  } else if (out.nodeCount > MAX_NODES) {
-    out.refused = new GraphQLError(
-      `This query requests up to ${number(out.nodeCount)} possible nodes which exceeds the maximum limit of ${number(MAX_NODES)}.`,
-      { extensions: { type: "MAX_NODE_LIMIT_EXCEEDED" } },
-    );
-  }
+  const refused = nodeLimitError(w);
+  if (refused) out.refused = refused;
   return out;
 }

@@ -18,12 +18,11 @@ import {
   commentNode,
   issueNode,
   pullNode,
-  qualifiedRefNode,
   REACTION_CONTENT,
   reactionGroups,
   reactionNode,
-  refIdKey,
-} from "./nodes.js";
+} from "./issues.js";
+import { qualifiedRefNode, refIdKey } from "./nodes.js";
 
 type Obj = Record<string, unknown>;
 const ZERO = "0".repeat(40);
@@ -165,97 +164,109 @@ interface Input {
 
 const mutationId = (input: Input["input"]): string | null => input.clientMutationId ?? null;
 
+function createRefMutation(ctx: Ctx, { input }: Input): Obj {
+  const r = repoFor(ctx, String(input["repositoryId"]), WRITE, "CreateRef");
+  const name = String(input["name"]);
+  const oid = String(input["oid"]);
+  if (!validRefName(name))
+    throw gqlError(
+      "UNPROCESSABLE",
+      `${name} is not a valid ref name: it must start with refs/ and name a branch or tag`,
+    );
+  if (r.refs.has(name))
+    throw gqlError("UNPROCESSABLE", `A ref named "${name}" already exists in the repository.`);
+  guarded(ctx, "CreateRef", String(input["repositoryId"]), () => moveRef(ctx, r, name, oid, false));
+  return {
+    __typename: "CreateRefPayload",
+    clientMutationId: mutationId(input),
+    ref: qualifiedRefNode(ctx, r, name),
+  };
+}
+
+function updateRefMutation(ctx: Ctx, { input }: Input): Obj {
+  const id = String(input["refId"]);
+  const { r, qualified } = refFor(ctx, id, "UpdateRef");
+  const oid = String(input["oid"]);
+  guarded(ctx, "UpdateRef", id, () => moveRef(ctx, r, qualified, oid, input["force"] === true));
+  return {
+    __typename: "UpdateRefPayload",
+    clientMutationId: mutationId(input),
+    ref: qualifiedRefNode(ctx, r, qualified),
+  };
+}
+
+function deleteRefMutation(ctx: Ctx, { input }: Input): Obj {
+  const id = String(input["refId"]);
+  const { r, qualified } = refFor(ctx, id, "DeleteRef");
+  guarded(ctx, "DeleteRef", id, () => moveRef(ctx, r, qualified, ZERO, false));
+  return { __typename: "DeleteRefPayload", clientMutationId: mutationId(input) };
+}
+
+interface RefUpdate {
+  name: string;
+  afterOid: string;
+  beforeOid?: string | null;
+  force?: boolean | null;
+}
+
+/** One of `updateRefs`' updates checked against the refs as they stand, without applying it. */
+function checkRefUpdate(ctx: Ctx, r: Repo, id: string, u: RefUpdate): void {
+  if (!validRefName(u.name)) throw gqlError("UNPROCESSABLE", `${u.name} is not a valid ref name`);
+  const current = r.refs.get(u.name);
+  if (u.beforeOid !== undefined && u.beforeOid !== null && (current ?? ZERO) !== u.beforeOid)
+    throw gqlError("UNPROCESSABLE", `${u.name} does not point to ${u.beforeOid}`);
+  if (u.afterOid === ZERO) {
+    if (!current) throw gqlError("UNPROCESSABLE", `Reference ${u.name} does not exist`);
+    if (u.name === `refs/heads/${r.defaultBranch}`)
+      throw gqlError("UNPROCESSABLE", "Cannot delete the default branch");
+    guarded(ctx, "UpdateRefs", id, () => refuseProtectedPush(ctx, r, u.name, { sha: null, force: false }));
+    return;
+  }
+  if (!r.git.get(u.afterOid, "commit"))
+    throw gqlError("UNPROCESSABLE", `Object ${u.afterOid} does not exist`);
+  const fastForward = current === undefined || r.git.ancestors(u.afterOid).has(current);
+  if (!fastForward && u.force !== true)
+    throw gqlError("UNPROCESSABLE", `Update of ${u.name} is not a fast forward`);
+  guarded(ctx, "UpdateRefs", id, () =>
+    refuseProtectedPush(ctx, r, u.name, { sha: u.afterOid, force: !fastForward }),
+  );
+}
+
+/** All or nothing: every update is checked against the refs as they stand before any is applied. */
+function updateRefsMutation(ctx: Ctx, { input }: Input): Obj {
+  const id = String(input["repositoryId"]);
+  const r = repoFor(ctx, id, WRITE, "UpdateRefs");
+  const updates = (input["refUpdates"] ?? []) as RefUpdate[];
+  for (const u of updates) checkRefUpdate(ctx, r, id, u);
+  for (const u of updates) guarded(ctx, "UpdateRefs", id, () => moveRef(ctx, r, u.name, u.afterOid, true));
+  return { __typename: "UpdateRefsPayload", clientMutationId: mutationId(input) };
+}
+
+function addCommentMutation(ctx: Ctx, { input }: Input): Obj {
+  const id = String(input["subjectId"]);
+  const { r, i } = subjectFor(ctx, id, "AddComment");
+  const c = guarded(ctx, "AddComment", id, () => {
+    requireAnyPerm(ctx, issuePerms(i), "write");
+    return addIssueComment(ctx, r, i, String(input["body"]));
+  });
+  const node = commentNode(ctx, r, i, c);
+  const cursor = Buffer.from(`cursor:${c.id}`).toString("base64");
+  return {
+    __typename: "AddCommentPayload",
+    clientMutationId: mutationId(input),
+    commentEdge: { __typename: "IssueCommentEdge", cursor, node },
+    timelineEdge: { __typename: "IssueTimelineItemEdge", cursor, node },
+    subject: i.pull ? pullNode(ctx, r, i) : issueNode(ctx, r, i),
+  };
+}
+
 export function mutationRoot(ctx: Ctx): Obj {
   return {
-    createRef: ({ input }: Input) => {
-      const r = repoFor(ctx, String(input["repositoryId"]), WRITE, "CreateRef");
-      const name = String(input["name"]);
-      const oid = String(input["oid"]);
-      if (!validRefName(name))
-        throw gqlError(
-          "UNPROCESSABLE",
-          `${name} is not a valid ref name: it must start with refs/ and name a branch or tag`,
-        );
-      if (r.refs.has(name))
-        throw gqlError("UNPROCESSABLE", `A ref named "${name}" already exists in the repository.`);
-      guarded(ctx, "CreateRef", String(input["repositoryId"]), () => moveRef(ctx, r, name, oid, false));
-      return {
-        __typename: "CreateRefPayload",
-        clientMutationId: mutationId(input),
-        ref: qualifiedRefNode(ctx, r, name),
-      };
-    },
-    updateRef: ({ input }: Input) => {
-      const id = String(input["refId"]);
-      const { r, qualified } = refFor(ctx, id, "UpdateRef");
-      const oid = String(input["oid"]);
-      guarded(ctx, "UpdateRef", id, () => moveRef(ctx, r, qualified, oid, input["force"] === true));
-      return {
-        __typename: "UpdateRefPayload",
-        clientMutationId: mutationId(input),
-        ref: qualifiedRefNode(ctx, r, qualified),
-      };
-    },
-    deleteRef: ({ input }: Input) => {
-      const id = String(input["refId"]);
-      const { r, qualified } = refFor(ctx, id, "DeleteRef");
-      guarded(ctx, "DeleteRef", id, () => moveRef(ctx, r, qualified, ZERO, false));
-      return { __typename: "DeleteRefPayload", clientMutationId: mutationId(input) };
-    },
-    // All or nothing: every update is checked against the refs as they stand before any is applied.
-    updateRefs: ({ input }: Input) => {
-      const id = String(input["repositoryId"]);
-      const r = repoFor(ctx, id, WRITE, "UpdateRefs");
-      const updates = (input["refUpdates"] ?? []) as {
-        name: string;
-        afterOid: string;
-        beforeOid?: string | null;
-        force?: boolean | null;
-      }[];
-      for (const u of updates) {
-        if (!validRefName(u.name)) throw gqlError("UNPROCESSABLE", `${u.name} is not a valid ref name`);
-        const current = r.refs.get(u.name);
-        if (u.beforeOid !== undefined && u.beforeOid !== null && (current ?? ZERO) !== u.beforeOid)
-          throw gqlError("UNPROCESSABLE", `${u.name} does not point to ${u.beforeOid}`);
-        if (u.afterOid === ZERO) {
-          if (!current) throw gqlError("UNPROCESSABLE", `Reference ${u.name} does not exist`);
-          if (u.name === `refs/heads/${r.defaultBranch}`)
-            throw gqlError("UNPROCESSABLE", "Cannot delete the default branch");
-          guarded(ctx, "UpdateRefs", id, () =>
-            refuseProtectedPush(ctx, r, u.name, { sha: null, force: false }),
-          );
-          continue;
-        }
-        if (!r.git.get(u.afterOid, "commit"))
-          throw gqlError("UNPROCESSABLE", `Object ${u.afterOid} does not exist`);
-        const fastForward = current === undefined || r.git.ancestors(u.afterOid).has(current);
-        if (!fastForward && u.force !== true)
-          throw gqlError("UNPROCESSABLE", `Update of ${u.name} is not a fast forward`);
-        guarded(ctx, "UpdateRefs", id, () =>
-          refuseProtectedPush(ctx, r, u.name, { sha: u.afterOid, force: !fastForward }),
-        );
-      }
-      for (const u of updates)
-        guarded(ctx, "UpdateRefs", id, () => moveRef(ctx, r, u.name, u.afterOid, true));
-      return { __typename: "UpdateRefsPayload", clientMutationId: mutationId(input) };
-    },
-    addComment: ({ input }: Input) => {
-      const id = String(input["subjectId"]);
-      const { r, i } = subjectFor(ctx, id, "AddComment");
-      const c = guarded(ctx, "AddComment", id, () => {
-        requireAnyPerm(ctx, issuePerms(i), "write");
-        return addIssueComment(ctx, r, i, String(input["body"]));
-      });
-      const node = commentNode(ctx, r, i, c);
-      const cursor = Buffer.from(`cursor:${c.id}`).toString("base64");
-      return {
-        __typename: "AddCommentPayload",
-        clientMutationId: mutationId(input),
-        commentEdge: { __typename: "IssueCommentEdge", cursor, node },
-        timelineEdge: { __typename: "IssueTimelineItemEdge", cursor, node },
-        subject: i.pull ? pullNode(ctx, r, i) : issueNode(ctx, r, i),
-      };
-    },
+    createRef: (args: Input) => createRefMutation(ctx, args),
+    updateRef: (args: Input) => updateRefMutation(ctx, args),
+    deleteRef: (args: Input) => deleteRefMutation(ctx, args),
+    updateRefs: (args: Input) => updateRefsMutation(ctx, args),
+    addComment: (args: Input) => addCommentMutation(ctx, args),
     addReaction: ({ input }: Input) => react(ctx, input, "AddReaction"),
     removeReaction: ({ input }: Input) => react(ctx, input, "RemoveReaction"),
   };

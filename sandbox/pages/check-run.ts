@@ -75,25 +75,9 @@ export function checksBox(state: State, r: Repo, sha: string): Html {
   </div>`;
 }
 
-export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
-  const siblings = [...r.checkRuns.values()]
-    .filter((c) => c.headSha === run.headSha)
-    .sort((a, b) => a.id - b.id);
-  const pulls = [...r.issues.values()].filter(
-    (i) => i.pull && (i.pull.headSha === run.headSha || i.pull.merge_commit_sha === run.headSha),
-  );
-  const seconds =
-    run.completed_at && run.started_at
-      ? (Date.parse(run.completed_at) - Date.parse(run.started_at)) / 1000
-      : null;
-  const body = markup` <h2 class="title">${run.name}</h2>
-    <div class="sub">
-      ${badge(result(run))} ${appName(state, run)} · check run ${run.id} on ${commitLink(r, run.headSha)}
-      ${pulls.map((i) => markup` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
-    </div>
-    <div class="layout">
-      <div>
-        <div class="box">
+/** The run's output: title and summary, details text, the annotation count and requested actions. */
+function checkRunOutput(run: CheckRun): Html {
+  return markup`<div class="box">
           <div class="head">${icon(result(run))} <strong>${run.output.title ?? run.name}</strong></div>
           <div class="body">${markdown(run.output.summary)}</div>
         </div>
@@ -128,9 +112,19 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
                 </ul>
               </div>`
             : ""
-        }
-      </div>
-      <aside>
+        }`;
+}
+
+/** The sidebar: status and timing, details URL, external id and the other check runs on the commit. */
+function checkRunSidebar(r: Repo, run: CheckRun): Html {
+  const siblings = [...r.checkRuns.values()]
+    .filter((c) => c.headSha === run.headSha)
+    .sort((a, b) => a.id - b.id);
+  const seconds =
+    run.completed_at && run.started_at
+      ? (Date.parse(run.completed_at) - Date.parse(run.started_at)) / 1000
+      : null;
+  return markup`<aside>
         <section>
           <h3>Status</h3>
           <div>
@@ -174,7 +168,23 @@ export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
             )}
           </ul>
         </section>
-      </aside>
+      </aside>`;
+}
+
+export function checkRunPage(state: State, r: Repo, run: CheckRun): string {
+  const pulls = [...r.issues.values()].filter(
+    (i) => i.pull && (i.pull.headSha === run.headSha || i.pull.merge_commit_sha === run.headSha),
+  );
+  const body = markup` <h2 class="title">${run.name}</h2>
+    <div class="sub">
+      ${badge(result(run))} ${appName(state, run)} · check run ${run.id} on ${commitLink(r, run.headSha)}
+      ${pulls.map((i) => markup` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
+    </div>
+    <div class="layout">
+      <div>
+        ${checkRunOutput(run)}
+      </div>
+      ${checkRunSidebar(r, run)}
     </div>`;
   return layout({
     title: `${run.name} · check run ${run.id} · ${r.owner}/${r.name}`,

@@ -36,117 +36,158 @@ function startsBlock(line: string): boolean {
   );
 }
 
+/** A block a reader recognised at a line: its HTML (none for a hidden comment) and the next line to read. */
+interface Block {
+  html?: string;
+  next: number;
+}
+
+/**
+ * The block readers, tried in this order at each non-blank line; each returns undefined when the line
+ * does not start its kind of block. A paragraph takes whatever no other reader does.
+ */
+const READERS: ((lines: string[], i: number) => Block | undefined)[] = [
+  readFence,
+  readComment,
+  readHeading,
+  readRule,
+  readQuote,
+  readList,
+  readTable,
+  readParagraph,
+];
+
 function blocks(lines: string[]): string {
   const out: string[] = [];
   let i = 0;
   while (i < lines.length) {
-    const line = lines[i]!;
-    if (BLANK.test(line)) {
+    if (BLANK.test(lines[i]!)) {
       i++;
       continue;
     }
-    const fence = FENCE.exec(line);
-    if (fence) {
-      const marker = fence[1]!;
-      const body: string[] = [];
-      i++;
-      while (i < lines.length && !new RegExp(`^ {0,3}${marker[0]}{${marker.length},}\\s*$`).test(lines[i]!))
-        body.push(lines[i++]!);
-      i++;
-      const lang = fence[2] ? ` class="language-${escape(fence[2])}"` : "";
-      out.push(`<pre><code${lang}>${escape(body.join("\n"))}</code></pre>`);
-      continue;
+    for (const read of READERS) {
+      const block = read(lines, i);
+      if (!block) continue;
+      if (block.html !== undefined) out.push(block.html);
+      i = block.next;
+      break;
     }
-    if (/^\s*<!--/.test(line)) {
-      // An HTML comment is hidden, as on GitHub; whatever follows it on its last line is kept.
-      let rest = line.slice(line.indexOf("<!--"));
-      while (!rest.includes("-->") && i + 1 < lines.length) rest += "\n" + lines[++i]!;
-      const after = rest.includes("-->") ? rest.slice(rest.indexOf("-->") + 3) : "";
-      i++;
-      if (!BLANK.test(after)) lines.splice(i, 0, after);
-      continue;
-    }
-    const heading = HEADING.exec(line);
-    if (heading) {
-      const level = heading[1]!.length;
-      out.push(`<h${level}>${inline(heading[2] ?? "")}</h${level}>`);
-      i++;
-      continue;
-    }
-    if (RULE.test(line)) {
-      out.push("<hr>");
-      i++;
-      continue;
-    }
-    if (QUOTE.test(line)) {
-      const body: string[] = [];
-      while (i < lines.length && !BLANK.test(lines[i]!)) {
-        const q = QUOTE.exec(lines[i]!);
-        body.push(q ? q[1]! : lines[i]!);
-        i++;
-      }
-      out.push(`<blockquote>${blocks(body)}</blockquote>`);
-      continue;
-    }
-    if (ITEM.test(line)) {
-      const start = i;
-      const indent = ITEM.exec(line)![1]!.length;
-      i++;
-      // The list goes on through its items, their indented continuation and single blank lines.
-      while (i < lines.length) {
-        const l = lines[i]!;
-        if (BLANK.test(l)) {
-          const next = lines[i + 1];
-          if (next === undefined || BLANK.test(next)) break;
-          const item = ITEM.exec(next);
-          if (!(item && item[1]!.length >= indent) && leading(next) <= indent) break;
-          i++;
-          continue;
-        }
-        const item = ITEM.exec(l);
-        if (item && item[1]!.length < indent) break;
-        if (!item && leading(l) <= indent && startsBlock(l)) break;
-        i++;
-      }
-      out.push(list(lines.slice(start, i)));
-      continue;
-    }
-    if (line.includes("|") && i + 1 < lines.length && TABLE_DELIMITER.test(lines[i + 1]!)) {
-      const header = cells(line);
-      const aligns = cells(lines[i + 1]!).map((c) =>
-        c.startsWith(":") && c.endsWith(":")
-          ? "center"
-          : c.endsWith(":")
-            ? "right"
-            : c.startsWith(":")
-              ? "left"
-              : "",
-      );
-      if (aligns.length === header.length) {
-        i += 2;
-        const rows: string[][] = [];
-        while (i < lines.length && !BLANK.test(lines[i]!) && lines[i]!.includes("|"))
-          rows.push(cells(lines[i++]!));
-        const cell = (tag: string, text: string | undefined, col: number) => {
-          const align = aligns[col] ? ` style="text-align:${aligns[col]}"` : "";
-          return `<${tag}${align}>${inline(text ?? "")}</${tag}>`;
-        };
-        out.push(
-          `<table><thead><tr>${header.map((h, c) => cell("th", h, c)).join("")}</tr></thead><tbody>${rows
-            .map((row) => `<tr>${header.map((_h, c) => cell("td", row[c], c)).join("")}</tr>`)
-            .join("")}</tbody></table>`,
-        );
-        continue;
-      }
-    }
-    const para: string[] = [];
-    while (i < lines.length && !BLANK.test(lines[i]!) && (para.length === 0 || !startsBlock(lines[i]!))) {
-      if (para.length > 0 && lines[i]!.includes("|") && TABLE_DELIMITER.test(lines[i + 1] ?? "")) break;
-      para.push(lines[i++]!.trim());
-    }
-    out.push(`<p>${para.map(inline).join("<br>\n")}</p>`);
   }
   return out.join("\n");
+}
+
+/** Fenced code, up to the closing fence of the same character and at least the same length. */
+function readFence(lines: string[], i: number): Block | undefined {
+  const fence = FENCE.exec(lines[i]!);
+  if (!fence) return undefined;
+  const marker = fence[1]!;
+  const closing = new RegExp(`^ {0,3}${marker[0]}{${marker.length},}\\s*$`);
+  const body: string[] = [];
+  i++;
+  while (i < lines.length && !closing.test(lines[i]!)) body.push(lines[i++]!);
+  const lang = fence[2] ? ` class="language-${escape(fence[2])}"` : "";
+  return { html: `<pre><code${lang}>${escape(body.join("\n"))}</code></pre>`, next: i + 1 };
+}
+
+/**
+ * An HTML comment is hidden, as on GitHub; whatever follows it on its last line is kept, put back
+ * into `lines` to be read as the next line.
+ */
+function readComment(lines: string[], i: number): Block | undefined {
+  const line = lines[i]!;
+  if (!/^\s*<!--/.test(line)) return undefined;
+  let rest = line.slice(line.indexOf("<!--"));
+  while (!rest.includes("-->") && i + 1 < lines.length) rest += "\n" + lines[++i]!;
+  const after = rest.includes("-->") ? rest.slice(rest.indexOf("-->") + 3) : "";
+  if (!BLANK.test(after)) lines.splice(i + 1, 0, after);
+  return { next: i + 1 };
+}
+
+function readHeading(lines: string[], i: number): Block | undefined {
+  const heading = HEADING.exec(lines[i]!);
+  if (!heading) return undefined;
+  const level = heading[1]!.length;
+  return { html: `<h${level}>${inline(heading[2] ?? "")}</h${level}>`, next: i + 1 };
+}
+
+function readRule(lines: string[], i: number): Block | undefined {
+  return RULE.test(lines[i]!) ? { html: "<hr>", next: i + 1 } : undefined;
+}
+
+/** A block quote runs to the next blank line; its lines without their `>` are Markdown again. */
+function readQuote(lines: string[], i: number): Block | undefined {
+  if (!QUOTE.test(lines[i]!)) return undefined;
+  const body: string[] = [];
+  while (i < lines.length && !BLANK.test(lines[i]!)) {
+    const q = QUOTE.exec(lines[i]!);
+    body.push(q ? q[1]! : lines[i]!);
+    i++;
+  }
+  return { html: `<blockquote>${blocks(body)}</blockquote>`, next: i };
+}
+
+/** A list goes on through its items, their indented continuation and single blank lines. */
+function readList(lines: string[], i: number): Block | undefined {
+  const first = ITEM.exec(lines[i]!);
+  if (!first) return undefined;
+  const start = i;
+  const indent = first[1]!.length;
+  i++;
+  while (i < lines.length) {
+    const l = lines[i]!;
+    if (BLANK.test(l)) {
+      const next = lines[i + 1];
+      if (next === undefined || BLANK.test(next)) break;
+      const item = ITEM.exec(next);
+      if (!(item && item[1]!.length >= indent) && leading(next) <= indent) break;
+      i++;
+      continue;
+    }
+    const item = ITEM.exec(l);
+    if (item && item[1]!.length < indent) break;
+    if (!item && leading(l) <= indent && startsBlock(l)) break;
+    i++;
+  }
+  return { html: list(lines.slice(start, i)), next: i };
+}
+
+const alignment = (delimiter: string): string =>
+  delimiter.startsWith(":") && delimiter.endsWith(":")
+    ? "center"
+    : delimiter.endsWith(":")
+      ? "right"
+      : delimiter.startsWith(":")
+        ? "left"
+        : "";
+
+/** A table: a header row, a delimiter row with as many cells, then rows up to a blank or pipe-less line. */
+function readTable(lines: string[], i: number): Block | undefined {
+  const line = lines[i]!;
+  if (!(line.includes("|") && i + 1 < lines.length && TABLE_DELIMITER.test(lines[i + 1]!))) return undefined;
+  const header = cells(line);
+  const aligns = cells(lines[i + 1]!).map(alignment);
+  if (aligns.length !== header.length) return undefined;
+  i += 2;
+  const rows: string[][] = [];
+  while (i < lines.length && !BLANK.test(lines[i]!) && lines[i]!.includes("|")) rows.push(cells(lines[i++]!));
+  const cell = (tag: string, text: string | undefined, col: number) => {
+    const align = aligns[col] ? ` style="text-align:${aligns[col]}"` : "";
+    return `<${tag}${align}>${inline(text ?? "")}</${tag}>`;
+  };
+  const html = `<table><thead><tr>${header.map((h, c) => cell("th", h, c)).join("")}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${header.map((_h, c) => cell("td", row[c], c)).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+  return { html, next: i };
+}
+
+/** Lines up to a blank line, a line that starts another block, or a table's header; newlines are breaks. */
+function readParagraph(lines: string[], i: number): Block {
+  const para: string[] = [];
+  while (i < lines.length && !BLANK.test(lines[i]!) && (para.length === 0 || !startsBlock(lines[i]!))) {
+    if (para.length > 0 && lines[i]!.includes("|") && TABLE_DELIMITER.test(lines[i + 1] ?? "")) break;
+    para.push(lines[i++]!.trim());
+  }
+  return { html: `<p>${para.map(inline).join("<br>\n")}</p>`, next: i };
 }
 
 const leading = (line: string): number => /^ */.exec(line)![0].length;

@@ -105,19 +105,31 @@ function deploymentEntry(r: Repo, d: Deployment): Html {
   </div>`;
 }
 
-export function pullPage(state: State, r: Repo, i: Issue): string {
+/** What the page shows of one issue or PR, gathered once from the repository's state. */
+interface PullView {
+  state: State;
+  r: Repo;
+  i: Issue;
+  p: Issue["pull"];
+  comments: IssueComment[];
+  commits: ReturnType<typeof prCommits>;
+  deployments: Deployment[];
+  status: string;
+}
+
+function pullView(state: State, r: Repo, i: Issue): PullView {
   const p = i.pull;
   const comments = [...r.comments.values()].filter((c) => c.issueNumber === i.number);
   const commits = p ? prCommits(r, p) : [];
   const shas = new Set([...commits.map((c) => c.sha), ...(p?.merge_commit_sha ? [p.merge_commit_sha] : [])]);
   const deployments = [...r.deployments.values()].filter((d) => shas.has(d.sha));
-  const labels = i.labels.flatMap((n) => {
-    const l = r.labels.get(n.toLowerCase());
-    return l ? [l] : [];
-  });
   const status = p?.merged_at ? "merged" : i.state;
+  return { state, r, i, p, comments, commits, deployments, status };
+}
 
-  const timeline: { at: string; order: number; entry: Html }[] = [
+/** The conversation in time order: comments, reviews, deployments, commits, then the merge or close. */
+function timeline({ state, r, i, p, comments, commits, deployments }: PullView): Html[] {
+  const entries: { at: string; order: number; entry: Html }[] = [
     ...comments.map((c) => ({ at: c.created_at, order: c.id, entry: commentBox(state, r, c) })),
     ...(p?.reviews ?? []).map((rv) => ({ at: rv.submitted_at, order: rv.id, entry: reviewEntry(r, rv) })),
     ...deployments.map((d) => ({ at: d.created_at, order: d.id, entry: deploymentEntry(r, d) })),
@@ -131,7 +143,7 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
     })),
   ];
   if (p?.merged_at)
-    timeline.push({
+    entries.push({
       at: p.merged_at,
       order: 0,
       entry: markup`<div class="event">
@@ -141,23 +153,21 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
       </div>`,
     });
   else if (i.state === "closed" && i.closed_at)
-    timeline.push({
+    entries.push({
       at: i.closed_at,
       order: 0,
       entry: markup`<div class="event">${icon("closed")} <strong>closed</strong> ${when(i.closed_at)}</div>`,
     });
-  timeline.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
+  entries.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
+  return entries.map((t) => t.entry);
+}
 
-  const reviewers = new Map<string, Review>();
-  for (const rv of p?.reviews ?? [])
-    if (rv.state !== "COMMENTED" || !reviewers.has(rv.user)) reviewers.set(rv.user, rv);
-  const environments = new Map<string, Deployment>();
-  for (const d of [...deployments].sort((a, b) => a.id - b.id)) environments.set(d.environment, d);
+/** The line under the title: the state badge, then who merges what into where, or who opened the issue. */
+function subtitle({ r, i, p, commits, status }: PullView): Html {
+  const draft = status === "open" && p?.draft;
   const files = p ? prFiles(r, p) : [];
-
-  const body = markup` <h2 class="title">${i.title} <span class="num">#${i.number}</span></h2>
-    <div class="sub">
-      ${badge(status === "open" && p?.draft ? "draft" : status, status === "open" && p?.draft ? "Draft" : status[0]!.toUpperCase() + status.slice(1))}
+  return markup`<div class="sub">
+      ${badge(draft ? "draft" : status, draft ? "Draft" : status[0]!.toUpperCase() + status.slice(1))}
       ${
         p
           ? markup`${p.merged_at ? markup`${user(p.merged_by ?? i.user)} merged` : markup`${user(i.user)} wants to merge`}
@@ -171,17 +181,13 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
               >`
           : markup`${user(i.user)} opened this issue ${when(i.created_at)}`
       }
-    </div>
-    <div class="layout">
-      <div>
-        <div class="box" id="issue-${i.id}">
-          <div class="head">${user(i.user)} <span class="muted">opened ${when(i.created_at)}</span></div>
-          <div class="body">${markdown(i.body)}</div>
-        </div>
-        ${timeline.map((t) => t.entry)} ${p ? checksBox(state, r, p.headSha) : ""}
-        ${
-          p
-            ? markup`<div class="box">
+    </div>`;
+}
+
+/** The box at the foot of a PR's conversation: merged (by whom, into what), closed, or open at its head. */
+function mergeBox({ r, i, p, status }: PullView): Html {
+  if (!p) return markup``;
+  return markup`<div class="box">
                 <div class="head">
                   ${icon(status)}
                   <strong>${p.merged_at ? "Merged" : i.state === "closed" ? "Closed" : "Open"}</strong>
@@ -195,14 +201,16 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
                       : markup`Head ${commitLink(r, p.headSha)} on ${branchName(p.headRef)}.`
                   }
                 </div>
-              </div>`
-            : ""
-        }
-      </div>
-      <aside>
-        ${
-          p
-            ? markup`<section id="reviewers">
+              </div>`;
+}
+
+/** Each reviewer's latest verdict; a later plain comment does not hide an approval or a change request. */
+function reviewersSection(p: PullView["p"]): Html {
+  if (!p) return markup``;
+  const reviewers = new Map<string, Review>();
+  for (const rv of p.reviews)
+    if (rv.state !== "COMMENTED" || !reviewers.has(rv.user)) reviewers.set(rv.user, rv);
+  return markup`<section id="reviewers">
                 <h3>Reviewers</h3>
                 ${
                   reviewers.size === 0
@@ -215,20 +223,30 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
                           </div>`,
                       )
                 }
-              </section>`
-            : ""
-        }
-        <section id="labels">
+              </section>`;
+}
+
+function labelsSection(r: Repo, i: Issue): Html {
+  const labels = i.labels.flatMap((n) => {
+    const l = r.labels.get(n.toLowerCase());
+    return l ? [l] : [];
+  });
+  return markup`<section id="labels">
           <h3>Labels</h3>
           ${
             labels.length === 0
               ? markup`<div class="muted">None yet</div>`
               : labels.map((l) => labelChip(l.name, l.color))
           }
-        </section>
-        ${
-          p
-            ? markup`<section id="environments">
+        </section>`;
+}
+
+/** The latest deployment of the PR's commits to each environment, with its latest status. */
+function environmentsSection({ r, p, deployments }: PullView): Html {
+  if (!p) return markup``;
+  const environments = new Map<string, Deployment>();
+  for (const d of [...deployments].sort((a, b) => a.id - b.id)) environments.set(d.environment, d);
+  return markup`<section id="environments">
                 <h3>Deployments</h3>
                 ${
                   environments.size === 0
@@ -242,15 +260,37 @@ export function pullPage(state: State, r: Repo, i: Issue): string {
                           </div>`,
                       )
                 }
-              </section>`
-            : ""
-        }
-        <section>
+              </section>`;
+}
+
+function participantsSection({ i, p, comments }: PullView): Html {
+  return markup`<section>
           <h3>Participants</h3>
           ${[
             ...new Set([i.user, ...comments.map((c) => c.user), ...(p?.reviews ?? []).map((rv) => rv.user)]),
           ].map((login) => markup`<div>${user(login)}</div>`)}
-        </section>
+        </section>`;
+}
+
+export function pullPage(state: State, r: Repo, i: Issue): string {
+  const view = pullView(state, r, i);
+  const { p } = view;
+  const body = markup` <h2 class="title">${i.title} <span class="num">#${i.number}</span></h2>
+    ${subtitle(view)}
+    <div class="layout">
+      <div>
+        <div class="box" id="issue-${i.id}">
+          <div class="head">${user(i.user)} <span class="muted">opened ${when(i.created_at)}</span></div>
+          <div class="body">${markdown(i.body)}</div>
+        </div>
+        ${timeline(view)} ${p ? checksBox(state, r, p.headSha) : ""}
+        ${mergeBox(view)}
+      </div>
+      <aside>
+        ${reviewersSection(p)}
+        ${labelsSection(r, i)}
+        ${environmentsSection(view)}
+        ${participantsSection(view)}
       </aside>
     </div>`;
   return layout({

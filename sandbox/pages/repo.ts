@@ -5,6 +5,7 @@
  * invitations (`/{owner}/{repo}/invitations`, an invitation's `html_url`).
  */
 import type { Repo, State } from "../state.js";
+import type { Html } from "./html.js";
 import {
   badge,
   branchName,
@@ -19,36 +20,13 @@ import {
   when,
 } from "./html.js";
 
-export function repoPage(state: State, r: Repo): string {
+/** The default branch's latest commit and the files at the top of its tree. */
+function codeBox(r: Repo): Html {
   const base = repoPath(r);
   const head = r.refs.get(`refs/heads/${r.defaultBranch}`);
   const commit = head ? r.git.get(head, "commit") : undefined;
   const tree = commit ? r.git.get(commit.tree, "tree") : undefined;
-  const issues = [...r.issues.values()].sort((a, b) => b.number - a.number);
-  const runs = [...r.runs.values()].sort((a, b) => b.id - a.id);
-  const branches = [...r.refs.keys()].filter((k) => k.startsWith("refs/heads/")).map((k) => k.slice(11));
-  const environments = new Set([
-    ...[...r.environments.values()].map((e) => e.name),
-    ...[...r.deployments.values()].map((d) => d.environment),
-  ]);
-  const alerts = [
-    ...r.codeScanning.map((a) => ({
-      path: `security/code-scanning/${a.number}`,
-      text: `${a.rule_id}: ${a.description}`,
-      severity: a.security_severity_level ?? a.severity,
-      state: a.state,
-    })),
-    ...r.dependabot.map((a) => ({
-      path: `security/dependabot/${a.number}`,
-      text: `${a.package}: ${a.summary}`,
-      severity: a.severity,
-      state: a.state,
-    })),
-  ];
-  const body = markup` ${r.description ? markup`<p>${r.description}</p>` : ""}
-    <div class="layout">
-      <div>
-        <div class="box" id="code">
+  return markup`<div class="box" id="code">
           <div class="head">
             ${branchName(r.defaultBranch)}
             ${
@@ -70,8 +48,14 @@ export function repoPage(state: State, r: Repo): string {
                 </li>`,
             )}
           </ul>
-        </div>
-        <div class="box" id="pulls">
+        </div>`;
+}
+
+/** Pull requests and issues, newest first, with their state and labels. */
+function pullsBox(r: Repo): Html {
+  const base = repoPath(r);
+  const issues = [...r.issues.values()].sort((a, b) => b.number - a.number);
+  return markup`<div class="box" id="pulls">
           <div class="head"><strong>Pull requests and issues</strong></div>
           ${issues.length === 0 ? markup`<div class="empty">None yet.</div>` : ""}
           <ul class="rows">
@@ -87,8 +71,14 @@ export function repoPage(state: State, r: Repo): string {
               </li>`;
             })}
           </ul>
-        </div>
-        <div class="box" id="actions">
+        </div>`;
+}
+
+/** Workflow runs, newest first. */
+function runsBox(r: Repo): Html {
+  const base = repoPath(r);
+  const runs = [...r.runs.values()].sort((a, b) => b.id - a.id);
+  return markup`<div class="box" id="actions">
           <div class="head"><strong>Workflow runs</strong></div>
           ${runs.length === 0 ? markup`<div class="empty">No workflow runs.</div>` : ""}
           <ul class="rows">
@@ -104,8 +94,27 @@ export function repoPage(state: State, r: Repo): string {
                 </li>`,
             )}
           </ul>
-        </div>
-        <div class="box" id="security">
+        </div>`;
+}
+
+/** Code scanning and Dependabot alerts together, each linking to its own page. */
+function securityBox(r: Repo): Html {
+  const base = repoPath(r);
+  const alerts = [
+    ...r.codeScanning.map((a) => ({
+      path: `security/code-scanning/${a.number}`,
+      text: `${a.rule_id}: ${a.description}`,
+      severity: a.security_severity_level ?? a.severity,
+      state: a.state,
+    })),
+    ...r.dependabot.map((a) => ({
+      path: `security/dependabot/${a.number}`,
+      text: `${a.package}: ${a.summary}`,
+      severity: a.severity,
+      state: a.state,
+    })),
+  ];
+  return markup`<div class="box" id="security">
           <div class="head"><strong>Security alerts</strong></div>
           ${alerts.length === 0 ? markup`<div class="empty">No alerts.</div>` : ""}
           <ul class="rows">
@@ -117,9 +126,18 @@ export function repoPage(state: State, r: Repo): string {
                 </li>`,
             )}
           </ul>
-        </div>
-      </div>
-      <aside>
+        </div>`;
+}
+
+/** The sidebar: environments (configured or deployed to), branches and collaborators. */
+function repoSidebar(state: State, r: Repo): Html {
+  const base = repoPath(r);
+  const branches = [...r.refs.keys()].filter((k) => k.startsWith("refs/heads/")).map((k) => k.slice(11));
+  const environments = new Set([
+    ...[...r.environments.values()].map((e) => e.name),
+    ...[...r.deployments.values()].map((d) => d.environment),
+  ]);
+  return markup`<aside>
         <section>
           <h3>Environments</h3>
           ${
@@ -147,7 +165,19 @@ export function repoPage(state: State, r: Repo): string {
               </div>`,
           )}
         </section>
-      </aside>
+      </aside>`;
+}
+
+export function repoPage(state: State, r: Repo): string {
+  const body = markup` ${r.description ? markup`<p>${r.description}</p>` : ""}
+    <div class="layout">
+      <div>
+        ${codeBox(r)}
+        ${pullsBox(r)}
+        ${runsBox(r)}
+        ${securityBox(r)}
+      </div>
+      ${repoSidebar(state, r)}
     </div>`;
   return layout({ title: `${r.owner}/${r.name}`, repo: r, tab: "code", body });
 }

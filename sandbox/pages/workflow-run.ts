@@ -6,28 +6,11 @@
  */
 import type { Repo, State, WorkflowRun } from "../state.js";
 import { deploymentPath } from "./deployments.js";
+import type { Html } from "./html.js";
 import { badge, branchName, commitLink, markup, icon, layout, link, repoPath, user, when } from "./html.js";
 
-export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string {
-  const result = run.conclusion ?? run.status;
-  const runUrl = `${repoPath(r)}/actions/runs/${run.id}`;
-  // Deployments whose statuses point at this run (the Action writes the run as their log_url).
-  const deployments = [...r.deployments.values()].filter(
-    (d) =>
-      run.gates.some((g) => g.deploymentId === d.id) ||
-      d.statuses.some((s) =>
-        [s.log_url, s.target_url].some((u) => u.endsWith(runUrl) || u.includes(`${runUrl}/`)),
-      ),
-  );
-  const body = markup` <h2 class="title">${run.name} <span class="num">#${run.runNumber}</span></h2>
-    <div class="sub">
-      ${badge(result)} ${run.event} on ${branchName(run.headBranch)} at ${commitLink(r, run.headSha)} ·
-      triggered by ${user(run.triggeringActor)} · attempt ${run.runAttempt} · <code>${run.path}</code> ·
-      ${when(run.run_started_at)}
-    </div>
-    <div class="layout">
-      <div>
-        <div class="box" id="jobs">
+function jobsBox(run: WorkflowRun): Html {
+  return markup`<div class="box" id="jobs">
           <div class="head"><strong>Jobs</strong></div>
           ${run.jobs.length === 0 ? markup`<div class="empty">No jobs reported.</div>` : ""}
           <ul class="rows">
@@ -39,8 +22,12 @@ export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string
                 </li>`,
             )}
           </ul>
-        </div>
-        <div class="box" id="gates">
+        </div>`;
+}
+
+/** The environments the run waited on, each with its protection-rule gate's state and comments. */
+function gatesBox(state: State, run: WorkflowRun): Html {
+  return markup`<div class="box" id="gates">
           <div class="head">
             <strong>Environments</strong> <span class="muted small">deployment protection rules</span>
           </div>
@@ -63,8 +50,20 @@ export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string
                 </ol>
               </div>`,
           )}
-        </div>
-        <div class="box" id="deployments">
+        </div>`;
+}
+
+/** Deployments the run created or whose statuses point at it (the Action writes the run as their log_url). */
+function deploymentsBox(r: Repo, run: WorkflowRun): Html {
+  const runUrl = `${repoPath(r)}/actions/runs/${run.id}`;
+  const deployments = [...r.deployments.values()].filter(
+    (d) =>
+      run.gates.some((g) => g.deploymentId === d.id) ||
+      d.statuses.some((s) =>
+        [s.log_url, s.target_url].some((u) => u.endsWith(runUrl) || u.includes(`${runUrl}/`)),
+      ),
+  );
+  return markup`<div class="box" id="deployments">
           <div class="head"><strong>Deployments</strong></div>
           ${deployments.length === 0 ? markup`<div class="empty">No deployments point at this run.</div>` : ""}
           <ul class="rows">
@@ -77,7 +76,22 @@ export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string
               </li>`;
             })}
           </ul>
-        </div>
+        </div>`;
+}
+
+export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string {
+  const result = run.conclusion ?? run.status;
+  const body = markup` <h2 class="title">${run.name} <span class="num">#${run.runNumber}</span></h2>
+    <div class="sub">
+      ${badge(result)} ${run.event} on ${branchName(run.headBranch)} at ${commitLink(r, run.headSha)} ·
+      triggered by ${user(run.triggeringActor)} · attempt ${run.runAttempt} · <code>${run.path}</code> ·
+      ${when(run.run_started_at)}
+    </div>
+    <div class="layout">
+      <div>
+        ${jobsBox(run)}
+        ${gatesBox(state, run)}
+        ${deploymentsBox(r, run)}
       </div>
       <aside>
         <section>

@@ -16,7 +16,8 @@ import { deploymentRoutes } from "./deployments.js";
 import { environmentRoutes } from "./environments.js";
 import { gitRoutes } from "./git.js";
 import { issueRoutes } from "./issues.js";
-import { branchRuleRoutes } from "./protection.js";
+import { branchProtectionRoutes } from "./protection.js";
+import { rulesetRoutes } from "./rulesets.js";
 import { issueListRoutes } from "./issue-list.js";
 import { labelRoutes } from "./labels.js";
 import { reactionRoutes } from "./reactions.js";
@@ -121,7 +122,8 @@ export const restRoutes: RouteDef[] = [
   ...gitRoutes,
   ...compareRoutes,
   ...pullRoutes,
-  ...branchRuleRoutes,
+  ...branchProtectionRoutes,
+  ...rulesetRoutes,
   ...updateBranchRoutes,
   ...issueRoutes,
   ...issueListRoutes,

@@ -1,15 +1,12 @@
 /**
- * Branch protection (`/branches/{branch}/protection` and its required status checks and required reviews)
- * and repository rulesets (`/rulesets`, `/rules/branches/{branch}`), with the `required_status_checks` and
- * `pull_request` rule types. Only administrators change them. What the sandbox cannot enforce — push
- * restrictions, code owners, last-push approval, bypass lists, linear history, locked branches, other rule
- * types and targets — is refused with 501 naming it, never stored and silently ignored.
+ * Branch protection (`/branches/{branch}/protection` and its required status checks and required
+ * reviews). Only administrators change it. What the sandbox cannot enforce — push restrictions, code
+ * owners, last-push approval, dismissal restrictions, bypass allowances, linear history, locked
+ * branches — is refused with 501 naming it, never stored and silently ignored.
  */
-import { roleAtLeast, roleOf } from "../auth.js";
 import {
   DOCS,
   HttpError,
-  created,
   noContent,
   notFound,
   obj,
@@ -17,82 +14,26 @@ import {
   validationFailed,
   type Ctx,
   type Json,
-  unauthorized,
 } from "../http.js";
-import { listReply } from "../paginate.js";
-import {
-  rulesetsFor,
-  rulesOf,
-  type BranchProtection,
-  type RequiredCheck,
-  type ReviewRule,
-  type Ruleset,
-  type RulesetRule,
-} from "../protection.js";
+import { rulesOf, type BranchProtection, type RequiredCheck, type ReviewRule } from "../protection.js";
 import type { RouteDef } from "../router.js";
-import {
-  branchRuleJson,
-  protectionJson,
-  reviewsJson,
-  rulesetJson,
-  rulesetSummaryJson,
-  statusChecksJson,
-} from "../serialize/protection.js";
+import { protectionJson, reviewsJson, statusChecksJson } from "../serialize/protection.js";
 import type { Repo } from "../state.js";
-import { NOT_MODELLED } from "../unmodelled.js";
+import {
+  administers,
+  boolField,
+  invalidRequest,
+  isObj,
+  nonEmpty,
+  unmodelled,
+} from "./branch-rules-shared.js";
 import { repoOf } from "./common.js";
 
 const readAdmin = { perm: ["administration", "read"] as [string, "read"] };
 const writeAdmin = { perm: ["administration", "write"] as [string, "write"], role: "admin" as const };
-const readMeta = { perm: ["metadata", "read"] as [string, "read"] };
-const writeRules = { perm: ["administration", "write"] as [string, "write"] };
 
 const notFoundAs = (message: string): HttpError =>
   new HttpError(404, { message, documentation_url: DOCS, status: "404" });
-
-/** A setting GitHub has but the sandbox does not enforce: 501, recorded like any unmodelled route. */
-function unmodelled(ctx: Ctx, what: string): HttpError {
-  ctx.state.unmodelled.push({
-    at: ctx.state.now(),
-    kind: "rest",
-    method: ctx.method,
-    route: what,
-    path: ctx.path,
-  });
-  return new HttpError(501, {
-    message: `${what} is ${NOT_MODELLED}`,
-    documentation_url: DOCS,
-    status: "501",
-  });
-}
-
-/** GitHub's wording for a body its schema refuses (the same words strict mode uses). */
-function invalidRequest(detail: string): HttpError {
-  return new HttpError(422, {
-    message: `Invalid request.\n\n${detail}`,
-    errors: [detail],
-    documentation_url: DOCS,
-    status: "422",
-  });
-}
-
-/**
- * The caller administers the repository: a site administrator or a user with admin rights, or an
- * installation (whose `administration` permission the route already checked). Anonymous callers never do.
- */
-function administers(ctx: Ctx, r: Repo): boolean {
-  const a = ctx.actor;
-  if (a?.kind === "installation") return true;
-  if (a?.kind !== "user") return false;
-  if (ctx.state.account(a.login)?.site_admin) return true;
-  return roleAtLeast(roleOf(ctx.state, r, a.login), "admin");
-}
-
-/** Rulesets answer 404 to those who may not edit them (the operations document no 403). */
-function requireRulesetEditor(ctx: Ctx, r: Repo): void {
-  if (!ctx.actor) throw unauthorized();
-  if (!administers(ctx, r)) throw notFound();
-}
 
 function branchOf(ctx: Ctx, r: Repo): string {
   const branch = ctx.params["branch"] ?? "";
@@ -104,17 +45,6 @@ function protectionOr404(ctx: Ctx, r: Repo): BranchProtection {
   const p = rulesOf(r).protections.get(branchOf(ctx, r));
   if (!p) throw notFoundAs("Branch not protected");
   return p;
-}
-
-const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const nonEmpty = (v: unknown): boolean =>
-  isObj(v) && Object.values(v).some((x) => (Array.isArray(x) ? x.length > 0 : x !== undefined));
-
-function boolField(b: Json, key: string, at: string): boolean | undefined {
-  const v = b[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") throw invalidRequest(`For '${at}', ${JSON.stringify(v)} is not a boolean.`);
-  return v;
 }
 
 /**
@@ -216,7 +146,7 @@ function putProtection(ctx: Ctx, r: Repo, branch: string): BranchProtection {
 
 const P = "/repos/{owner}/{repo}/branches/{branch}/protection";
 
-const protectionRoutes: RouteDef[] = [
+export const branchProtectionRoutes: RouteDef[] = [
   {
     method: "GET",
     path: P,
@@ -334,219 +264,3 @@ const protectionRoutes: RouteDef[] = [
     },
   },
 ];
-
-const PULL_REQUEST_REQUIRED = [
-  "dismiss_stale_reviews_on_push",
-  "require_code_owner_review",
-  "require_last_push_approval",
-  "required_approving_review_count",
-  "required_review_thread_resolution",
-];
-
-function parseRule(ctx: Ctx, raw: unknown, index: number): RulesetRule {
-  if (!isObj(raw) || typeof raw["type"] !== "string") throw invalidRequest(`"type" wasn't supplied.`);
-  const type = raw["type"];
-  const params = isObj(raw["parameters"]) ? raw["parameters"] : undefined;
-  const at = `rules/${index}/parameters`;
-  if (type === "required_status_checks") {
-    if (!params) throw invalidRequest(`"parameters" wasn't supplied.`);
-    for (const key of ["required_status_checks", "strict_required_status_checks_policy"])
-      if (!(key in params)) throw invalidRequest(`"${key}" wasn't supplied.`);
-    const checks = params["required_status_checks"];
-    if (!Array.isArray(checks))
-      throw invalidRequest(`For '${at}/required_status_checks', it is not an array.`);
-    for (const c of checks) {
-      if (!isObj(c) || typeof c["context"] !== "string") throw invalidRequest(`"context" wasn't supplied.`);
-      const id = c["integration_id"];
-      if (id !== undefined && (typeof id !== "number" || !ctx.state.apps.has(id)))
-        throw validationFailed([
-          `Invalid rule 'required_status_checks': integration ${String(id)} not found`,
-        ]);
-    }
-    return {
-      type,
-      parameters: {
-        strict_required_status_checks_policy: params["strict_required_status_checks_policy"] === true,
-        do_not_enforce_on_create: params["do_not_enforce_on_create"] === true,
-        required_status_checks: checks.map((c: Json) => ({
-          context: c["context"],
-          ...(c["integration_id"] === undefined ? {} : { integration_id: c["integration_id"] }),
-        })),
-      },
-    };
-  }
-  if (type === "pull_request") {
-    if (!params) throw invalidRequest(`"parameters" wasn't supplied.`);
-    for (const key of PULL_REQUEST_REQUIRED)
-      if (!(key in params)) throw invalidRequest(`"${key}" wasn't supplied.`);
-    if (params["require_code_owner_review"] === true)
-      throw unmodelled(ctx, "require_code_owner_review (code owners)");
-    if (params["require_last_push_approval"] === true) throw unmodelled(ctx, "require_last_push_approval");
-    if (Array.isArray(params["required_reviewers"]) && params["required_reviewers"].length > 0)
-      throw unmodelled(ctx, "required_reviewers");
-    const methods = params["allowed_merge_methods"];
-    if (Array.isArray(methods) && !["merge", "squash", "rebase"].every((m) => methods.includes(m)))
-      throw unmodelled(ctx, "allowed_merge_methods");
-    const count = params["required_approving_review_count"];
-    if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > 10)
-      throw invalidRequest(
-        `For '${at}/required_approving_review_count', ${JSON.stringify(count)} is not valid.`,
-      );
-    return {
-      type,
-      parameters: {
-        required_approving_review_count: count,
-        dismiss_stale_reviews_on_push: params["dismiss_stale_reviews_on_push"] === true,
-        require_code_owner_review: false,
-        require_last_push_approval: false,
-        // No review threads exist in the sandbox, so none is ever left unresolved.
-        required_review_thread_resolution: params["required_review_thread_resolution"] === true,
-        allowed_merge_methods: ["merge", "squash", "rebase"],
-      },
-    };
-  }
-  throw unmodelled(ctx, `ruleset rule type "${type}"`);
-}
-
-/** Applies a ruleset body (all of it for POST, what it names for PUT) to `s`. */
-function applyRuleset(ctx: Ctx, r: Repo, s: Ruleset, b: Json, creating: boolean): void {
-  if (creating)
-    for (const key of ["name", "enforcement"])
-      if (!(key in b)) throw invalidRequest(`"${key}" wasn't supplied.`);
-  if (b["name"] !== undefined) {
-    if (typeof b["name"] !== "string") throw invalidRequest(`For 'properties/name', it is not a string.`);
-    const taken = [...rulesOf(r).rulesets.values()].some((x) => x.id !== s.id && x.name === b["name"]);
-    if (taken) throw validationFailed(["Name must be unique"]);
-    s.name = b["name"];
-  }
-  const target = b["target"] ?? (creating ? "branch" : s.target);
-  if (target !== "branch") throw unmodelled(ctx, `ruleset target "${String(target)}"`);
-  if (b["enforcement"] !== undefined) {
-    const e = b["enforcement"];
-    if (e !== "disabled" && e !== "active" && e !== "evaluate")
-      throw invalidRequest(
-        `For 'properties/enforcement', ${JSON.stringify(e)} is not a member of ["disabled","active","evaluate"].`,
-      );
-    s.enforcement = e;
-  }
-  if (Array.isArray(b["bypass_actors"]) && b["bypass_actors"].length > 0)
-    throw unmodelled(ctx, "ruleset bypass_actors");
-  if (b["conditions"] !== undefined) {
-    const refName =
-      isObj(b["conditions"]) && isObj(b["conditions"]["ref_name"]) ? b["conditions"]["ref_name"] : {};
-    const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-    s.include = list(refName["include"]);
-    s.exclude = list(refName["exclude"]);
-  }
-  if (b["rules"] !== undefined) {
-    if (!Array.isArray(b["rules"])) throw invalidRequest(`For 'properties/rules', it is not an array.`);
-    s.rules = b["rules"].map((x, n) => parseRule(ctx, x, n));
-  }
-  s.updated_at = ctx.state.now();
-}
-
-function rulesetOr404(ctx: Ctx, r: Repo): Ruleset {
-  // `/rulesets/rule-suites` is another GitHub operation, not a ruleset id.
-  if (ctx.params["ruleset_id"] === "rule-suites")
-    throw unmodelled(ctx, `${ctx.method} /repos/{owner}/{repo}/rulesets/rule-suites`);
-  const s = rulesOf(r).rulesets.get(Number(ctx.params["ruleset_id"]));
-  if (!s) throw notFound();
-  return s;
-}
-
-const canEdit = (ctx: Ctx, r: Repo): boolean =>
-  ctx.actor?.kind === "installation"
-    ? ctx.actor.permissions["administration"] === "write"
-    : administers(ctx, r);
-
-const rulesetRoutes: RouteDef[] = [
-  {
-    method: "GET",
-    path: "/repos/{owner}/{repo}/rules/branches/{branch}",
-    operationId: "repos/get-branch-rules",
-    need: readMeta,
-    handler: (ctx) => {
-      const r = repoOf(ctx);
-      // The branch need not exist: the rules that would apply to a branch of that name are listed.
-      const rules = rulesetsFor(r, ctx.params["branch"] ?? "").flatMap((s) => s.rules.map((x) => ({ s, x })));
-      return listReply(ctx, rules, ({ s, x }) => branchRuleJson(r, s, x));
-    },
-  },
-  {
-    method: "GET",
-    path: "/repos/{owner}/{repo}/rulesets",
-    operationId: "repos/get-repo-rulesets",
-    need: readMeta,
-    handler: (ctx) => {
-      const r = repoOf(ctx);
-      const targets = ctx.query.get("targets")?.split(",");
-      const sets = [...rulesOf(r).rulesets.values()].filter((s) => !targets || targets.includes(s.target));
-      return listReply(ctx, sets, (s) => rulesetSummaryJson(ctx, r, s));
-    },
-  },
-  {
-    method: "POST",
-    path: "/repos/{owner}/{repo}/rulesets",
-    operationId: "repos/create-repo-ruleset",
-    need: writeRules,
-    handler: (ctx) => {
-      const r = repoOf(ctx);
-      requireRulesetEditor(ctx, r);
-      const now = ctx.state.now();
-      const s: Ruleset = {
-        id: ctx.state.nextId("ruleset"),
-        name: "",
-        target: "branch",
-        enforcement: "disabled",
-        include: [],
-        exclude: [],
-        rules: [],
-        created_at: now,
-        updated_at: now,
-      };
-      applyRuleset(ctx, r, s, obj(ctx), true);
-      rulesOf(r).rulesets.set(s.id, s);
-      return created(rulesetJson(ctx, r, s, true));
-    },
-  },
-  {
-    method: "GET",
-    path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
-    operationId: "repos/get-repo-ruleset",
-    need: readMeta,
-    handler: (ctx) => {
-      const r = repoOf(ctx);
-      return ok(rulesetJson(ctx, r, rulesetOr404(ctx, r), canEdit(ctx, r)));
-    },
-  },
-  {
-    method: "PUT",
-    path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
-    operationId: "repos/update-repo-ruleset",
-    need: writeRules,
-    handler: (ctx) => {
-      const r = repoOf(ctx);
-      requireRulesetEditor(ctx, r);
-      const s = rulesetOr404(ctx, r);
-      // Validate on a copy so a refused update changes nothing.
-      const next: Ruleset = { ...s, include: [...s.include], exclude: [...s.exclude], rules: [...s.rules] };
-      applyRuleset(ctx, r, next, obj(ctx), false);
-      rulesOf(r).rulesets.set(s.id, next);
-      return ok(rulesetJson(ctx, r, next, true));
-    },
-  },
-  {
-    method: "DELETE",
-    path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
-    operationId: "repos/delete-repo-ruleset",
-    need: writeRules,
-    handler: (ctx) => {
-      const r = repoOf(ctx);
-      requireRulesetEditor(ctx, r);
-      rulesOf(r).rulesets.delete(rulesetOr404(ctx, r).id);
-      return noContent();
-    },
-  },
-];
-
-export const branchRuleRoutes: RouteDef[] = [...protectionRoutes, ...rulesetRoutes];

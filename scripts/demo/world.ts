@@ -111,6 +111,75 @@ export interface WorldFiles {
   readonly [path: string]: string;
 }
 
+/** The people, the organization and its repository with the cast as collaborators and `files` committed. */
+async function createRepository(sandbox: Sandbox, files: WorldFiles) {
+  const client = sandbox.client;
+  const tokens = {} as Record<Login, string>;
+  for (const login of ["owner", ...Object.keys(CAST)] as Login[])
+    tokens[login] = (await client.createUser(login, `${login}@example.com`)).token;
+  const as: DemoWorld["as"] = <T>(login: Login, method: string, path: string, body?: unknown) =>
+    client.rest<T>(method, path, body, tokens[login]);
+
+  await client.createOrg(ORG, "owner");
+  await client.createRepo(tokens.owner, REPO, { org: ORG });
+  for (const [login, permission] of Object.entries(CAST) as [keyof typeof CAST, string][]) {
+    const invitation = await as<{ id?: number } | undefined>(
+      "owner",
+      "PUT",
+      `/repos/${FULL}/collaborators/${login}`,
+      { permission },
+    );
+    if (invitation?.id !== undefined)
+      await as(login, "PATCH", `/user/repository_invitations/${invitation.id}`, {});
+  }
+  for (const [path, content] of Object.entries(files))
+    await client.putFile(tokens.owner, FULL, path, content, { message: `Add ${path}` });
+  return { tokens, as };
+}
+
+/** The Tollgate App registered with what app.yml asks for, installed on the organization, and served. */
+async function installTollgate(sandbox: Sandbox, closers: (() => Promise<void>)[]) {
+  const server = await startApp(sandbox);
+  closers.push(server.close);
+  const app = await sandbox.client.registerApp({
+    name: "Tollgate",
+    webhook_url: server.webhookUrl,
+    // Exactly what app.yml asks for.
+    permissions: { ...APP_PERMISSIONS },
+    events: [...APP_EVENTS],
+  });
+  const installation = await sandbox.client.installApp(app.id, ORG);
+  await server.serve(app);
+  return { server, app, installation };
+}
+
+/** The CI App's token (it writes the `build` check run) and the workflow token of the Action's runs. */
+async function workflowApps(sandbox: Sandbox): Promise<{ ciToken: string; workflowToken: string }> {
+  const ci = await sandbox.client.registerApp({
+    name: "CI",
+    permissions: { checks: "write", metadata: "read" },
+  });
+  const ciToken = await installationToken(sandbox, ci);
+  const actions = await sandbox.client.control<{ id: number; pem: string }>("POST", "/apps", {
+    name: "GitHub Actions",
+    slug: "github-actions",
+    permissions: {
+      // The environment lock is a ref: deploy and rollback need contents: write.
+      contents: "write",
+      deployments: "write",
+      pull_requests: "read",
+      checks: "read",
+      statuses: "read",
+      members: "read",
+      metadata: "read",
+      vulnerability_alerts: "read",
+      actions: "write",
+    },
+    events: [],
+  });
+  return { ciToken, workflowToken: await installationToken(sandbox, actions) };
+}
+
 export async function createDemoWorld(files: WorldFiles): Promise<DemoWorld> {
   const sandbox = await startSandbox({ port: 0, strict: true });
   const closers: (() => Promise<void>)[] = [() => sandbox.close()];
@@ -118,63 +187,9 @@ export async function createDemoWorld(files: WorldFiles): Promise<DemoWorld> {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    const client = sandbox.client;
-    const tokens = {} as Record<Login, string>;
-    for (const login of ["owner", ...Object.keys(CAST)] as Login[])
-      tokens[login] = (await client.createUser(login, `${login}@example.com`)).token;
-    const as = <T>(login: Login, method: string, path: string, body?: unknown) =>
-      client.rest<T>(method, path, body, tokens[login]);
-
-    await client.createOrg(ORG, "owner");
-    await client.createRepo(tokens.owner, REPO, { org: ORG });
-    for (const [login, permission] of Object.entries(CAST) as [keyof typeof CAST, string][]) {
-      const invitation = await as<{ id?: number } | undefined>(
-        "owner",
-        "PUT",
-        `/repos/${FULL}/collaborators/${login}`,
-        { permission },
-      );
-      if (invitation?.id !== undefined)
-        await as(login, "PATCH", `/user/repository_invitations/${invitation.id}`, {});
-    }
-    for (const [path, content] of Object.entries(files))
-      await client.putFile(tokens.owner, FULL, path, content, { message: `Add ${path}` });
-
-    const server = await startApp(sandbox);
-    closers.push(server.close);
-    const app = await client.registerApp({
-      name: "Tollgate",
-      webhook_url: server.webhookUrl,
-      // Exactly what app.yml asks for.
-      permissions: { ...APP_PERMISSIONS },
-      events: [...APP_EVENTS],
-    });
-    const installation = await client.installApp(app.id, ORG);
-    await server.serve(app);
-
-    const ci = await client.registerApp({
-      name: "CI",
-      permissions: { checks: "write", metadata: "read" },
-    });
-    const ciToken = await installationToken(sandbox, ci);
-    const actions = await client.control<{ id: number; pem: string }>("POST", "/apps", {
-      name: "GitHub Actions",
-      slug: "github-actions",
-      permissions: {
-        // The environment lock is a ref: deploy and rollback need contents: write.
-        contents: "write",
-        deployments: "write",
-        pull_requests: "read",
-        checks: "read",
-        statuses: "read",
-        members: "read",
-        metadata: "read",
-        vulnerability_alerts: "read",
-        actions: "write",
-      },
-      events: [],
-    });
-    const workflowToken = await installationToken(sandbox, actions);
+    const { tokens, as } = await createRepository(sandbox, files);
+    const { server, app, installation } = await installTollgate(sandbox, closers);
+    const { ciToken, workflowToken } = await workflowApps(sandbox);
     return {
       sandbox,
       app,
