@@ -8,7 +8,7 @@
  * own, and GitHub stays the only record (see README, "What a burst costs").
  */
 import { Coalescer } from "../src/github/coalesce.js";
-import { canChangeDecision } from "../src/policy/relevance.js";
+import type { Policy } from "../src/policy/model.js";
 import type { Decision } from "../src/readiness/decision.js";
 import { PolicyReader, type ConditionalClient } from "./policy-read.js";
 import { refreshReadiness, type Deps, type RefreshOptions } from "./readiness.js";
@@ -24,16 +24,17 @@ export const perProcess = (): PerProcess => ({
 });
 
 /**
- * Whether a CI report named `name` (check run name, status context) may change a decision on this
- * repository. When the policy cannot be read for it, or is broken, the answer is yes: a wasted query is
- * better than a lost evaluation.
+ * Whether `what` (a CI report, a label, a review) may change a decision on this repository, by
+ * `canChange` over its policy. When the policy cannot be read for it, or is broken, the answer is yes:
+ * a wasted query is better than a lost evaluation.
  */
-export async function reportMatters(
+export async function policyMatters(
   state: PerProcess | undefined,
   client: ConditionalClient,
   deps: Deps,
   defaultBranch: string,
-  name: string,
+  what: string,
+  canChange: (policy: Policy) => boolean,
 ): Promise<boolean> {
   if (!state) return true;
   let policy;
@@ -41,17 +42,17 @@ export async function reportMatters(
     policy = await state.policies.read(client, deps.repo, defaultBranch, deps.settings.policyPath);
   } catch (error) {
     deps.log.debug(
-      { name, error: error instanceof Error ? error.message : String(error) },
+      { what, error: error instanceof Error ? error.message : String(error) },
       "could not read the policy to judge relevance: evaluating",
     );
     return true;
   }
   if (policy === undefined) {
-    deps.log.debug({ name }, "no policy on the default branch: no evaluation");
+    deps.log.debug({ what }, "no policy on the default branch: no evaluation");
     return false;
   }
-  if (!policy.ok || canChangeDecision(policy.policy, name)) return true;
-  deps.log.debug({ name }, `no checklist item names "${name}": it cannot change a decision, not evaluated`);
+  if (!policy.ok || canChange(policy.policy)) return true;
+  deps.log.debug({ what }, `the policy does not read ${what}: it cannot change a decision, not evaluated`);
   return false;
 }
 

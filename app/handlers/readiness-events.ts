@@ -2,13 +2,20 @@
  * The events after which a PR's readiness may have changed: the PR itself (opened, new commits, body,
  * labels, ready for review), a review, another app's check run completing, a commit status, and a
  * person asking to re-run or re-evaluate Tollgate's own check run. A check run or status no checklist
- * item names is skipped, and evaluations of the same PR head are coalesced (see ../coalescing.ts).
+ * item names is skipped, as are labels and reviews under a policy that reads neither (see
+ * src/policy/relevance.ts), and evaluations of the same PR head are coalesced (see ../coalescing.ts).
  */
 import type { Context } from "probot";
 import type { EventBudget } from "../../src/github/budget.js";
 import { REEVALUATE } from "../../src/github/checks.js";
 import { clientOf } from "../../src/github/client.js";
-import { coalescedRefresh, reportMatters, type PerProcess } from "../coalescing.js";
+import { coalescedRefresh, policyMatters, type PerProcess } from "../coalescing.js";
+import type { Policy } from "../../src/policy/model.js";
+import {
+  canChangeDecision,
+  labelsCanChangeDecision,
+  reviewsCanChangeDecision,
+} from "../../src/policy/relevance.js";
 import { repoOf } from "../github.js";
 import type { ConditionalClient } from "../policy-read.js";
 import type { Deps, RefreshOptions } from "../readiness.js";
@@ -45,28 +52,42 @@ async function refresh(
   await coalescedRefresh(env.process, installationOf(context), d, sha, pullNumber, options);
 }
 
-/** Whether the CI report `name` can change a decision on the event's repository (see reportMatters). */
-function matters(
+/**
+ * Whether the policy reads what this event changed (a CI report, labels, reviews): asked of the policy
+ * read conditionally, which costs nothing while it is unchanged (see ../coalescing.ts).
+ */
+function policyReads(
   context: Context,
   env: Env,
   d: Deps,
   payload: { repository: { default_branch: string } },
-  name: string,
+  what: string,
+  reads: (policy: Policy) => boolean,
 ): Promise<boolean> {
   const client = context.octokit as unknown as ConditionalClient;
-  return reportMatters(env.process, client, d, payload.repository.default_branch, name);
+  return policyMatters(env.process, client, d, payload.repository.default_branch, what, reads);
 }
 
+/** Whether a CI report named `name` can change a decision under a policy. */
+const namesReport = (name: string) => (policy: Policy) => canChangeDecision(policy, name);
+
 export async function onPullRequest(context: Context<"pull_request">, env: Env): Promise<void> {
-  const pr = context.payload.pull_request;
+  const { payload } = context;
+  const pr = payload.pull_request;
   if (pr.state !== "open") return context.log.debug("closed pull request");
-  await refresh(context, env, deps(context, context.payload, env), pr.head.sha, pr.number);
+  const d = deps(context, payload, env);
+  const labelled = payload.action === "labeled" || payload.action === "unlabeled";
+  if (labelled && !(await policyReads(context, env, d, payload, "labels", labelsCanChangeDecision))) return;
+  await refresh(context, env, d, pr.head.sha, pr.number);
 }
 
 export async function onReview(context: Context<"pull_request_review">, env: Env): Promise<void> {
-  const pr = context.payload.pull_request;
+  const { payload } = context;
+  const pr = payload.pull_request;
   if (pr.state !== "open") return context.log.debug("closed pull request");
-  await refresh(context, env, deps(context, context.payload, env), pr.head.sha, pr.number);
+  const d = deps(context, payload, env);
+  if (!(await policyReads(context, env, d, payload, "reviews", reviewsCanChangeDecision))) return;
+  await refresh(context, env, d, pr.head.sha, pr.number);
 }
 
 interface PullRef {
@@ -99,7 +120,10 @@ export async function onCheckRun(context: Context<"check_run">, env: Env): Promi
       if (ours) return context.log.debug("our own check run");
       if (!prs.some((p) => p.head.sha === run.head_sha))
         return context.log.debug({ sha: run.head_sha }, "no pull request has this head");
-      if (!(await matters(context, env, d, payload, run.name))) return;
+      if (
+        !(await policyReads(context, env, d, payload, `the CI report "${run.name}"`, namesReport(run.name)))
+      )
+        return;
       return refreshAll(context, env, d, run.head_sha, prs);
     // A person asked for a fresh run: write it even if it shows the same as the last one.
     case "rerequested":
@@ -131,6 +155,8 @@ export function onCheckSuite(context: Context<"check_suite.completed">, env: Env
 /** Commit statuses carry no PR: the evidence finds the PR whose head the commit is, if any. */
 export async function onStatus(context: Context<"status">, env: Env): Promise<void> {
   const d = deps(context, context.payload, env);
-  if (!(await matters(context, env, d, context.payload, context.payload.context))) return;
+  const name = context.payload.context;
+  if (!(await policyReads(context, env, d, context.payload, `the CI report "${name}"`, namesReport(name))))
+    return;
   await refresh(context, env, d, context.payload.sha);
 }

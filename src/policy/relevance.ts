@@ -8,6 +8,10 @@
  * query. Check suites are never evidence: the evidence reads the runs inside them, each of which has
  * its own `check_run.completed`. One status always can: the scheduled wake's, written when a gate's due
  * time came (src/action/wake.ts) — time alone changed the decision.
+ *
+ * The same holds for a PR's labels and reviews: labels are read only by change types that declare
+ * `labels`, and reviews only by a `reviews` checklist item, so a label or a review on a PR under a policy
+ * with neither cannot change a decision.
  */
 import type { Policy } from "./model.js";
 
@@ -26,3 +30,11 @@ export const WAKE_CONTEXT = "tollgate/wake";
 /** Whether a CI report named `name` (a check run's name or a status's context) can change a decision. */
 export const canChangeDecision = (policy: Policy, name: string): boolean =>
   name === WAKE_CONTEXT || checkNamesOf(policy).has(name);
+
+/** Whether a PR's labels can change a decision: only change types that declare labels read them. */
+export const labelsCanChangeDecision = (policy: Policy): boolean =>
+  Object.values(policy.changeTypes.types).some((type) => type.labels.length > 0);
+
+/** Whether a PR's reviews can change a decision: only a `reviews` checklist item reads them. */
+export const reviewsCanChangeDecision = (policy: Policy): boolean =>
+  Object.values(policy.environments).some((env) => env.checklist.some((item) => item.kind === "reviews"));

@@ -15,6 +15,7 @@ import {
   POLICY_ETAG,
   POLICY_READ,
   POLICY_READ_PATH,
+  POLICY,
   PR_HEAD,
   REPO_PATH,
   commentOnPull,
@@ -72,12 +73,13 @@ describe("readiness events write one check run per gated environment", () => {
   ];
 
   test.each(cases)("%s → one evidence query, then staging ✓ and production waiting", async (...args) => {
-    const [, event, payload, , sha] = args;
+    const [name, event, payload, , sha] = args;
     const written: CheckRunBody[] = [];
     const scope = github();
-    // A CI report is judged relevant first, from the policy its checklist names checks in.
-    const ci = event === "check_run" || event === "status";
-    if (ci) expectPolicyRead(scope);
+    // A CI report, a label or a review is judged relevant first, from what the policy reads.
+    const judged =
+      ["check_run", "status", "pull_request_review"].includes(event) || name.endsWith(".labeled");
+    if (judged) expectPolicyRead(scope);
     expectEvidence(scope, {
       sha,
       checks: [{ name: "build", conclusion: "SUCCESS" }],
@@ -88,7 +90,7 @@ describe("readiness events write one check run per gated environment", () => {
 
     expect(requests).toEqual([
       `POST /app/installations/${INSTALLATION}/access_tokens`,
-      ...(ci ? [POLICY_READ] : []),
+      ...(judged ? [POLICY_READ] : []),
       "POST /graphql",
       `POST ${REPO_PATH}/check-runs`,
       `POST ${REPO_PATH}/check-runs`,
@@ -157,7 +159,7 @@ describe("readiness events write one check run per gated environment", () => {
 
   /** A fresh App (no memory of its own, like another replica) hears `action` on PR_HEAD; returns what it wrote. */
   async function freshDelivery(
-    action: "opened" | "labeled",
+    action: "opened" | "synchronize",
     evidenceOf: Omit<EvidenceOptions, "sha">,
     writes: number,
   ): Promise<CheckRunBody[]> {
@@ -180,12 +182,12 @@ describe("readiness events write one check run per gated environment", () => {
     );
 
     // Another replica (or this one after a restart): no memory of what it wrote, only GitHub's.
-    await freshDelivery("labeled", { checks: green, shown }, 0);
+    await freshDelivery("synchronize", { checks: green, shown }, 0);
     expect(requests).toEqual([`POST /app/installations/${INSTALLATION}/access_tokens`, "POST /graphql"]);
 
     // CI now fails: both runs would show something new, so both are written.
     const rewritten = await freshDelivery(
-      "labeled",
+      "synchronize",
       { checks: [{ name: "build", conclusion: "FAILURE" }], shown },
       2,
     );
@@ -196,7 +198,7 @@ describe("readiness events write one check run per gated environment", () => {
   test("a run under Tollgate's name written by another app does not stop Tollgate writing its own", async () => {
     const written = await freshDelivery("opened", { checks: green }, 2);
     const impostor = written.map((w) => ({ name: w.name, externalId: w.external_id!, app: "impostor" }));
-    await freshDelivery("labeled", { checks: green, shown: impostor }, 2);
+    await freshDelivery("synchronize", { checks: green, shown: impostor }, 2);
     expect(requests).toHaveLength(4);
   });
 
@@ -222,6 +224,26 @@ describe("readiness events write one check run per gated environment", () => {
       .matchHeader("if-none-match", POLICY_ETAG)
       .reply(304, "", { etag: POLICY_ETAG });
     await deliver("status", example("status", undefined));
+    expect(requests).toEqual([
+      `POST /app/installations/${INSTALLATION}/access_tokens`,
+      POLICY_READ,
+      POLICY_READ,
+    ]);
+  });
+
+  test("a label and a review under a policy that reads neither: the policy read (free while unchanged), no evaluation", async () => {
+    // No change type declares labels, and no checklist item counts reviews.
+    const readsNeither = POLICY.replace(/change_types:[\s\S]*?checklist:/, "checklist:")
+      .replace("  reviewed: { reviews: 1 }\n", "")
+      .replace("checklist: [ci, rollback-plan, reviewed]", "checklist: [ci, rollback-plan]");
+    expect(readsNeither).not.toMatch(/labels|reviews/);
+    const scope = expectPolicyRead(github(), readsNeither);
+    await deliver("pull_request", example("pull_request", "labeled"));
+    scope
+      .get(POLICY_READ_PATH)
+      .matchHeader("if-none-match", POLICY_ETAG)
+      .reply(304, "", { etag: POLICY_ETAG });
+    await deliver("pull_request_review", example("pull_request_review", "submitted"));
     expect(requests).toEqual([
       `POST /app/installations/${INSTALLATION}/access_tokens`,
       POLICY_READ,

@@ -78,9 +78,15 @@ export const fromRepo = (owner: string) => (payload: Json) =>
 export const POLICY = `version: 1
 approvers:
   leads: [Codertocat, alice]
+change_types:
+  default: standard
+  types:
+    standard: {}
+    hotfix: { labels: [hotfix] }
 checklist:
   ci: { checks: [build] }
   rollback-plan: { pr_section: Rollback plan }
+  reviewed: { reviews: 1 }
 environments:
   staging:
     approval: automatic
@@ -89,7 +95,7 @@ environments:
     approval: required
     approvals:
       "*": { from: [group:leads], count: 2 }
-    checklist: [ci, rollback-plan]
+    checklist: [ci, rollback-plan, reviewed]
     rollback: { workflow: rollback.yml, redeploy_previous: true }
 `;
 export const BROKEN_POLICY = "version: 1\nenvironments:\n  production:\n    approval: maybe\n";
@@ -272,11 +278,11 @@ export const POLICY_READ_PATH = `${REPO_PATH}/contents/.github/tollgate.yml?ref=
 export const POLICY_READ = `GET ${POLICY_READ_PATH}`;
 export const POLICY_ETAG = 'W/"policy-1"';
 
-export function expectPolicyRead(scope: nock.Scope): nock.Scope {
+export function expectPolicyRead(scope: nock.Scope, policy = POLICY): nock.Scope {
   return scope
     .get(POLICY_READ_PATH)
     .matchHeader("accept", "application/vnd.github.v3.raw")
-    .reply(200, POLICY, { etag: POLICY_ETAG, "content-type": "application/vnd.github.raw" });
+    .reply(200, policy, { etag: POLICY_ETAG, "content-type": "application/vnd.github.raw" });
 }
 
 /** Expects the one evidence query for `sha`, with exactly these variables, and answers it. */

@@ -1,7 +1,12 @@
 import { describe, expect, test } from "@jest/globals";
 import { loadPolicy } from "../../src/policy/load.js";
 import type { Policy } from "../../src/policy/model.js";
-import { canChangeDecision, checkNamesOf } from "../../src/policy/relevance.js";
+import {
+  canChangeDecision,
+  checkNamesOf,
+  labelsCanChangeDecision,
+  reviewsCanChangeDecision,
+} from "../../src/policy/relevance.js";
 
 function policy(text: string): Policy {
   const loaded = loadPolicy(text);
@@ -54,5 +59,41 @@ environments:
 `);
     expect(checkNamesOf(none).size).toBe(0);
     expect(canChangeDecision(none, "build")).toBe(false);
+  });
+});
+
+describe("whether labels and reviews can change a readiness decision", () => {
+  test("labels only through change types that declare them; reviews only through a reviews item", () => {
+    expect(labelsCanChangeDecision(POLICY)).toBe(false);
+    expect(reviewsCanChangeDecision(POLICY)).toBe(false);
+    const both = policy(`version: 1
+change_types:
+  default: standard
+  types:
+    standard: {}
+    hotfix: { labels: [hotfix] }
+checklist:
+  reviewed: { reviews: 1 }
+environments:
+  staging:
+    approval: automatic
+    checklist: [reviewed]
+`);
+    expect(labelsCanChangeDecision(both)).toBe(true);
+    expect(reviewsCanChangeDecision(both)).toBe(true);
+  });
+
+  test("change types from paths or titles alone do not read labels", () => {
+    const paths = policy(`version: 1
+change_types:
+  default: standard
+  types:
+    standard: {}
+    database: { paths: ["migrations/**"] }
+environments:
+  staging:
+    approval: none
+`);
+    expect(labelsCanChangeDecision(paths)).toBe(false);
   });
 });
