@@ -11,7 +11,7 @@ import { APPROVAL_STATE, approvalDescription } from "../../src/records/format.js
 import { deploymentPayload } from "../../src/records/payload.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess, type Assessment } from "../assess.js";
-import { followUp } from "../followup.js";
+import { followUp, type Recorded } from "../followup.js";
 import { pullFacts, type PullFacts } from "../github.js";
 import { nowOf, writeDecisions } from "../readiness.js";
 import { tollgateDeployment } from "../deployment-lookup.js";
@@ -86,30 +86,45 @@ export async function decide(cx: CommandContext, command: DecisionCommand): Prom
   });
 
   const after = { ...assessment.evidence, approvals: [...assessment.evidence.approvals, admission.record] };
+  // The PR's check run shows the new tally at once, without reading GitHub again.
+  const show = pr.mergeSha ? undefined : pr.headSha;
+  return followDecision(cx, what, show, assessment, {
+    policy,
+    evidence: after,
+    environment: environment.name,
+    sha,
+    deploymentId,
+    defaultBranch: assessment.gathered.defaultBranch,
+    starter: initiator,
+    rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
+  });
+}
+
+/**
+ * What follows a recorded decision: the PR's check run (`show`: the head shown, before the merge) and
+ * the runs waiting for it. When GitHub answers too slowly the decision itself is recorded and what follows
+ * only lags (a check run not updated, a waiting run not yet reviewed or re-run), which holds a deployment
+ * back and never lets one through.
+ */
+async function followDecision(
+  cx: CommandContext,
+  what: string,
+  show: string | undefined,
+  assessment: Assessment,
+  recorded: Recorded,
+): Promise<Outcome> {
   try {
-    // The PR's check run shows the new tally at once, without reading GitHub again.
-    if (!pr.mergeSha)
-      await writeDecisions(cx, policy, after, pr.headSha, {
-        only: environment.name,
+    if (show)
+      await writeDecisions(cx, recorded.policy, recorded.evidence, show, {
+        only: recorded.environment,
         shown: assessment.gathered.shownChecks,
       });
-    await followUp(cx, {
-      policy,
-      evidence: after,
-      environment: environment.name,
-      sha,
-      deploymentId,
-      defaultBranch: assessment.gathered.defaultBranch,
-      starter: initiator,
-      rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
-    });
+    await followUp(cx, recorded);
   } catch (error) {
     if (!isOutOfTime(error)) throw error;
-    // The decision itself is recorded; what follows from it only lags (a check run not updated, a waiting
-    // run not yet reviewed or re-run), which holds a deployment back and never lets one through.
-    cx.log.warn({ environment: environment.name }, `after the ${what}: Tollgate ${error.message}`);
+    cx.log.warn({ environment: recorded.environment }, `after the ${what}: Tollgate ${error.message}`);
     return done(
-      `Tollgate recorded this ${what}, then GitHub answered too slowly and it ${error.message}: the ${environment.name} check run and any run waiting for it catch up on the next event (or re-run the workflow)`,
+      `Tollgate recorded this ${what}, then GitHub answered too slowly and it ${error.message}: the ${recorded.environment} check run and any run waiting for it catch up on the next event (or re-run the workflow)`,
     );
   }
   return done();
