@@ -2,6 +2,7 @@
  * The commit's checks as the engine reads them: check runs and commit statuses mapped to their states
  * (nothing but a success, neutral or skipped run passes), and the digests Tollgate's own check runs show.
  */
+import { own } from "../policy/own.js";
 import { parseDecisionContext } from "../records/format.js";
 import type { EvidenceResponse } from "./evidence-query.js";
 import { isBookkeepingContext } from "./held.js";
@@ -49,30 +50,17 @@ export function shownChecksOf(commit: Commit, appBot: string): Map<string, strin
   );
 }
 
+/** The check run conclusions that pass; every other one (failure, cancelled, timed_out, action_required, stale, startup_failure) fails. */
+const PASSING_CONCLUSIONS = { SUCCESS: "success", NEUTRAL: "neutral", SKIPPED: "skipped" } as const;
+
 function checkRunState(status: string, conclusion: string | null) {
   if (status !== "COMPLETED") return "pending" as const;
-  switch (conclusion) {
-    case "SUCCESS":
-      return "success" as const;
-    case "NEUTRAL":
-      return "neutral" as const;
-    case "SKIPPED":
-      return "skipped" as const;
-    default:
-      // failure, cancelled, timed_out, action_required, stale, startup_failure: none of them is a pass.
-      return "failure" as const;
-  }
+  return (conclusion !== null ? own(PASSING_CONCLUSIONS, conclusion) : undefined) ?? ("failure" as const);
 }
 
+/** A commit status that is neither success, failure nor error is still pending. */
+const STATUS_STATES = { SUCCESS: "success", FAILURE: "failure", ERROR: "error" } as const;
+
 function statusState(state: string) {
-  switch (state) {
-    case "SUCCESS":
-      return "success" as const;
-    case "FAILURE":
-      return "failure" as const;
-    case "ERROR":
-      return "error" as const;
-    default:
-      return "pending" as const;
-  }
+  return own(STATUS_STATES, state) ?? ("pending" as const);
 }
