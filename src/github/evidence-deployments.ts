@@ -1,7 +1,7 @@
 /**
  * What deployments prove: approvals and rejections (only the App's bot's statuses), their withdrawals,
  * and each deployment's outcome per environment its statuses recorded (a success only as the App's
- * verified record). Lists GitHub cut short are flagged incomplete.
+ * verified record), and whether GitHub cut a commit's list of them short.
  */
 import { parseDescription, statusProof, type Writer } from "../records/format.js";
 import { isActor, type Actor, type CommitDeployments, type DeploymentNode } from "./evidence-query.js";
@@ -21,6 +21,7 @@ export function deploymentsCut(commit: Pick<CommitDeployments, "deployments">): 
   );
 }
 
+/** A deployment read twice (on the commit and on a commit of its PR) counts once. */
 export function uniqueById(deployments: readonly DeploymentNode[]): DeploymentNode[] {
   const seen = new Set<number | null>();
   return deployments.filter((d) => {
