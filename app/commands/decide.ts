@@ -10,82 +10,49 @@ import { findOrCreateDeployment, writeDeploymentStatus } from "../../src/github/
 import { APPROVAL_STATE, approvalDescription } from "../../src/records/format.js";
 import { deploymentPayload } from "../../src/records/payload.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
-import { assess } from "../assess.js";
-import { followUp } from "../followup.js";
-import { pullFacts } from "../github.js";
+import { assess, type Assessment } from "../assess.js";
+import { followUp, type Recorded } from "../followup.js";
+import { pullFacts, type PullFacts } from "../github.js";
 import { nowOf, writeDecisions } from "../readiness.js";
 import { tollgateDeployment } from "../deployment-lookup.js";
 import { admitDecision, tallyText, unknownEnvironment } from "./admission.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
 import { own } from "../../src/policy/own.js";
+import type { Policy } from "../../src/policy/model.js";
+import type { Evidence } from "../../src/readiness/evidence.js";
 
 const short = (sha: string) => sha.slice(0, 7);
 
-export async function decide(
-  cx: CommandContext,
-  command:
-    | { kind: "approve"; environment: string; note?: string }
-    | { kind: "reject"; environment: string; reason: string },
-): Promise<Outcome> {
+type DecisionCommand =
+  | { kind: "approve"; environment: string; note?: string }
+  | { kind: "reject"; environment: string; reason: string };
+
+type RecordedDecision = Evidence["approvals"][number];
+
+export async function decide(cx: CommandContext, command: DecisionCommand): Promise<Outcome> {
   const what = command.kind === "approve" ? "approval" : "rejection";
   const { client, repo, identity, settings, comment } = cx;
   const pr = await pullFacts(client, repo, cx.issueNumber, identity.slug);
   if (pr.state === "CLOSED")
     return refuse(what, "this pull request is closed without merging, so nothing of it deploys");
   const sha = pr.mergeSha ?? pr.headSha;
-  // The command was written before the head commit arrived: it approved an earlier commit, not this one.
-  // Checked after the merge too (a redelivered old command must not bind to the merge commit), and by
-  // GitHub's clock where it can be had, not by the commit's own date, which the pusher writes.
-  const headArrived = pr.headPushedAt ?? pr.headCommittedAt;
-  if (headArrived && Date.parse(comment.createdAt) < Date.parse(headArrived))
-    return refuse(
-      what,
-      `stale commit: the pull request changed after the comment (head is now ${short(sha)}); review it and comment again`,
-    );
+  const stale = staleComment(pr, comment.createdAt, sha);
+  if (stale) return refuse(what, stale);
 
   const assessment = await assess(client, identity, settings, { ...repo, sha, pullNumber: cx.issueNumber });
-  if (!assessment.policy) return refuse(what, "this repository has no Tollgate policy on its default branch");
-  if (!assessment.policy.ok)
-    return refuse(
-      what,
-      `the policy on the default branch is invalid (${assessment.policy.errors.length} errors, see the "Tollgate · policy" check), so no approval can be recorded until it is fixed`,
-    );
-  const policy = assessment.policy.policy;
+  const loaded = policyOf(assessment);
+  if (!loaded.ok) return refuse(what, loaded.why);
+  const policy = loaded.policy;
   const unknown = unknownEnvironment(policy, command.environment);
   if (unknown) return refuse(what, unknown);
   const recorded = assessment.evidence.approvals.find((a) => a.url === comment.url);
   if (recorded) {
     cx.log.debug({ url: comment.url }, "already recorded (a redelivered webhook): no second effect");
-    // The App stopped between its two records: the indelible one is completed, unless the person has
-    // decided again since (rewriting this decision would then hide the later one).
-    const later = assessment.evidence.approvals.some(
-      (a) =>
-        a.approver.toLowerCase() === recorded.approver.toLowerCase() &&
-        a.environment === recorded.environment &&
-        a.sha === recorded.sha &&
-        a.url !== comment.url &&
-        Date.parse(a.at) >= Date.parse(recorded.at),
-    );
-    if (!later && !assessment.gathered.hasDecisionStatus(comment.url))
-      await writeDecisionStatus(
-        client,
-        { ...repo, sha: recorded.sha },
-        {
-          kind: recorded.decision === "approve" ? "approved" : "rejected",
-          environment: recorded.environment,
-          login: recorded.approver,
-          note: recorded.note ?? "",
-          url: comment.url,
-        },
-      );
+    await completeRedelivered(cx, assessment, recorded);
     return done();
   }
 
-  // Only a record the App or a trusted writer made is written to, or read for who started it: anyone
-  // may create a deployment with Tollgate's payload, as a decoy or naming an approver as its starter.
-  const found = await tollgateDeployment(client, repo, command.environment, sha);
-  const existing =
-    found?.creator !== undefined && identity.trustedWriters.includes(found.creator) ? found : undefined;
+  const existing = await trustedRecord(cx, command.environment, sha);
   // Whoever started a deployment the Action recorded may not approve it; a record the App made has no starter.
   const initiator = existing && existing.creator !== identity.bot ? existing.payload.requested_by : undefined;
   const evidence = initiator ? { ...assessment.evidence, initiator } : assessment.evidence;
@@ -104,87 +71,196 @@ export async function decide(
   if (!admission.ok) return refuse(what, admission.why);
 
   const environment = own(policy.environments, command.environment)!;
-  const decision = evaluate(policy, environment.name, evidence, now);
-  const pull = evidence.pull_request;
-  // Made before any rollout: no strategy or override yet (the Action's record of its rollout names them).
-  const payload = deploymentPayload({
-    requestedBy: pull?.author ?? comment.login,
-    decision,
-    policyDigest: policy.digest,
-    pullRequest: pull,
-  });
-  const deploymentId =
-    existing?.id ??
-    (
-      await findOrCreateDeployment(
-        client,
-        { ...repo, environment: environment.name, sha },
-        {
-          payload,
-          description: `Tollgate record of ${environment.name} for ${short(sha)}`,
-          productionEnvironment: environment.name === "production",
-        },
-        identity.trustedWriters,
-      )
-    ).id;
   const note =
     command.kind === "approve"
       ? tallyText(admission.tally, policy, environment, admission.changeType, evidence)
       : command.reason;
+  const deploymentId = await recordDecision(cx, command.kind, {
+    policy,
+    environment: environment.name,
+    evidence,
+    sha,
+    now,
+    existingId: existing?.id,
+    note,
+  });
+
+  const after = { ...assessment.evidence, approvals: [...assessment.evidence.approvals, admission.record] };
+  // The PR's check run shows the new tally at once, without reading GitHub again.
+  const show = pr.mergeSha ? undefined : pr.headSha;
+  return followDecision(cx, what, show, assessment, {
+    policy,
+    evidence: after,
+    environment: environment.name,
+    sha,
+    deploymentId,
+    defaultBranch: assessment.gathered.defaultBranch,
+    starter: initiator,
+    rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
+  });
+}
+
+/**
+ * What follows a recorded decision: the PR's check run (`show`: the head shown, before the merge) and
+ * the runs waiting for it. When GitHub answers too slowly the decision itself is recorded and what follows
+ * only lags (a check run not updated, a waiting run not yet reviewed or re-run), which holds a deployment
+ * back and never lets one through.
+ */
+async function followDecision(
+  cx: CommandContext,
+  what: string,
+  show: string | undefined,
+  assessment: Assessment,
+  recorded: Recorded,
+): Promise<Outcome> {
+  try {
+    if (show)
+      await writeDecisions(cx, recorded.policy, recorded.evidence, show, {
+        only: recorded.environment,
+        shown: assessment.gathered.shownChecks,
+      });
+    await followUp(cx, recorded);
+  } catch (error) {
+    if (!isOutOfTime(error)) throw error;
+    cx.log.warn({ environment: recorded.environment }, `after the ${what}: Tollgate ${error.message}`);
+    return done(
+      `Tollgate recorded this ${what}, then GitHub answered too slowly and it ${error.message}: the ${recorded.environment} check run and any run waiting for it catch up on the next event (or re-run the workflow)`,
+    );
+  }
+  return done();
+}
+
+/**
+ * Why a command written before the head commit arrived decides nothing: it approved an earlier commit,
+ * not this one. Checked after the merge too (a redelivered old command must not bind to the merge
+ * commit), and by GitHub's clock where it can be had, not by the commit's own date, which the pusher writes.
+ */
+function staleComment(pr: PullFacts, commentedAt: string, sha: string): string | undefined {
+  const headArrived = pr.headPushedAt ?? pr.headCommittedAt;
+  if (!headArrived || Date.parse(commentedAt) >= Date.parse(headArrived)) return undefined;
+  return `stale commit: the pull request changed after the comment (head is now ${short(sha)}); review it and comment again`;
+}
+
+/** The default branch's valid policy, or why no decision can be recorded without one. */
+function policyOf(assessment: Assessment): { ok: true; policy: Policy } | { ok: false; why: string } {
+  if (!assessment.policy)
+    return { ok: false, why: "this repository has no Tollgate policy on its default branch" };
+  if (!assessment.policy.ok)
+    return {
+      ok: false,
+      why: `the policy on the default branch is invalid (${assessment.policy.errors.length} errors, see the "Tollgate · policy" check), so no approval can be recorded until it is fixed`,
+    };
+  return { ok: true, policy: assessment.policy.policy };
+}
+
+/**
+ * A redelivered command whose deployment status is written: the App stopped between its two records, so
+ * the indelible one is completed, unless the person has decided again since (rewriting this decision
+ * would then hide the later one).
+ */
+async function completeRedelivered(
+  cx: CommandContext,
+  assessment: Assessment,
+  recorded: RecordedDecision,
+): Promise<void> {
+  const url = cx.comment.url;
+  const later = assessment.evidence.approvals.some(
+    (a) =>
+      a.approver.toLowerCase() === recorded.approver.toLowerCase() &&
+      a.environment === recorded.environment &&
+      a.sha === recorded.sha &&
+      a.url !== url &&
+      Date.parse(a.at) >= Date.parse(recorded.at),
+  );
+  if (later || assessment.gathered.hasDecisionStatus(url)) return;
+  await writeDecisionStatus(
+    cx.client,
+    { ...cx.repo, sha: recorded.sha },
+    {
+      kind: recorded.decision === "approve" ? "approved" : "rejected",
+      environment: recorded.environment,
+      login: recorded.approver,
+      note: recorded.note ?? "",
+      url,
+    },
+  );
+}
+
+/**
+ * Tollgate's deployment record of this environment and commit, when the App or a trusted writer made it:
+ * only such a record is written to, or read for who started it. Anyone may create a deployment with
+ * Tollgate's payload, as a decoy or naming an approver as its starter.
+ */
+async function trustedRecord(cx: CommandContext, environment: string, sha: string) {
+  const found = await tollgateDeployment(cx.client, cx.repo, environment, sha);
+  return found?.creator !== undefined && cx.identity.trustedWriters.includes(found.creator)
+    ? found
+    : undefined;
+}
+
+/**
+ * Records the decision: as a deployment status on the record (made now when there is none), the comment
+ * as its `log_url`, then as the record nobody else can delete: a rejection outlives its deployment, and an
+ * approval ends the person's standing rejection there. Returns the deployment's id.
+ */
+async function recordDecision(
+  cx: CommandContext,
+  kind: DecisionCommand["kind"],
+  on: {
+    policy: Policy;
+    environment: string;
+    evidence: Evidence;
+    sha: string;
+    now: Date;
+    existingId: number | undefined;
+    note: string;
+  },
+): Promise<number> {
+  const { client, repo, comment } = cx;
+  const { environment, sha } = on;
+  const deploymentId = on.existingId ?? (await newRecord(cx, on));
+  const decided = kind === "approve" ? "approved" : "rejected";
   await writeDeploymentStatus(
     client,
     { ...repo, deploymentId },
     {
-      state: APPROVAL_STATE[command.kind === "approve" ? "approved" : "rejected"],
-      description: approvalDescription(
-        command.kind === "approve" ? "approved" : "rejected",
-        comment.login,
-        note,
-      ),
+      state: APPROVAL_STATE[decided],
+      description: approvalDescription(decided, comment.login, on.note),
       logUrl: comment.url,
-      environment: environment.name,
+      environment,
     },
   );
-  // Then the record nobody else can delete: a rejection outlives its deployment, and an approval ends
-  // the person's standing rejection there.
   await writeDecisionStatus(
     client,
     { ...repo, sha },
-    {
-      kind: command.kind === "approve" ? "approved" : "rejected",
-      environment: environment.name,
-      login: comment.login,
-      note,
-      url: comment.url,
-    },
+    { kind: decided, environment, login: comment.login, note: on.note, url: comment.url },
   );
+  return deploymentId;
+}
 
-  const after = { ...assessment.evidence, approvals: [...assessment.evidence.approvals, admission.record] };
-  try {
-    // The PR's check run shows the new tally at once, without reading GitHub again.
-    if (!pr.mergeSha)
-      await writeDecisions(cx, policy, after, pr.headSha, {
-        only: environment.name,
-        shown: assessment.gathered.shownChecks,
-      });
-    await followUp(cx, {
-      policy,
-      evidence: after,
-      environment: environment.name,
-      sha,
-      deploymentId,
-      defaultBranch: assessment.gathered.defaultBranch,
-      starter: initiator,
-      rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
-    });
-  } catch (error) {
-    if (!isOutOfTime(error)) throw error;
-    // The decision itself is recorded; what follows from it only lags (a check run not updated, a waiting
-    // run not yet reviewed or re-run), which holds a deployment back and never lets one through.
-    cx.log.warn({ environment: environment.name }, `after the ${what}: Tollgate ${error.message}`);
-    return done(
-      `Tollgate recorded this ${what}, then GitHub answered too slowly and it ${error.message}: the ${environment.name} check run and any run waiting for it catch up on the next event (or re-run the workflow)`,
-    );
-  }
-  return done();
+/** The App's own deployment record, made before any rollout: no strategy or override yet (the Action's record of its rollout names them). */
+async function newRecord(
+  cx: CommandContext,
+  on: { policy: Policy; environment: string; evidence: Evidence; sha: string; now: Date },
+): Promise<number> {
+  const { policy, environment, evidence, sha } = on;
+  const decision = evaluate(policy, environment, evidence, on.now);
+  const pull = evidence.pull_request;
+  const payload = deploymentPayload({
+    requestedBy: pull?.author ?? cx.comment.login,
+    decision,
+    policyDigest: policy.digest,
+    pullRequest: pull,
+  });
+  const created = await findOrCreateDeployment(
+    cx.client,
+    { ...cx.repo, environment, sha },
+    {
+      payload,
+      description: `Tollgate record of ${environment} for ${short(sha)}`,
+      productionEnvironment: environment === "production",
+    },
+    cx.identity.trustedWriters,
+  );
+  return created.id;
 }

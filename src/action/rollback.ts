@@ -91,67 +91,126 @@ export async function rollBack(
    */
   options: { gated?: boolean } = {},
 ): Promise<ModeOutcome> {
-  const trusted = { app: settings.appBot, workflow: [WORKFLOW_BOT] };
-  let requests = requestsSoFar;
-  const { current, target } = await deps.phase("Find the version to roll back to", async () => {
-    const current = known
-      ? { sha: known.sha, requests: 0 }
-      : await previousSuccess(deps.client, settings, { ...trusted, workflowSuccessCounts: true }, "");
-    const target = current.sha
-      ? await previousSuccess(deps.client, settings, trusted, current.sha)
-      : undefined;
-    requests += current.requests + (target?.requests ?? 0);
-    return { current, target };
-  });
+  const found = await deps.phase("Find the version to roll back to", () => versionsOf(deps, settings, known));
+  let requests = requestsSoFar + found.requests;
   const base = { rolledBack: false, sections: [] as string[] };
-  if (!current.sha || !target?.sha) {
+  if (!found.versions) {
     return {
       ...base,
       requests,
       failure: `nothing to roll back to: ${settings.environment} has no earlier successful deployment`,
     };
   }
+  const { current, target } = found.versions;
   if (options.gated && environment.rollback.approval === "required") {
     const refusal = await deps.phase("Check the rollback's approval", () =>
-      rollbackApproval(deps, settings, target.sha!, current.sha!),
+      rollbackApproval(deps, settings, target, current),
     );
     requests += refusal.requests;
     if (refusal.failure !== undefined)
       return { ...base, sections: refusal.sections, requests, failure: refusal.failure };
   }
   const strategyName = settings.strategy ?? environment.strategies[0];
-  const strategy = strategyName !== undefined ? own(policy.strategies, strategyName) : undefined;
-  const plan: RollbackPlan = strategy
-    ? planRollback(strategy, environment, policy.analyses, target.sha)
-    : {
-        run: environment.rollback.run,
-        switchBack: [],
-        analyses: resolveAnalyses(environment.rollback.analyses, policy.analyses),
-      };
-  deps.log(
-    `rolling ${settings.environment} back from ${current.sha.slice(0, 7)} to ${target.sha.slice(0, 7)}`,
-  );
-  if (settings.dryRun) return { ...base, previousSha: target.sha, requests };
+  const plan = wayBack(policy, environment, strategyName, target);
+  deps.log(`rolling ${settings.environment} back from ${current.slice(0, 7)} to ${target.slice(0, 7)}`);
+  if (settings.dryRun) return { ...base, previousSha: target, requests };
 
   const deploymentId = await createDeployment(
     deps.client,
-    { ...settings, sha: target.sha },
+    { ...settings, sha: target },
     {
       payload: deploymentPayload({
         requestedBy: settings.actor,
         decision: { changeType: "rollback", emergency: false, checklist: [] },
         policyDigest: policy.digest,
         rollout: { strategy: strategyName },
-        rollbackOf: current.sha,
+        rollbackOf: current,
       }),
-      description: `Rollback of ${current.sha.slice(0, 7)}`,
+      description: `Rollback of ${current.slice(0, 7)}`,
     },
   );
   requests++;
+  const run = await runRollback(deps, settings, environment, deploymentId, plan, {
+    current,
+    target,
+    strategy: strategyName ?? "rollback",
+  });
+  requests += run.requests;
+  const { result, timeline, status } = run;
+  // The rollback analyses' readings, kept like a rollout's (src/action/readings-store.ts).
+  requests += await keepReadings(deps, settings, deploymentId, target, seriesOf(timeline.entries));
+  return {
+    deploymentId,
+    ...(status !== undefined ? { status } : {}),
+    rolledBack: result.ok,
+    previousSha: target,
+    sections: [renderTimeline(timeline.entries, "Rollback"), renderReadings(timeline.entries)].filter(
+      Boolean,
+    ),
+    requests,
+    rollout: result.ok ? "rolled_back" : "rollback_failed",
+    ...(result.ok ? {} : { critical: true, failure: `CRITICAL: rollback failed: ${result.detail}` }),
+  };
+}
+
+/**
+ * The version running now (the one the caller knows, else the newest trusted success, a workflow's
+ * success counting) and the one to go back to (the newest trusted success of another commit), or no
+ * versions when either is missing.
+ */
+async function versionsOf(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  known: { sha: string } | undefined,
+): Promise<{ versions?: { current: string; target: string }; requests: number }> {
+  const trusted = { app: settings.appBot, workflow: [WORKFLOW_BOT] };
+  const current = known
+    ? { sha: known.sha, requests: 0 }
+    : await previousSuccess(deps.client, settings, { ...trusted, workflowSuccessCounts: true }, "");
+  const target = current.sha ? await previousSuccess(deps.client, settings, trusted, current.sha) : undefined;
+  const requests = current.requests + (target?.requests ?? 0);
+  return current.sha && target?.sha
+    ? { versions: { current: current.sha, target: target.sha }, requests }
+    : { requests };
+}
+
+/** The strategy's own way back when there is one, else the environment's rollback commands and analyses. */
+function wayBack(
+  policy: Policy,
+  environment: Environment,
+  strategyName: string | undefined,
+  target: string,
+): RollbackPlan {
+  const strategy = strategyName !== undefined ? own(policy.strategies, strategyName) : undefined;
+  return strategy
+    ? planRollback(strategy, environment, policy.analyses, target)
+    : {
+        run: environment.rollback.run,
+        switchBack: [],
+        analyses: resolveAnalyses(environment.rollback.analyses, policy.analyses),
+      };
+}
+
+/** Runs the rollback plan, recording its start and its outcome as statuses on the rollback's deployment. */
+async function runRollback(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  environment: Environment,
+  deploymentId: number,
+  plan: RollbackPlan,
+  versions: { current: string; target: string; strategy: string },
+): Promise<{
+  result: Awaited<ReturnType<typeof executeRollback>>;
+  timeline: Timeline;
+  status?: DeploymentState;
+  requests: number;
+}> {
+  const { current, target } = versions;
+  let requests = 0;
   let status: DeploymentState | undefined;
   const write = statusWriter(
     deps.client,
-    { ...settings, sha: target.sha },
+    { ...settings, sha: target },
     deploymentId,
     environment.url,
     (s) => {
@@ -164,15 +223,15 @@ export async function rollBack(
     await write(
       "in_progress",
       "rollback",
-      `rolling back from ${current.sha!.slice(0, 7)} to ${target.sha!.slice(0, 7)}`,
+      `rolling back from ${current.slice(0, 7)} to ${target.slice(0, 7)}`,
     );
     const runner = execRunner();
     const done = await executeRollback(plan, "rollback", {
       context: {
         environment: settings.environment,
-        sha: current.sha!,
-        previousSha: target.sha!,
-        strategy: strategyName ?? "rollback",
+        sha: current,
+        previousSha: target,
+        strategy: versions.strategy,
         initiator: settings.actor,
       },
       runner,
@@ -188,20 +247,7 @@ export async function rollBack(
     );
     return done;
   });
-  // The rollback analyses' readings, kept like a rollout's (src/action/readings-store.ts).
-  requests += await keepReadings(deps, settings, deploymentId, target.sha, seriesOf(timeline.entries));
-  return {
-    deploymentId,
-    ...(status !== undefined ? { status } : {}),
-    rolledBack: result.ok,
-    previousSha: target.sha,
-    sections: [renderTimeline(timeline.entries, "Rollback"), renderReadings(timeline.entries)].filter(
-      Boolean,
-    ),
-    requests,
-    rollout: result.ok ? "rolled_back" : "rollback_failed",
-    ...(result.ok ? {} : { critical: true, failure: `CRITICAL: rollback failed: ${result.detail}` }),
-  };
+  return { result, timeline, ...(status !== undefined ? { status } : {}), requests };
 }
 
 /**

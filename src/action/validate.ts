@@ -19,6 +19,7 @@ import { statusWriter } from "./record.js";
 import { busyText, scanInFlight } from "./inflight.js";
 import { rollBack } from "./rollback.js";
 import { own } from "../policy/own.js";
+import type { Environment, Policy } from "../policy/model.js";
 
 export async function validateMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   const { policy, requests: read } = await deps.phase("Read the policy", () => evaluateGate(deps, settings));
@@ -40,14 +41,41 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
     }
   }
 
-  // The environment's current version: its newest deployment with a success from a trusted writer.
+  const current = await currentDeployment(deps, settings);
+  requests += current.requests;
+  const found = current.found;
+  if (!found)
+    return {
+      rolledBack: false,
+      sections: [],
+      requests,
+      failure: `${settings.environment} has no successful deployment to validate`,
+    };
+  return runDueCheckpoints(deps, settings, policy, environment, validation, found, requests);
+}
+
+/** A deployment being validated: when its rollout succeeded, and the checkpoints already recorded on it. */
+interface Validated {
+  readonly id: number;
+  readonly sha: string;
+  readonly deployedAt: number;
+  readonly recorded: number[];
+}
+
+/**
+ * The environment's current version: its newest deployment with a success from a trusted writer (the
+ * App's bot or the workflow's token), and the checkpoint offsets its validation statuses recorded.
+ */
+async function currentDeployment(
+  deps: ActionDeps,
+  settings: ActionSettings,
+): Promise<{ found?: Validated; requests: number }> {
   const deployments = await listDeployments(deps.client, settings, {
     environment: settings.environment,
     perPage: 10,
   });
-  requests++;
+  let requests = 1;
   const trusted = [settings.appBot, WORKFLOW_BOT];
-  let found: { id: number; sha: string; deployedAt: number; recorded: number[] } | undefined;
   for (const deployment of deployments) {
     const statuses = await listDeploymentStatuses(deps.client, { ...settings, deploymentId: deployment.id });
     requests++;
@@ -63,17 +91,28 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
       const ms = label !== undefined ? parseDuration(label) : undefined;
       return ms !== undefined ? [ms] : [];
     });
-    found = { id: deployment.id, sha: deployment.sha, deployedAt: Math.min(...successes), recorded };
-    break;
-  }
-  if (!found)
     return {
-      rolledBack: false,
-      sections: [],
+      found: { id: deployment.id, sha: deployment.sha, deployedAt: Math.min(...successes), recorded },
       requests,
-      failure: `${settings.environment} has no successful deployment to validate`,
     };
+  }
+  return { requests };
+}
 
+/**
+ * Runs the checkpoints whose time has come, each recorded as a status; the first that fails stops the
+ * run, and rolls the environment back when the policy says so.
+ */
+async function runDueCheckpoints(
+  deps: ActionDeps,
+  settings: ActionSettings,
+  policy: Policy,
+  environment: Environment,
+  validation: NonNullable<Environment["validation"]>,
+  found: Validated,
+  requestsSoFar: number,
+): Promise<ModeOutcome> {
+  let requests = requestsSoFar;
   const now = deps.now().getTime();
   const due = dueCheckpoints(validation.atMs, found.deployedAt, found.recorded, now);
   const next = nextCheckpointAt(validation.atMs, found.deployedAt, [...found.recorded, ...due], now);

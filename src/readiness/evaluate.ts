@@ -2,18 +2,18 @@
  * The readiness engine: a pure function of (policy, environment, evidence, now) → decision.
  * The App, the Action and `tollgate explain` all call this one function.
  */
-import { environmentFor, type Policy } from "../policy/model.js";
+import { environmentFor, type Environment, type Policy } from "../policy/model.js";
 import { own } from "../policy/own.js";
 import { approvalItem } from "./approval-item.js";
 import { deriveChangeType } from "./change-type.js";
-import type { ChecklistResult, Decision, Override, ReasonCode, Verdict } from "./decision.js";
+import type { ChecklistResult, Decision, Override, Verdict } from "./decision.js";
 import type { Evidence } from "./evidence.js";
 import { evaluateItem } from "./items.js";
 import { matchesAny } from "./glob.js";
 import { deployerItem } from "./people.js";
 import { prerequisites } from "./prerequisites.js";
 import { rollbackClaim } from "./rollback.js";
-import { checkWindows, describeInstant, nextOpening } from "./windows.js";
+import { windowItem } from "./window-item.js";
 
 const short = (sha: string) => sha.slice(0, 7);
 
@@ -25,20 +25,7 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     policyDigest: policy.digest,
     evaluatedAt: now.toISOString(),
   };
-  if (!declared) {
-    const known = Object.keys(policy.environments).join(", ");
-    return {
-      ...base,
-      verdict: "blocked",
-      reasonCode: "environment_unknown",
-      summary: `the policy has no environment "${environmentName}" (it has: ${known})`,
-      changeType: policy.changeTypes.default,
-      emergency: false,
-      highRisk: false,
-      checklist: [],
-      approvals: { mode: "none", required: "", satisfied: false, counted: [], ignored: [], approvers: [] },
-    };
-  }
+  if (!declared) return unknownEnvironment(policy, environmentName, base);
 
   const items: ChecklistResult[] = [];
   const pr = evidence.pull_request;
@@ -70,94 +57,14 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
   const deployer = deployerItem(policy, environment, evidence);
   if (deployer) items.push(deployer);
 
-  let override: Override | undefined;
-  if (environment.windows) {
-    const check = checkWindows(environment.windows, now);
-    if (check.open)
-      items.push({
-        id: "window",
-        title: "Deployment window",
-        state: "passed",
-        code: "ready",
-        reason: "inside the deployment windows",
-      });
-    else if (environment.windows.overrideChangeTypes.includes(changeType)) {
-      override = { kind: check.kind, changeType, reason: check.reason };
-      items.push({
-        id: "window",
-        title: "Deployment window",
-        state: "waived",
-        code: "ready",
-        reason: `${check.reason}; allowed for ${changeType} changes (override recorded)`,
-      });
-    } else {
-      const code: ReasonCode =
-        check.kind === "freeze"
-          ? "freeze_active"
-          : check.kind === "blackout"
-            ? "blackout_date"
-            : "window_closed";
-      const overrides = environment.windows.overrideChangeTypes;
-      const opens = nextOpening(environment.windows, now);
-      const next = opens
-        ? `the next window opens ${describeInstant(opens, environment.windows.timezone)}`
-        : "no window opens within a year";
-      items.push({
-        id: "window",
-        title: "Deployment window",
-        state: "failed",
-        code,
-        ...(opens ? { until: opens.toISOString() } : {}),
-        reason: `${check.reason}; ${next}`,
-        fix:
-          overrides.length > 0
-            ? `wait for the next window, or label the PR as ${overrides.join(" or ")} if it is one`
-            : "wait for the next window",
-      });
-    }
-  }
+  const window = environment.windows ? windowItem(environment.windows, changeType, now) : undefined;
+  if (window) items.push(window.item);
+  const override = window?.override;
 
   const strategy = evidence.strategy ?? environment.strategies[0];
-  if (
-    evidence.strategy !== undefined &&
-    environment.strategies.length > 0 &&
-    !environment.strategies.includes(evidence.strategy)
-  ) {
-    items.push({
-      id: "strategy",
-      title: "Rollout strategy",
-      state: "failed",
-      code: "strategy_not_allowed",
-      reason: `${evidence.strategy} is not allowed for ${environmentName} (allowed: ${environment.strategies.join(", ")})`,
-      fix: `use ${environment.strategies[0]}`,
-    });
-  }
-
-  const changed = evidence.pull_request?.files.map((f) => f.path);
-  for (const item of environment.checklist) {
-    const notApplicable =
-      item.whenChanged !== undefined &&
-      changed !== undefined &&
-      evidence.pull_request!.files_complete &&
-      !changed.some((path) => matchesAny(path, item.whenChanged!));
-    if (notApplicable) {
-      items.push({
-        id: item.id,
-        title: item.title,
-        state: "waived",
-        code: "ready",
-        reason: `not applicable: no change to ${item.whenChanged!.join(", ")}`,
-      });
-    } else if (item.skipFor.includes(changeType)) {
-      items.push({
-        id: item.id,
-        title: item.title,
-        state: "waived",
-        code: "ready",
-        reason: `waived for ${changeType} changes`,
-      });
-    } else items.push(evaluateItem(item, { evidence, ...(strategy !== undefined ? { strategy } : {}) }));
-  }
+  const refused = strategyItem(environmentName, environment.strategies, evidence.strategy);
+  if (refused) items.push(refused);
+  items.push(...checklistItems(environment.checklist, changeType, evidence, strategy));
 
   // A verified rollback puts back code that already ran here: the policy may let it skip approval.
   const gate = rollback?.waivesApproval
@@ -167,11 +74,7 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     : approvalItem(policy, environment, changeType, evidence, now, items);
   items.push(gate.item);
 
-  const verdict: Verdict = items.some((i) => i.state === "failed")
-    ? "blocked"
-    : items.some((i) => i.state === "pending")
-      ? "waiting"
-      : "allowed";
+  const verdict = verdictOf(items);
   const deciding = items.find((i) => i.state === "failed") ?? items.find((i) => i.state === "pending");
   const reasonCode = deciding?.code ?? (gate.emergency ? "emergency_post_approval" : "ready");
   const highRisk = items.some((i) => i.code === "ready" && i.reason.startsWith("high risk"));
@@ -189,6 +92,86 @@ export function evaluate(policy: Policy, environmentName: string, evidence: Evid
     checklist: items,
     approvals: gate.tally,
   };
+}
+
+/** An environment the policy does not declare blocks: nothing else can be judged for it. */
+function unknownEnvironment(
+  policy: Policy,
+  environmentName: string,
+  base: Pick<Decision, "environment" | "sha" | "policyDigest" | "evaluatedAt">,
+): Decision {
+  const known = Object.keys(policy.environments).join(", ");
+  return {
+    ...base,
+    verdict: "blocked",
+    reasonCode: "environment_unknown",
+    summary: `the policy has no environment "${environmentName}" (it has: ${known})`,
+    changeType: policy.changeTypes.default,
+    emergency: false,
+    highRisk: false,
+    checklist: [],
+    approvals: { mode: "none", required: "", satisfied: false, counted: [], ignored: [], approvers: [] },
+  };
+}
+
+/** A strategy the deploy asked for that the environment does not allow fails; none asked, none refused. */
+function strategyItem(
+  environmentName: string,
+  allowed: readonly string[],
+  asked: string | undefined,
+): ChecklistResult | undefined {
+  if (asked === undefined || allowed.length === 0 || allowed.includes(asked)) return undefined;
+  return {
+    id: "strategy",
+    title: "Rollout strategy",
+    state: "failed",
+    code: "strategy_not_allowed",
+    reason: `${asked} is not allowed for ${environmentName} (allowed: ${allowed.join(", ")})`,
+    fix: `use ${allowed[0]}`,
+  };
+}
+
+/**
+ * The policy's checklist items: one that watches paths the change (read completely) does not touch is
+ * not applicable, one the change type skips is waived, every other one is evaluated against the evidence.
+ */
+function checklistItems(
+  checklist: Environment["checklist"],
+  changeType: string,
+  evidence: Evidence,
+  strategy: string | undefined,
+): ChecklistResult[] {
+  const changed = evidence.pull_request?.files.map((f) => f.path);
+  return checklist.map((item): ChecklistResult => {
+    const notApplicable =
+      item.whenChanged !== undefined &&
+      changed !== undefined &&
+      evidence.pull_request!.files_complete &&
+      !changed.some((path) => matchesAny(path, item.whenChanged!));
+    if (notApplicable)
+      return {
+        id: item.id,
+        title: item.title,
+        state: "waived",
+        code: "ready",
+        reason: `not applicable: no change to ${item.whenChanged!.join(", ")}`,
+      };
+    if (item.skipFor.includes(changeType))
+      return {
+        id: item.id,
+        title: item.title,
+        state: "waived",
+        code: "ready",
+        reason: `waived for ${changeType} changes`,
+      };
+    return evaluateItem(item, { evidence, ...(strategy !== undefined ? { strategy } : {}) });
+  });
+}
+
+/** Any failed item blocks; else any pending item makes the deploy wait; else it is allowed. */
+function verdictOf(items: readonly ChecklistResult[]): Verdict {
+  if (items.some((i) => i.state === "failed")) return "blocked";
+  return items.some((i) => i.state === "pending") ? "waiting" : "allowed";
 }
 
 function waivedForRollback<T extends { item: ChecklistResult }>(gate: T): T {

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { validate } from "@octokit/graphql-schema";
-import { gatherEvidence, namedTeams } from "../../src/github/evidence.js";
+import { gatherEvidence } from "../../src/github/evidence.js";
+import { namedTeams } from "../../src/github/evidence-follow-up.js";
 import {
   EVIDENCE_QUERY,
   ONE_POINT_REQUESTS,
