@@ -5,10 +5,10 @@
  * `deployment` and `deployment_protection_rule` as runs.ts does). Sandbox machinery, not a GitHub API.
  */
 import { randomBytes } from "node:crypto";
-import { created, invalid, notFound, obj, ok, str, type Ctx } from "./http.js";
-import type { RouteDef } from "./router.js";
-import { createRun, deployFromRun, setRunState, workflows } from "./runs.js";
-import type { Repo } from "./state.js";
+import { created, invalid, notFound, obj, ok, str, type Ctx } from "../http.js";
+import type { RouteDef } from "../router.js";
+import { createRun, deployFromRun, setRunState, workflows } from "../runs.js";
+import type { Repo } from "../state.js";
 
 function repoOr404(ctx: Ctx): Repo {
   const r = ctx.state.repo(ctx.params["owner"] ?? "", ctx.params["repo"] ?? "");
