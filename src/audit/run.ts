@@ -13,7 +13,7 @@ import { DAY, environmentMetrics } from "./dora.js";
 import { findingsFor, type FindingOptions } from "./findings.js";
 import { linkRecords } from "./links.js";
 import { completeStatuses, fetchHistory, fetchPulls, type History } from "./query.js";
-import { buildRecord } from "./record.js";
+import { buildRecord, type RecordContext } from "./record.js";
 import { fetchReadings, READINGS_TRUST } from "./readings.js";
 import {
   deletionFindings,
@@ -75,6 +75,29 @@ function resolvePolicy(text: string | null, source: string, notes: string[]): Po
     return undefined;
   }
   return loaded.policy;
+}
+
+/** The policy that judges the records (the caller's, or the default branch's) and whom they trust. */
+function judgedBy(
+  options: AuditOptions,
+  history: History,
+  notes: string[],
+): { source: string; policy: Policy | undefined; context: RecordContext } {
+  const source =
+    options.policy?.source ??
+    `${history.repository}@${policyExpression(options.policyPath ?? DEFAULT_POLICY_PATH)}`;
+  const policy = resolvePolicy(options.policy?.text ?? history.policyText, source, notes);
+  const production = new Set(options.productionEnvironments ?? ["production"]);
+  const trust = {
+    appLogin: options.appLogin ?? "tollgate[bot]",
+    trustedWriters: options.trustedWriters ?? ["github-actions[bot]"],
+  };
+  const context = {
+    trust,
+    isProduction: (env: string) =>
+      production.has(env) || (policy ? own(policy.environments, env) : undefined)?.approval === "required",
+  };
+  return { source, policy, context };
 }
 
 interface Period {
@@ -211,20 +234,8 @@ export async function runAudit(client: AuditClient, options: AuditOptions): Prom
   const { history, facts } = await readDeployments(client, options, period, startRequests);
   const budget = (): number => budgetLeft(client, startRequests, facts.length);
 
-  const source =
-    options.policy?.source ??
-    `${history.repository}@${policyExpression(options.policyPath ?? DEFAULT_POLICY_PATH)}`;
-  const policy = resolvePolicy(options.policy?.text ?? history.policyText, source, notes);
-  const production = new Set(options.productionEnvironments ?? ["production"]);
-  const trust = {
-    appLogin: options.appLogin ?? "tollgate[bot]",
-    trustedWriters: options.trustedWriters ?? ["github-actions[bot]"],
-  };
-  const context = {
-    trust,
-    isProduction: (env: string) =>
-      production.has(env) || (policy ? own(policy.environments, env) : undefined)?.approval === "required",
-  };
+  const { source, policy, context } = judgedBy(options, history, notes);
+  const { trust } = context;
   const drafts = facts.map((f) => buildRecord(f, context));
   const pulls = await readLeadTimePulls(client, options, drafts, until, budget(), notes);
   const records = linkRecords(drafts, pulls, {
