@@ -4,10 +4,17 @@
  * permissions and events, and install it on an account for all or selected repositories.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { created, invalid, notFound, obj, ok, str, validationFailed } from "../http.js";
+import { created, invalid, notFound, obj, ok, str, validationFailed, type Ctx } from "../http.js";
 import type { RouteDef } from "../router.js";
 import type { App, Installation, Permissions } from "../state.js";
 import { createAccount } from "../ops.js";
+
+/** The App a /apps/{app_id} control route names. */
+function appOf(ctx: Ctx): App {
+  const app = ctx.state.apps.get(Number(ctx.params["app_id"]));
+  if (!app) throw notFound();
+  return app;
+}
 
 /** Registering, changing and installing GitHub Apps. */
 export const appRoutes: RouteDef[] = [
@@ -65,8 +72,7 @@ export const appRoutes: RouteDef[] = [
     path: "/apps/{app_id}",
     operationId: "sandbox/update-app",
     handler: (ctx) => {
-      const app = ctx.state.apps.get(Number(ctx.params["app_id"]));
-      if (!app) throw notFound();
+      const app = appOf(ctx);
       const b = obj(ctx);
       if ("webhook_url" in b) app.webhookUrl = str(b, "webhook_url", "App") ?? null;
       if (b["permissions"]) app.permissions = b["permissions"] as Permissions;
@@ -85,8 +91,7 @@ export const appRoutes: RouteDef[] = [
     path: "/apps/{app_id}/installations",
     operationId: "sandbox/install-app",
     handler: (ctx) => {
-      const app = ctx.state.apps.get(Number(ctx.params["app_id"]));
-      if (!app) throw notFound();
+      const app = appOf(ctx);
       const b = obj(ctx);
       const account = ctx.state.account(str(b, "account", "Installation", true));
       if (!account) throw invalid("Installation", "account");
