@@ -63,7 +63,7 @@ export const SECONDARY = {
   contentPerHour: 500,
 } as const;
 
-const SECONDARY_MESSAGE =
+export const SECONDARY_MESSAGE =
   "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID";
 const SECONDARY_DOCS =
   "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits";

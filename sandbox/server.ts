@@ -6,10 +6,10 @@
  * form and a renamed repository's redirect; every API call goes in the request log.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { authenticate, authorizeRepo, type Actor } from "./auth.js";
 import type { Faults } from "./faults.js";
-import { PAGE_HEADERS, notFoundPage, type Page } from "./pages/index.js";
+import type { Page } from "./pages/index.js";
 import { DOCS, HttpError, notFound, unauthorized, type Ctx, type Reply } from "./http.js";
 import type { Route, Router } from "./router.js";
 import type { GraphqlCharge } from "./graphql/index.js";
@@ -19,6 +19,10 @@ import type { Webhooks } from "./webhooks.js";
 import { githubRoute, notModelled } from "./unmodelled.js";
 import { restContract } from "./contracts/validate.js";
 import { mediaTypeHeader, requestedFormat, withBodyFormat } from "./media.js";
+import { conditional } from "./conditional.js";
+import { faultReply } from "./fault-replies.js";
+import { byRepositoryId, formerName } from "./repository-paths.js";
+import { servePage } from "./web-pages.js";
 
 export interface LogEntry {
   at: string;
@@ -56,9 +60,6 @@ export interface ServerDeps {
   base: () => string;
 }
 
-const SECONDARY_MESSAGE =
-  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID";
-
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -69,6 +70,46 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+type Kind = "rest" | "graphql" | "control";
+
+/** One request on its way through the phases: what each learns, for the next phases and for the log. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly method: string;
+  readonly url: URL;
+  /** The API path, without GHES's `/api/v3` prefix. */
+  readonly path: string;
+  readonly kind: Kind;
+  readonly requestId: string;
+  readonly started: number;
+  readonly entry: LogEntry;
+  /** Headers on every answer, under those the route sets. */
+  readonly headers: Record<string, string>;
+  actor: Actor | null;
+  token: string | null;
+  /** Counted against the primary REST limit once answered (all REST calls but GET /rate_limit). */
+  chargeRest: boolean;
+}
+
+/** Which API a path is for: the control API, GraphQL, or REST (at the root or under `/api/v3`). */
+function apiOf(pathname: string): { kind: Kind; path: string } {
+  if (pathname.startsWith("/_sandbox/") || pathname === "/_sandbox")
+    return { kind: "control", path: pathname };
+  if (pathname === "/api/graphql" || pathname === "/graphql") return { kind: "graphql", path: pathname };
+  if (pathname.startsWith("/api/v3/") || pathname === "/api/v3")
+    return { kind: "rest", path: pathname.slice("/api/v3".length) || "/" };
+  return { kind: "rest", path: pathname };
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new HttpError(400, { message: "Problems parsing JSON", documentation_url: DOCS, status: "400" });
+  }
+}
 
 export class SandboxServer {
   readonly requests: LogEntry[] = [];
@@ -83,195 +124,188 @@ export class SandboxServer {
     const started = performance.now();
     const url = new URL(req.url ?? "/", "http://sandbox");
     const method = (req.method ?? "GET").toUpperCase();
+    if (servePage(this.deps, req, res, method, url)) return;
+    const { kind, path } = apiOf(url.pathname);
     const requestId = randomUUID().toUpperCase().slice(0, 23);
-    if (this.page(req, res, method, url)) return;
-    let path = url.pathname;
-    let kind: "rest" | "graphql" | "control" = "rest";
-    if (path.startsWith("/_sandbox/") || path === "/_sandbox") kind = "control";
-    else if (path === "/api/graphql" || path === "/graphql") kind = "graphql";
-    else if (path.startsWith("/api/v3/") || path === "/api/v3") path = path.slice("/api/v3".length) || "/";
-    const entry: LogEntry = {
-      at: this.deps.state.now(),
+    const x: Exchange = {
+      req,
       method,
+      url,
       path,
-      operationId: null,
-      actor: null,
-      status: 0,
-      duration_ms: 0,
-      fault: null,
-      resource: kind === "control" ? null : kind === "graphql" ? "graphql" : "core",
-      points: 0,
-      node_count: null,
-      secondary_points: 0,
-    };
-    const limits = this.deps.state.limits;
-    let actor: Actor | null = null;
-    let token: string | null = null;
-    let entered = false;
-    let chargeRest = false;
-    const headers: Record<string, string> = {
-      "x-github-request-id": requestId,
-      "x-github-media-type": "github.v3; format=json",
-    };
-    let reply: Reply;
-    try {
-      const raw = await readBody(req);
-      if (kind === "rest") entry.operationId = this.deps.rest.match(method, path)?.route.operationId ?? null;
-      if (kind !== "control") {
-        const fault = this.deps.faults.request(method, path);
-        if (fault) {
-          entry.fault = fault.kind;
-          if (fault.latency_ms) await sleep(fault.latency_ms);
-          if (fault.kind === "drop") {
-            entry.status = 0;
-            this.finish(entry, started);
-            req.socket.destroy();
-            return;
-          }
-          const early = this.faultReply(fault.kind, fault.status, fault.retry_after ?? 60, requestId);
-          if (early) throw early;
-        }
-      }
-      let body: unknown = undefined;
-      if (raw.length > 0) {
-        try {
-          body = JSON.parse(raw.toString("utf8"));
-        } catch {
-          throw new HttpError(400, {
-            message: "Problems parsing JSON",
-            documentation_url: DOCS,
-            status: "400",
-          });
-        }
-      }
-      actor = kind === "control" ? null : authenticate(this.deps.state, req.headers.authorization);
-      entry.actor = actor?.login ?? null;
-      token = actor && actor.kind !== "app" ? actor.token.token : null;
-      if (kind !== "control") {
-        limits.record(actor, token).requests++;
-        limits.enter(actor, requestId, entry.resource ?? "core");
-        entered = true;
-      }
-      if (kind === "rest") {
-        // GET /rate_limit does not count against the primary limit (it does against the secondary one).
-        const free = method === "GET" && path === "/rate_limit";
-        if (!free && limits.exhausted(actor, "core")) throw limits.refuseRest(actor, token);
-        const read = method === "GET" || method === "HEAD" || method === "OPTIONS";
-        const creates = method === "POST" && this.deps.rest.match(method, path)?.route.auth !== "jwt";
-        entry.secondary_points = limits.secondary(actor, "core", read ? 1 : 5, creates, requestId);
-        chargeRest = !free;
-      }
-      const base = this.deps.base();
-      const ctx: Ctx = {
-        req,
+      kind,
+      requestId,
+      started,
+      entry: {
+        at: this.deps.state.now(),
         method,
         path,
-        params: {},
-        query: url.searchParams,
-        body,
-        actor,
-        state: this.deps.state,
-        hooks: this.deps.hooks,
-        api: `${base}/api/v3`,
-        web: base,
-        requestId,
-      };
-      if (kind === "graphql") {
-        entry.operationId = "graphql";
-        if (method !== "POST") throw notFound();
-        if (!actor) throw unauthorized("This endpoint requires you to be authenticated.");
-        reply = await this.deps.graphql(ctx, (c) => {
-          entry.points = c.points;
-          entry.node_count = c.nodeCount;
-          entry.secondary_points = c.secondaryPoints;
-        });
-      } else {
-        reply = await this.route(
-          kind === "control" ? this.deps.control : this.deps.rest,
-          ctx,
-          actor,
-          entry,
-          kind,
-        );
-        // Issues, pull requests, comments and reviews in the body format the Accept header asks for.
-        if (kind === "rest" && reply.raw === undefined && /^(pulls|issues)\//.test(entry.operationId ?? "")) {
-          const format = requestedFormat(ctx);
-          reply.body = withBodyFormat(reply.body, format);
-          headers["x-github-media-type"] = mediaTypeHeader(format);
-        }
+        operationId: null,
+        actor: null,
+        status: 0,
+        duration_ms: 0,
+        fault: null,
+        resource: kind === "control" ? null : kind === "graphql" ? "graphql" : "core",
+        points: 0,
+        node_count: null,
+        secondary_points: 0,
+      },
+      headers: { "x-github-request-id": requestId, "x-github-media-type": "github.v3; format=json" },
+      actor: null,
+      token: null,
+      chargeRest: false,
+    };
+    const reply = await this.answer(x);
+    if (reply === undefined) req.socket.destroy();
+    else this.respond(x, res, reply);
+  }
+
+  /**
+   * The request's answer, phase by phase: its body, an injected fault, authentication, rate limits, then
+   * the route (or GraphQL). An error at any phase is the answer; undefined when a fault drops the connection.
+   */
+  private async answer(x: Exchange): Promise<Reply | undefined> {
+    const limits = this.deps.state.limits;
+    let entered = false;
+    try {
+      const raw = await readBody(x.req);
+      if (x.kind === "rest")
+        x.entry.operationId = this.deps.rest.match(x.method, x.path)?.route.operationId ?? null;
+      if (x.kind !== "control" && (await this.injectFault(x)) === "dropped") return undefined;
+      const body = parseJson(raw);
+      x.actor = x.kind === "control" ? null : authenticate(this.deps.state, x.req.headers.authorization);
+      x.entry.actor = x.actor?.login ?? null;
+      x.token = x.actor && x.actor.kind !== "app" ? x.actor.token.token : null;
+      if (x.kind !== "control") {
+        limits.record(x.actor, x.token).requests++;
+        limits.enter(x.actor, x.requestId, x.entry.resource ?? "core");
+        entered = true;
       }
+      if (x.kind === "rest") this.limitRest(x);
+      return await this.dispatch(x, body);
     } catch (e) {
-      reply =
-        e instanceof HttpError ? { status: e.status, body: e.body, headers: e.headers } : this.internal(e);
-      if (
-        e instanceof HttpError &&
-        kind !== "control" &&
-        String(e.body["message"] ?? "").startsWith("You have exceeded a secondary rate limit")
-      )
-        limits.refusedSecondary(actor, token);
+      return this.errorReply(x, e);
     } finally {
-      if (entered) limits.leave(actor);
+      if (entered) limits.leave(x.actor);
     }
+  }
+
+  /** An injected fault: its latency, then a dropped connection or GitHub's error answer (thrown). */
+  private async injectFault(x: Exchange): Promise<"dropped" | undefined> {
+    const fault = this.deps.faults.request(x.method, x.path);
+    if (!fault) return undefined;
+    x.entry.fault = fault.kind;
+    if (fault.latency_ms) await sleep(fault.latency_ms);
+    if (fault.kind === "drop") {
+      x.entry.status = 0;
+      this.finish(x.entry, x.started);
+      return "dropped";
+    }
+    const nowMs = this.deps.state.nowMs();
+    const early = faultReply(fault.kind, fault.status, fault.retry_after ?? 60, x.requestId, nowMs);
+    if (early) throw early;
+    return undefined;
+  }
+
+  /** REST's primary limit (refused when spent) and secondary points, counted before the route runs. */
+  private limitRest(x: Exchange): void {
+    const limits = this.deps.state.limits;
+    // GET /rate_limit does not count against the primary limit (it does against the secondary one).
+    const free = x.method === "GET" && x.path === "/rate_limit";
+    if (!free && limits.exhausted(x.actor, "core")) throw limits.refuseRest(x.actor, x.token);
+    const read = x.method === "GET" || x.method === "HEAD" || x.method === "OPTIONS";
+    const creates = x.method === "POST" && this.deps.rest.match(x.method, x.path)?.route.auth !== "jwt";
+    x.entry.secondary_points = limits.secondary(x.actor, "core", read ? 1 : 5, creates, x.requestId);
+    x.chargeRest = !free;
+  }
+
+  /** GraphQL, or the REST or control route the path names. */
+  private async dispatch(x: Exchange, body: unknown): Promise<Reply> {
+    const base = this.deps.base();
+    const ctx: Ctx = {
+      req: x.req,
+      method: x.method,
+      path: x.path,
+      params: {},
+      query: x.url.searchParams,
+      body,
+      actor: x.actor,
+      state: this.deps.state,
+      hooks: this.deps.hooks,
+      api: `${base}/api/v3`,
+      web: base,
+      requestId: x.requestId,
+    };
+    if (x.kind === "graphql") {
+      x.entry.operationId = "graphql";
+      if (x.method !== "POST") throw notFound();
+      if (!x.actor) throw unauthorized("This endpoint requires you to be authenticated.");
+      return this.deps.graphql(ctx, (c) => {
+        x.entry.points = c.points;
+        x.entry.node_count = c.nodeCount;
+        x.entry.secondary_points = c.secondaryPoints;
+      });
+    }
+    const router = x.kind === "control" ? this.deps.control : this.deps.rest;
+    const reply = await this.route(router, ctx, x.actor, x.entry, x.kind);
+    // Issues, pull requests, comments and reviews in the body format the Accept header asks for.
+    if (x.kind === "rest" && reply.raw === undefined && /^(pulls|issues)\//.test(x.entry.operationId ?? "")) {
+      const format = requestedFormat(ctx);
+      reply.body = withBodyFormat(reply.body, format);
+      x.headers["x-github-media-type"] = mediaTypeHeader(format);
+    }
+    return reply;
+  }
+
+  private errorReply(x: Exchange, e: unknown): Reply {
+    if (!(e instanceof HttpError)) return this.internal(e);
+    if (
+      x.kind !== "control" &&
+      String(e.body["message"] ?? "").startsWith("You have exceeded a secondary rate limit")
+    )
+      this.deps.state.limits.refusedSecondary(x.actor, x.token);
+    return { status: e.status, body: e.body, headers: e.headers };
+  }
+
+  /**
+   * Writes the answer: a 304 where the client's copy is current, the primary limit charged, the request
+   * logged, and the headers GitHub puts on every answer.
+   */
+  private respond(x: Exchange, res: ServerResponse, answered: Reply): void {
+    const limits = this.deps.state.limits;
+    let reply = answered;
     let payload: string | Buffer | undefined =
       reply.raw !== undefined ? reply.raw : reply.body === undefined ? undefined : JSON.stringify(reply.body);
-    if (kind === "rest" && method === "GET" && reply.status === 200 && payload !== undefined) {
+    if (x.kind === "rest" && x.method === "GET" && reply.status === 200 && payload !== undefined) {
       const validators = conditional(reply.body, payload);
       reply.headers = { ...reply.headers, ...validators.headers };
-      if (validators.matches(req.headers["if-none-match"], req.headers["if-modified-since"])) {
+      if (validators.matches(x.req.headers["if-none-match"], x.req.headers["if-modified-since"])) {
         reply = { status: 304, headers: reply.headers };
         payload = undefined;
-        limits.record(actor, token).not_modified++;
+        limits.record(x.actor, x.token).not_modified++;
       }
     }
-    if (chargeRest && reply.status !== 304) {
-      entry.points = 1;
-      limits.record(actor, token).core_points++;
-      reply.headers = { ...reply.headers, ...limits.charge(actor, "core", 1) };
-    } else if (chargeRest) {
-      reply.headers = { ...reply.headers, ...limits.headers(actor, "core") };
+    if (x.chargeRest && reply.status !== 304) {
+      x.entry.points = 1;
+      limits.record(x.actor, x.token).core_points++;
+      reply.headers = { ...reply.headers, ...limits.charge(x.actor, "core", 1) };
+    } else if (x.chargeRest) {
+      reply.headers = { ...reply.headers, ...limits.headers(x.actor, "core") };
     }
-    entry.status = reply.status;
-    this.finish(entry, started);
+    x.entry.status = reply.status;
+    this.finish(x.entry, x.started);
     // GitHub's Date header is GitHub's clock: here the sandbox's, which tests move forward.
     const all: Record<string, string> = {
-      ...headers,
+      ...x.headers,
       date: new Date(this.deps.state.nowMs()).toUTCString(),
       ...reply.headers,
     };
     // A user's token (classic PAT or OAuth) gets its scopes on every API answer, as on GitHub.
-    if (kind !== "control" && actor?.kind === "user") all["x-oauth-scopes"] = actor.token.scopes.join(", ");
+    if (x.kind !== "control" && x.actor?.kind === "user")
+      all["x-oauth-scopes"] = x.actor.token.scopes.join(", ");
     if (payload !== undefined && reply.raw === undefined)
       all["content-type"] = "application/json; charset=utf-8";
     res.writeHead(reply.status, all);
-    res.end(method === "HEAD" ? undefined : payload);
-  }
-
-  /**
-   * Serves a web page when the request is for one: a GET or HEAD outside the API's prefixes for a path
-   * that has a page, unless it is also a REST path (REST is served at the root too, as api.github.com
-   * does) asked for by an API client rather than a browser (which accepts text/html). A browser gets a
-   * 404 page where there is neither. Pages are neither API calls nor rate-limited, so they are not in
-   * the request log, and faults do not apply to them.
-   */
-  private page(req: IncomingMessage, res: ServerResponse, method: string, url: URL): boolean {
-    const path = url.pathname;
-    if (!this.deps.pages || (method !== "GET" && method !== "HEAD")) return false;
-    if (/^\/(api\/v3|_sandbox)(\/|$)/.test(path) || path === "/api/graphql" || path === "/graphql")
-      return false;
-    const browser = /\btext\/html\b/.test(req.headers.accept ?? "");
-    const rest = this.deps.rest.match("GET", path) !== undefined;
-    if (rest && !browser) return false;
-    const found = this.deps.pages(path, url.searchParams);
-    if (!found && (rest || !browser)) return false;
-    const page = found ?? notFoundPage(path);
-    const body = Buffer.from(page.body, "utf8");
-    res.writeHead(page.status, {
-      ...PAGE_HEADERS,
-      "content-type": page.contentType,
-      "content-length": String(body.length),
-    });
-    res.end(method === "HEAD" ? undefined : body);
-    return true;
+    res.end(x.method === "HEAD" ? undefined : payload);
   }
 
   private async route(
@@ -284,7 +318,9 @@ export class SandboxServer {
     // GitHub answers HEAD wherever it answers GET, with the same status and headers and no body.
     const method = ctx.method === "HEAD" && kind === "rest" ? "GET" : ctx.method;
     const path =
-      kind === "control" ? ctx.path.slice("/_sandbox".length) || "/" : this.byRepositoryId(ctx.path);
+      kind === "control"
+        ? ctx.path.slice("/_sandbox".length) || "/"
+        : byRepositoryId(this.deps.state, ctx.path);
     const m = router.match(method, path);
     if (!m) {
       const github = kind === "rest" ? githubRoute(method, path) : undefined;
@@ -320,7 +356,7 @@ export class SandboxServer {
     const { owner, repo } = m.params;
     if (kind === "rest" && auth !== "jwt" && owner !== undefined && repo !== undefined) {
       const r = this.deps.state.repo(owner, repo);
-      if (!r) throw this.formerName(ctx, actor, method, path, owner, repo);
+      if (!r) throw formerName(this.deps.state, ctx, actor, method, path, owner, repo);
       authorizeRepo(this.deps.state, actor, r, m.route.need ?? {});
     }
     if (kind === "rest") this.deps.validate?.(m.route, ctx);
@@ -331,89 +367,6 @@ export class SandboxServer {
         this.deps.state.offShape.add(problem);
     }
     return reply;
-  }
-
-  /**
-   * GitHub serves every repository route by the repository's id too (`/repositories/{id}/…`, the form its
-   * redirects point to): the same operation as `/repos/{owner}/{repo}/…`.
-   */
-  private byRepositoryId(path: string): string {
-    const m = /^\/repositories\/(\d+)(\/.*)?$/.exec(path);
-    if (!m) return path;
-    const r = this.deps.state.repoById(Number(m[1]));
-    if (!r) throw notFound();
-    return `/repos/${r.owner}/${r.name}${m[2] ?? ""}`;
-  }
-
-  /**
-   * A renamed repository's old name redirects to it by id, as GitHub does: 301 for a GET (and HEAD), 307
-   * for any other method, which a client repeats with the same method and body. A repository the caller
-   * cannot see stays a 404.
-   */
-  private formerName(
-    ctx: Ctx,
-    actor: Actor | null,
-    method: string,
-    path: string,
-    owner: string,
-    repo: string,
-  ): HttpError {
-    const id = this.deps.state.formerNames.get(`${owner}/${repo}`.toLowerCase());
-    const r = id === undefined ? undefined : this.deps.state.repoById(id);
-    if (!r) return notFound();
-    authorizeRepo(this.deps.state, actor, r, {});
-    const rest = path.replace(/^\/repos\/[^/]+\/[^/]+/, "");
-    const query = ctx.query.toString();
-    const url = `${ctx.api}/repositories/${r.id}${rest}${query ? `?${query}` : ""}`;
-    const permanent = method === "GET";
-    return new HttpError(
-      permanent ? 301 : 307,
-      {
-        message: permanent ? "Moved Permanently" : "Temporary Redirect",
-        url,
-        documentation_url: "https://docs.github.com/v3/#http-redirects",
-      },
-      { location: url },
-    );
-  }
-
-  private faultReply(
-    kind: string,
-    status: number | undefined,
-    retryAfter: number,
-    requestId: string,
-  ): HttpError | undefined {
-    const reset = String(Math.floor(this.deps.state.nowMs() / 1000) + retryAfter);
-    if (kind === "status") {
-      const s = status ?? 500;
-      const message =
-        s === 502 ? "Server Error" : s === 503 ? "Service Unavailable" : "Internal Server Error";
-      return new HttpError(s, { message, documentation_url: DOCS, status: String(s) });
-    }
-    if (kind === "secondary_rate_limit") {
-      return new HttpError(
-        403,
-        {
-          message: `${SECONDARY_MESSAGE} ${requestId}.`,
-          documentation_url:
-            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-          status: "403",
-        },
-        { "retry-after": String(retryAfter) },
-      );
-    }
-    if (kind === "rate_limit") {
-      return new HttpError(
-        429,
-        {
-          message: "API rate limit exceeded. Please wait before you try again.",
-          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
-          status: "429",
-        },
-        { "retry-after": String(retryAfter), "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
-      );
-    }
-    return undefined;
   }
 
   private internal(e: unknown): Reply {
@@ -438,40 +391,4 @@ function withLocation(route: Route, reply: Reply): void {
       : undefined;
   if (documented?.includes("Location") && typeof url === "string")
     reply.headers = { ...reply.headers, location: url };
-}
-
-/**
- * GitHub's validators on a GET: a weak `ETag` over the representation, and `Last-Modified` where the
- * resource has an `updated_at`. `If-None-Match` (or, without it, `If-Modified-Since`) that still holds
- * gets `304 Not Modified`, which GitHub does not count against the primary rate limit.
- */
-function conditional(
-  body: unknown,
-  payload: string | Buffer,
-): {
-  headers: Record<string, string>;
-  matches: (ifNoneMatch: string | undefined, ifModifiedSince: string | undefined) => boolean;
-} {
-  const etag = `W/"${createHash("sha256").update(payload).digest("hex")}"`;
-  const headers: Record<string, string> = { etag };
-  const updated =
-    body && typeof body === "object" && !Array.isArray(body)
-      ? (body as Record<string, unknown>)["updated_at"]
-      : undefined;
-  const modified = typeof updated === "string" ? Date.parse(updated) : NaN;
-  if (Number.isFinite(modified)) headers["last-modified"] = new Date(modified).toUTCString();
-  const strip = (t: string): string => t.trim().replace(/^W\//, "");
-  return {
-    headers,
-    matches: (ifNoneMatch, ifModifiedSince) => {
-      if (ifNoneMatch !== undefined) {
-        return ifNoneMatch.split(",").some((t) => t.trim() === "*" || strip(t) === strip(etag));
-      }
-      if (ifModifiedSince !== undefined && Number.isFinite(modified)) {
-        const since = Date.parse(ifModifiedSince);
-        return Number.isFinite(since) && Math.floor(modified / 1000) <= Math.floor(since / 1000);
-      }
-      return false;
-    },
-  };
 }

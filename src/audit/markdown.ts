@@ -56,29 +56,29 @@ function timeChart(chart: EnvironmentChart): string | undefined {
   ].join("\n");
 }
 
-export function renderMarkdown(report: AuditReport): string {
-  const out: string[] = [];
+function summary(report: AuditReport): string[] {
   const env = report.environment ? `, environment ${report.environment}` : "";
-  out.push(`# Tollgate audit: ${report.repository}${env}`, "");
-  out.push(
+  const critical = report.findings.filter((f) => f.severity === "critical").length;
+  const high = report.findings.filter((f) => f.severity === "high").length;
+  return [
+    `# Tollgate audit: ${report.repository}${env}`,
+    "",
     `Period ${report.since} → ${report.until} (compared with ${report.previousSince} → ${report.since}). ` +
       `Generated ${report.generatedAt} from GitHub's deployment history alone in ${report.requests} API request(s). ` +
       `Policy: ${report.policy ? `${report.policy.source} (sha256 ${report.policy.digest.slice(0, 12)})` : "none"}.`,
     "",
-  );
-  const critical = report.findings.filter((f) => f.severity === "critical").length;
-  const high = report.findings.filter((f) => f.severity === "high").length;
-  out.push(
     `**${report.records.length} deployment(s), ${report.findings.length} finding(s)** (${critical > 0 ? `${critical} critical, ` : ""}${high} high).`,
     "",
-  );
+  ];
+}
 
-  out.push(
+function metricsSection(report: AuditReport): string[] {
+  const out = [
     "## DORA metrics",
     "",
     "Bands from the DORA 2024 report (the last with four levels), only where its bands are certain.",
     "",
-  );
+  ];
   for (const m of report.metrics) {
     out.push(
       `### ${m.environment}`,
@@ -92,31 +92,36 @@ export function renderMarkdown(report: AuditReport): string {
       out.push("", `${m.unrecovered} failure(s) not yet followed by a successful deployment.`);
     out.push("");
   }
+  return out;
+}
 
-  out.push("## Charts", "");
+function chartsSection(report: AuditReport): string[] {
+  const out = ["## Charts", ""];
   for (const chart of chartData(report)) {
     out.push(outcomeChart(chart), "");
     const times = timeChart(chart);
     if (times) out.push(times, "");
   }
+  return out;
+}
 
-  out.push("## Findings", "");
-  if (report.findings.length === 0) out.push("None.", "");
-  else {
-    out.push("| severity | deployment | environment | finding | details |", "|---|---|---|---|---|");
-    for (const f of report.findings)
-      out.push(
+function findingsSection(report: AuditReport): string[] {
+  if (report.findings.length === 0) return ["## Findings", "", "None.", ""];
+  return [
+    "## Findings",
+    "",
+    "| severity | deployment | environment | finding | details |",
+    "|---|---|---|---|---|",
+    ...report.findings.map(
+      (f) =>
         `| ${f.severity === "critical" ? "**critical**" : f.severity} | ${f.deploymentId} | ${cell(f.environment)} | ${f.code} | ${cell(f.message)} |`,
-      );
-    out.push("");
-  }
+    ),
+    "",
+  ];
+}
 
-  out.push("## Records", "");
-  out.push(
-    "| id | environment | when | who | what | why | how | approvals | outcome | lead time | digest |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
-  );
-  for (const r of report.records) {
+function recordsSection(report: AuditReport): string[] {
+  const rows = report.records.map((r) => {
     const c = recordColumns(r);
     const row = [
       c.id,
@@ -131,24 +136,41 @@ export function renderMarkdown(report: AuditReport): string {
       c.leadTime,
       `\`${c.digest!.slice(0, 12)}\``,
     ];
-    out.push(`| ${row.map((v) => cell(v ?? "")).join(" | ")} |`);
-  }
-  out.push("");
+    return `| ${row.map((v) => cell(v ?? "")).join(" | ")} |`;
+  });
+  return [
+    "## Records",
+    "",
+    "| id | environment | when | who | what | why | how | approvals | outcome | lead time | digest |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+    "",
+  ];
+}
 
+function comparisonSection(report: AuditReport): string[] {
   const cmp = report.comparison;
-  if (cmp) {
-    out.push(`## Compared with the report of ${cmp.previousGeneratedAt}`, "");
-    out.push(
-      `- unchanged: ${cmp.unchanged}`,
-      `- grown (statuses added since, as GitHub allows): ${cmp.grown.join(", ") || "none"}`,
-    );
-    out.push(`- **changed**: ${cmp.changed.map((c) => `${c.id} (${c.why})`).join(", ") || "none"}`);
-    out.push(
-      `- **disappeared**: ${cmp.disappeared.join(", ") || "none"}`,
-      `- **inserted into history already reported**: ${cmp.added.join(", ") || "none"}`,
-      "",
-    );
-  }
-  if (report.notes.length > 0) out.push("## Notes", "", ...report.notes.map((n) => `- ${n}`), "");
-  return out.join("\n");
+  if (!cmp) return [];
+  return [
+    `## Compared with the report of ${cmp.previousGeneratedAt}`,
+    "",
+    `- unchanged: ${cmp.unchanged}`,
+    `- grown (statuses added since, as GitHub allows): ${cmp.grown.join(", ") || "none"}`,
+    `- **changed**: ${cmp.changed.map((c) => `${c.id} (${c.why})`).join(", ") || "none"}`,
+    `- **disappeared**: ${cmp.disappeared.join(", ") || "none"}`,
+    `- **inserted into history already reported**: ${cmp.added.join(", ") || "none"}`,
+    "",
+  ];
+}
+
+export function renderMarkdown(report: AuditReport): string {
+  return [
+    ...summary(report),
+    ...metricsSection(report),
+    ...chartsSection(report),
+    ...findingsSection(report),
+    ...recordsSection(report),
+    ...comparisonSection(report),
+    ...(report.notes.length > 0 ? ["## Notes", "", ...report.notes.map((n) => `- ${n}`), ""] : []),
+  ].join("\n");
 }

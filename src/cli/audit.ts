@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import type { AuditOptions } from "../audit/run.js";
 import type { AuditReport } from "../audit/types.js";
 import { parseDuration } from "../policy/duration.js";
-import { parseCommand, usageError } from "./args.js";
+import { parseCommand, usageError, type Parsed } from "./args.js";
 import { readOrExplain, type Io } from "./io.js";
 
 export const AUDIT_USAGE = `Usage: tollgate audit --repo OWNER/REPO [--environment ENV] [--since DATE] [--until DATE]
@@ -88,60 +88,90 @@ function progressBar(): { update?: (read: number, total: number) => void; end():
   };
 }
 
-export async function auditCommand(
-  args: string[],
-  io: Io,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
-  const usage = (message: string): number => usageError(SPEC, io, message);
-  const parsed = parseCommand(SPEC, args, io);
-  if (typeof parsed === "number") return parsed;
-  const { values } = parsed;
-  const repo = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(values.repo ?? "");
-  if (!repo)
-    return usage(
-      values.repo === undefined
-        ? "--repo OWNER/REPO is required"
-        : `--repo must be OWNER/REPO, got "${values.repo}"`,
-    );
-  const format = values.format as string;
-  if (!(format in FORMATS)) return usage(`--format must be md, json, csv or html, got "${format}"`);
+type Values = Parsed<typeof SPEC.options>["values"];
+
+/** What the arguments ask for, checked: the repository, the format, the period and the stale limit. */
+interface AuditRequest {
+  readonly owner: string;
+  readonly name: string;
+  readonly format: Format;
+  readonly since: Date | undefined;
+  readonly until: Date;
+  readonly now: Date;
+  readonly staleAfterMs: number | undefined;
+}
+
+function parseDates(values: Values): Record<"since" | "until", Date | undefined> | string {
   const dates: Record<"since" | "until", Date | undefined> = { since: undefined, until: undefined };
   for (const key of ["since", "until"] as const) {
     const text = values[key];
     if (text === undefined) continue;
     const date = parseDate(text);
     if (!date)
-      return usage(
-        `--${key} "${text}" is not a date (use YYYY-MM-DD or an ISO 8601 time such as 2025-03-01T12:00:00Z)`,
-      );
+      return `--${key} "${text}" is not a date (use YYYY-MM-DD or an ISO 8601 time such as 2025-03-01T12:00:00Z)`;
     dates[key] = date;
   }
+  return dates;
+}
+
+/** The request the arguments make, or the usage message saying what is wrong with them. */
+function auditRequest(values: Values): AuditRequest | string {
+  const repo = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(values.repo ?? "");
+  if (!repo)
+    return values.repo === undefined
+      ? "--repo OWNER/REPO is required"
+      : `--repo must be OWNER/REPO, got "${values.repo}"`;
+  const format = values.format as string;
+  if (!(format in FORMATS)) return `--format must be md, json, csv or html, got "${format}"`;
+  const dates = parseDates(values);
+  if (typeof dates === "string") return dates;
   const now = new Date();
   const until = dates.until ?? now;
-  if (dates.since && dates.since.getTime() >= until.getTime()) return usage("--since must be before --until");
+  if (dates.since && dates.since.getTime() >= until.getTime()) return "--since must be before --until";
   const staleAfter = values["stale-after"] === undefined ? undefined : parseDuration(values["stale-after"]);
   if (staleAfter === undefined && values["stale-after"] !== undefined)
-    return usage(`--stale-after "${values["stale-after"]}" is not a duration (e.g. 30m, 6h, 2d)`);
-  const token = env["GITHUB_TOKEN"];
-  if (!token) return usage("set GITHUB_TOKEN to a token that can read the repository's deployments");
+    return `--stale-after "${values["stale-after"]}" is not a duration (e.g. 30m, 6h, 2d)`;
+  return {
+    owner: repo[1]!,
+    name: repo[2]!,
+    format: format as Format,
+    since: dates.since,
+    until,
+    now,
+    staleAfterMs: staleAfter,
+  };
+}
 
+/** The files the arguments name: a policy to judge by (`--policy`) and a report to compare with (`--compare`). */
+async function readInputs(
+  io: Io,
+  values: Values,
+): Promise<Pick<AuditOptions, "policy" | "previous"> | string> {
   let policy: AuditOptions["policy"];
   if (values.policy !== undefined) {
     const read = await readOrExplain(io, values.policy);
-    if (!read.ok) return usage(read.message);
+    if (!read.ok) return read.message;
     policy = { text: read.text, source: values.policy };
   }
   let previous: AuditOptions["previous"];
   if (values.compare !== undefined) {
     const read = await readOrExplain(io, values.compare);
-    if (!read.ok) return usage(read.message);
+    if (!read.ok) return read.message;
     const { parsePreviousReport } = await import("../audit/compare.js");
     const parsed = parsePreviousReport(read.text);
-    if (!parsed.ok) return usage(`${values.compare}: ${parsed.message}`);
+    if (!parsed.ok) return `${values.compare}: ${parsed.message}`;
     previous = parsed.report;
   }
+  return { policy, previous };
+}
 
+/** Runs the audit against GitHub; an access error or an unexpected answer is reported and exits 2. */
+async function readReport(
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  token: string,
+  options: AuditOptions,
+): Promise<AuditReport | number> {
   const apiUrl = env["GITHUB_API_URL"] || "https://api.github.com";
   const [{ AuditAccessError, httpClient }, { runAudit }] = await Promise.all([
     import("../github/audit-client.js"),
@@ -152,47 +182,74 @@ export async function auditCommand(
     graphqlUrl: env["GITHUB_GRAPHQL_URL"] || graphqlUrlFor(apiUrl),
     token,
   });
-  let report: AuditReport;
   const progress = progressBar();
   try {
-    report = await runAudit(client, {
-      owner: repo[1]!,
-      name: repo[2]!,
-      environment: values.environment,
-      since: dates.since,
-      until,
-      now,
-      policy,
-      previous,
-      appLogin: values["app-login"],
-      trustedWriters: values["trusted-writer"],
-      productionEnvironments: values.production,
-      staleAfterMs: staleAfter,
-      onProgress: progress.update,
-    });
+    return await runAudit(client, { ...options, onProgress: progress.update });
   } catch (error) {
-    progress.end();
     if (error instanceof AuditAccessError || error instanceof RangeError) {
       io.err(`tollgate audit: ${error.message}`);
       return 2;
     }
     io.err(`tollgate audit: unexpected answer from GitHub: ${(error as Error).message}`);
     return 2;
+  } finally {
+    progress.end();
   }
-  progress.end();
-  const text = (await FORMATS[format as Format]())(report);
-  if (values.out !== undefined) {
-    try {
-      await writeFile(values.out, text);
-    } catch (error) {
-      io.err(
-        `tollgate audit: cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
-      return 2;
-    }
-    io.err(
-      `tollgate audit: ${report.records.length} record(s), ${report.findings.length} finding(s) → ${values.out}`,
-    );
-  } else io.out(text);
+}
+
+/** The report to `--out` (with a one-line summary on stderr) or to stdout; 2 when the file cannot be written. */
+async function writeReport(
+  io: Io,
+  out: string | undefined,
+  text: string,
+  report: AuditReport,
+): Promise<number> {
+  if (out === undefined) {
+    io.out(text);
+    return 0;
+  }
+  try {
+    await writeFile(out, text);
+  } catch (error) {
+    io.err(`tollgate audit: cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return 2;
+  }
+  io.err(`tollgate audit: ${report.records.length} record(s), ${report.findings.length} finding(s) → ${out}`);
+  return 0;
+}
+
+export async function auditCommand(
+  args: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const usage = (message: string): number => usageError(SPEC, io, message);
+  const parsed = parseCommand(SPEC, args, io);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
+  const request = auditRequest(values);
+  if (typeof request === "string") return usage(request);
+  const token = env["GITHUB_TOKEN"];
+  if (!token) return usage("set GITHUB_TOKEN to a token that can read the repository's deployments");
+  const inputs = await readInputs(io, values);
+  if (typeof inputs === "string") return usage(inputs);
+
+  const report = await readReport(io, env, token, {
+    owner: request.owner,
+    name: request.name,
+    environment: values.environment,
+    since: request.since,
+    until: request.until,
+    now: request.now,
+    ...inputs,
+    appLogin: values["app-login"],
+    trustedWriters: values["trusted-writer"],
+    productionEnvironments: values.production,
+    staleAfterMs: request.staleAfterMs,
+  });
+  if (typeof report === "number") return report;
+  const text = (await FORMATS[request.format]())(report);
+  const written = await writeReport(io, values.out, text, report);
+  if (written !== 0) return written;
   return report.findings.length > 0 ? 1 : 0;
 }

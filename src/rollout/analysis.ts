@@ -102,22 +102,24 @@ interface Counts {
   successesInARow: number;
 }
 
-export async function runAnalysis(analysis: Analysis, options: AnalysisOptions): Promise<AnalysisResult> {
-  const { clock, baseline } = options;
-  const signal = options.signal ?? new AbortController().signal;
-  const measurements: AnalysisMeasurement[] = [];
-  const counts: Counts = { failures: 0, inconclusives: 0, errorsInARow: 0, successesInARow: 0 };
-  const start = clock.now();
+/**
+ * What one run has seen so far: its readings, the counts its limits watch, and (for a dry run) the first
+ * outcome a limit would have decided. Each reading either ends the run or lets it go on.
+ */
+class AnalysisRun {
+  readonly measurements: AnalysisMeasurement[] = [];
+  private readonly counts: Counts = { failures: 0, inconclusives: 0, errorsInARow: 0, successesInARow: 0 };
   // A dry run goes on measuring past the limits: the first outcome a limit would have decided is kept.
-  let wouldHave: { outcome: AnalysisOutcome; early?: boolean } | undefined;
-  let comparison: Comparison | undefined;
-  const finish = (
-    outcome: AnalysisOutcome,
-    how: { aborted?: boolean; early?: boolean } = {},
-  ): AnalysisResult => {
-    const decided = analysis.dryRun && wouldHave ? wouldHave : { outcome, early: how.early };
+  private wouldHave: { outcome: AnalysisOutcome; early?: boolean } | undefined;
+  private comparison: Comparison | undefined;
+
+  constructor(private readonly analysis: Analysis) {}
+
+  finish(outcome: AnalysisOutcome, how: { aborted?: boolean; early?: boolean } = {}): AnalysisResult {
+    const { analysis, comparison, measurements } = this;
+    const decided = analysis.dryRun && this.wouldHave ? this.wouldHave : { outcome, early: how.early };
     const judged = comparison !== undefined ? judgeText(comparison) : "";
-    const summary = summarize(analysis, decided.outcome, measurements, counts, decided.early === true);
+    const summary = summarize(analysis, decided.outcome, measurements, this.counts, decided.early === true);
     return {
       analysis: analysis.name,
       title: analysis.title,
@@ -132,62 +134,89 @@ export async function runAnalysis(analysis: Analysis, options: AnalysisOptions):
       ...(comparison !== undefined ? { comparison } : {}),
       ...warningOf(analysis, measurements),
     };
-  };
-  // `inconclusive: fail` turns an undecided run into a failure (rollback); `pause` stops and asks.
-  const undecided = () => finish(analysis.inconclusive === "fail" ? "failed" : "inconclusive");
-  const stopAt = (outcome: AnalysisOutcome, early = false): boolean => {
-    if (!analysis.dryRun) return true;
-    wouldHave ??= { outcome, early };
-    return false;
-  };
-  /** The judge's verdict over the run, when it has one: failed (significantly worse) or undecided. */
-  const compared = (): AnalysisResult | undefined => {
-    if (analysis.judge === undefined) return undefined;
-    const verdict = compare(analysis, measurements);
-    if ("short" in verdict) {
-      counts.inconclusives++;
-      const result = analysis.inconclusive === "fail" ? "failed" : "inconclusive";
-      if (analysis.dryRun) wouldHave ??= { outcome: result };
-      return {
-        ...finish(result),
-        summary: `${analysis.dryRun ? "dry run: " : ""}${analysis.title} ${verdict.short}`,
-      };
-    }
-    comparison = verdict;
-    if (verdict.significant && analysis.dryRun) wouldHave ??= { outcome: "failed" };
-    return verdict.significant ? finish("failed") : undefined;
-  };
+  }
 
-  for (let i = 0; ; i++) {
-    const due = start + analysis.initialDelayMs + i * analysis.intervalMs;
-    if (due > clock.now()) await clock.sleep(due - clock.now(), signal);
-    if (signal.aborted) return finish(provisional(measurements), { aborted: true });
-    const judged = await read(analysis, options, signal, baseline);
-    measurements.push({ at: clock.now(), ...judged });
-    counts.errorsInARow = judged.verdict === "error" ? counts.errorsInARow + 1 : 0;
-    counts.successesInARow = judged.verdict === "successful" ? counts.successesInARow + 1 : 0;
-    if (judged.verdict === "failed") counts.failures++;
-    if (judged.verdict === "inconclusive") counts.inconclusives++;
-    if (counts.failures > analysis.failureLimit && stopAt("failed")) return finish("failed");
-    if (counts.errorsInARow > analysis.consecutiveErrorLimit && stopAt("error")) return finish("error");
-    if (counts.inconclusives > analysis.inconclusiveLimit && stopAt(undecidedOutcome(analysis)))
-      return undecided();
+  /** Counts one reading; the result when a limit (or `consecutive_successes`) ends the run with it. */
+  record(measurement: AnalysisMeasurement): AnalysisResult | undefined {
+    const { analysis, counts } = this;
+    this.measurements.push(measurement);
+    counts.errorsInARow = measurement.verdict === "error" ? counts.errorsInARow + 1 : 0;
+    counts.successesInARow = measurement.verdict === "successful" ? counts.successesInARow + 1 : 0;
+    if (measurement.verdict === "failed") counts.failures++;
+    if (measurement.verdict === "inconclusive") counts.inconclusives++;
+    if (counts.failures > analysis.failureLimit && this.stopAt("failed")) return this.finish("failed");
+    if (counts.errorsInARow > analysis.consecutiveErrorLimit && this.stopAt("error"))
+      return this.finish("error");
+    if (counts.inconclusives > analysis.inconclusiveLimit && this.stopAt(undecidedOutcome(analysis)))
+      return this.undecided();
     if (
       analysis.consecutiveSuccesses > 0 &&
       counts.successesInARow >= analysis.consecutiveSuccesses &&
-      judgeReady(analysis, measurements) &&
-      stopAt("successful", true)
+      judgeReady(analysis, this.measurements) &&
+      this.stopAt("successful", true)
     )
-      return compared() ?? finish("successful", { early: true });
+      return this.compared() ?? this.finish("successful", { early: true });
+    return undefined;
+  }
+
+  /** The run's end once its schedule is done: its readings' outcome, then the judge's when they succeeded. */
+  end(): AnalysisResult {
+    const outcome = provisional(this.measurements);
+    if (outcome === "successful") {
+      const judgedRun = this.compared();
+      if (judgedRun) return judgedRun;
+    }
+    return outcome === "inconclusive" ? this.undecided() : this.finish(outcome);
+  }
+
+  /** `inconclusive: fail` turns an undecided run into a failure (rollback); `pause` stops and asks. */
+  private undecided(): AnalysisResult {
+    return this.finish(this.analysis.inconclusive === "fail" ? "failed" : "inconclusive");
+  }
+
+  /** Whether a limit reached stops the run: always, except a dry run, which notes what it would have done. */
+  private stopAt(outcome: AnalysisOutcome, early = false): boolean {
+    if (!this.analysis.dryRun) return true;
+    this.wouldHave ??= { outcome, early };
+    return false;
+  }
+
+  /** The judge's verdict over the run, when it has one: failed (significantly worse) or undecided. */
+  private compared(): AnalysisResult | undefined {
+    const { analysis } = this;
+    if (analysis.judge === undefined) return undefined;
+    const verdict = compare(analysis, this.measurements);
+    if ("short" in verdict) {
+      this.counts.inconclusives++;
+      const result = analysis.inconclusive === "fail" ? "failed" : "inconclusive";
+      if (analysis.dryRun) this.wouldHave ??= { outcome: result };
+      return {
+        ...this.finish(result),
+        summary: `${analysis.dryRun ? "dry run: " : ""}${analysis.title} ${verdict.short}`,
+      };
+    }
+    this.comparison = verdict;
+    if (verdict.significant && analysis.dryRun) this.wouldHave ??= { outcome: "failed" };
+    return verdict.significant ? this.finish("failed") : undefined;
+  }
+}
+
+export async function runAnalysis(analysis: Analysis, options: AnalysisOptions): Promise<AnalysisResult> {
+  const { clock, baseline } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const run = new AnalysisRun(analysis);
+  const start = clock.now();
+  for (let i = 0; ; i++) {
+    const due = start + analysis.initialDelayMs + i * analysis.intervalMs;
+    if (due > clock.now()) await clock.sleep(due - clock.now(), signal);
+    if (signal.aborted) return run.finish(provisional(run.measurements), { aborted: true });
+    const judged = await read(analysis, options, signal, baseline);
+    const ended = run.record({ at: clock.now(), ...judged });
+    if (ended) return ended;
     const nextAt = due + analysis.intervalMs;
     if (i + 1 >= analysis.count && (options.until === undefined || nextAt > options.until)) break;
   }
-  const outcome = provisional(measurements);
-  if (outcome === "successful") {
-    const judgedRun = compared();
-    if (judgedRun) return judgedRun;
-  }
-  return outcome === "inconclusive" ? undecided() : finish(outcome);
+  return run.end();
 }
 
 /** The run's warnings in one line: the latest warning's figures, and how many readings warned. */

@@ -62,16 +62,20 @@ const STATE = {
   rollback_failed: "error",
 } as const;
 
-export async function executeRollout(options: ExecuteOptions): Promise<RolloutResult> {
-  const { plan, context, runner, clock } = options;
-  const measure = options.measure ?? providers(runner);
-  const timeline = new Timeline(clock);
-  const baseEnv = contextEnv(context);
-  const report = async (event: RolloutEvent) => {
+/** How a rollout ended: the outcome and the reason its last status gives. */
+interface Ending {
+  readonly outcome: RolloutOutcome;
+  readonly reason: string;
+}
+
+const ending = (outcome: RolloutOutcome, reason: string): Ending => ({ outcome, reason });
+
+/** The caller's reporter, made safe: a lost status must not strand a half-done rollout, so it is noted. */
+function safeReporter(options: ExecuteOptions, timeline: Timeline): (event: RolloutEvent) => Promise<void> {
+  return async (event) => {
     try {
       await options.reporter?.(event);
     } catch (error) {
-      // A lost status must not strand a half-done rollout: note it and carry on.
       timeline.add({
         phase: "note",
         label: event.kind,
@@ -80,24 +84,64 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
       });
     }
   };
-  const finish = async (outcome: RolloutOutcome, reason: string, baselines: Record<string, number>) => {
-    timeline.add({ phase: "decision", label: outcome, text: reason, ok: outcome === "success" });
-    await report({ kind: "outcome", state: STATE[outcome], outcome, text: reason });
-    return { outcome, reason, timeline: timeline.entries, baselines };
-  };
+}
 
-  const baselines = dictionary<number>([]);
-  const baselineError = await measureBaselines(options, measure, baseEnv, baselines, timeline);
-  if (baselineError) return finish("failed", `not started: ${baselineError}`, baselines);
-
-  const startAt = options.startAt ?? 0;
+/** Before the first step: the baselines, then the strategy's one-time commands. An ending stops the rollout. */
+async function prepare(deps: StepDeps, baselines: Record<string, number>): Promise<Ending | undefined> {
+  const { plan } = deps;
+  const baselineError = await measureBaselines(deps, deps.measure, deps.baseEnv, baselines, deps.timeline);
+  if (baselineError) return ending("failed", `not started: ${baselineError}`);
   // A rollout resumed past its first step already ran them: a backup or a migration runs once.
-  if (startAt === 0 && plan.before.length > 0) {
-    const failed = await runBefore(plan.before, { ...options, timeline, baseEnv });
-    if (failed)
-      return finish("failed", `not started: ${failed}; no traffic moved, nothing to roll back`, baselines);
-    await report({ kind: "step", state: "in_progress", text: `before: ${plural(plan.before.length)} done` });
+  if ((deps.startAt ?? 0) === 0 && plan.before.length > 0) {
+    const failed = await runBefore(plan.before, deps);
+    if (failed) return ending("failed", `not started: ${failed}; no traffic moved, nothing to roll back`);
+    await deps.report({
+      kind: "step",
+      state: "in_progress",
+      text: `before: ${plural(plan.before.length)} done`,
+    });
   }
+  return undefined;
+}
+
+/** A step that did not pass: pause and ask, fail with nothing to undo, or roll back (or switch back). */
+async function endFailedStep(
+  step: PlanStep,
+  verdict: Exclude<StepVerdict, { kind: "ok" }>,
+  deps: StepDeps,
+): Promise<Ending> {
+  if (verdict.kind === "paused")
+    return ending("paused", `paused at ${step.label}: ${verdict.text} — decide to resume or roll back`);
+  if (step.undo === "nothing")
+    return ending(
+      "failed",
+      `failed at ${step.label}: ${verdict.text}; traffic never switched, nothing to roll back`,
+    );
+  const cause = `${step.label}: ${verdict.text}`;
+  // The status is written while the rollback runs: an API round trip must not delay it.
+  const announced = deps.report({ kind: "rollback", state: "in_progress", text: `rolling back at ${cause}` });
+  const undone = await executeRollback(
+    deps.rollback,
+    step.undo === "switch-back" ? "switch-back" : "rollback",
+    {
+      context: deps.context,
+      runner: deps.runner,
+      clock: deps.clock,
+      measure: deps.measure,
+      baselines: deps.baselines,
+      timeline: deps.timeline,
+    },
+  );
+  await announced;
+  return undone.ok
+    ? ending("rolled_back", `rolled back at ${cause} — ${undone.detail}`)
+    : ending("rollback_failed", `CRITICAL: rollback failed after ${cause}: ${undone.detail}`);
+}
+
+/** The plan's steps from `startAt` on, until one does not pass or another run takes charge. */
+async function runSteps(deps: StepDeps): Promise<Ending> {
+  const { plan, timeline } = deps;
+  const startAt = deps.startAt ?? 0;
   if (startAt > 0)
     timeline.add({
       phase: "note",
@@ -105,55 +149,33 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
       text: "resumed here: an earlier attempt stopped at this step",
     });
   for (const [i, step] of plan.steps.slice(startAt).entries()) {
-    const superseded = i > 0 ? options.stopped?.() : undefined;
-    if (superseded !== undefined)
-      return finish("failed", `stopped before ${step.label}: ${superseded}`, baselines);
-    timeline.add({
-      phase: "step",
-      label: step.label,
-      text: "started",
-      weight: step.weight,
-    });
-    const verdict = await runStep(step, { ...options, measure, baselines, timeline, baseEnv, report });
-    if (verdict.kind === "ok") {
-      await report({ kind: "step", state: "in_progress", text: `${step.label}: ${verdict.text}` });
-      continue;
-    }
-    if (verdict.kind === "paused")
-      return finish(
-        "paused",
-        `paused at ${step.label}: ${verdict.text} — decide to resume or roll back`,
-        baselines,
-      );
-    if (step.undo === "nothing")
-      return finish(
-        "failed",
-        `failed at ${step.label}: ${verdict.text}; traffic never switched, nothing to roll back`,
-        baselines,
-      );
-
-    const cause = `${step.label}: ${verdict.text}`;
-    // The status is written while the rollback runs: an API round trip must not delay it.
-    const announced = report({ kind: "rollback", state: "in_progress", text: `rolling back at ${cause}` });
-    const undone = await executeRollback(
-      options.rollback,
-      step.undo === "switch-back" ? "switch-back" : "rollback",
-      {
-        context,
-        runner,
-        clock,
-        measure,
-        baselines,
-        timeline,
-      },
-    );
-    await announced;
-    return undone.ok
-      ? finish("rolled_back", `rolled back at ${cause} — ${undone.detail}`, baselines)
-      : finish("rollback_failed", `CRITICAL: rollback failed after ${cause}: ${undone.detail}`, baselines);
+    const superseded = i > 0 ? deps.stopped?.() : undefined;
+    if (superseded !== undefined) return ending("failed", `stopped before ${step.label}: ${superseded}`);
+    timeline.add({ phase: "step", label: step.label, text: "started", weight: step.weight });
+    const verdict = await runStep(step, deps);
+    if (verdict.kind !== "ok") return endFailedStep(step, verdict, deps);
+    await deps.report({ kind: "step", state: "in_progress", text: `${step.label}: ${verdict.text}` });
   }
   const last = plan.steps.at(-1)?.label ?? "no steps";
-  return finish("success", `${plan.strategy}: ${plan.steps.length} steps done, last ${last}`, baselines);
+  return ending("success", `${plan.strategy}: ${plan.steps.length} steps done, last ${last}`);
+}
+
+export async function executeRollout(options: ExecuteOptions): Promise<RolloutResult> {
+  const timeline = new Timeline(options.clock);
+  const report = safeReporter(options, timeline);
+  const baselines = dictionary<number>([]);
+  const deps: StepDeps = {
+    ...options,
+    measure: options.measure ?? providers(options.runner),
+    baselines,
+    timeline,
+    baseEnv: contextEnv(options.context),
+    report,
+  };
+  const { outcome, reason } = (await prepare(deps, baselines)) ?? (await runSteps(deps));
+  timeline.add({ phase: "decision", label: outcome, text: reason, ok: outcome === "success" });
+  await report({ kind: "outcome", state: STATE[outcome], outcome, text: reason });
+  return { outcome, reason, timeline: timeline.entries, baselines };
 }
 
 const plural = (n: number) => `${n} command${n === 1 ? "" : "s"}`;

@@ -5,16 +5,10 @@
  * `deployment` and `deployment_protection_rule` as runs.ts does). Sandbox machinery, not a GitHub API.
  */
 import { randomBytes } from "node:crypto";
-import { created, invalid, notFound, obj, ok, str, type Ctx } from "./http.js";
-import type { RouteDef } from "./router.js";
-import { createRun, deployFromRun, setRunState, workflows } from "./runs.js";
-import type { Repo } from "./state.js";
-
-function repoOr404(ctx: Ctx): Repo {
-  const r = ctx.state.repo(ctx.params["owner"] ?? "", ctx.params["repo"] ?? "");
-  if (!r) throw notFound();
-  return r;
-}
+import { created, invalid, notFound, obj, ok, str } from "../http.js";
+import type { RouteDef } from "../router.js";
+import { createRun, deployFromRun, setRunState, workflows } from "../runs.js";
+import { repoOf } from "../routes/common.js";
 
 /** Control routes for what happens inside a repository without a GitHub endpoint: scanners and Actions runs. */
 export const controlRepoRoutes: RouteDef[] = [
@@ -23,7 +17,7 @@ export const controlRepoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}/alerts/{tool}",
     operationId: "sandbox/add-alert",
     handler: (ctx) => {
-      const r = repoOr404(ctx);
+      const r = repoOf(ctx);
       const b = obj(ctx);
       const now = ctx.state.now();
       if (ctx.params["tool"] === "dependabot") {
@@ -86,7 +80,7 @@ export const controlRepoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}/scanners/{tool}",
     operationId: "sandbox/set-scanner",
     handler: (ctx) => {
-      const r = repoOr404(ctx);
+      const r = repoOf(ctx);
       const tool = ctx.params["tool"];
       if (tool !== "code-scanning" && tool !== "secret-scanning") throw notFound();
       const enabled = obj(ctx)["enabled"];
@@ -100,7 +94,7 @@ export const controlRepoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}/runs",
     operationId: "sandbox/create-run",
     handler: (ctx) => {
-      const r = repoOr404(ctx);
+      const r = repoOf(ctx);
       const b = obj(ctx);
       const key = str(b, "workflow", "Run", true);
       const w = workflows(ctx, r).find((x) => x.path === key || x.path.endsWith(`/${key}`) || x.name === key);
@@ -122,7 +116,7 @@ export const controlRepoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}/runs/{run_id}",
     operationId: "sandbox/update-run",
     handler: (ctx) => {
-      const r = repoOr404(ctx);
+      const r = repoOf(ctx);
       const run = r.runs.get(Number(ctx.params["run_id"]));
       if (!run) throw notFound();
       const b = obj(ctx);
@@ -141,7 +135,7 @@ export const controlRepoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}/runs/{run_id}/deployments",
     operationId: "sandbox/run-deploys",
     handler: (ctx) => {
-      const r = repoOr404(ctx);
+      const r = repoOf(ctx);
       const run = r.runs.get(Number(ctx.params["run_id"]));
       if (!run) throw notFound();
       const d = deployFromRun(ctx, r, run, str(obj(ctx), "environment", "Run", true));
@@ -153,7 +147,7 @@ export const controlRepoRoutes: RouteDef[] = [
     path: "/repos/{owner}/{repo}/runs/{run_id}",
     operationId: "sandbox/get-run",
     handler: (ctx) => {
-      const run = repoOr404(ctx).runs.get(Number(ctx.params["run_id"]));
+      const run = repoOf(ctx).runs.get(Number(ctx.params["run_id"]));
       if (!run) throw notFound();
       return ok({
         id: run.id,
