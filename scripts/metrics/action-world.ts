@@ -36,6 +36,55 @@ function appJwt(app: { id: number; pem: string }): string {
   return `${head}.${createSign("RSA-SHA256").update(head).sign(app.pem, "base64url")}`;
 }
 
+/** The built Action in `mode: deploy`, as a workflow job would run it; its exit code, log and outputs. */
+async function runDeploy(
+  dist: string,
+  run: { sandbox: Sandbox; token: string; environment: string; sha: string; runId: number },
+): Promise<{ code: number | null; stdout: string; outputs: Record<string, string> }> {
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-action-"));
+  const event = join(dir, "event.json");
+  writeFileSync(
+    event,
+    JSON.stringify({ ref: "refs/heads/main", after: run.sha, repository: { full_name: FULL } }),
+  );
+  for (const file of ["output", "summary"]) writeFileSync(join(dir, file), "");
+  const child = spawn(process.execPath, [dist], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? dir,
+      "INPUT_GITHUB-TOKEN": run.token,
+      INPUT_ENVIRONMENT: run.environment,
+      INPUT_MODE: "deploy",
+      GITHUB_ACTIONS: "true",
+      GITHUB_API_URL: run.sandbox.url,
+      GITHUB_GRAPHQL_URL: `${run.sandbox.url}/api/graphql`,
+      GITHUB_SERVER_URL: "https://github.example.test",
+      GITHUB_REPOSITORY: FULL,
+      GITHUB_SHA: run.sha,
+      GITHUB_REF: "refs/heads/main",
+      GITHUB_ACTOR: "owner",
+      GITHUB_RUN_ID: String(run.runId),
+      GITHUB_RUN_NUMBER: "1",
+      GITHUB_EVENT_NAME: "push",
+      GITHUB_EVENT_PATH: event,
+      GITHUB_WORKFLOW: "deploy",
+      GITHUB_OUTPUT: join(dir, "output"),
+      GITHUB_STEP_SUMMARY: join(dir, "summary"),
+      RUNNER_TEMP: dir,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const outputs: Record<string, string> = {};
+  const text = readFileSync(join(dir, "output"), "utf8");
+  for (const m of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
+  rmSync(dir, { recursive: true, force: true });
+  return { code, stdout, outputs };
+}
+
 export async function startActionWorld(policy: string, dist = join(process.cwd(), "dist", "index.js")) {
   const sandbox: Sandbox = await startSandbox();
   const client = sandbox.client;
@@ -70,50 +119,7 @@ export async function startActionWorld(policy: string, dist = join(process.cwd()
       });
       return put.commit.sha;
     },
-    async deploy(environment, sha, runId) {
-      const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-action-"));
-      const event = join(dir, "event.json");
-      writeFileSync(
-        event,
-        JSON.stringify({ ref: "refs/heads/main", after: sha, repository: { full_name: FULL } }),
-      );
-      for (const file of ["output", "summary"]) writeFileSync(join(dir, file), "");
-      const child = spawn(process.execPath, [dist], {
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? dir,
-          "INPUT_GITHUB-TOKEN": token,
-          INPUT_ENVIRONMENT: environment,
-          INPUT_MODE: "deploy",
-          GITHUB_ACTIONS: "true",
-          GITHUB_API_URL: sandbox.url,
-          GITHUB_GRAPHQL_URL: `${sandbox.url}/api/graphql`,
-          GITHUB_SERVER_URL: "https://github.example.test",
-          GITHUB_REPOSITORY: FULL,
-          GITHUB_SHA: sha,
-          GITHUB_REF: "refs/heads/main",
-          GITHUB_ACTOR: "owner",
-          GITHUB_RUN_ID: String(runId),
-          GITHUB_RUN_NUMBER: "1",
-          GITHUB_EVENT_NAME: "push",
-          GITHUB_EVENT_PATH: event,
-          GITHUB_WORKFLOW: "deploy",
-          GITHUB_OUTPUT: join(dir, "output"),
-          GITHUB_STEP_SUMMARY: join(dir, "summary"),
-          RUNNER_TEMP: dir,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-      const outputs: Record<string, string> = {};
-      const text = readFileSync(join(dir, "output"), "utf8");
-      for (const m of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
-      rmSync(dir, { recursive: true, force: true });
-      return { code, stdout, outputs };
-    },
+    deploy: (environment, sha, runId) => runDeploy(dist, { sandbox, token, environment, sha, runId }),
     close: () => sandbox.close(),
   };
   return world;

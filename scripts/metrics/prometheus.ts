@@ -37,16 +37,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts Prometheus scraping `targets` (job name → host:port) every `scrapeIntervalMs`, once ready. */
-export async function startPrometheus(
+/** Writes the scrape configuration into `dir` and starts Prometheus on `port`, collecting what it logs. */
+function launch(
+  dir: string,
+  port: number,
   targets: Readonly<Record<string, string>>,
-  scrapeIntervalMs = 1_000,
-): Promise<PrometheusServer> {
-  if (!prometheusInstalled())
-    throw new Error(`${PROMETHEUS_BIN} is missing; install it: ${PROMETHEUS_INSTALL}`);
-  const dir = mkdtempSync(join(tmpdir(), "tollgate-prometheus-"));
-  const port = await freePort();
-  const address = `http://127.0.0.1:${port}`;
+  scrapeIntervalMs: number,
+): { child: ChildProcess; logs: () => string; exited: Promise<unknown> } {
   const every = `${scrapeIntervalMs}ms`;
   writeFileSync(
     join(dir, "prometheus.yml"),
@@ -71,7 +68,20 @@ export async function startPrometheus(
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   child.stderr!.on("data", (chunk: Buffer) => (logs += chunk.toString()));
-  const exited = once(child, "exit");
+  return { child, logs: () => logs, exited: once(child, "exit") };
+}
+
+/** Starts Prometheus scraping `targets` (job name → host:port) every `scrapeIntervalMs`, once ready. */
+export async function startPrometheus(
+  targets: Readonly<Record<string, string>>,
+  scrapeIntervalMs = 1_000,
+): Promise<PrometheusServer> {
+  if (!prometheusInstalled())
+    throw new Error(`${PROMETHEUS_BIN} is missing; install it: ${PROMETHEUS_INSTALL}`);
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-prometheus-"));
+  const port = await freePort();
+  const address = `http://127.0.0.1:${port}`;
+  const { child, logs, exited } = launch(dir, port, targets, scrapeIntervalMs);
 
   const instant = async (query: string) => {
     try {
@@ -90,7 +100,7 @@ export async function startPrometheus(
       if (await ok().catch(() => false)) return;
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`timed out waiting for ${what}; Prometheus said:\n${logs}`);
+    throw new Error(`timed out waiting for ${what}; Prometheus said:\n${logs()}`);
   };
   const stop = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -101,7 +111,7 @@ export async function startPrometheus(
   const server: PrometheusServer = {
     address,
     scrapeIntervalMs,
-    logs: () => logs,
+    logs,
     instant,
     waitFor: (query, ok, ms) =>
       waitFor(

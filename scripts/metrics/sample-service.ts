@@ -27,82 +27,96 @@ export interface SampleService {
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-export async function startSampleService(port = 0, host = "127.0.0.1"): Promise<SampleService> {
-  const faults: Faults = { errorRate: 0, latencyMs: 0 };
+/** What Prometheus scrapes: /work's requests by status and its latency histogram. */
+class SampleMetrics {
   // Both series exist from the start, so an error-rate query reads 0, not "no data", before any error.
-  const requests: Record<string, number> = { "200": 0, "500": 0 };
-  const buckets = BUCKETS.map(() => 0);
-  let count = 0;
-  let sum = 0;
-  let served = 0;
-  const traffic = new Set<() => void>();
+  private readonly requests: Record<string, number> = { "200": 0, "500": 0 };
+  private readonly buckets = BUCKETS.map(() => 0);
+  private count = 0;
+  private sum = 0;
 
-  const observe = (status: number, seconds: number) => {
-    requests[String(status)] = (requests[String(status)] ?? 0) + 1;
+  observe(status: number, seconds: number): void {
+    this.requests[String(status)] = (this.requests[String(status)] ?? 0) + 1;
     BUCKETS.forEach((le, i) => {
-      if (seconds <= le) buckets[i]!++;
+      if (seconds <= le) this.buckets[i]!++;
     });
-    count++;
-    sum += seconds;
-  };
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-  };
-  const metrics = () => {
+    this.count++;
+    this.sum += seconds;
+  }
+
+  /** Prometheus's text exposition format. */
+  text(): string {
     const lines = [
       "# HELP sample_requests_total Requests served by /work, by status.",
       "# TYPE sample_requests_total counter",
-      ...Object.entries(requests).map(([status, n]) => `sample_requests_total{status="${status}"} ${n}`),
+      ...Object.entries(this.requests).map(([status, n]) => `sample_requests_total{status="${status}"} ${n}`),
       "# HELP sample_request_duration_seconds Latency of /work.",
       "# TYPE sample_request_duration_seconds histogram",
-      ...BUCKETS.map((le, i) => `sample_request_duration_seconds_bucket{le="${le}"} ${buckets[i]}`),
-      `sample_request_duration_seconds_bucket{le="+Inf"} ${count}`,
-      `sample_request_duration_seconds_sum ${sum}`,
-      `sample_request_duration_seconds_count ${count}`,
+      ...BUCKETS.map((le, i) => `sample_request_duration_seconds_bucket{le="${le}"} ${this.buckets[i]}`),
+      `sample_request_duration_seconds_bucket{le="+Inf"} ${this.count}`,
+      `sample_request_duration_seconds_sum ${this.sum}`,
+      `sample_request_duration_seconds_count ${this.count}`,
     ];
     return `${lines.join("\n")}\n`;
-  };
-  const readBody = async (req: IncomingMessage) => {
-    let text = "";
-    for await (const chunk of req) text += String(chunk);
-    return text;
-  };
+  }
+}
 
-  const server = createServer(async (req, res) => {
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let text = "";
+  for await (const chunk of req) text += String(chunk);
+  return text;
+}
+
+/** The service's routes over its faults and metrics; `/work`'s n-th request fails when ⌊n·rate⌋ grows. */
+function routes(faults: Faults, metrics: SampleMetrics) {
+  let served = 0;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? "/").split("?")[0];
     const started = performance.now();
     if (path === "/metrics") {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics());
-    } else if (path === "/control") {
-      if (req.method === "POST") {
-        const body = JSON.parse((await readBody(req)) || "{}") as Partial<Faults>;
-        Object.assign(faults, body);
-      }
-      json(res, 200, faults);
-    } else if (path === "/health" || path === "/work") {
-      if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-      if (path === "/health") {
-        const healthy = faults.errorRate === 0;
-        json(res, healthy ? 200 : 500, {
-          status: healthy ? "ok" : "failing",
-          errors: { rate: faults.errorRate },
-          latency_ms: faults.latencyMs,
-        });
-        return;
-      }
-      served++;
-      const fails = Math.floor(served * faults.errorRate) > Math.floor((served - 1) * faults.errorRate);
-      const status = fails ? 500 : 200;
-      observe(status, (performance.now() - started) / 1000);
-      res.writeHead(status, { "content-type": "text/plain" }).end(fails ? "error\n" : "ok\n");
-    } else {
-      res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics.text());
+      return;
     }
-  });
+    if (path === "/control") {
+      if (req.method === "POST")
+        Object.assign(faults, JSON.parse((await readBody(req)) || "{}") as Partial<Faults>);
+      json(res, 200, faults);
+      return;
+    }
+    if (path !== "/health" && path !== "/work") {
+      res.writeHead(404).end();
+      return;
+    }
+    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (path === "/health") {
+      const healthy = faults.errorRate === 0;
+      json(res, healthy ? 200 : 500, {
+        status: healthy ? "ok" : "failing",
+        errors: { rate: faults.errorRate },
+        latency_ms: faults.latencyMs,
+      });
+      return;
+    }
+    served++;
+    const fails = Math.floor(served * faults.errorRate) > Math.floor((served - 1) * faults.errorRate);
+    const status = fails ? 500 : 200;
+    metrics.observe(status, (performance.now() - started) / 1000);
+    res.writeHead(status, { "content-type": "text/plain" }).end(fails ? "error\n" : "ok\n");
+  };
+}
+
+export async function startSampleService(port = 0, host = "127.0.0.1"): Promise<SampleService> {
+  const faults: Faults = { errorRate: 0, latencyMs: 0 };
+  const server = createServer(routes(faults, new SampleMetrics()));
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
   const agent = new Agent({ keepAlive: true });
+  const traffic = new Set<() => void>();
 
   return {
     url,

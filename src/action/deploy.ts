@@ -14,7 +14,7 @@ import { pullRequestBranch } from "../github/pulls.js";
 import { gatePhase, type ActionDeps, type GatePhase } from "./gate-phase.js";
 import { WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
-import type { ModeOutcome } from "./outcome.js";
+import { rolloutFailure, type ModeOutcome } from "./outcome.js";
 import { previousSuccess } from "./history.js";
 import { busyText, scanInFlight, type InFlight } from "./inflight.js";
 import { own } from "../policy/own.js";
@@ -111,7 +111,7 @@ async function deployHoldingLock(
     requests,
     rollout: result.outcome,
     ...(result.outcome === "rollback_failed" ? { critical: true } : {}),
-    ...(result.outcome === "success" ? {} : { failure: `Rollout ${result.outcome}: ${result.reason}` }),
+    ...rolloutFailure(result),
   };
 }
 

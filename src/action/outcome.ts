@@ -4,7 +4,7 @@
  */
 import type { DeploymentState } from "../github/deployments.js";
 import type { RateLimited } from "../github/rate-limit.js";
-import type { RolloutOutcome } from "../rollout/executor.js";
+import type { RolloutOutcome, RolloutResult } from "../rollout/executor.js";
 import type { GateEvaluation } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
 
@@ -92,4 +92,13 @@ export function errorResult(message: string, settings?: ActionSettings, limited?
     /** When GitHub refused for its rate limit: when it answers again (ISO 8601), else null. */
     rate_limit_reset: limited ? limited.resetAt.toISOString() : null,
   };
+}
+
+/** A rollout that did not succeed fails the step; so does one whose outcome the record does not hold. */
+export function rolloutFailure(result: RolloutResult): { failure?: string } {
+  if (result.unrecorded !== undefined)
+    return {
+      failure: `Rollout ${result.outcome}, but its outcome could not be written on the deployment (${result.unrecorded}): the record still says it runs; write the outcome again by re-running this job, or roll back`,
+    };
+  return result.outcome === "success" ? {} : { failure: `Rollout ${result.outcome}: ${result.reason}` };
 }

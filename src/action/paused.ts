@@ -29,7 +29,7 @@ import { previousSuccess } from "./history.js";
 import { busyText, scanInFlight, type InFlight } from "./inflight.js";
 import type { ActionSettings } from "./inputs.js";
 import { lockTimeoutOf, withLock, type LockSlot } from "./locked.js";
-import type { ModeOutcome } from "./outcome.js";
+import { rolloutFailure, type ModeOutcome } from "./outcome.js";
 import { keepReadings } from "./readings-store.js";
 import { statusWriter } from "./record.js";
 import { seriesOf } from "../rollout/series.js";
@@ -247,7 +247,7 @@ async function resume(p: Paused): Promise<Done> {
     sections: [renderTimeline(result.timeline), renderReadings(result.timeline)].filter(Boolean),
     rollout: result.outcome,
     ...(result.outcome === "rollback_failed" ? { critical: true } : {}),
-    ...(result.outcome === "success" ? {} : { failure: `Rollout ${result.outcome}: ${result.reason}` }),
+    ...rolloutFailure(result),
   };
 }
 

@@ -48,6 +48,8 @@ export interface RolloutResult {
   readonly reason: string;
   readonly timeline: readonly TimelineEntry[];
   readonly baselines: Readonly<Record<string, number>>;
+  /** Why the outcome could not be recorded, when it could not: the record still says the rollout runs. */
+  readonly unrecorded?: string;
 }
 
 type StepVerdict =
@@ -174,7 +176,15 @@ export async function executeRollout(options: ExecuteOptions): Promise<RolloutRe
   };
   const { outcome, reason } = (await prepare(deps, baselines)) ?? (await runSteps(deps));
   timeline.add({ phase: "decision", label: outcome, text: reason, ok: outcome === "success" });
-  await report({ kind: "outcome", state: STATE[outcome], outcome, text: reason });
+  // A step's status that cannot be written is a note; the outcome's is not: a record left "in progress"
+  // would hold the environment and tell the audit the rollout never ended, so the caller must fail.
+  try {
+    await options.reporter?.({ kind: "outcome", state: STATE[outcome], outcome, text: reason });
+  } catch (error) {
+    const unrecorded = (error as Error).message;
+    timeline.add({ phase: "note", label: "outcome", text: `status not written: ${unrecorded}`, ok: false });
+    return { outcome, reason, timeline: timeline.entries, baselines, unrecorded };
+  }
   return { outcome, reason, timeline: timeline.entries, baselines };
 }
 
