@@ -328,12 +328,12 @@ function spent(before: TokenUsage[], after: TokenUsage[], bot: string) {
       graphql_queries: t.graphql_queries - (b?.graphql_queries ?? 0),
     };
   });
-  const ours = delta.filter((t) => t.actor === bot);
+  const ours = delta.filter((t) => t.actor === bot && t.kind === "installation");
   const sum = (rows: typeof delta, f: (t: (typeof delta)[number]) => number) =>
     rows.reduce((total, t) => total + f(t), 0);
   // The workflow token's budget is per repository: total each repository's tokens, then compare.
   const perRepository = new Map<string, number>();
-  for (const t of delta.filter((t) => t.actor === "github-actions[bot]"))
+  for (const t of delta.filter((t) => t.kind === "workflow"))
     perRepository.set(t.budget, (perRepository.get(t.budget) ?? 0) + t.core_points + t.graphql_points);
   const workflow = [...perRepository.values()].sort((a, b) => a - b);
   return {
