@@ -1,7 +1,7 @@
 /**
  * Bundles the compiled CLI (lib/src/cli/) into lib/bundle/cli/: one file per command plus shared chunks.
- * Node resolves and reads each ES module separately, and zod alone is about a hundred of them, so the
- * bundle is what keeps `tollgate validate` within twice a bare Node start (BENCHMARKS.md, CLI startup).
+ * Node resolves and reads each ES module separately, and zod alone is about a hundred of them: bundled,
+ * `tollgate validate` starts in about three quarters of the time (BENCHMARKS.md, "CLI startup").
  * Commands stay loaded on use: each `import()` in src/cli/main.ts becomes its own chunk.
  *
  * The sandbox is left out: it reads GitHub's contract files next to its own modules, so it must run from
@@ -25,12 +25,12 @@ const { metafile } = await build({
   entryNames: "[name]",
   chunkNames: "[name]-[hash]",
   external: ["../../sandbox/index.js"],
-  // Node compiles every byte it loads: minified, validate's chunks compile in about two thirds the time.
   // The bundle is an ES module, but some dependencies are CommonJS and `require` Node's own modules
   // ("http", …): give them a require, which ES modules lack.
   banner: {
     js: 'import { createRequire as __tollgateRequire } from "node:module"; const require = __tollgateRequire(import.meta.url);',
   },
+  // Node compiles every byte it loads: minified, validate's chunks compile in about two thirds the time.
   minify: true,
   metafile: true,
   logLevel: "warning",
