@@ -82,11 +82,27 @@ export function tallyApprovals(input: TallyInput): Tally {
 }
 
 /** Latest decision per person for this environment; earlier ones are superseded, not counted twice. */
+/** A decision's comment id, from its comment URL (`…#issuecomment-<id>`): GitHub numbers comments in order. */
+const commentIdOf = (record: ApprovalRecord): number | undefined => {
+  const id = /#issuecomment-(\d+)$/.exec(record.url ?? "")?.[1];
+  return id === undefined ? undefined : Number(id);
+};
+
+/**
+ * GitHub's times have whole seconds. Of two decisions in the same second, the one on the later comment is
+ * the latest (a re-approval of a merge commit right after an approval of its head); when their comments
+ * are unknown, the rejection is taken as the latest, the stricter reading.
+ */
+function sameSecond(a: ApprovalRecord, b: ApprovalRecord): number {
+  const [first, second] = [commentIdOf(a), commentIdOf(b)];
+  if (first !== undefined && second !== undefined && first !== second) return first - second;
+  const rank = (r: ApprovalRecord) => (r.decision === "reject" ? 1 : 0);
+  return rank(a) - rank(b);
+}
+
 function latestDecisions(input: TallyInput, ignore: Ignore): Map<string, ApprovalRecord> {
   const latest = new Map<string, ApprovalRecord>();
-  // GitHub's times have whole seconds: of two decisions in the same second, the rejection is the latest.
-  const rank = (r: ApprovalRecord) => (r.decision === "reject" ? 1 : 0);
-  const byTime = [...input.records].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || rank(a) - rank(b));
+  const byTime = [...input.records].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || sameSecond(a, b));
   for (const record of byTime) {
     if (record.environment !== input.environment) {
       ignore(record, `for ${record.environment}, not ${input.environment}`);

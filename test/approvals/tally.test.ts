@@ -80,6 +80,25 @@ describe("approval tally", () => {
       expect(tally({ from: ["group:leads"] }, records).rejectedBy).toMatchObject({ login: "alice" });
   });
 
+  test("two decisions by one person in the same second: the later comment is the latest, in either order", () => {
+    const url = (id: number) => `https://github.com/acme/shop/pull/1#issuecomment-${id}`;
+    // An approval of the PR head, then, in the same second, of its merge commit: the merge's counts.
+    const onHead = record("alice", undefined, { sha: "b".repeat(40), url: url(41) });
+    const onMerge = record("alice", onHead.at, { url: url(42) });
+    for (const records of [
+      [onHead, onMerge],
+      [onMerge, onHead],
+    ])
+      expect(tally({ from: ["group:leads"] }, records).counted.map((c) => c.login)).toEqual(["alice"]);
+    // A rejection on the later comment stands; an approval on the later comment ends the rejection.
+    const rejection = record("alice", onHead.at, { decision: "reject", url: url(43) });
+    expect(tally({ from: ["group:leads"] }, [rejection, onMerge]).rejectedBy).toMatchObject({
+      login: "alice",
+    });
+    const approval = record("alice", onHead.at, { url: url(44) });
+    expect(tally({ from: ["group:leads"] }, [approval, rejection]).rejectedBy).toBeUndefined();
+  });
+
   test("two approvers at the same moment both count", () => {
     const result = tally({ from: ["group:leads"], count: 2 }, [record("alice"), record("bob")]);
     expect(result.satisfied).toBe(true);
