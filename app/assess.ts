@@ -3,7 +3,8 @@
  * request, plus what a gated checklist reads beyond it (the PR's patches, code and secret scanning
  * alerts: one REST request each, only when asked for).
  */
-import { gatherEvidence, type GatheredEvidence } from "../src/github/evidence.js";
+import { gatherEvidence, readDeferredTeams, type GatheredEvidence } from "../src/github/evidence.js";
+import { asksTeamMembers } from "../src/readiness/team-use.js";
 import { completeEvidence, evidenceNeeds } from "../src/github/policy-evidence.js";
 import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
 import type { LoadResult } from "../src/policy/load.js";
@@ -34,11 +35,20 @@ export function gatedEnvironments(policy: Policy): Environment[] {
   );
 }
 
+export interface AssessOptions {
+  /**
+   * Read the policy's teams only when judging the gated environments at this time asks who is in them
+   * (or a held run's gate will be judged): most evaluations never do, and skipping them saves a query.
+   */
+  readonly teamsAsNeededAt?: Date;
+}
+
 export async function assess(
   client: GitHubClient,
   identity: Identity,
   settings: Settings,
   target: Target,
+  options: AssessOptions = {},
 ): Promise<Assessment> {
   const gathered = await gatherEvidence(client, {
     owner: target.owner,
@@ -49,6 +59,7 @@ export async function assess(
     policyPath: settings.policyPath,
     appBot: identity.bot,
     trustedWriters: identity.trustedWriters,
+    deferTeams: options.teamsAsNeededAt !== undefined,
   });
   const policy =
     gathered.policyText === null ? undefined : loadPolicyCached(gathered.policyText, settings.policyPath);
@@ -62,10 +73,18 @@ export async function assess(
     evidenceNeeds(gatedEnvironments(policy.policy)),
     gathered.policyCommit,
   );
+  const environments = gatedEnvironments(policy.policy).map((env) => env.name);
+  const at = options.teamsAsNeededAt;
+  const needsTeams =
+    at !== undefined &&
+    (gathered.held.length > 0 || asksTeamMembers(policy.policy, environments, completed.evidence, at));
+  const withTeams = needsTeams
+    ? await readDeferredTeams(client, target, gathered, completed.evidence)
+    : { evidence: completed.evidence, requests: 0 };
   return {
     gathered,
     policy,
-    evidence: completed.evidence,
-    requests: gathered.requests + completed.requests,
+    evidence: withTeams.evidence,
+    requests: gathered.requests + completed.requests + withTeams.requests,
   };
 }

@@ -9,6 +9,9 @@ import { parseDescription, workflowRunIdFrom } from "../src/records/format.js";
 import { listDeploymentStatuses } from "../src/github/deployments.js";
 import { rerunFailedJobs, reviewGate, verifyDeployingRun, waitingRuns } from "../src/github/runs.js";
 import { evaluate } from "../src/readiness/evaluate.js";
+import { isActor } from "../src/github/evidence-query.js";
+import type { RecordStatus } from "../src/github/evidence.js";
+import type { HeldRun } from "../src/github/held.js";
 import type { Evidence } from "../src/readiness/evidence.js";
 import { nowOf, type Deps } from "./readiness.js";
 
@@ -22,6 +25,13 @@ export interface Recorded {
   /** Who started the deployment the Action recorded, if it did. */
   readonly starter: string | undefined;
   readonly rejection: { readonly login: string; readonly reason: string } | undefined;
+  /** The App's notes of the runs it holds at its protection rule on this commit, as the evidence read them. */
+  readonly held: readonly HeldRun[];
+  /**
+   * The record's statuses as the evidence read them before this decision, newest first (none for a
+   * record made by it); undefined when they were not read, and are listed from GitHub.
+   */
+  readonly statuses: { readonly nodes: readonly RecordStatus[]; readonly complete: boolean } | undefined;
 }
 
 const problem = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -38,6 +48,9 @@ export async function followUp(deps: Deps, recorded: Recorded): Promise<void> {
 
 async function reviewWaitingRuns(deps: Deps, recorded: Recorded): Promise<void> {
   const { client, repo, log } = deps;
+  // The App notes every run it holds (held.ts): without a note for this environment none waits for it.
+  if (!recorded.held.some((note) => note.environment === recorded.environment))
+    return log.debug({ environment: recorded.environment }, "no run held here: none to review");
   const now = nowOf(deps.settings);
   for (const run of await waitingRuns(client, repo, recorded.sha)) {
     const evidence = run.actor ? { ...recorded.evidence, initiator: run.actor } : recorded.evidence;
@@ -62,16 +75,11 @@ async function reviewWaitingRuns(deps: Deps, recorded: Recorded): Promise<void> 
 }
 
 async function rerunAwaitingRun(deps: Deps, recorded: Recorded): Promise<void> {
-  const { client, repo, log, identity } = deps;
-  const statuses = await listDeploymentStatuses(client, { ...repo, deploymentId: recorded.deploymentId });
-  // Newest first: the deployment's latest word other than approvals must still be "awaiting".
-  const latest = statuses.find((s) => {
-    const kind = parseDescription(s.description)?.kind;
-    return kind !== undefined && kind !== "approved" && kind !== "rejected";
-  });
+  const { log } = deps;
+  const latest = await latestWord(deps, recorded);
   if (!latest || parseDescription(latest.description)?.kind !== "awaiting") return;
-  if (!identity.trustedWriters.includes(latest.creator?.login ?? "")) return;
-  const runId = workflowRunIdFrom(latest.log_url);
+  if (!latest.trusted) return;
+  const runId = workflowRunIdFrom(latest.logUrl);
   if (runId === undefined) return;
   const evidence = recorded.starter
     ? { ...recorded.evidence, initiator: recorded.starter }
@@ -82,6 +90,7 @@ async function rerunAwaitingRun(deps: Deps, recorded: Recorded): Promise<void> {
     return;
   }
   // Any workflow can write "awaiting" linking any run: re-run only a run of this very commit.
+  const { client, repo } = deps;
   const verdict = await verifyDeployingRun(client, repo, {
     runId,
     sha: recorded.sha,
@@ -100,4 +109,46 @@ async function rerunAwaitingRun(deps: Deps, recorded: Recorded): Promise<void> {
     if (!isRefusal(error)) throw error;
     log.debug({ runId, error: problem(error) }, "re-run refused (already running?)");
   }
+}
+
+interface Word {
+  readonly description: string | null;
+  readonly logUrl: string | null | undefined;
+  /** Written by the App or a trusted workflow, not by just anyone who can write deployments. */
+  readonly trusted: boolean;
+}
+
+/**
+ * The record's latest word other than approvals, newest first, from the statuses the evidence read when
+ * it holds them all and no two could be in either order (GitHub's times have whole seconds), else from
+ * GitHub.
+ */
+async function latestWord(deps: Deps, recorded: Recorded): Promise<Word | undefined> {
+  const isWord = (description: string | null) => {
+    const kind = parseDescription(description)?.kind;
+    return kind !== undefined && kind !== "approved" && kind !== "rejected";
+  };
+  const writers = deps.identity.trustedWriters;
+  const read = recorded.statuses;
+  if (read?.complete) {
+    const words = read.nodes.filter((s) => isWord(s.description));
+    const [first, second] = words;
+    if (!first) return undefined;
+    if (!second || second.createdAt !== first.createdAt)
+      return {
+        description: first.description,
+        logUrl: first.logUrl,
+        trusted: writers.some((writer) => isActor(first.creator, writer)),
+      };
+  }
+  const { client, repo } = deps;
+  const statuses = await listDeploymentStatuses(client, { ...repo, deploymentId: recorded.deploymentId });
+  const latest = statuses.find((s) => isWord(s.description));
+  return latest
+    ? {
+        description: latest.description,
+        logUrl: latest.log_url,
+        trusted: writers.includes(latest.creator?.login ?? ""),
+      }
+    : undefined;
 }

@@ -5,18 +5,34 @@ export function repoOf(payload: { repository: { name: string; owner: { login: st
   return { owner: payload.repository.owner.login, repo: payload.repository.name };
 }
 
-/** The PR a comment was made on: issue_comment payloads carry no commit, so the App asks (one request). */
-export const PULL_QUERY = `
-query TollgatePull($owner: String!, $name: String!, $number: Int!) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
+/** What the App reads of a PR to bind a command to a commit. */
+const PULL_FIELDS = `
       state
       merged
       headRefOid
       mergeCommit { oid }
       commits(last: 1) {
         nodes { commit { oid committedDate checkSuites(first: 20) { nodes { createdAt app { slug } } } } }
-      }
+      }`;
+
+/** The PR a comment was made on: issue_comment payloads carry no commit, so the App asks (one request). */
+export const PULL_QUERY = `
+query TollgatePull($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {${PULL_FIELDS}
+    }
+  }
+}`;
+
+/**
+ * A command's PR, and whether the App already answered the comment (its bot's reaction), in the same
+ * request: the comment's reaction groups are a plain list, which GitHub does not charge for.
+ */
+export const COMMAND_QUERY = `
+query TollgateCommand($owner: String!, $name: String!, $number: Int!, $comment: ID!) {
+  comment: node(id: $comment) { ... on Reactable { reactionGroups { viewerHasReacted } } }
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {${PULL_FIELDS}
     }
   }
 }`;
@@ -36,6 +52,7 @@ export interface PullFacts {
 }
 
 interface PullResponse {
+  comment?: { reactionGroups?: { viewerHasReacted: boolean }[] | null } | null;
   repository: {
     pullRequest: {
       state: "OPEN" | "CLOSED" | "MERGED";
@@ -62,6 +79,30 @@ export async function pullFacts(
   appSlug?: string,
 ): Promise<PullFacts> {
   const data = await client.graphql<PullResponse>(PULL_QUERY, { owner: repo.owner, name: repo.repo, number });
+  return factsOf(data, repo, number, appSlug);
+}
+
+/**
+ * The PR a command was given on, and whether the App's bot reacted to the command's comment already
+ * (it reacts once a command was answered: such a comment never acts again).
+ */
+export async function commandFacts(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  command: { readonly number: number; readonly commentNodeId: string },
+  appSlug: string,
+): Promise<{ answered: boolean; pull: PullFacts }> {
+  const data = await client.graphql<PullResponse>(COMMAND_QUERY, {
+    owner: repo.owner,
+    name: repo.repo,
+    number: command.number,
+    comment: command.commentNodeId,
+  });
+  const answered = (data.comment?.reactionGroups ?? []).some((group) => group.viewerHasReacted);
+  return { answered, pull: factsOf(data, repo, command.number, appSlug) };
+}
+
+function factsOf(data: PullResponse, repo: RepositoryRef, number: number, appSlug?: string): PullFacts {
   const pr = data.repository?.pullRequest;
   if (!pr) throw new Error(`pull request #${number} was not found in ${repo.owner}/${repo.repo}`);
   const head = pr.commits.nodes[0]?.commit;
@@ -76,4 +117,15 @@ export async function pullFacts(
     ...(head && head.oid === pr.headRefOid ? { headCommittedAt: head.committedDate } : {}),
     ...(head && head.oid === pr.headRefOid && pushedAt ? { headPushedAt: pushedAt } : {}),
   };
+}
+
+/** A command's PR: as the handler read it with the comment, or read now. */
+export function pullOf(cx: {
+  readonly client: GitHubClient;
+  readonly repo: RepositoryRef;
+  readonly issueNumber: number;
+  readonly identity: { readonly slug: string };
+  readonly pull?: PullFacts;
+}): Promise<PullFacts> {
+  return cx.pull ? Promise.resolve(cx.pull) : pullFacts(cx.client, cx.repo, cx.issueNumber, cx.identity.slug);
 }

@@ -75,9 +75,11 @@ async function refresh(
 ): Promise<Decision[]> {
   const { client, repo, log } = deps;
   const target = { ...repo, sha, ...(pullNumber !== undefined ? { pullNumber } : {}) };
+  // One time for the whole evaluation: which teams it reads depends on what it judges then.
+  const now = nowOf(deps.settings);
   let assessment: Awaited<ReturnType<typeof assess>>;
   try {
-    assessment = await assess(client, deps.identity, deps.settings, target);
+    assessment = await assess(client, deps.identity, deps.settings, target, { teamsAsNeededAt: now });
   } catch (error) {
     const limited = rateLimitOf(error, nowOf(deps.settings));
     if (!limited) throw error;
@@ -105,6 +107,7 @@ async function refresh(
   const stalePolicyCheck = evidence.checks.some((c) => c.name === POLICY_CHECK && c.state !== "success");
   if (stalePolicyCheck) await writePolicyCheck(client, repo, sha, []);
   return writeDecisions(deps, policy.policy, evidence, sha, {
+    now,
     ...(options.rewrite ? {} : { shown: gathered.shownChecks }),
   });
 }
@@ -196,9 +199,11 @@ export async function writeDecisions(
     readonly only?: string;
     /** What Tollgate's runs on the commit show now (name → external_id): a run showing the same is not rewritten. */
     readonly shown?: ReadonlyMap<string, string>;
+    /** The time judged at, when the caller chose it; else now. */
+    readonly now?: Date;
   } = {},
 ): Promise<Decision[]> {
-  const now = nowOf(deps.settings);
+  const now = options.now ?? nowOf(deps.settings);
   const decisions = gatedEnvironments(policy)
     .filter((env) => options.only === undefined || env.name === options.only)
     .map((env) => evaluate(policy, env.name, evidence, now));

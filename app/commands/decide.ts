@@ -6,15 +6,21 @@
  */
 import { writeDecisionStatus } from "../../src/github/decision-status.js";
 import { isOutOfTime } from "../../src/github/budget.js";
-import { findOrCreateDeployment, writeDeploymentStatus } from "../../src/github/deployments.js";
+import {
+  findOrCreateDeployment,
+  writeDeploymentStatus,
+  type DeploymentRecord,
+} from "../../src/github/deployments.js";
 import { APPROVAL_STATE, approvalDescription } from "../../src/records/format.js";
 import { deploymentPayload } from "../../src/records/payload.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess, type Assessment } from "../assess.js";
 import { followUp, type Recorded } from "../followup.js";
-import { pullFacts, type PullFacts } from "../github.js";
+import { answerHeldRuns } from "../held-runs.js";
+import { pullOf, type PullFacts } from "../github.js";
 import { nowOf, writeDecisions } from "../readiness.js";
-import { tollgateDeployment } from "../deployment-lookup.js";
+import { tollgateDeployment, type FoundDeployment } from "../deployment-lookup.js";
+import { isActor, writerLogin, type Actor } from "../../src/github/evidence-query.js";
 import { admitDecision, tallyText, unknownEnvironment } from "./admission.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
 import { own } from "../../src/policy/own.js";
@@ -32,7 +38,7 @@ type RecordedDecision = Evidence["approvals"][number];
 export async function decide(cx: CommandContext, command: DecisionCommand): Promise<Outcome> {
   const what = command.kind === "approve" ? "approval" : "rejection";
   const { client, repo, identity, settings, comment } = cx;
-  const pr = await pullFacts(client, repo, cx.issueNumber, identity.slug);
+  const pr = await pullOf(cx);
   if (pr.state === "CLOSED")
     return refuse(what, "this pull request is closed without merging, so nothing of it deploys");
   const sha = pr.mergeSha ?? pr.headSha;
@@ -49,10 +55,18 @@ export async function decide(cx: CommandContext, command: DecisionCommand): Prom
   if (recorded) {
     cx.log.debug({ url: comment.url }, "already recorded (a redelivered webhook): no second effect");
     await completeRedelivered(cx, assessment, recorded);
+    // The stop may have come before the PR's check run or a held run heard of it: they catch up now
+    // (nothing is written where GitHub shows it already).
+    await answerHeldRuns(cx, policy, assessment.evidence, sha, assessment.gathered.held);
+    if (!pr.mergeSha)
+      await writeDecisions(cx, policy, assessment.evidence, pr.headSha, {
+        only: recorded.environment,
+        shown: assessment.gathered.shownChecks,
+      });
     return done();
   }
 
-  const existing = await trustedRecord(cx, command.environment, sha);
+  const existing = await trustedRecord(cx, assessment, command.environment, sha);
   // Whoever started a deployment the Action recorded may not approve it; a record the App made has no starter.
   const initiator = existing && existing.creator !== identity.bot ? existing.payload.requested_by : undefined;
   const evidence = initiator ? { ...assessment.evidence, initiator } : assessment.evidence;
@@ -75,7 +89,7 @@ export async function decide(cx: CommandContext, command: DecisionCommand): Prom
     command.kind === "approve"
       ? tallyText(admission.tally, policy, environment, admission.changeType, evidence)
       : command.reason;
-  const deploymentId = await recordDecision(cx, command.kind, {
+  const { deploymentId, made } = await recordDecision(cx, command.kind, {
     policy,
     environment: environment.name,
     evidence,
@@ -96,6 +110,9 @@ export async function decide(cx: CommandContext, command: DecisionCommand): Prom
     deploymentId,
     defaultBranch: assessment.gathered.defaultBranch,
     starter: initiator,
+    held: assessment.gathered.held,
+    // A record made just now has no status yet but this decision's; one found on GitHub is listed again.
+    statuses: existing ? existing.statuses : made ? { nodes: [], complete: true } : undefined,
     rejection: command.kind === "reject" ? { login: comment.login, reason: command.reason } : undefined,
   });
 }
@@ -189,19 +206,40 @@ async function completeRedelivered(
 /**
  * Tollgate's deployment record of this environment and commit, when the App or a trusted writer made it:
  * only such a record is written to, or read for who started it. Anyone may create a deployment with
- * Tollgate's payload, as a decoy or naming an approver as its starter.
+ * Tollgate's payload, as a decoy or naming an approver as its starter. The evidence just read lists the
+ * commit's deployments with their creators; only when GitHub cut that list short is it asked again.
  */
-async function trustedRecord(cx: CommandContext, environment: string, sha: string) {
+async function trustedRecord(
+  cx: CommandContext,
+  assessment: Assessment,
+  environment: string,
+  sha: string,
+): Promise<(FoundDeployment & { statuses?: Recorded["statuses"] }) | undefined> {
+  const trusted = (creator: Actor | string | null | undefined) =>
+    creator != null &&
+    cx.identity.trustedWriters.some((writer) =>
+      typeof creator === "string" ? creator === writer : isActor(creator, writer),
+    );
+  if (!assessment.evidence.incomplete.includes("deployments")) {
+    const record = assessment.gathered.records.find((r) => r.environment === environment);
+    return record && trusted(record.creator)
+      ? {
+          id: record.id,
+          creator: writerLogin(record.creator!),
+          payload: record.payload,
+          statuses: record.statuses,
+        }
+      : undefined;
+  }
   const found = await tollgateDeployment(cx.client, cx.repo, environment, sha);
-  return found?.creator !== undefined && cx.identity.trustedWriters.includes(found.creator)
-    ? found
-    : undefined;
+  return trusted(found?.creator) ? found : undefined;
 }
 
 /**
  * Records the decision: as a deployment status on the record (made now when there is none), the comment
  * as its `log_url`, then as the record nobody else can delete: a rejection outlives its deployment, and an
- * approval ends the person's standing rejection there. Returns the deployment's id.
+ * approval ends the person's standing rejection there. Returns the deployment's id, and whether it was
+ * made for this decision.
  */
 async function recordDecision(
   cx: CommandContext,
@@ -215,10 +253,11 @@ async function recordDecision(
     existingId: number | undefined;
     note: string;
   },
-): Promise<number> {
+): Promise<{ deploymentId: number; made: boolean }> {
   const { client, repo, comment } = cx;
   const { environment, sha } = on;
-  const deploymentId = on.existingId ?? (await newRecord(cx, on));
+  const record = on.existingId === undefined ? await newRecord(cx, on) : undefined;
+  const deploymentId = on.existingId ?? record!.id;
   const decided = kind === "approve" ? "approved" : "rejected";
   await writeDeploymentStatus(
     client,
@@ -235,14 +274,14 @@ async function recordDecision(
     { ...repo, sha },
     { kind: decided, environment, login: comment.login, note: on.note, url: comment.url },
   );
-  return deploymentId;
+  return { deploymentId, made: record?.created === true };
 }
 
 /** The App's own deployment record, made before any rollout: no strategy or override yet (the Action's record of its rollout names them). */
 async function newRecord(
   cx: CommandContext,
   on: { policy: Policy; environment: string; evidence: Evidence; sha: string; now: Date },
-): Promise<number> {
+): Promise<DeploymentRecord> {
   const { policy, environment, evidence, sha } = on;
   const decision = evaluate(policy, environment, evidence, on.now);
   const pull = evidence.pull_request;
@@ -262,5 +301,5 @@ async function newRecord(
     },
     cx.identity.trustedWriters,
   );
-  return created.id;
+  return created;
 }

@@ -3,7 +3,7 @@ import { COMMAND_HELP } from "../../src/approvals/commands.js";
 import { renderMarkdown } from "../../src/readiness/render.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess, gatedEnvironments } from "../assess.js";
-import { pullFacts } from "../github.js";
+import { pullOf } from "../github.js";
 import { nowOf } from "../readiness.js";
 import { unknownEnvironment } from "./admission.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
@@ -21,7 +21,7 @@ export function help(): Outcome {
 }
 
 export async function explain(cx: CommandContext, environmentName?: string): Promise<Outcome> {
-  const pr = await pullFacts(cx.client, cx.repo, cx.issueNumber);
+  const pr = await pullOf(cx);
   const sha = pr.mergeSha ?? pr.headSha;
   const { policy, evidence } = await assess(cx.client, cx.identity, cx.settings, {
     ...cx.repo,

@@ -1,4 +1,5 @@
 /** What answering a command comes to: a reaction on the comment, and a reply when there is something to say. */
+import type { PullFacts } from "../github.js";
 import type { Deps } from "../readiness.js";
 
 export interface Outcome {
@@ -14,6 +15,8 @@ export interface CommandContext extends Deps {
     readonly createdAt: string;
     readonly login: string;
   };
+  /** The PR the command was given on, when the handler read it already. */
+  readonly pull?: PullFacts;
 }
 
 export const done = (reply?: string): Outcome => ({ reaction: "+1", ...(reply ? { reply } : {}) });

@@ -8,7 +8,7 @@ import type { GatheredEvidence } from "../../src/github/evidence.js";
 import type { Environment } from "../../src/policy/model.js";
 import { own } from "../../src/policy/own.js";
 import { assess } from "../assess.js";
-import { pullFacts, type PullFacts } from "../github.js";
+import { pullOf, type PullFacts } from "../github.js";
 import { unknownEnvironment } from "./admission.js";
 import { refuse, type CommandContext, type Outcome } from "./outcome.js";
 
@@ -31,7 +31,7 @@ export async function rollbackAccess(
 ): Promise<RollbackAccess> {
   const { client, repo, comment } = cx;
   const no = (why: string): RollbackAccess => ({ ok: false, refusal: refuse(what, why) });
-  const pr = await pullFacts(client, repo, cx.issueNumber);
+  const pr = await pullOf(cx);
   const { policy, evidence, gathered } = await assess(client, cx.identity, cx.settings, {
     ...repo,
     sha: pr.mergeSha ?? pr.headSha,

@@ -10,13 +10,13 @@ import { writeDeploymentStatus } from "../../src/github/deployments.js";
 import { APPROVAL_STATE, approvalDescription } from "../../src/records/format.js";
 import { assess } from "../assess.js";
 import { tollgateDeployment } from "../deployment-lookup.js";
-import { pullFacts } from "../github.js";
+import { pullOf } from "../github.js";
 import { writeDecisions } from "../readiness.js";
 import type { CommandContext } from "./outcome.js";
 
 export async function withdraw(cx: CommandContext, deletedBy: string): Promise<void> {
   const { client, repo, identity, settings, comment, log } = cx;
-  const pr = await pullFacts(client, repo, cx.issueNumber);
+  const pr = await pullOf(cx);
   const sha = pr.mergeSha ?? pr.headSha;
   const assessment = await assess(client, identity, settings, { ...repo, sha, pullNumber: cx.issueNumber });
   const withdrawn = assessment.evidence.approvals.filter(

@@ -17,7 +17,7 @@ import { rollback } from "../commands/rollback.js";
 import { withdraw } from "../commands/withdraw.js";
 import { isOutOfTime, type EventBudget } from "../../src/github/budget.js";
 import { clientOf, type GitHubClient, type RepositoryRef } from "../../src/github/client.js";
-import { repoOf } from "../github.js";
+import { commandFacts, repoOf } from "../github.js";
 import type { Identity, Settings } from "../settings.js";
 
 const ACTING = new Set(["approve", "reject", "rollback", "resume", "abort"]);
@@ -87,14 +87,23 @@ export async function onIssueComment(
   // failed attempt is retried when GitHub redelivers it). A comment the App's bot already reacted to is
   // never acted on again: a redelivery after a push, a merge or a record's deletion has no second effect.
   // Each command also checks its own records for the comment, for a stop between its write and the reaction.
-  if (await hasReacted(client, repo, payload.comment.id, identity.bot))
+  // On a PR, the same request reads the PR the command binds to.
+  const found = payload.issue.pull_request
+    ? await commandFacts(
+        client,
+        repo,
+        { number: payload.issue.number, commentNodeId: payload.comment.node_id },
+        identity.slug,
+      )
+    : { answered: await hasReacted(client, repo, payload.comment.id, identity.bot), pull: undefined };
+  if (found.answered)
     return log.debug(
       { comment: payload.comment.id },
       "already answered (a redelivered webhook): no second effect",
     );
-  if (!payload.issue.pull_request) return answer(refuse(label(command), "this is not a pull request"));
+  if (!found.pull) return answer(refuse(label(command), "this is not a pull request"));
 
-  const cx = commandContext(payload, client, repo, identity, settings, log);
+  const cx = { ...commandContext(payload, client, repo, identity, settings, log), pull: found.pull };
   let outcome: Outcome;
   try {
     outcome = await carryOut(cx, command);

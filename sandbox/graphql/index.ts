@@ -22,6 +22,7 @@ import { actorNode } from "./actors.js";
 import { analyse, type Cost } from "./cost.js";
 import { mutationRoot } from "./mutations.js";
 import { repoNode } from "./nodes.js";
+import { nodeById } from "./node.js";
 import { NOT_MODELLED } from "../unmodelled.js";
 
 let built: GraphQLSchema | undefined;
@@ -54,6 +55,7 @@ function root(ctx: Ctx, cost: Cost): Record<string, unknown> {
       return repoNode(ctx, r, { alerts });
     },
     viewer: () => actorNode(ctx, ctx.actor?.login ?? null),
+    node: ({ id }: { id: string }) => nodeById(ctx, id),
     rateLimit: () => {
       const s = ctx.state.limits.snapshot(ctx.actor, "graphql");
       return {

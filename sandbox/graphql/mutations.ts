@@ -5,7 +5,6 @@
  * (addComment: issue_comment.created; a branch move: pull_request.synchronize, check_suite.requested).
  * Any other mutation is not on the root and so answers the sandbox's "not modelled" error.
  */
-import { GraphQLError } from "graphql";
 import { authorizeRepo, type Requirement } from "../auth.js";
 import { HttpError, type Ctx } from "../http.js";
 import { NOT_MODELLED } from "../unmodelled.js";
@@ -22,25 +21,11 @@ import {
   reactionGroups,
   reactionNode,
 } from "./issues.js";
+import { decodeId, gqlError, unresolvable } from "./node-ids.js";
 import { qualifiedRefNode, refIdKey } from "./nodes.js";
 
 type Obj = Record<string, unknown>;
 const ZERO = "0".repeat(40);
-
-const gqlError = (type: string, message: string): GraphQLError =>
-  new GraphQLError(message, { extensions: { type } });
-
-const unresolvable = (id: string): GraphQLError =>
-  gqlError("NOT_FOUND", `Could not resolve to a node with the global id of '${id}'`);
-
-/** A legacy global id, base64("0<len>:<Type><key>"), split into its type and key. */
-function decodeId(id: string): { type: string; key: string } | null {
-  const text = Buffer.from(id, "base64").toString("utf8");
-  const m = /^0(\d+):(.*)$/s.exec(text);
-  if (!m?.[1] || m[2] === undefined) return null;
-  const len = Number(m[1]);
-  return { type: m[2].slice(0, len), key: m[2].slice(len) };
-}
 
 /**
  * GitHub's GraphQL refusals: an integration without the permission gets "Resource not accessible by

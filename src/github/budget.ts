@@ -80,9 +80,12 @@ export interface RequestHooks {
   ): void;
 }
 
-/** Reads can be abandoned safely; Tollgate's GraphQL documents are all queries. */
+/**
+ * Reads can be abandoned safely; Tollgate's GraphQL documents are all queries. Octokit names GraphQL's
+ * endpoint "/graphql" on github.com and by its full URL (…/api/graphql) on GitHub Enterprise Server.
+ */
 function isRead(options: RequestOptions): boolean {
-  return options.method === "GET" || options.method === "HEAD" || options.url === "/graphql";
+  return options.method === "GET" || options.method === "HEAD" || /\/graphql$/.test(options.url ?? "");
 }
 
 /**

@@ -4,8 +4,10 @@
  * query that stays within one point; whatever does not fit is flagged incomplete, never guessed.
  */
 import { graphqlWithPartialData, type GitHubClient, type RepositoryRef } from "./client.js";
+import { DECISION_CONTEXT_PREFIX } from "../records/format.js";
 import {
   followUpQuery,
+  isActor,
   followUpRequests,
   mayHaveCoAuthors,
   ONE_POINT_REQUESTS,
@@ -39,13 +41,59 @@ export async function readFollowUp(
     parent: string | undefined;
   },
   incomplete: Set<string>,
-): Promise<{ plan?: FollowUp; more?: FollowUpAnswer }> {
-  const plan = followUpPlan(first.repository, first.sha, first.pr, request.owner, incomplete, first.parent);
+  options: FollowUpOptions,
+): Promise<{ plan?: FollowUp; more?: FollowUpAnswer; deferredTeams?: FollowUp["teams"] }> {
+  const plan = followUpPlan(first.repository, first.sha, first.pr, incomplete, first.parent, options);
   if (!plan) return {};
+  const { teams, ...rest } = plan;
+  const teamsOnly = !rest.head && !rest.parent && rest.earlier.length === 0 && !rest.coAuthored?.length;
+  if (options.deferTeams && teamsOnly) return { deferredTeams: teams };
   const more = await queryFollowUp(client, request, plan);
-  for (const team of plan.teams)
-    if (!more.teams.some((t) => t.slug.toLowerCase() === team.slug)) incomplete.add(`team:${team.slug}`);
+  flagTeamsNotFound(teams, more.teams, incomplete);
   return { plan, more };
+}
+
+export interface FollowUpOptions {
+  /** The repository's owner: only its teams are looked up. */
+  readonly owner: string;
+  /** The App's bot: an earlier commit is read only where its decision records are. */
+  readonly appBot: string;
+  /**
+   * Leave the teams unread when nothing else calls for the second query: the caller reads them with
+   * `readTeams` only if a decision turns out to ask who is in them.
+   */
+  readonly deferTeams?: boolean;
+}
+
+/** The members of teams a follow-up plan found, read on their own (one point). */
+export async function readTeams(
+  client: GitHubClient,
+  request: RepositoryRef,
+  teams: FollowUp["teams"],
+  incomplete: Set<string>,
+): Promise<FollowUpAnswer> {
+  const more = await queryFollowUp(client, request, { teams, earlier: [] });
+  flagTeamsNotFound(teams, more.teams, incomplete);
+  return more;
+}
+
+function flagTeamsNotFound(
+  asked: FollowUp["teams"],
+  found: FollowUpAnswer["teams"],
+  incomplete: Set<string>,
+): void {
+  for (const team of asked)
+    if (!found.some((t) => t.slug.toLowerCase() === team.slug)) incomplete.add(`team:${team.slug}`);
+}
+
+/**
+ * Whether the App's bot wrote a decision record (an approval or a rejection, see decision-status.ts) on
+ * a commit: only such an earlier commit can hold approvals to show as stale, or a standing rejection.
+ */
+function judgedByApp(commit: PullRequestNode["commits"]["nodes"][number]["commit"], appBot: string): boolean {
+  return (commit.status?.contexts ?? []).some(
+    (c) => c.context.startsWith(DECISION_CONTEXT_PREFIX) && isActor(c.creator, appBot),
+  );
 }
 
 /** Teams named in a policy (`@org/team`), as written; only the repository owner's are looked up. */
@@ -61,15 +109,15 @@ export function namedTeams(policyText: string | null, owner: string): string[] {
  * What the follow-up query must read, or undefined when the first answer holds everything: the named
  * teams (by cursor), the PR head's deployments when the commit is its merge commit, the authors of the
  * PR's commits whose message may name co-authors (who may not approve), then as many of the PR's earlier
- * commits (newest first) as one point pays for; those left out are flagged.
+ * commits the App judged (newest first) as one point pays for; those left out are flagged.
  */
 function followUpPlan(
   repository: NonNullable<EvidenceResponse["repository"]>,
   sha: string,
   pr: PullRequestNode | undefined,
-  owner: string,
   incomplete: Set<string>,
   parent: string | undefined,
+  { owner, appBot }: FollowUpOptions,
 ): FollowUp | undefined {
   const listed = repository.owner.teams;
   const edges = listed?.edges ?? [];
@@ -100,6 +148,7 @@ function followUpPlan(
     else coAuthored.push(commit.oid);
   }
   const candidates = (pr?.commits.nodes ?? [])
+    .filter((n) => judgedByApp(n.commit, appBot))
     .map((n) => n.commit.oid)
     .filter((oid) => oid !== sha && oid !== pr?.headRefOid)
     .reverse();

@@ -25,7 +25,7 @@ const DEPLOYMENTS = `
     environment
     commitOid
     createdAt
-    creator { login }
+    creator { __typename login }
     payload
     latestStatus { state createdAt }
     ${STATUSES}
@@ -112,6 +112,7 @@ query TollgateEvidence($owner: String!, $name: String!, $sha: GitObjectID!, $pol
                   author { user { login } }
                   committer { user { login } }
                   signature { isValid wasSignedByGitHub signer { login } }
+                  status { contexts { context creator { __typename login } } }
                 }
               }
             }
@@ -213,6 +214,11 @@ export function isActor(actor: Actor | null, login: string): boolean {
   return actor.__typename !== "Bot" && actor.login.toLowerCase() === login.toLowerCase();
 }
 
+/** The login REST gives an actor GraphQL named: a bot's with "[bot]" (GraphQL gives its slug alone). */
+export function writerLogin(actor: Actor): string {
+  return actor.__typename === "Bot" && !actor.login.endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
+}
+
 /** A commit's latest status per context, as GraphQL's `Commit.status.contexts` gives it. */
 export interface StatusContextNode {
   readonly context: string;
@@ -228,7 +234,7 @@ export interface DeploymentNode {
   environment: string | null;
   commitOid: string;
   createdAt: string;
-  creator: { login: string } | null;
+  creator: Actor | null;
   payload: string | null;
   latestStatus: { state: string; createdAt: string } | null;
   statuses: {
@@ -271,6 +277,8 @@ export interface PullRequestNode {
           wasSignedByGitHub: boolean;
           signer: { login: string } | null;
         } | null;
+        /** Its statuses' contexts and writers: where the App's decision records show it was judged. */
+        status?: { contexts: { context: string; creator: Actor | null }[] } | null;
       };
     }[];
   };

@@ -4,7 +4,7 @@
  * mapped to the engine's Evidence; nothing is invented, and lists GitHub cut short are marked incomplete.
  */
 import { evidenceSchema, type Evidence, type EvidenceInput } from "../readiness/evidence.js";
-import { readPayload } from "../records/format.js";
+import { readPayload, type DeploymentPayload } from "../records/format.js";
 import { graphqlWithPartialData, type GitHubClient, type RepositoryRef } from "./client.js";
 import { hasDecisionStatus, standingRejections } from "./decision-status.js";
 import { checksOf, shownChecksOf } from "./evidence-checks.js";
@@ -17,10 +17,11 @@ import {
   withoutWithdrawn,
 } from "./evidence-deployments.js";
 import { pullFilesOf } from "./evidence-files.js";
-import { readFollowUp, type FollowUpAnswer } from "./evidence-follow-up.js";
+import { readFollowUp, readTeams, type FollowUpAnswer } from "./evidence-follow-up.js";
 import { mergeChanges, mergedFrom, mergeEvidence } from "./evidence-merge.js";
 import { coAuthorsOf, mapPullRequest, pickPullRequest, reviewsOf } from "./evidence-pull-request.js";
 import {
+  type Actor,
   EVIDENCE_QUERY,
   type DeploymentNode,
   type EvidenceResponse,
@@ -46,6 +47,8 @@ export interface EvidenceRequest extends RepositoryRef {
   readonly previousVersion?: string;
   /** Fetch the PR's patches for secret scanning (one more request). */
   readonly withPatches?: boolean;
+  /** Leave the policy's teams unread unless the second query runs anyway (see `readDeferredTeams`). */
+  readonly deferTeams?: boolean;
 }
 
 export interface GatheredEvidence {
@@ -77,15 +80,29 @@ export interface GatheredEvidence {
   readonly hasDecisionStatus: (url: string) => boolean;
   /** The runs the App's bot noted it holds at its protection rule on this commit (see held.ts). */
   readonly held: readonly HeldRun[];
-  /** Tollgate's deployment records of this commit (with its payload), newest first: reusing one saves a request. */
-  readonly records: readonly {
-    readonly id: number;
-    readonly environment: string;
-    readonly createdAt: string;
-    /** Its latest status, lowercased ("queued", "failure" …), or undefined when it has none. */
-    readonly latestState?: string;
-  }[];
+  /**
+   * Tollgate's deployment records of this commit (with its payload), newest first: reusing one saves a
+   * request. All of them unless the evidence lists `deployments` as incomplete.
+   */
+  readonly records: readonly GatheredRecord[];
+  /** The policy's teams left unread (`deferTeams`), with their place in the organization's list. */
+  readonly deferredTeams?: FollowUp["teams"];
 }
+
+export interface GatheredRecord {
+  readonly id: number;
+  readonly environment: string;
+  readonly createdAt: string;
+  /** Who created it, as GraphQL names them (a bot by its slug, see `isActor`). */
+  readonly creator: Actor | null;
+  readonly payload: DeploymentPayload;
+  /** Its latest status, lowercased ("queued", "failure" …), or undefined when it has none. */
+  readonly latestState?: string;
+  /** Its statuses as read, newest first; `complete` is false when GitHub had more than one page. */
+  readonly statuses: { readonly nodes: readonly RecordStatus[]; readonly complete: boolean };
+}
+
+export type RecordStatus = NonNullable<DeploymentNode["statuses"]>["nodes"][number];
 
 type Repository = NonNullable<EvidenceResponse["repository"]>;
 type Commit = NonNullable<Repository["commit"]>;
@@ -104,11 +121,12 @@ export async function gatherEvidence(
   const parent = merged && !merged.sameTree ? merged.firstParent : undefined;
 
   // The second query, only for what the first answer says is needed and within one point.
-  const { plan, more } = await readFollowUp(
+  const { plan, more, deferredTeams } = await readFollowUp(
     client,
     request,
     { repository, sha: commit.oid, pr, parent },
     incomplete,
+    { owner: request.owner, appBot: request.appBot, deferTeams: request.deferTeams === true },
   );
   if (more) {
     requests++;
@@ -166,6 +184,28 @@ export async function gatherEvidence(
       decisionCommits.some((c) => hasDecisionStatus(c.status?.contexts ?? [], url, request.appBot)),
     held: heldRuns(commit.status?.contexts ?? [], request.appBot),
     records: recordsOf(ownDeployments),
+    ...(deferredTeams ? { deferredTeams } : {}),
+  };
+}
+
+/**
+ * The evidence with the teams `gatherEvidence` left unread (`deferTeams`), read now in one query of
+ * their own; the evidence as it was when none were left.
+ */
+export async function readDeferredTeams(
+  client: GitHubClient,
+  request: RepositoryRef,
+  gathered: Pick<GatheredEvidence, "deferredTeams">,
+  evidence: Evidence,
+): Promise<{ evidence: Evidence; requests: number }> {
+  if (!gathered.deferredTeams?.length) return { evidence, requests: 0 };
+  const incomplete = new Set(evidence.incomplete);
+  const more = await readTeams(client, request, gathered.deferredTeams, incomplete);
+  if (more.errors.length > 0) incomplete.add("query");
+  const teams = teamsOf(more, request.owner, incomplete);
+  return {
+    evidence: { ...evidence, teams: { ...evidence.teams, ...teams }, incomplete: [...incomplete] },
+    requests: 1,
   };
 }
 
@@ -255,18 +295,27 @@ function teamsOf(more: FollowUpAnswer | undefined, owner: string, incomplete: Se
 
 /** Tollgate's deployment records of the commit (those with its payload), newest first. */
 function recordsOf(ownDeployments: readonly DeploymentNode[]): GatheredEvidence["records"] {
+  const newestFirst = (a: { createdAt: string }, b: { createdAt: string }) =>
+    Date.parse(b.createdAt) - Date.parse(a.createdAt);
   return ownDeployments
-    .flatMap((d) =>
-      d.databaseId !== null && d.environment && readPayload(d.payload)
-        ? [
-            {
-              id: d.databaseId,
-              environment: d.environment,
-              createdAt: d.createdAt,
-              ...(d.latestStatus ? { latestState: d.latestStatus.state.toLowerCase() } : {}),
-            },
-          ]
-        : [],
-    )
-    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    .flatMap((d): GatheredRecord[] => {
+      const payload = readPayload(d.payload);
+      if (d.databaseId === null || !d.environment || !payload) return [];
+      const statuses = d.statuses?.nodes ?? [];
+      return [
+        {
+          id: d.databaseId,
+          environment: d.environment,
+          createdAt: d.createdAt,
+          creator: d.creator,
+          payload,
+          ...(d.latestStatus ? { latestState: d.latestStatus.state.toLowerCase() } : {}),
+          statuses: {
+            nodes: [...statuses].sort(newestFirst),
+            complete: d.statuses !== null && d.statuses.totalCount <= statuses.length,
+          },
+        },
+      ];
+    })
+    .sort((a, b) => newestFirst(a, b) || b.id - a.id);
 }

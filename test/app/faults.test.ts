@@ -98,12 +98,17 @@ test("under 500/502s and secondary rate limits: correct check runs or visible fa
   const approvers = new Set(recorded.map((s) => s.description.split(" ")[3]));
   if (production?.conclusion === "success") expect(approvers).toEqual(new Set(["@alice:", "@bob:"]));
   else {
-    // A lost update shows as a delivery GitHub saw fail or never saw end, and a redelivery repairs it.
+    // A lost update shows as a delivery GitHub saw fail or never saw end, and a redelivery repairs it:
+    // a command recorded before its delivery failed acts no second time, but its check run catches up.
     expect(deliveries.some(unconfirmed)).toBe(true);
-    const failed = deliveries.filter((d) => unconfirmed(d) && d.event !== "issue_comment");
-    for (const d of failed) await world.sandbox.client.redeliver(d.id);
+    for (const d of deliveries.filter(unconfirmed)) await world.sandbox.client.redeliver(d.id);
     await world.sandbox.idle();
     await world.appIdle();
+    const again = await approvalStatuses(world);
+    expect(again.every((s) => /^Tollgate: approved by @(alice|bob):/.test(s.description))).toBe(true);
+    expect(new Set(again.map((s) => s.log_url)).size).toBe(again.length);
+    approvers.clear();
+    for (const s of again) approvers.add(s.description.split(" ")[3]);
   }
   const final = (await latestChecks(world, pr.head)).get("Tollgate · production")!;
   expect(final.conclusion).toBe(approvers.size === 2 ? "success" : "action_required");

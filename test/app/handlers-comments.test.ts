@@ -14,8 +14,8 @@ import {
   deliver,
   example,
   expectEvidence,
-  expectPull,
-  expectUnanswered,
+  expectCommand,
+  commandOf,
   github,
   recorder,
   requests,
@@ -29,16 +29,15 @@ describe("issue_comment", () => {
     const payload = commentOnPull("/approve production looks good");
     const { id: commentId, html_url: commentUrl } = payload.comment;
     const scope = github();
-    expectUnanswered(scope, commentId);
-    expectPull(scope, 1);
+    expectCommand(scope, commandOf(payload));
     expectEvidence(scope, {
       sha: PR_HEAD,
       pull: { number: 1 },
       checks: [{ name: "build", conclusion: "SUCCESS" }],
     });
     const deploymentsQuery = { sha: PR_HEAD, environment: "production", per_page: "100" };
-    // Once to find a record the Action made, once more inside findOrCreateDeployment: none exists.
-    scope.get(`${REPO_PATH}/deployments`).query(deploymentsQuery).times(2).reply(200, []);
+    // The evidence listed no record of the commit; findOrCreateDeployment looks once more before it creates.
+    scope.get(`${REPO_PATH}/deployments`).query(deploymentsQuery).reply(200, []);
     const created: Json[] = [];
     scope.post(`${REPO_PATH}/deployments`).reply(
       201,
@@ -50,12 +49,7 @@ describe("issue_comment", () => {
     scope.post(`${REPO_PATH}/statuses/${PR_HEAD}`).reply(201, recorder(decisions));
     const checks: CheckRunBody[] = [];
     scope.post(`${REPO_PATH}/check-runs`).reply(201, recorder(checks));
-    // The follow-up: no run held at a protection rule, no "awaiting" status to re-run.
-    scope
-      .get(`${REPO_PATH}/actions/runs`)
-      .query({ head_sha: PR_HEAD, status: "waiting", per_page: "100" })
-      .reply(200, { total_count: 0, workflow_runs: [] });
-    scope.get(`${REPO_PATH}/deployments/7/statuses`).query({ per_page: "100" }).reply(200, []);
+    // The follow-up reads nothing: no note of a held run, and a record made just now awaits nothing.
     scope.post(`${REPO_PATH}/issues/comments/${commentId}/reactions`, { content: "+1" }).reply(201, {});
 
     await deliver("issue_comment", payload);
@@ -102,13 +96,8 @@ describe("issue_comment", () => {
     const payload = commentOnPull("/approve production");
     payload.comment.user.login = "mallory";
     const scope = github();
-    expectUnanswered(scope, payload.comment.id);
-    expectPull(scope, 1);
+    expectCommand(scope, commandOf(payload));
     expectEvidence(scope, { sha: PR_HEAD, pull: { number: 1 } });
-    scope
-      .get(`${REPO_PATH}/deployments`)
-      .query({ sha: PR_HEAD, environment: "production", per_page: "100" })
-      .reply(200, []);
     scope
       .post(`${REPO_PATH}/issues/comments/${payload.comment.id}/reactions`, { content: "-1" })
       .reply(201, {});
@@ -189,17 +178,11 @@ describe("issue_comment", () => {
   test("a comment the App's bot already reacted to (a redelivery) → only that read; nothing acts", async () => {
     const payload = commentOnPull("/reject production not this");
     const scope = github();
-    expectUnanswered(scope, payload.comment.id, [
-      { content: "+1", user: { login: "Codertocat" } },
-      { content: "+1", user: { login: BOT } },
-    ]);
+    expectCommand(scope, commandOf(payload), true);
 
     await deliver("issue_comment", payload);
 
-    expect(requests).toEqual([
-      `POST /app/installations/${INSTALLATION}/access_tokens`,
-      `GET ${REPO_PATH}/issues/comments/${payload.comment.id}/reactions?per_page=100`,
-    ]);
+    expect(requests).toEqual([`POST /app/installations/${INSTALLATION}/access_tokens`, "POST /graphql"]);
   });
 
   test("Tollgate's own comment → zero requests", async () => {

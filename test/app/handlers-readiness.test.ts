@@ -24,8 +24,8 @@ import {
   example,
   expectEvidence,
   expectPolicyRead,
-  expectPull,
-  expectUnanswered,
+  expectCommand,
+  commandOf,
   fromRepo,
   github,
   recorder,
@@ -373,8 +373,7 @@ describe("an invalid policy on the default branch fails closed", () => {
   test("/approve → refused with -1 and a reply; no deployment, no status", async () => {
     const payload = commentOnPull("/approve production");
     const scope = github();
-    expectUnanswered(scope, payload.comment.id);
-    expectPull(scope, 1);
+    expectCommand(scope, commandOf(payload));
     expectEvidence(scope, { sha: PR_HEAD, policy: BROKEN_POLICY, pull: { number: 1 } });
     scope
       .post(`${REPO_PATH}/issues/comments/${payload.comment.id}/reactions`, { content: "-1" })

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from "node:util";
 import nock from "nock";
 import { Probot } from "probot";
 import { tollgate } from "../../app/index.js";
-import { PULL_QUERY } from "../../app/github.js";
+import { COMMAND_QUERY } from "../../app/github.js";
 import type { Settings } from "../../app/settings.js";
 import { EVIDENCE_QUERY } from "../../src/github/evidence-query.js";
 import { PLAIN_OCTOKIT } from "../support/octokit.js";
@@ -338,16 +338,32 @@ export function commentOnPull(body: string, action = "created") {
   return payload;
 }
 
-/** The PR facts a command asks for first: open, head PR_HEAD committed before the comment. */
-export function expectPull(scope: nock.Scope, number: number) {
+/**
+ * What a command reads first, in one query: whether the App's bot reacted to the comment already (a
+ * redelivery; `answered`), and the PR: open, head PR_HEAD committed before the comment.
+ */
+export function expectCommand(
+  scope: nock.Scope,
+  comment: { readonly number: number; readonly nodeId: string },
+  answered = false,
+) {
   scope
     .post(
       "/graphql",
       (body: { query: string; variables: unknown }) =>
-        body.query === PULL_QUERY && isDeepStrictEqual(body.variables, { owner: OWNER, name: REPO, number }),
+        body.query === COMMAND_QUERY &&
+        isDeepStrictEqual(body.variables, {
+          owner: OWNER,
+          name: REPO,
+          number: comment.number,
+          comment: comment.nodeId,
+        }),
     )
     .reply(200, {
       data: {
+        comment: {
+          reactionGroups: [{ viewerHasReacted: false }, { viewerHasReacted: answered }],
+        },
         repository: {
           pullRequest: {
             state: "OPEN",
@@ -361,13 +377,11 @@ export function expectPull(scope: nock.Scope, number: number) {
     });
 }
 
-/** The comment's reactions, read before acting: the App's bot has not answered it yet. */
-export function expectUnanswered(scope: nock.Scope, commentId: number, reactions: Json[] = []) {
-  scope
-    .get(`${REPO_PATH}/issues/comments/${commentId}/reactions`)
-    .query({ per_page: "100" })
-    .reply(200, reactions);
-}
+/** The command a payload of `commentOnPull` carries, as `expectCommand` matches it. */
+export const commandOf = (payload: { issue: { number: number }; comment: object }) => ({
+  number: payload.issue.number,
+  nodeId: String((payload.comment as { node_id?: string }).node_id),
+});
 
 // --- deployment_protection_rule ------------------------------------------------------------------
 

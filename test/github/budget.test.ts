@@ -69,3 +69,11 @@ test("a read in flight at the deadline is abandoned; a write in flight is waited
   await expect(read).rejects.toThrow("before POST /graphql answered");
   await expect(write).resolves.toBe("ok");
 });
+
+test("GitHub Enterprise Server's GraphQL endpoint, named by its full URL, is a read too", async () => {
+  const b = budget(50);
+  const slow = octokit(() => after(300));
+  keepWithin(slow.hooks, b);
+  const url = "https://github.example.com/api/graphql";
+  await expect(slow.request({ method: "POST", url })).rejects.toThrow(`before POST ${url} answered`);
+});

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { validate } from "@octokit/graphql-schema";
-import { gatherEvidence } from "../../src/github/evidence.js";
+import { gatherEvidence, readDeferredTeams } from "../../src/github/evidence.js";
 import { namedTeams } from "../../src/github/evidence-follow-up.js";
 import {
   EVIDENCE_QUERY,
@@ -14,6 +14,7 @@ import {
   followUpRequests,
 } from "../../src/github/evidence-query.js";
 import { approvalDescription, eventDescription } from "../../src/records/format.js";
+import { writeDecisionStatus } from "../../src/github/decision-status.js";
 import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
 
 const POLICY = `version: 1
@@ -85,6 +86,18 @@ beforeAll(async () => {
     description: approvalDescription("approved", "alice", "1 of @acme/leads"),
     log_url: "https://example.test/comment/1",
   });
+  // …and, as it records every decision, as its commit status on that commit, which nobody can delete.
+  await writeDecisionStatus(
+    asClient(app),
+    { owner: ORG, repo: REPO, sha: pr.head },
+    {
+      kind: "approved",
+      environment: "production",
+      login: "alice",
+      note: "1 of @acme/leads",
+      url: "https://example.test/comment/1",
+    },
+  );
   // …and mallory writes a status that looks the same with her own token: it must not count.
   await world.people["mallory"]!.octokit.request(
     "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
@@ -274,7 +287,7 @@ describe("after a new push", () => {
 });
 
 describe("a PR of many commits", () => {
-  test("earlier commits' approvals are read newest first within the 2 points; the rest is flagged, never guessed", async () => {
+  test("earlier commits the App judged are read newest first within the 2 points; the rest is flagged, never guessed", async () => {
     const long = await openPullRequest(world, "dave", { branch: "long", title: "Long", body: "b" });
     const shas = [long.head];
     for (let i = 0; i < 29; i++) {
@@ -288,8 +301,26 @@ describe("a PR of many commits", () => {
       shas.push(pushed.commit.sha);
     }
     const head = shas.at(-1)!;
-    // The App recorded an approval on the commit just before the head, and one on the PR's first commit.
-    for (const sha of [shas.at(-2)!, shas[0]!]) {
+
+    // No commit of it was judged yet: one query reads all there is, the teams left for when they matter.
+    let before = world.sandbox.requests().length;
+    const unjudged = await gatherEvidence(asClient(app), { ...request(), sha: head, deferTeams: true });
+    expect(
+      world.sandbox
+        .requests()
+        .slice(before)
+        .filter((r) => r.operationId === "graphql"),
+    ).toHaveLength(1);
+    expect(unjudged.evidence.incomplete).toEqual([]);
+    expect(unjudged.evidence.teams).toEqual({});
+    expect(unjudged.deferredTeams).toEqual([expect.objectContaining({ slug: "leads" })]);
+    const withTeams = await readDeferredTeams(asClient(app), request(), unjudged, unjudged.evidence);
+    expect(withTeams.evidence.teams["acme/leads"]!.sort()).toEqual(["alice", "bob"]);
+
+    // The App recorded an approval on every commit before the head (a minute apart every ten, as GitHub
+    // allows only so many writes a minute).
+    for (const [index, sha] of shas.slice(0, -1).entries()) {
+      if (index % 10 === 0) await world.sandbox.client.advanceClock(61);
       const { data } = await app.request("POST /repos/{owner}/{repo}/deployments", {
         owner: ORG,
         repo: REPO,
@@ -306,17 +337,24 @@ describe("a PR of many commits", () => {
         state: "queued",
         description: approvalDescription("approved", "bob", "1 of @acme/leads"),
       });
+      await writeDecisionStatus(
+        asClient(app),
+        { owner: ORG, repo: REPO, sha },
+        { kind: "approved", environment: "production", login: "bob", note: "1 of @acme/leads", url: "" },
+      );
     }
-    const before = world.sandbox.requests().length;
-    const gathered = await gatherEvidence(asClient(app), { ...request(), sha: head });
+    before = world.sandbox.requests().length;
+    const gathered = await gatherEvidence(asClient(app), { ...request(), sha: head, deferTeams: true });
     const made = world.sandbox.requests().slice(before);
     expect(made.reduce((sum, r) => sum + r.points, 0)).toBeLessThanOrEqual(2);
     expect(made.reduce((sum, r) => sum + (r.node_count ?? 0), 0)).toBeLessThanOrEqual(50_000);
-    // The newest earlier commit is read; the first one is beyond the bound, and the evidence says so.
-    expect(gathered.evidence.approvals).toEqual([
-      expect.objectContaining({ approver: "bob", sha: shas.at(-2) }),
-    ]);
+    // The newest earlier commits are read; the first one is beyond the bound, and the evidence says so.
+    const read = new Set(gathered.evidence.approvals.map((a) => a.sha));
+    expect(read.has(shas.at(-2)!)).toBe(true);
+    expect(read.has(shas[0]!)).toBe(false);
     expect(gathered.evidence.incomplete).toContain("earlier_approvals");
+    // The second query runs anyway, so it reads the teams too.
+    expect(gathered.deferredTeams).toBeUndefined();
     expect(gathered.evidence.teams["acme/leads"]!.sort()).toEqual(["alice", "bob"]);
   }, 60_000);
 });
