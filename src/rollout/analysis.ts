@@ -15,9 +15,9 @@
  * its outcome is what it would have decided, and the executor lets it decide nothing.
  */
 import type { Analysis } from "../policy/model.js";
+import { mannWhitney, readingsNeeded, type MannWhitney } from "../stats/mann-whitney.js";
 import { formatNumber, hasBaselineQuery, judge, type Judged, type Verdict } from "./judge.js";
 import type { ProviderFactory } from "./providers/index.js";
-import { mannWhitney, readingsNeeded, type MannWhitney } from "./mann-whitney.js";
 import type { Clock, MeasureFn, Measurement } from "./types.js";
 
 export type AnalysisOutcome = "successful" | "failed" | "inconclusive" | "error";
