@@ -29,6 +29,7 @@ export default {
     "src/readiness/**/*.ts",
     "src/approvals/**/*.ts",
     "src/rollout/**/*.ts",
+    "src/stats/**/*.ts",
     "src/records/**/*.ts",
   ],
   coverageThreshold: { global: { lines: 95, branches: 90 } },

@@ -1,7 +1,7 @@
 /** Writes schema/*.json from the zod schemas, and the README's policy reference from the policy schema: `npm run schema`. */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { GENERATED_SCHEMAS } from "../src/policy/json-schema.js";
+import { GENERATED_SCHEMAS } from "./json-schemas.js";
 import { policyReference, withReference } from "../src/policy/reference.js";
 
 for (const [file, generate] of Object.entries(GENERATED_SCHEMAS)) {

@@ -5,13 +5,12 @@
  * Action to whoever started a run in `mode: rollback`.
  */
 import type { Environment, Policy } from "../policy/model.js";
-import type { Evidence } from "../readiness/evidence.js";
 import { isCoveredBy, type Directory } from "./authority.js";
 
 export function mayRollBack(
   policy: Policy,
   environment: Environment,
-  evidence: Pick<Evidence, "teams" | "permissions">,
+  evidence: Pick<Directory, "teams" | "permissions">,
   login: string,
 ): boolean {
   const directory: Directory = {

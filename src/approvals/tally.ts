@@ -5,8 +5,41 @@
  * one person can never fill two seats of "a team lead and an architect".
  */
 import type { ApprovalRule, Requirement } from "../policy/model.js";
-import type { ApprovalTally, CountedApproval, IgnoredApproval } from "../readiness/decision.js";
 import { describeRef, isCoveredBy, membersOf, type Directory } from "./authority.js";
+
+export interface CountedApproval {
+  readonly login: string;
+  readonly at: string;
+  readonly url?: string;
+  /** Which requirement this approval fills, e.g. "1 of group:leads". */
+  readonly fills: string;
+}
+
+export interface IgnoredApproval {
+  readonly login: string;
+  readonly at: string;
+  readonly url?: string;
+  readonly why: string;
+}
+
+/**
+ * The approvals as a readiness decision reports them: the counted tally, with the approval mode, the
+ * notice period's end and an emergency's due time that the readiness engine adds from the policy.
+ */
+export interface ApprovalTally {
+  readonly mode: "none" | "automatic" | "required";
+  /** What the rule demands, e.g. "1 of group:leads and 1 of group:architects". */
+  readonly required: string;
+  readonly satisfied: boolean;
+  readonly counted: readonly CountedApproval[];
+  readonly ignored: readonly IgnoredApproval[];
+  /** Who could still approve (the rule's approver references), for the way forward. */
+  readonly approvers: readonly string[];
+  readonly rejectedBy?: { readonly login: string; readonly reason: string; readonly url?: string };
+  readonly noticeEndsAt?: string;
+  /** Emergency changes: when the after-the-fact approvals are due. */
+  readonly dueBy?: string;
+}
 
 export interface ApprovalRecord {
   readonly approver: string;

@@ -1,10 +1,10 @@
 /** The approval row of the checklist: none, automatic, or the tally of people against the rule. */
 import type { Directory } from "../approvals/authority.js";
-import { missingMembers, tallyApprovals } from "../approvals/tally.js";
+import { missingMembers, tallyApprovals, type ApprovalTally } from "../approvals/tally.js";
 import { formatDuration } from "../policy/duration.js";
 import { describeNotice, noticeEnd } from "./business-days.js";
 import type { ApprovalRule, Environment, Policy } from "../policy/model.js";
-import type { ApprovalTally, ChecklistResult } from "./decision.js";
+import type { ChecklistResult } from "./decision.js";
 import type { Evidence } from "./evidence.js";
 import { approvalCoverage } from "./coverage.js";
 import { exclusionReasons, separationOfDuties } from "./people.js";

@@ -1,4 +1,6 @@
 /** What a readiness evaluation returns: a verdict, a stable reason code, and the checklist behind it. */
+import type { ApprovalTally } from "../approvals/tally.js";
+
 export type ItemState = "passed" | "failed" | "pending" | "waived";
 export type Verdict = "allowed" | "waiting" | "blocked";
 
@@ -60,36 +62,6 @@ export interface ChecklistResult {
    * approval deadline passes): the App wakes at that time to judge again (see next-change.ts).
    */
   readonly until?: string;
-}
-
-export interface CountedApproval {
-  readonly login: string;
-  readonly at: string;
-  readonly url?: string;
-  /** Which requirement this approval fills, e.g. "1 of group:leads". */
-  readonly fills: string;
-}
-
-export interface IgnoredApproval {
-  readonly login: string;
-  readonly at: string;
-  readonly url?: string;
-  readonly why: string;
-}
-
-export interface ApprovalTally {
-  readonly mode: "none" | "automatic" | "required";
-  /** What the rule demands, e.g. "1 of group:leads and 1 of group:architects". */
-  readonly required: string;
-  readonly satisfied: boolean;
-  readonly counted: readonly CountedApproval[];
-  readonly ignored: readonly IgnoredApproval[];
-  /** Who could still approve (the rule's approver references), for the way forward. */
-  readonly approvers: readonly string[];
-  readonly rejectedBy?: { readonly login: string; readonly reason: string; readonly url?: string };
-  readonly noticeEndsAt?: string;
-  /** Emergency changes: when the after-the-fact approvals are due. */
-  readonly dueBy?: string;
 }
 
 export interface Override {

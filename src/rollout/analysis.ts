@@ -15,16 +15,16 @@
  * its outcome is what it would have decided, and the executor lets it decide nothing.
  */
 import type { Analysis } from "../policy/model.js";
-import { formatNumber, hasBaselineQuery, judge, type Judged, type Verdict } from "./judge.js";
+import { mannWhitney, readingsNeeded, type MannWhitney } from "../stats/mann-whitney.js";
+import { formatNumber, hasBaselineQuery, judge, type Judged, type MeasurementOutcome } from "./judge.js";
 import type { ProviderFactory } from "./providers/index.js";
-import { mannWhitney, readingsNeeded, type MannWhitney } from "./mann-whitney.js";
 import type { Clock, MeasureFn, Measurement } from "./types.js";
 
 export type AnalysisOutcome = "successful" | "failed" | "inconclusive" | "error";
 
 export interface AnalysisMeasurement {
   readonly at: number;
-  readonly verdict: Verdict;
+  readonly verdict: MeasurementOutcome;
   readonly text: string;
   readonly value?: number;
   /** The baseline's reading taken with this one (a baseline query), or the pre-rollout baseline compared with. */
@@ -47,7 +47,7 @@ export interface AnalysisResult {
   readonly measurements: readonly AnalysisMeasurement[];
   /** "error rate 0.4 % ≤ 1 %" */
   readonly summary: string;
-  /** Stopped from outside (another analysis failed) before it reached a verdict of its own. */
+  /** Stopped from outside (another analysis failed) before it reached an outcome of its own. */
   readonly aborted: boolean;
   /** Ended early by `consecutive_successes`: a step whose analyses all did so stops pausing. */
   readonly early: boolean;
@@ -181,23 +181,23 @@ class AnalysisRun {
     return false;
   }
 
-  /** The judge's verdict over the run, when it has one: failed (significantly worse) or undecided. */
+  /** What the judge found over the run, when it decides it: failed (significantly worse) or undecided. */
   private compared(): AnalysisResult | undefined {
     const { analysis } = this;
     if (analysis.judge === undefined) return undefined;
-    const verdict = compare(analysis, this.measurements);
-    if ("short" in verdict) {
+    const found = compare(analysis, this.measurements);
+    if ("short" in found) {
       this.counts.inconclusives++;
       const result = analysis.inconclusive === "fail" ? "failed" : "inconclusive";
       if (analysis.dryRun) this.wouldHave ??= { outcome: result };
       return {
         ...this.finish(result),
-        summary: `${analysis.dryRun ? "dry run: " : ""}${analysis.title} ${verdict.short}`,
+        summary: `${analysis.dryRun ? "dry run: " : ""}${analysis.title} ${found.short}`,
       };
     }
-    this.comparison = verdict;
-    if (verdict.significant && analysis.dryRun) this.wouldHave ??= { outcome: "failed" };
-    return verdict.significant ? this.finish("failed") : undefined;
+    this.comparison = found;
+    if (found.significant && analysis.dryRun) this.wouldHave ??= { outcome: "failed" };
+    return found.significant ? this.finish("failed") : undefined;
   }
 }
 
@@ -312,7 +312,7 @@ function summarize(
   counts: Counts,
   early: boolean,
 ): string {
-  const wanted: Verdict =
+  const wanted: MeasurementOutcome =
     outcome === "failed" && counts.failures === 0
       ? "inconclusive"
       : outcome === "failed"

@@ -52,7 +52,8 @@ export interface RolloutResult {
   readonly unrecorded?: string;
 }
 
-type StepVerdict =
+/** What a step came to: done, or failed or paused with why. */
+type StepOutcome =
   | { readonly kind: "ok"; readonly text: string }
   | { readonly kind: "failed" | "paused"; readonly text: string };
 
@@ -109,17 +110,17 @@ async function prepare(deps: StepDeps, baselines: Record<string, number>): Promi
 /** A step that did not pass: pause and ask, fail with nothing to undo, or roll back (or switch back). */
 async function endFailedStep(
   step: PlanStep,
-  verdict: Exclude<StepVerdict, { kind: "ok" }>,
+  stepOutcome: Exclude<StepOutcome, { kind: "ok" }>,
   deps: StepDeps,
 ): Promise<Ending> {
-  if (verdict.kind === "paused")
-    return ending("paused", `paused at ${step.label}: ${verdict.text} — decide to resume or roll back`);
+  if (stepOutcome.kind === "paused")
+    return ending("paused", `paused at ${step.label}: ${stepOutcome.text} — decide to resume or roll back`);
   if (step.undo === "nothing")
     return ending(
       "failed",
-      `failed at ${step.label}: ${verdict.text}; traffic never switched, nothing to roll back`,
+      `failed at ${step.label}: ${stepOutcome.text}; traffic never switched, nothing to roll back`,
     );
-  const cause = `${step.label}: ${verdict.text}`;
+  const cause = `${step.label}: ${stepOutcome.text}`;
   // The status is written while the rollback runs: an API round trip must not delay it.
   const announced = deps.report({ kind: "rollback", state: "in_progress", text: `rolling back at ${cause}` });
   const undone = await executeRollback(
@@ -154,9 +155,9 @@ async function runSteps(deps: StepDeps): Promise<Ending> {
     const superseded = i > 0 ? deps.stopped?.() : undefined;
     if (superseded !== undefined) return ending("failed", `stopped before ${step.label}: ${superseded}`);
     timeline.add({ phase: "step", label: step.label, text: "started", weight: step.weight });
-    const verdict = await runStep(step, deps);
-    if (verdict.kind !== "ok") return endFailedStep(step, verdict, deps);
-    await deps.report({ kind: "step", state: "in_progress", text: `${step.label}: ${verdict.text}` });
+    const stepOutcome = await runStep(step, deps);
+    if (stepOutcome.kind !== "ok") return endFailedStep(step, stepOutcome, deps);
+    await deps.report({ kind: "step", state: "in_progress", text: `${step.label}: ${stepOutcome.text}` });
   }
   const last = plan.steps.at(-1)?.label ?? "no steps";
   return ending("success", `${plan.strategy}: ${plan.steps.length} steps done, last ${last}`);
@@ -257,7 +258,7 @@ function appliedText(step: PlanStep): string {
   return pause ? `applied, pausing ${pause}` : "applied";
 }
 
-async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
+async function runStep(step: PlanStep, deps: StepDeps): Promise<StepOutcome> {
   const { clock, timeline } = deps;
   const env = { ...deps.baseEnv, ...step.env };
   for (const command of step.commands) {
@@ -280,7 +281,7 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
   const pauseEnds = clock.now() + step.pauseMs;
   const results = await analyseStep(step, env, deps);
   for (const result of results) timeline.analysis(step.label, result);
-  // A dry run's verdict is recorded (the timeline, the summary) but never acted on.
+  // A dry run's outcome is recorded (the timeline, the summary) but never acted on.
   const deciders = deciding(results);
   const failed = deciders.find((r) => !r.aborted && (r.outcome === "failed" || r.outcome === "error"));
   if (failed) return { kind: "failed", text: failed.summary };
@@ -297,7 +298,7 @@ async function runStep(step: PlanStep, deps: StepDeps): Promise<StepVerdict> {
 }
 
 /**
- * All the step's analyses at once; the first verdict other than success stops all. During a pause each keeps measuring
+ * All the step's analyses at once; the first outcome other than success stops all. During a pause each keeps measuring
  * every interval until the pause ends (readings from `initial_delay` on, `count` at least), so a pause
  * shorter than the interval still gets its one reading at `initial_delay`.
  */
@@ -317,7 +318,7 @@ function analyseStep(step: PlanStep, env: Record<string, string>, deps: StepDeps
         ...(until !== undefined ? { until } : {}),
       });
       if (result.dryRun) return result;
-      // Any verdict but success decides the step (roll back, or pause and ask): the others need not go on.
+      // Any outcome but success decides the step (roll back, or pause and ask): the others need not go on.
       if (!result.aborted && result.outcome !== "successful") stop.abort();
       // Every deciding analysis promoted early: the dry runs' readings so far are enough.
       if (result.early && ++promotedEarly === decidingCount) stop.abort();

@@ -17,10 +17,14 @@ import { evaluate, usesPercent, variablesOf, type DurationUnit } from "../policy
 import type { Analysis } from "../policy/model.js";
 import type { Measurement } from "./types.js";
 
-export type Verdict = "successful" | "failed" | "inconclusive" | "error";
+/**
+ * What one measurement came to. The property holding it is named `verdict`, as in the readings document
+ * (src/rollout/series.ts) where it is a public field.
+ */
+export type MeasurementOutcome = "successful" | "failed" | "inconclusive" | "error";
 
 export interface Judged {
-  readonly verdict: Verdict;
+  readonly verdict: MeasurementOutcome;
   /** The figure and the comparison, without the analysis title: "7.2 % > 5 %". */
   readonly text: string;
   readonly value?: number;
@@ -133,12 +137,12 @@ function warningOf(
 function judgeConditions(analysis: Analysis, measurement: Measurement, baseline?: number): Judged {
   if ("error" in measurement) {
     if (!measurement.unreachable) return { verdict: "error", text: `error: ${measurement.error}` };
-    const verdict = { error: "error", fail: "failed", inconclusive: "inconclusive" } as const;
-    return { verdict: verdict[analysis.unreachable], text: `unreachable: ${measurement.error}` };
+    const outcome = { error: "error", fail: "failed", inconclusive: "inconclusive" } as const;
+    return { verdict: outcome[analysis.unreachable], text: `unreachable: ${measurement.error}` };
   }
   if ("noData" in measurement) {
-    const verdict = { fail: "failed", pass: "successful", inconclusive: "inconclusive" } as const;
-    return { verdict: verdict[analysis.noData], text: `no data (${measurement.reason})` };
+    const outcome = { fail: "failed", pass: "successful", inconclusive: "inconclusive" } as const;
+    return { verdict: outcome[analysis.noData], text: `no data (${measurement.reason})` };
   }
   const { value } = measurement;
   if (measurement.failure !== undefined) return { verdict: "failed", text: measurement.failure, value };

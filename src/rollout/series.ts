@@ -1,10 +1,10 @@
 /**
  * The measurement history as data: every reading of every analysis a run took (time, value, the
- * baseline's, verdict), grouped per step and analysis. The Action keeps it in git beside the deployment
+ * baseline's, its outcome as `verdict`), grouped per step and analysis. The Action keeps it in git beside the deployment
  * (src/action/readings-store.ts) and `tollgate audit` reads it back (src/audit/readings.ts); both sides
  * share this format, so it is versioned and parsed defensively: anyone with write access can write it.
  */
-import type { Verdict } from "./judge.js";
+import type { MeasurementOutcome } from "./judge.js";
 import type { TimelineEntry } from "./timeline.js";
 
 export const SERIES_VERSION = 1;
@@ -14,7 +14,7 @@ export interface SeriesReading {
   readonly at: string;
   readonly value?: number;
   readonly baseline?: number;
-  readonly verdict: Verdict;
+  readonly verdict: MeasurementOutcome;
 }
 
 export interface SeriesGroup {
@@ -35,7 +35,7 @@ export interface SeriesDocument {
   readonly groups: readonly SeriesGroup[];
 }
 
-const VERDICTS: readonly Verdict[] = ["successful", "failed", "inconclusive", "error"];
+const OUTCOMES: readonly MeasurementOutcome[] = ["successful", "failed", "inconclusive", "error"];
 
 /** The readings of a run's timeline, in the order taken; empty when no analysis ran. */
 export function seriesOf(entries: readonly TimelineEntry[]): SeriesGroup[] {
@@ -63,14 +63,14 @@ const finite = (x: unknown): x is number => typeof x === "number" && Number.isFi
 
 function parseReading(raw: unknown): SeriesReading | undefined {
   if (!isRecord(raw) || typeof raw.at !== "string" || !Number.isFinite(Date.parse(raw.at))) return undefined;
-  if (!VERDICTS.includes(raw.verdict as Verdict)) return undefined;
+  if (!OUTCOMES.includes(raw.verdict as MeasurementOutcome)) return undefined;
   if (raw.value !== undefined && !finite(raw.value)) return undefined;
   if (raw.baseline !== undefined && !finite(raw.baseline)) return undefined;
   return {
     at: raw.at,
     ...(finite(raw.value) ? { value: raw.value } : {}),
     ...(finite(raw.baseline) ? { baseline: raw.baseline } : {}),
-    verdict: raw.verdict as Verdict,
+    verdict: raw.verdict as MeasurementOutcome,
   };
 }
 

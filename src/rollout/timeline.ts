@@ -18,7 +18,7 @@ export interface TimelineEntry {
   readonly ok?: boolean;
   readonly weight?: number;
   readonly values?: readonly number[];
-  /** Every reading of an analysis entry: time, value, the baseline's, verdict (the measurement history). */
+  /** Every reading of an analysis entry: time, value, the baseline's, outcome (the measurement history). */
   readonly readings?: readonly AnalysisMeasurement[];
   /** The analysis's title, for the readings section. */
   readonly analysis?: string;
@@ -37,7 +37,7 @@ export class Timeline {
     this.add({
       phase: "analysis",
       label,
-      // Stopped because another analysis failed: its figures so far, not a verdict.
+      // Stopped because another analysis failed: its figures so far, not an outcome.
       text: `${result.aborted ? `${result.summary} (stopped early)` : result.summary}${
         result.warning !== undefined ? `; ⚠️ warn: ${result.warning}` : ""
       }`,
@@ -71,7 +71,7 @@ export function renderTimeline(entries: readonly TimelineEntry[], title = "Rollo
 
 const MAX_READING_ROWS = 4000;
 
-const VERDICT_ICON = { successful: "✅", failed: "❌", inconclusive: "❔", error: "⚠️" } as const;
+const OUTCOME_ICON = { successful: "✅", failed: "❌", inconclusive: "❔", error: "⚠️" } as const;
 
 /** Every analysis reading, in the order taken: the full series a status description has no room for. */
 export function renderReadings(entries: readonly TimelineEntry[], title = "Analysis readings"): string {
@@ -80,7 +80,7 @@ export function renderReadings(entries: readonly TimelineEntry[], title = "Analy
     (e.readings ?? []).map((m) => {
       const value = m.value === undefined ? "" : formatNumber(m.value);
       const baseline = m.baseline === undefined ? "" : formatNumber(m.baseline);
-      return `| +${formatDuration(m.at - start)} | ${cell(e.label)} | ${cell(e.analysis ?? "")} | ${value} | ${baseline} | ${VERDICT_ICON[m.verdict]} ${cell(m.text)}${m.warning !== undefined ? ` · ⚠️ warn: ${cell(m.warning)}` : ""} |`;
+      return `| +${formatDuration(m.at - start)} | ${cell(e.label)} | ${cell(e.analysis ?? "")} | ${value} | ${baseline} | ${OUTCOME_ICON[m.verdict]} ${cell(m.text)}${m.warning !== undefined ? ` · ⚠️ warn: ${cell(m.warning)}` : ""} |`;
     }),
   );
   if (rows.length === 0) return "";

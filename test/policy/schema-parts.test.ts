@@ -23,7 +23,7 @@ import {
   type PathSegment,
   type PolicyError,
 } from "../../src/policy/errors.js";
-import { GENERATED_SCHEMAS } from "../../src/policy/json-schema.js";
+import { GENERATED_SCHEMAS } from "../../scripts/json-schemas.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../../src/policy/load.js";
 import { SourceMap } from "../../src/policy/source-map.js";
 import { locator, parseLocatedYaml, sortByPosition, validateLocated } from "../../src/policy/located-yaml.js";

@@ -4,6 +4,10 @@
  * without coming back where they began. The graph is read with a regex over relative
  * `import … from "./…"` and `export … from "./…"` lines (type-only ones count too: a circle of types is
  * still a circle to read), so the check needs no TypeScript.
+ *
+ * src/'s top-level folders import one way too (policy ← approvals ← readiness, policy ← rollout, and the
+ * adapters above them): two folders that reach each other through different files have no file circle,
+ * yet neither can be read without the other.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -75,6 +79,42 @@ function cycles(graph: Graph): string[][] {
 
 const describeCycles = (found: string[][]): string => found.map((c) => c.join(" → ")).join("\n");
 
+/** The top-level folder a file lives in ("src/policy"); a file directly in the root stands for itself. */
+function folderOf(file: string): string {
+  const [root, folder, ...rest] = file.split("/");
+  return rest.length > 0 ? `${root}/${folder}` : file;
+}
+
+/** The graph between top-level folders: one imports another when any of its files does. */
+function folderGraph(files: Graph): Graph {
+  const folders: Graph = new Map();
+  for (const [file, targets] of files) {
+    const from = folderOf(file);
+    const to = targets.map(folderOf).filter((folder) => folder !== from);
+    folders.set(from, [...new Set([...(folders.get(from) ?? []), ...to])]);
+  }
+  return folders;
+}
+
+/** Each folder circle, step by step with (the first few of) the file imports that make the step: where the fix starts. */
+function describeFolderCycles(found: string[][], files: Graph): string {
+  return found
+    .map((circle) => {
+      const steps = circle.slice(1).map((to, i) => {
+        const from = circle[i] ?? "";
+        const imports = [...files].flatMap(([file, targets]) =>
+          folderOf(file) === from
+            ? targets.filter((t) => folderOf(t) === to).map((t) => `${file} → ${t}`)
+            : [],
+        );
+        const more = imports.length > 3 ? ` and ${imports.length - 3} more` : "";
+        return `  ${from} → ${to}: ${imports.slice(0, 3).join(", ")}${more}`;
+      });
+      return [circle.join(" → "), ...steps].join("\n");
+    })
+    .join("\n");
+}
+
 describe("import circles", () => {
   test("the graph is read: sandbox/state.ts imports the rate limits and the records", () => {
     const graph = importGraph("sandbox");
@@ -110,5 +150,42 @@ describe("import circles", () => {
 
   test("src/ has none (move the shared type or function into a module below both)", () => {
     expect(describeCycles(cycles(importGraph("src")))).toBe("");
+  });
+
+  test("a folder circle is found though no file circle is, and named with the imports behind it", () => {
+    const files: Graph = new Map([
+      ["src/a/x.ts", ["src/b/y.ts", "src/a/w.ts"]],
+      ["src/a/w.ts", []],
+      ["src/b/y.ts", []],
+      ["src/b/z.ts", ["src/a/w.ts"]],
+      ["src/c/v.ts", ["src/a/w.ts"]],
+    ]);
+    expect(describeCycles(cycles(files))).toBe("");
+    expect(describeFolderCycles(cycles(folderGraph(files)), files)).toBe(
+      [
+        "src/a → src/b → src/a",
+        "  src/a → src/b: src/a/x.ts → src/b/y.ts",
+        "  src/b → src/a: src/b/z.ts → src/a/w.ts",
+      ].join("\n"),
+    );
+    // Imports inside one folder, and a folder only imported, make no circle.
+    files.set("src/b/z.ts", ["src/b/y.ts"]);
+    expect(cycles(folderGraph(files))).toEqual([]);
+  });
+
+  test("the folder graph is read: readiness uses policy and approvals, and every top-level folder is in it", () => {
+    const folders = folderGraph(importGraph("src"));
+    expect(folders.get("src/readiness")).toEqual(expect.arrayContaining(["src/policy", "src/approvals"]));
+    expect(folders.get("src/rollout")).toEqual(expect.arrayContaining(["src/policy"]));
+    const topLevel = readdirSync(join(ROOT, "src"), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => `src/${e.name}`);
+    expect(topLevel.length).toBeGreaterThanOrEqual(9);
+    expect([...folders.keys()]).toEqual(expect.arrayContaining(topLevel));
+  });
+
+  test("src/'s top-level folders import one way (move the shared type or function to the folder that owns it)", () => {
+    const files = importGraph("src");
+    expect(describeFolderCycles(cycles(folderGraph(files)), files)).toBe("");
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, test } from "@jest/globals";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { load } from "js-yaml";
-import { GENERATED_SCHEMAS } from "../../src/policy/json-schema.js";
+import { GENERATED_SCHEMAS } from "../../scripts/json-schemas.js";
 import { policyReference, withReference } from "../../src/policy/reference.js";
 
 describe("committed JSON Schemas", () => {

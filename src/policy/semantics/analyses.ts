@@ -4,7 +4,7 @@ import { parseDuration } from "../duration.js";
 import type { PathSegment } from "../errors.js";
 import type { AnalysisDocument } from "../schema.js";
 import { templateProblems } from "../template.js";
-import { readingsNeeded } from "../../rollout/mann-whitney.js";
+import { readingsNeeded } from "../../stats/mann-whitney.js";
 import type { Report, SemanticContext } from "./context.js";
 
 export function checkAnalyses({ analyses, report }: SemanticContext): void {

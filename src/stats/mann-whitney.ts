@@ -3,7 +3,8 @@
  * method: the exact distribution of U when either sample has at most 8 values and nothing is tied, the
  * normal approximation otherwise (ties corrected, with a continuity correction). Pure: numbers in,
  * numbers out. It compares two samples without assuming a distribution, so noisy metrics (error ratios,
- * latencies) of a canary and its baseline can be compared over a window, as Kayenta does.
+ * latencies) of a canary and its baseline can be compared over a window, as Kayenta does. The rollout
+ * runs it; the policy's checks ask it how many readings can ever show a difference.
  */
 
 export type Alternative = "greater" | "less" | "two-sided";

@@ -11,7 +11,7 @@ import {
   ranks,
   readingsNeeded,
   smallestPValue,
-} from "../../src/rollout/mann-whitney.js";
+} from "../../src/stats/mann-whitney.js";
 
 const males = [19, 22, 16, 29, 24];
 const females = [20, 11, 17, 12];
