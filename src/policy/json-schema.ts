@@ -2,7 +2,7 @@
  * JSON Schemas generated from the zod schemas, committed under schema/ so editors autocomplete and
  * check policy and evidence files. A test regenerates them and fails when the committed copy is stale.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { evidenceSchema } from "../readiness/evidence.js";
 import { policySchema } from "./schema.js";
 
