@@ -1,8 +1,8 @@
 /**
  * The code cache `tollgate validate` starts from (src/cli/code-cache.ts): V8 takes the one the build
- * wrote, and a cache is used only for the very bytes it was made from. Each check runs in a plain
- * `node`, as the CLI does: V8 refuses a cache made under other flags, such as jest's.
- * The built CLI in lib/bundle/ is used (`npm test` builds it first).
+ * wrote, and a cache is used only for the very bytes it was made from. The build's cache is checked in
+ * a plain `node`, as the CLI runs: V8 refuses a cache made under other flags, such as jest's. The built
+ * CLI in lib/bundle/ is used (`npm test` builds it first).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, test } from "@jest/globals";
+import { cacheFileOf, requireWithCodeCache, type CachedModule } from "../../src/cli/code-cache.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const LOADER = pathToFileURL("lib/src/cli/code-cache.js").href;
@@ -52,42 +53,39 @@ describe("validate's code cache", () => {
   );
 
   describe("a cache is used only for the bytes it was made from", () => {
+    // In this process: the cache is made and read under the same flags.
     const dir = mkdtempSync(join(tmpdir(), "tollgate-code-cache-"));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const answerOf = (loaded: CachedModule) => (loaded.exports["answer"] as () => number)();
 
-    test(
-      "without a cache the file runs from source; the cache written then serves the next run",
-      async () => {
-        const file = join(dir, "fresh.cjs");
-        writeFileSync(file, "exports.answer = () => 1;\n");
-        expect(
-          await loadInNode(
-            file,
-            "const answer = loaded.exports.answer(); loaded.writeCache(); return [loaded.cacheUsed, answer];",
-          ),
-        ).toEqual([false, 1]);
-        expect(await loadInNode(file, "return [loaded.cacheUsed, loaded.exports.answer()];")).toEqual([
-          true,
-          1,
-        ]);
-      },
-      PROCESS_TEST_MS,
-    );
+    test("without a cache the file runs from source; the cache written then serves the next load", () => {
+      const file = join(dir, "fresh.cjs");
+      writeFileSync(file, "exports.answer = () => 1;\n");
+      const first = requireWithCodeCache(pathToFileURL(file));
+      expect([first.cacheUsed, answerOf(first)]).toEqual([false, 1]);
+      first.writeCache();
+      const second = requireWithCodeCache(pathToFileURL(file));
+      expect([second.cacheUsed, answerOf(second)]).toEqual([true, 1]);
+    });
 
-    test(
-      "a cache made from other bytes of the same length is not used: the new code runs",
-      async () => {
-        // V8 compares only the source's length, so without the hash its cache would run the old code.
-        const file = join(dir, "changed.cjs");
-        writeFileSync(file, "exports.answer = () => 1;\n");
-        await loadInNode(file, "loaded.exports.answer(); loaded.writeCache(); return null;");
-        writeFileSync(file, "exports.answer = () => 2;\n");
-        expect(await loadInNode(file, "return [loaded.cacheUsed, loaded.exports.answer()];")).toEqual([
-          false,
-          2,
-        ]);
-      },
-      PROCESS_TEST_MS,
-    );
+    test("a cache made from other bytes of the same length is not used: the new code runs", () => {
+      // V8 compares only the source's length, so without the hash its cache would run the old code.
+      const file = join(dir, "changed.cjs");
+      writeFileSync(file, "exports.answer = () => 1;\n");
+      const old = requireWithCodeCache(pathToFileURL(file));
+      answerOf(old);
+      old.writeCache();
+      writeFileSync(file, "exports.answer = () => 2;\n");
+      const changed = requireWithCodeCache(pathToFileURL(file));
+      expect([changed.cacheUsed, answerOf(changed)]).toEqual([false, 2]);
+    });
+
+    test("a cache file too short to hold the hash is not used", () => {
+      const file = join(dir, "short.cjs");
+      writeFileSync(file, "exports.answer = () => 3;\n");
+      writeFileSync(cacheFileOf(file), "too short");
+      const loaded = requireWithCodeCache(pathToFileURL(file));
+      expect([loaded.cacheUsed, answerOf(loaded)]).toEqual([false, 3]);
+    });
   });
 });
