@@ -5,7 +5,7 @@
  * script, above both src/policy/ and src/readiness/, since the policy language must not import the
  * readiness engine's evidence.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { policySchema } from "../src/policy/schema.js";
 import { evidenceSchema } from "../src/readiness/evidence.js";
 

@@ -3,7 +3,7 @@
  * action.yml declares is listed in INPUT_NAMES, typed by name, so the compiler proves each one is read;
  * the messages say exactly what to fix.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseDuration } from "../policy/duration.js";
 import { DEFAULT_POLICY_PATH } from "../policy/load.js";
 import { workflowRunUrl } from "../records/format.js";

@@ -3,7 +3,7 @@
  * records the new audit covers are judged (same environment filter, created inside the new period):
  * an older record outside it has not disappeared, it is simply not looked at.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { factsDigest } from "./digest.js";
 import type { Comparison, DeploymentFact } from "./types.js";
 

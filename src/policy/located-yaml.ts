@@ -214,7 +214,10 @@ export function validateLocated<S extends z.ZodType>(
   value: unknown,
   at: At,
 ): { ok: true; data: z.output<S> } | { ok: false; errors: PolicyError[] } {
-  const result = schema.safeParse(value);
+  // Each file is parsed once per process. zod would first compile a fast path for every object schema
+  // (generated code through \`new Function\`): that costs more than the one parse it speeds up (about
+  // 10 ms of `tollgate validate`'s start). The plain path accepts and reports exactly the same.
+  const result = schema.safeParse(value, { jitless: true });
   if (result.success) return { ok: true, data: result.data };
   return {
     ok: false,

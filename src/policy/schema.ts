@@ -6,7 +6,7 @@
  * from the descriptions written here. Durations and conditions are kept as the author wrote them and
  * parsed by refinements, so the JSON Schema describes exactly what a person types.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { LIMITS } from "./limits.js";
 import { analysisSchema } from "./schema/analyses.js";
 import type { approvalRuleSchema } from "./schema/approvals.js";

@@ -3,7 +3,7 @@
  * gather them from GitHub (one GraphQL query) and as `tollgate explain --evidence FILE` reads them.
  * The zod schema documents every field and generates schema/evidence.schema.json.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const login = z.string().min(1).meta({ description: "A GitHub login." });
 const timestamp = z.iso.datetime({

@@ -6,7 +6,7 @@
  * are trusted as approvals. Descriptions are limited to 140 characters; the approver's identity is in
  * the description and the comment that gave it is the status's `log_url`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const PAYLOAD_VERSION = 1;
 export const DESCRIPTION_LIMIT = 140;

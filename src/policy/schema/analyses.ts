@@ -1,5 +1,5 @@
 /** The policy's health analyses: one provider (http, prometheus, command) and the conditions on its readings. */
-import { z } from "zod";
+import * as z from "zod";
 import { CONDITION_HINT, EXPRESSION_HINT, conditionProblem } from "../condition.js";
 import { durationSchema, nonNegativeInt, positiveInt, text, url } from "./fields.js";
 

@@ -1,5 +1,5 @@
 /** The policy's approval rules: who must approve a change type, how many, and when. */
-import { z } from "zod";
+import * as z from "zod";
 import { DURATION_PATTERN } from "../duration.js";
 import { approver, approvers, durationSchema, positiveInt } from "./fields.js";
 

@@ -1,5 +1,5 @@
 /** The policy's readiness checklist items: one kind key each, with the options that kind reads. */
-import { z } from "zod";
+import * as z from "zod";
 import { name, positiveInt, text } from "./fields.js";
 
 const severity = z.enum(["critical", "high", "medium", "low"], {

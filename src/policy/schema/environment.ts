@@ -1,5 +1,5 @@
 /** One deployment environment: its approval mode and rules, prerequisites, checklist, windows, strategies, validation and rollback. */
-import { z } from "zod";
+import * as z from "zod";
 import { approvalRuleSchema } from "./approvals.js";
 import { analysisRefs, approvers, commands, durationSchema, name, text, url } from "./fields.js";
 import { windowsSchema } from "./windows.js";

@@ -2,7 +2,7 @@
  * The building blocks the policy's sections share: names, texts, numbers, durations, commands,
  * approvers, URLs and time zones, each with the error a person sees when it is mistyped.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DURATION_PATTERN } from "../duration.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -1,5 +1,5 @@
 /** The policy's rollout strategies: a type, and the commands and steps that type runs. */
-import { z } from "zod";
+import * as z from "zod";
 import { analysisRefs, commands, durationSchema, positiveInt, text } from "./fields.js";
 
 const strategyType = z.enum(["direct", "rolling", "blue-green", "canary", "feature-flag"], {

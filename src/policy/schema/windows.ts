@@ -2,7 +2,7 @@
  * When deploys may happen: weekly spans, freezes and blackout dates (`windows`), and the holiday
  * calendars business days are counted on (`calendars`). Both read dates, times and time zones.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isTimeZone, name, text } from "./fields.js";
 
 const weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], {
