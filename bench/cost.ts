@@ -15,10 +15,10 @@ import {
   type FollowUp,
 } from "../src/github/evidence-query.js";
 import { EVIDENCE_QUERY_BEFORE } from "./evidence-query-before.js";
-import { runAction, workflowToken } from "../test/action/helpers.js";
-import { waitOnSandbox, workflowTokens } from "../test/action/wait-helpers.js";
-import { PEOPLE, POLICY, TEAMS } from "../test/action/policy.js";
-import { ORG, REPO, createWorld, openPullRequest } from "../test/support/world.js";
+import { runAction, workflowToken } from "../scripts/worlds/action-run.js";
+import { waitOnSandbox } from "../scripts/worlds/action-gate.js";
+import { PEOPLE, POLICY, TEAMS } from "../scripts/worlds/action-policy.js";
+import { ORG, REPO, createWorld, openPullRequest, workflowTokens } from "../sandbox/seed/index.js";
 import { machine } from "./stats.js";
 
 const n = (v: number): string => v.toLocaleString("en");
@@ -115,7 +115,7 @@ export async function benchCost(): Promise<string> {
 async function hourOfWaiting() {
   const world = await createWorld({ policy: POLICY, people: PEOPLE, teams: TEAMS });
   try {
-    const mint = await workflowTokens(world);
+    const mint = await workflowTokens(world.sandbox, ORG);
     const pr = await openPullRequest(world, "dave", {
       branch: "bench-wait",
       title: "bench wait",

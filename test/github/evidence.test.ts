@@ -14,7 +14,8 @@ import {
   followUpRequests,
 } from "../../src/github/evidence-query.js";
 import { approvalDescription, eventDescription } from "../../src/records/format.js";
-import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
+import { ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { clientOf as asClient } from "../../src/github/client.js";
 
 const POLICY = `version: 1
 environments:

@@ -21,8 +21,15 @@ import {
   type PrometheusServer,
 } from "../../scripts/metrics/prometheus.js";
 import { startSampleService, type SampleService } from "../../scripts/metrics/sample-service.js";
-import { actionEnv, DIST, runAction, statusesOf, workflowToken, type ActionRun } from "../action/helpers.js";
-import { createWorld, FULL, type World } from "../support/world.js";
+import {
+  actionEnv,
+  DIST,
+  runAction,
+  statusesOf,
+  workflowToken,
+  type ActionRun,
+} from "../../scripts/worlds/action-run.js";
+import { createWorld, FULL, type World } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 
 const NAME = `(requires ${PROMETHEUS_BIN})`;

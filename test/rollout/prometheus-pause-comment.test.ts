@@ -20,10 +20,10 @@ import {
   type PrometheusServer,
 } from "../../scripts/metrics/prometheus.js";
 import { startSampleService, type SampleService } from "../../scripts/metrics/sample-service.js";
-import { runAction, statusesOf, workflowToken, type ActionRun } from "../action/helpers.js";
-import { comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
+import { runAction, statusesOf, workflowToken, type ActionRun } from "../../scripts/worlds/action-run.js";
+import { comment, settled, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
 import { WORKFLOW, run, runState } from "../app/fixtures.js";
-import { FULL, openPullRequest } from "../support/world.js";
+import { FULL, openPullRequest } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS, STORY_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 
 const NAME = `(requires ${PROMETHEUS_BIN})`;

@@ -10,8 +10,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventDescription } from "../../src/records/format.js";
-import { workflowTokens } from "./wait-helpers.js";
-import { FULL, ORG, REPO, type World } from "../support/world.js";
+import { FULL, ORG, REPO, workflowTokens, type World } from "../../sandbox/seed/index.js";
 
 export const DIST = join(process.cwd(), "dist", "index.js");
 
@@ -30,7 +29,7 @@ export function examplePayload(event: string): Record<string, unknown> {
 
 /** Registers and installs the App GitHub's workflow token belongs to; returns a token acting as it. */
 export async function workflowToken(world: World): Promise<string> {
-  return (await workflowTokens(world))();
+  return (await workflowTokens(world.sandbox, ORG))();
 }
 
 export interface ActionRun {
