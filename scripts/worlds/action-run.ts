@@ -60,7 +60,11 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-export function actionEnv(world: World, options: RunOptions, dir: string): Record<string, string> {
+export function actionEnv(
+  world: Pick<World, "sandbox">,
+  options: RunOptions,
+  dir: string,
+): Record<string, string> {
   const event = options.event ?? "push";
   const payload = examplePayload(event);
   if (event === "push") Object.assign(payload, { after: options.sha, ref: "refs/heads/main" });
@@ -97,7 +101,7 @@ export function actionEnv(world: World, options: RunOptions, dir: string): Recor
   };
 }
 
-export async function runAction(world: World, options: RunOptions): Promise<ActionRun> {
+export async function runAction(world: Pick<World, "sandbox">, options: RunOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-action-"));
   const env = actionEnv(world, options, dir);
   const started = performance.now();
