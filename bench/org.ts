@@ -44,7 +44,7 @@ const CI_APPS = 3;
 const INSTALLATION_BASE = 5_000;
 const GOAL = 2_500;
 
-/** The App's end-to-end policy (test/app/fixtures.ts), with a strategy for the Action's staging deploys. */
+/** The App's end-to-end policy (scripts/worlds/app-policy.ts), with a strategy for the Action's staging deploys. */
 const POLICY = `version: 1
 approvers:
   leads: ["@acme/leads"]

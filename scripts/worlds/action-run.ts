@@ -1,7 +1,7 @@
 /**
- * Running the built Action (`node dist/index.js`) against a sandbox world the way a runner does: inputs
- * as INPUT_* variables, the run's context as GITHUB_* variables and an event file (a real payload from
- * @octokit/webhooks-examples), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY as files. The workflow token is an
+ * Running the built Action (`node dist/index.js`) against a sandbox world the way a runner does, for the
+ * tests and the benchmarks: inputs as INPUT_* variables, the run's context as GITHUB_* variables and an
+ * event file (a real payload from @octokit/webhooks-examples), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY as files. The workflow token is an
  * installation token of a "github-actions" App, so its statuses come from `github-actions[bot]`.
  */
 import { spawn } from "node:child_process";
