@@ -8,9 +8,9 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { DIST, actionEnv, runAction, workflowToken } from "../test/action/helpers.js";
-import { PEOPLE, POLICY, TEAMS } from "../test/action/policy.js";
-import { createWorld, openPullRequest, type World } from "../test/support/world.js";
+import { DIST, actionEnv, runAction, workflowToken } from "../scripts/worlds/action-run.js";
+import { PEOPLE, POLICY, TEAMS } from "../scripts/worlds/action-policy.js";
+import { createWorld, openPullRequest, type World } from "../sandbox/seed/index.js";
 import { machine, median, ms, percentile } from "./stats.js";
 
 const RUNS = 20;

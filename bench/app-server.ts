@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot, type Probot } from "probot";
 import { tollgate } from "../app/index.js";
-import { PLAIN_OCTOKIT } from "../test/support/octokit.js";
+import { PLAIN_OCTOKIT } from "../scripts/worlds/probot-octokit.js";
 
 function bare(probot: Probot): void {
   probot.on("pull_request.edited", async (context) => {

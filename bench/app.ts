@@ -23,8 +23,8 @@ import { availableParallelism } from "node:os";
 import type { Octokit } from "@octokit/rest";
 import type { Sandbox } from "../sandbox/index.js";
 import type { RegisteredApp } from "../sandbox/client.js";
-import { POLICY } from "../test/app/fixtures.js";
-import { createWorld, ORG, REPO, openPullRequest, type World } from "../test/support/world.js";
+import { POLICY } from "../scripts/worlds/app-policy.js";
+import { createWorld, ORG, REPO, openPullRequest, type World } from "../sandbox/seed/index.js";
 import { machine, median, ms, percentile } from "./stats.js";
 
 const ONE_AT_A_TIME = 200;

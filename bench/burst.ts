@@ -16,8 +16,8 @@ import {
   pushWithCi,
   shown,
   spending,
-} from "../test/app/burst-world.js";
-import { type AppWorld, settled, startAppWorld } from "../test/app/harness.js";
+} from "../scripts/worlds/burst.js";
+import { type AppWorld, settled, startAppWorld } from "../scripts/worlds/app-world.js";
 import { isDeepStrictEqual } from "node:util";
 import { machine } from "./stats.js";
 

@@ -15,10 +15,10 @@ import {
   type FollowUp,
 } from "../src/github/evidence-query.js";
 import { EVIDENCE_QUERY_BEFORE } from "./evidence-query-before.js";
-import { runAction, workflowToken } from "../test/action/helpers.js";
-import { waitOnSandbox, workflowTokens } from "../test/action/wait-helpers.js";
-import { PEOPLE, POLICY, TEAMS } from "../test/action/policy.js";
-import { ORG, REPO, createWorld, openPullRequest } from "../test/support/world.js";
+import { runAction, workflowToken } from "../scripts/worlds/action-run.js";
+import { waitOnSandbox } from "../scripts/worlds/action-gate.js";
+import { PEOPLE, POLICY, TEAMS } from "../scripts/worlds/action-policy.js";
+import { ORG, REPO, createWorld, openPullRequest, workflowTokens } from "../sandbox/seed/index.js";
 import { machine } from "./stats.js";
 
 const n = (v: number): string => v.toLocaleString("en");
@@ -86,7 +86,7 @@ export async function benchCost(): Promise<string> {
     return [
       "## Cost of a readiness evaluation (GitHub points)",
       "",
-      `The built Action gates \`staging\` for a PR of two commits on the sandbox, which charges GraphQL points and counts nodes by GitHub's published formula (requests to fulfil each connection, every first/last assumed full, ÷ 100, rounded, at least 1; nodes = product of first/last down each path, summed) and one point per REST request. The policy names a team, and the commit has an earlier one, so both queries run. "Before" is the single query Tollgate used until this change (\`bench/evidence-query-before.ts\`), by the same analysis. The waiting row runs the Action's gate phase in process for \`production\` with \`wait-for-approval: 1h\` on the sandbox's clock (\`test/action/wait-helpers.ts\`), nobody approving, and reads the workflow token's usage from the sandbox. Gate verdict: ${run.outputs["decision"] ?? "?"}. ${machine()}.`,
+      `The built Action gates \`staging\` for a PR of two commits on the sandbox, which charges GraphQL points and counts nodes by GitHub's published formula (requests to fulfil each connection, every first/last assumed full, ÷ 100, rounded, at least 1; nodes = product of first/last down each path, summed) and one point per REST request. The policy names a team, and the commit has an earlier one, so both queries run. "Before" is the single query Tollgate used until this change (\`bench/evidence-query-before.ts\`), by the same analysis. The waiting row runs the Action's gate phase in process for \`production\` with \`wait-for-approval: 1h\` on the sandbox's clock (\`scripts/worlds/action-gate.ts\`), nobody approving, and reads the workflow token's usage from the sandbox. Gate verdict: ${run.outputs["decision"] ?? "?"}. ${machine()}.`,
       "",
       "| measure | before | now | target |",
       "|---|---|---|---|",
@@ -115,7 +115,7 @@ export async function benchCost(): Promise<string> {
 async function hourOfWaiting() {
   const world = await createWorld({ policy: POLICY, people: PEOPLE, teams: TEAMS });
   try {
-    const mint = await workflowTokens(world);
+    const mint = await workflowTokens(world.sandbox, ORG);
     const pr = await openPullRequest(world, "dave", {
       branch: "bench-wait",
       title: "bench wait",

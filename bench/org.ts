@@ -20,10 +20,17 @@ import { Octokit } from "@octokit/rest";
 import type { Sandbox } from "../sandbox/index.js";
 import type { RegisteredApp } from "../sandbox/client.js";
 import type { TokenUsage } from "../sandbox/ratelimit.js";
-import { workflowTokens } from "../test/action/wait-helpers.js";
-import { actionEnv } from "../test/action/helpers.js";
-import { appJwt } from "../test/sandbox/scenario.js";
-import { createWorld, octokitFor, ORG, REPO, openPullRequest, type World } from "../test/support/world.js";
+import { actionEnv } from "../scripts/worlds/action-run.js";
+import {
+  appJwt,
+  createWorld,
+  octokitFor,
+  ORG,
+  REPO,
+  openPullRequest,
+  type World,
+  workflowTokens,
+} from "../sandbox/seed/index.js";
 import { machine } from "./stats.js";
 
 /** Main just before the sandbox charged points and the evidence read was cut to 2 points. */
@@ -37,7 +44,7 @@ const CI_APPS = 3;
 const INSTALLATION_BASE = 5_000;
 const GOAL = 2_500;
 
-/** The App's end-to-end policy (test/app/fixtures.ts), with a strategy for the Action's staging deploys. */
+/** The App's end-to-end policy (scripts/worlds/app-policy.ts), with a strategy for the Action's staging deploys. */
 const POLICY = `version: 1
 approvers:
   leads: ["@acme/leads"]
@@ -215,7 +222,7 @@ async function hourOf(subject: Subject): Promise<Hour> {
   const app = await startApp(subject, world.app, sandbox);
   try {
     const ciOf = await ciApps(world);
-    const tokens = await workflowTokens(world);
+    const tokens = await workflowTokens(world.sandbox, ORG);
     const pulls: Pull[] = [];
     for (let i = 0; i < REPOSITORIES; i++) {
       const repo = i === 0 ? REPO : `${REPO}-${i}`;

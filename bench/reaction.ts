@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startActionWorld } from "../scripts/metrics/action-world.js";
+import { canaryPolicy, errorRateAbove5, errorRatio } from "../scripts/metrics/canary-policy.js";
 import { canaryScripts } from "../scripts/metrics/canary-scripts.js";
 import { startPrometheus } from "../scripts/metrics/prometheus.js";
 import { startSampleService } from "../scripts/metrics/sample-service.js";
@@ -28,8 +29,7 @@ const FAILURE_LIMIT = 1;
 const ERROR_RATE = 0.5;
 const RPS = 50;
 /** A 10-second window keeps a run's errors from lingering into the next for long. */
-const ERROR_RATIO =
-  'sum(rate(sample_requests_total{status="500"}[10s])) / sum(rate(sample_requests_total[10s]))';
+const ERROR_RATIO = errorRatio("10s");
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -39,25 +39,20 @@ export async function benchReaction(): Promise<string> {
   const prometheus = await startPrometheus({ sample: `127.0.0.1:${service.port}` }, SCRAPE_MS);
   const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-reaction-"));
   const scripts = canaryScripts(dir, service.url);
-  const world = await startActionWorld(`version: 1
-strategies:
-  canary:
-    type: canary
-    run: ${scripts.deploy}
-    steps: [{ weight: 30, pause: 1s }, { weight: 100 }]
-    analyses: [errors]
-analyses:
-  errors:
-    title: error rate
-    prometheus: { address: "${prometheus.address}", query: '${ERROR_RATIO}' }
-    failure: "> 5%"
-    initial_delay: ${INITIAL_DELAY_MS}ms
-    interval: ${INTERVAL_MS}ms
-    count: 3
-    failure_limit: ${FAILURE_LIMIT}
-environments:
-  production: { approval: none, strategies: [canary], rollback: { run: ${scripts.rollback} } }
-`);
+  const world = await startActionWorld(
+    canaryPolicy(scripts, {
+      strategies: { canary: { steps: [{ weight: 30, pause: "1s" }, { weight: 100 }], analyses: ["errors"] } },
+      analyses: {
+        errors: errorRateAbove5(prometheus.address, "10s", {
+          initialDelayMs: INITIAL_DELAY_MS,
+          intervalMs: INTERVAL_MS,
+          count: 3,
+          failureLimit: FAILURE_LIMIT,
+        }),
+      },
+      environments: { production: "canary" },
+    }),
+  );
   const bound = INITIAL_DELAY_MS + FAILURE_LIMIT * INTERVAL_MS + SCRAPE_MS;
   // A shared machine's load shows in every figure: said next to them.
   const load = [loadavg()[0]!];

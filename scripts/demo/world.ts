@@ -3,26 +3,32 @@
  * their own token), a repository whose default branch holds the policy and the example workflows, the
  * real Tollgate App (app/index.ts's default export in a Probot server, receiving the sandbox's signed
  * webhooks), a CI App writing check runs, and the App behind the workflow token (`github-actions[bot]`).
- * Everything is set up through GitHub's own REST endpoints, or the sandbox's control API where GitHub
- * has none (registering and installing Apps).
+ * The world is seeded by sandbox/seed/ (through GitHub's own REST endpoints, or the sandbox's control API
+ * where GitHub has none); this file adds the story's cast and serves the App.
  */
-import { APP_EVENTS, APP_PERMISSIONS } from "../../app/manifest.js";
-import { createSign } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
 import tollgateApp from "../../app/index.js";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import type { RegisteredApp } from "../../sandbox/client.js";
+import {
+  FULL,
+  ORG,
+  REPO,
+  createPeople,
+  grantRoles,
+  installCi,
+  installTollgate,
+  workflowTokens,
+} from "../../sandbox/seed/index.js";
 
-export const ORG = "acme";
-export const REPO = "shop";
-export const FULL = `${ORG}/${REPO}`;
+export { FULL, ORG, REPO };
 
 /** Who plays the story: their repository roles. The owner administers the organization. */
 export const CAST = {
-  dave: "push", // the developer who opens the PR
-  mallory: "push", // a colleague with write access, not an approver
+  dave: "write", // the developer who opens the PR
+  mallory: "write", // a colleague with write access, not an approver
   alice: "admin", // admins: the approvers of production
   bob: "admin",
 } as const;
@@ -44,28 +50,6 @@ export interface DemoWorld {
   /** Stops the App's Probot server and leaves the sandbox running (`npm run demo -- --keep`). */
   closeApp(): Promise<void>;
   close(): Promise<void>;
-}
-
-function appJwt(app: { id: number; pem: string }): string {
-  const now = Math.floor(Date.now() / 1000);
-  const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const head = `${enc({ alg: "RS256", typ: "JWT" })}.${enc({ iat: now - 30, exp: now + 540, iss: app.id })}`;
-  return `${head}.${createSign("RSA-SHA256").update(head).sign(app.pem, "base64url")}`;
-}
-
-async function installationToken(
-  sandbox: Sandbox,
-  app: { id: number; pem: string },
-  installationId?: number,
-) {
-  const id = installationId ?? (await sandbox.client.installApp(app.id, ORG)).id;
-  const jwt = appJwt(app);
-  const res = await fetch(`${sandbox.apiUrl}/app/installations/${id}/access_tokens`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${jwt}`, accept: "application/vnd.github+json" },
-  });
-  if (!res.ok) throw new Error(`installation token: HTTP ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
 }
 
 const UNTHROTTLED = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
@@ -114,70 +98,36 @@ export interface WorldFiles {
 /** The people, the organization and its repository with the cast as collaborators and `files` committed. */
 async function createRepository(sandbox: Sandbox, files: WorldFiles) {
   const client = sandbox.client;
-  const tokens = {} as Record<Login, string>;
-  for (const login of ["owner", ...Object.keys(CAST)] as Login[])
-    tokens[login] = (await client.createUser(login, `${login}@example.com`)).token;
+  const people = await createPeople(sandbox, ["owner", ...Object.keys(CAST)]);
+  const tokens = Object.fromEntries(Object.entries(people).map(([login, p]) => [login, p.token])) as Record<
+    Login,
+    string
+  >;
   const as: DemoWorld["as"] = <T>(login: Login, method: string, path: string, body?: unknown) =>
     client.rest<T>(method, path, body, tokens[login]);
 
   await client.createOrg(ORG, "owner");
   await client.createRepo(tokens.owner, REPO, { org: ORG });
-  for (const [login, permission] of Object.entries(CAST) as [keyof typeof CAST, string][]) {
-    const invitation = await as<{ id?: number } | undefined>(
-      "owner",
-      "PUT",
-      `/repos/${FULL}/collaborators/${login}`,
-      { permission },
-    );
-    if (invitation?.id !== undefined)
-      await as(login, "PATCH", `/user/repository_invitations/${invitation.id}`, {});
-  }
+  await grantRoles(people["owner"]!, people, { owner: ORG, repo: REPO }, CAST);
   for (const [path, content] of Object.entries(files))
     await client.putFile(tokens.owner, FULL, path, content, { message: `Add ${path}` });
   return { tokens, as };
 }
 
 /** The Tollgate App registered with what app.yml asks for, installed on the organization, and served. */
-async function installTollgate(sandbox: Sandbox, closers: (() => Promise<void>)[]) {
+async function serveTollgate(sandbox: Sandbox, closers: (() => Promise<void>)[]) {
   const server = await startApp(sandbox);
   closers.push(server.close);
-  const app = await sandbox.client.registerApp({
-    name: "Tollgate",
-    webhook_url: server.webhookUrl,
-    // Exactly what app.yml asks for.
-    permissions: { ...APP_PERMISSIONS },
-    events: [...APP_EVENTS],
-  });
-  const installation = await sandbox.client.installApp(app.id, ORG);
-  await server.serve(app);
-  return { server, app, installation };
+  const tollgate = await installTollgate(sandbox, ORG, server.webhookUrl);
+  await server.serve(tollgate.app);
+  return { server, tollgate };
 }
 
 /** The CI App's token (it writes the `build` check run) and the workflow token of the Action's runs. */
 async function workflowApps(sandbox: Sandbox): Promise<{ ciToken: string; workflowToken: string }> {
-  const ci = await sandbox.client.registerApp({
-    name: "CI",
-    permissions: { checks: "write", metadata: "read" },
-  });
-  const ciToken = await installationToken(sandbox, ci);
-  const actions = await sandbox.client.control<{ id: number; pem: string }>("POST", "/apps", {
-    name: "GitHub Actions",
-    slug: "github-actions",
-    permissions: {
-      // The environment lock is a ref: deploy and rollback need contents: write.
-      contents: "write",
-      deployments: "write",
-      pull_requests: "read",
-      checks: "read",
-      statuses: "read",
-      members: "read",
-      metadata: "read",
-      vulnerability_alerts: "read",
-      actions: "write",
-    },
-    events: [],
-  });
-  return { ciToken, workflowToken: await installationToken(sandbox, actions) };
+  const ci = await installCi(sandbox, ORG);
+  const workflowToken = await (await workflowTokens(sandbox, ORG))();
+  return { ciToken: await ci.token(), workflowToken };
 }
 
 export async function createDemoWorld(files: WorldFiles): Promise<DemoWorld> {
@@ -188,16 +138,16 @@ export async function createDemoWorld(files: WorldFiles): Promise<DemoWorld> {
   };
   try {
     const { tokens, as } = await createRepository(sandbox, files);
-    const { server, app, installation } = await installTollgate(sandbox, closers);
+    const { server, tollgate } = await serveTollgate(sandbox, closers);
     const { ciToken, workflowToken } = await workflowApps(sandbox);
     return {
       sandbox,
-      app,
-      bot: `${app.slug}[bot]`,
+      app: tollgate.app,
+      bot: `${tollgate.app.slug}[bot]`,
       tokens,
       ciToken,
       workflowToken,
-      appToken: () => installationToken(sandbox, app, installation.id),
+      appToken: () => tollgate.token(),
       as,
       closeApp: () => server.close().catch(() => undefined),
       close,

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { loadPolicy } from "../../src/policy/load.js";
-import { FULL, createWorld, type World } from "../support/world.js";
+import { FULL, createWorld, type World } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { runAction, workflowToken } from "./helpers.js";
-import { POLICY } from "./policy.js";
+import { runAction, workflowToken } from "../../scripts/worlds/action-run.js";
+import { POLICY } from "../../scripts/worlds/action-policy.js";
 
 const ELSEWHERE = "deploy/tollgate.yml";
 /** A different policy from the one at the default path, so the two digests tell which file was read. */

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { explainLiveCommand } from "../../src/cli/explain-live.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { FULL, createWorld, openPullRequest, type World } from "../support/world.js";
-import { runAction, workflowToken } from "./helpers.js";
+import { FULL, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { runAction, workflowToken } from "../../scripts/worlds/action-run.js";
 
 const POLICY = `version: 1
 checklist:

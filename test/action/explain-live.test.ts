@@ -1,8 +1,8 @@
 /** `tollgate explain --repo …` against the sandbox: the live answer to "why can't I deploy?". */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { explainLiveCommand } from "../../src/cli/explain-live.js";
-import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
-import { PEOPLE, POLICY, TEAMS } from "./policy.js";
+import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { PEOPLE, POLICY, TEAMS } from "../../scripts/worlds/action-policy.js";
 
 let world: World;
 let head: string;

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { approvalDescription } from "../../src/records/format.js";
-import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
-import { runAction, verifiedByApp, workflowToken } from "./helpers.js";
-import { PEOPLE, POLICY, TEAMS } from "./policy.js";
+import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { runAction, verifiedByApp, workflowToken } from "../../scripts/worlds/action-run.js";
+import { PEOPLE, POLICY, TEAMS } from "../../scripts/worlds/action-policy.js";
 
 let world: World;
 let token: string;

@@ -3,8 +3,8 @@
  * token as the Action's, neither blocks a Tollgate rollout nor is marked abandoned by it.
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import { ORG, REPO, createWorld, octokitFor, type World } from "../support/world.js";
-import { runAction, statusesOf, workflowToken } from "./helpers.js";
+import { ORG, REPO, createWorld, octokitFor, type World } from "../../sandbox/seed/index.js";
+import { runAction, statusesOf, workflowToken } from "../../scripts/worlds/action-run.js";
 
 const POLICY = `version: 1
 strategies:

@@ -7,9 +7,15 @@
 import { afterAll, beforeAll, expect } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { approvalDescription, readPayload } from "../../src/records/format.js";
-import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
-import { runAction, statusesOf, verifiedByApp, workflowToken, type ActionRun } from "./helpers.js";
-import { PEOPLE, POLICY, TEAMS } from "./policy.js";
+import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import {
+  runAction,
+  statusesOf,
+  verifiedByApp,
+  workflowToken,
+  type ActionRun,
+} from "../../scripts/worlds/action-run.js";
+import { PEOPLE, POLICY, TEAMS } from "../../scripts/worlds/action-policy.js";
 import { scenario } from "../support/scenario.js";
 
 /** One story: each step builds on the deployments the previous steps left. */

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
-import { runAction, workflowToken } from "./helpers.js";
+import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { runAction, workflowToken } from "../../scripts/worlds/action-run.js";
 
 const FILE = ".github/holidays.ics";
 const POLICY = `version: 1

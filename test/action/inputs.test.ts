@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, test } from "@jest/globals";
 import { readSettings, type InputName, type RunContext } from "../../src/action/inputs.js";
-import { examplePayload } from "./helpers.js";
+import { examplePayload } from "../../scripts/worlds/action-run.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 let context: RunContext;

@@ -3,7 +3,7 @@
  * time passing for a dead holder — the lock rewritten as the holder last beat `seconds` ago.
  */
 import { lockRef } from "../../src/action/lock.js";
-import { ORG, REPO, type World } from "../support/world.js";
+import { ORG, REPO, type World } from "../../sandbox/seed/index.js";
 
 const refPath = (environment: string) => lockRef(environment).slice("refs/".length);
 

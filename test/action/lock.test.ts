@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { lockRef } from "../../src/action/lock.js";
-import { ORG, REPO, createWorld, octokitFor, type World } from "../support/world.js";
+import { ORG, REPO, createWorld, octokitFor, type World } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
-import { actionEnv, runAction, statusesOf, workflowToken, DIST } from "./helpers.js";
+import { actionEnv, runAction, statusesOf, workflowToken, DIST } from "../../scripts/worlds/action-run.js";
 import { lockMessage } from "./lock-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-lock-"));

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { exhaustGraphql } from "../support/exhaust.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { createWorld, openPullRequest, type World } from "../support/world.js";
-import { runAction, workflowToken } from "./helpers.js";
-import { PEOPLE, POLICY, TEAMS } from "./policy.js";
+import { createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { runAction, workflowToken } from "../../scripts/worlds/action-run.js";
+import { PEOPLE, POLICY, TEAMS } from "../../scripts/worlds/action-policy.js";
 
 let world: World;
 

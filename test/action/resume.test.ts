@@ -8,9 +8,15 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import { FULL, createWorld, type World } from "../support/world.js";
+import { FULL, createWorld, type World } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { runAction, statusesOf, verifiedByApp, workflowToken, type ActionRun } from "./helpers.js";
+import {
+  runAction,
+  statusesOf,
+  verifiedByApp,
+  workflowToken,
+  type ActionRun,
+} from "../../scripts/worlds/action-run.js";
 import { lockMessage } from "./lock-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-resume-"));

@@ -7,8 +7,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { FULL, ORG, REPO, createWorld, type World } from "../support/world.js";
-import { runAction, verifiedByApp, workflowToken } from "./helpers.js";
+import { FULL, ORG, REPO, createWorld, type World } from "../../sandbox/seed/index.js";
+import { runAction, verifiedByApp, workflowToken } from "../../scripts/worlds/action-run.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 let world: World;

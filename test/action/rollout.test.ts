@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "@jest/globals";
 import { readPayload } from "../../src/records/format.js";
 import { startSampleService, type SampleService } from "../fixtures/sample-service/server.js";
-import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
+import { FULL, ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
 import {
   actionEnv,
   runAction,
@@ -23,7 +23,7 @@ import {
   type ActionRun,
   type RunOptions,
   verifiedByApp,
-} from "./helpers.js";
+} from "../../scripts/worlds/action-run.js";
 import { ageLock } from "./lock-helpers.js";
 import { scenario } from "../support/scenario.js";
 import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";

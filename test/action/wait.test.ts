@@ -7,8 +7,15 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { approvalDescription } from "../../src/records/format.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
-import { waitOnSandbox, workflowTokens } from "./wait-helpers.js";
+import {
+  ORG,
+  REPO,
+  createWorld,
+  openPullRequest,
+  type World,
+  workflowTokens,
+} from "../../sandbox/seed/index.js";
+import { waitOnSandbox } from "../../scripts/worlds/action-gate.js";
 
 const POLICY = `version: 1
 approvers:
@@ -30,7 +37,7 @@ beforeAll(async () => {
     people: ["dave", "alice", "bob"],
     teams: { leads: ["alice", "bob"] },
   });
-  mint = await workflowTokens(world);
+  mint = await workflowTokens(world.sandbox, ORG);
 }, PROCESS_TEST_MS);
 
 afterAll(async () => {

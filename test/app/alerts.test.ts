@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { FULL, openPullRequest } from "../support/world.js";
-import { type AppWorld, latestChecks, settled, startAppWorld } from "./harness.js";
+import { FULL, openPullRequest } from "../../sandbox/seed/index.js";
+import { type AppWorld, latestChecks, settled, startAppWorld } from "../../scripts/worlds/app-world.js";
 
 const POLICY = `version: 1
 checklist:

@@ -10,9 +10,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { ORG, REPO } from "../support/world.js";
+import { ORG, REPO } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { type AppWorld, settled, startAppWorld } from "./harness.js";
+import { type AppWorld, settled, startAppWorld } from "../../scripts/worlds/app-world.js";
 import {
   POLICY,
   asGitHubDelivers,
@@ -22,7 +22,7 @@ import {
   pushWithCi,
   shown,
   spending,
-} from "./burst-world.js";
+} from "../../scripts/worlds/burst.js";
 
 describe("one App process", () => {
   let world: AppWorld;

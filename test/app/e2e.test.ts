@@ -5,9 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
-import { approvalStatuses, type AppWorld, comment, latestChecks, settled, startAppWorld } from "./harness.js";
-import { BODY, POLICY, WORKFLOW, ciApp, ciCheck, run, runState } from "./fixtures.js";
+import { FULL, ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
+import {
+  approvalStatuses,
+  type AppWorld,
+  comment,
+  latestChecks,
+  settled,
+  startAppWorld,
+} from "../../scripts/worlds/app-world.js";
+import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
+import { WORKFLOW, ciApp, ciCheck, run, runState } from "./fixtures.js";
 import { scenario } from "../support/scenario.js";
 
 let world: AppWorld;

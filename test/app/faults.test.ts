@@ -5,15 +5,16 @@
  */
 import { afterAll, beforeAll, expect, jest, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { ORG, REPO, openPullRequest } from "../support/world.js";
+import { ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
 import {
   approvalStatuses,
   latestChecks,
   RESILIENT_OCTOKIT,
   startAppWorld,
   type AppWorld,
-} from "./harness.js";
-import { BODY, POLICY, ciApp, ciCheck } from "./fixtures.js";
+} from "../../scripts/worlds/app-world.js";
+import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
+import { ciApp, ciCheck } from "./fixtures.js";
 import { STORY_TEST_MS } from "../support/timeouts.js";
 
 jest.setTimeout(STORY_TEST_MS);

@@ -1,43 +1,14 @@
-/** The policy and world the App's end-to-end tests share. */
-import { appJwt } from "../sandbox/scenario.js";
-import { Octokit } from "@octokit/rest";
-import { FULL, ORG, REPO, octokitFor, type World } from "../support/world.js";
-
-export const POLICY = `version: 1
-approvers:
-  leads: ["@acme/leads"]
-checklist:
-  ci: { checks: [build] }
-  rollback-plan: { pr_section: Rollback plan }
-environments:
-  staging:
-    approval: automatic
-    checklist: [ci]
-  production:
-    approval: required
-    approvals:
-      "*": { from: [group:leads], count: 2 }
-    checklist: [ci, rollback-plan]
-    rollback: { workflow: rollback.yml, redeploy_previous: true }
-`;
+/** The CI, checks and workflow runs the App's end-to-end tests share. */
+import type { Octokit } from "@octokit/rest";
+import { FULL, ORG, REPO, installCi, octokitFor, type World } from "../../sandbox/seed/index.js";
 
 export const WORKFLOW =
   "name: Deploy\non: [push, workflow_dispatch]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps: [{ run: echo }]\n";
 
-export const BODY = "Faster checkout.\n\n## Rollback plan\nRevert the PR.\n";
-
-/** A CI app that writes check runs, as GitHub Actions or any CI would. */
+/** A CI App that writes check runs (and may comment), as GitHub Actions or any CI would. */
 export async function ciApp(world: World): Promise<Octokit> {
-  const app = await world.sandbox.client.registerApp({
-    name: "CI",
-    permissions: { checks: "write", issues: "write", metadata: "read" },
-  });
-  const installation = await world.sandbox.client.installApp(app.id, ORG);
-  const jwt = new Octokit({ auth: appJwt(app), baseUrl: world.sandbox.apiUrl });
-  const { data } = await jwt.request("POST /app/installations/{installation_id}/access_tokens", {
-    installation_id: installation.id,
-  });
-  return octokitFor(world.sandbox, data.token);
+  const ci = await installCi(world.sandbox, ORG);
+  return octokitFor(world.sandbox, await ci.token());
 }
 
 export async function ciCheck(

@@ -7,12 +7,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { Octokit } from "@octokit/rest";
 import { DUE_NAMESPACE } from "../../src/github/due.js";
-import { appJwt } from "../sandbox/scenario.js";
-import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
+import { appJwt, FULL, ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { runAction, verifiedByApp, workflowToken } from "../action/helpers.js";
-import { type AppWorld, comment, latestChecks, settled, startAppWorld } from "./harness.js";
-import { BODY, WORKFLOW, ciApp, ciCheck, run, runState } from "./fixtures.js";
+import { runAction, verifiedByApp, workflowToken } from "../../scripts/worlds/action-run.js";
+import {
+  type AppWorld,
+  comment,
+  latestChecks,
+  settled,
+  startAppWorld,
+} from "../../scripts/worlds/app-world.js";
+import { BODY } from "../../scripts/worlds/app-policy.js";
+import { WORKFLOW, ciApp, ciCheck, run, runState } from "./fixtures.js";
 
 let world: AppWorld;
 let ci: Octokit;

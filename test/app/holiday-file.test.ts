@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { explainLiveCommand } from "../../src/cli/explain-live.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
-import { type AppWorld, latestChecks, settled, startAppWorld } from "./harness.js";
+import { FULL, ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
+import { type AppWorld, latestChecks, settled, startAppWorld } from "../../scripts/worlds/app-world.js";
 
 const FILE = ".github/holidays.ics";
 

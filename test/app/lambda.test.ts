@@ -11,11 +11,11 @@ import { createLambdaFunction } from "@probot/adapter-aws-lambda-serverless";
 import type { APIGatewayProxyEvent, Context as LambdaContext } from "aws-lambda";
 import { createProbot } from "probot";
 import { createHandler, handler, type LambdaHandler } from "../../app/lambda.js";
-import { listen } from "../sandbox/helpers.js";
-import { PLAIN_OCTOKIT } from "../support/octokit.js";
-import { createWorld, openPullRequest, type World } from "../support/world.js";
-import { latestChecks, startAppWorld, type CheckRunView } from "./harness.js";
-import { BODY, POLICY } from "./fixtures.js";
+import { listen } from "../../scripts/worlds/listen.js";
+import { PLAIN_OCTOKIT } from "../../scripts/worlds/probot-octokit.js";
+import { createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { latestChecks, startAppWorld, type CheckRunView } from "../../scripts/worlds/app-world.js";
+import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
 
 const WORLD = { policy: POLICY, people: ["dave"], teams: { leads: ["owner"] } };
 const PR = { branch: "checkout", title: "Faster checkout", body: BODY };

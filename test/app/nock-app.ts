@@ -15,7 +15,7 @@ import { tollgate } from "../../app/index.js";
 import { COMMAND_QUERY } from "../../app/github.js";
 import type { Settings } from "../../app/settings.js";
 import { EVIDENCE_QUERY } from "../../src/github/evidence-query.js";
-import { PLAIN_OCTOKIT } from "../support/octokit.js";
+import { PLAIN_OCTOKIT } from "../../scripts/worlds/probot-octokit.js";
 
 export type Json = Record<string, unknown>;
 export type Account = Json & { login: string; type: string };

@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
+import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS, STORY_TEST_MS } from "../support/timeouts.js";
-import { runAction, statusesOf, workflowToken, type ActionRun } from "../action/helpers.js";
-import { comment, settled, startAppWorld, type AppWorld } from "./harness.js";
+import { runAction, statusesOf, workflowToken, type ActionRun } from "../../scripts/worlds/action-run.js";
+import { comment, settled, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
 import { WORKFLOW, run, runState } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-pause-decision-"));

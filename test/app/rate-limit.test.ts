@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { exhaustGraphql } from "../support/exhaust.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { ORG, REPO, openPullRequest } from "../support/world.js";
-import { BODY, POLICY } from "./fixtures.js";
-import { latestChecks, startAppWorld, type AppWorld } from "./harness.js";
+import { ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
+import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
+import { latestChecks, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
 
 let world: AppWorld;
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
+import { FULL, ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
 import {
   answerTo,
   approvalStatuses,
@@ -13,8 +13,9 @@ import {
   latestChecks,
   settled,
   startAppWorld,
-} from "./harness.js";
-import { BODY, POLICY, ciApp, ciCheck } from "./fixtures.js";
+} from "../../scripts/worlds/app-world.js";
+import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
+import { ciApp, ciCheck } from "./fixtures.js";
 
 let world: AppWorld;
 let ci: Octokit;

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { auditCommand } from "../../src/cli/audit.js";
 import type { AuditRecord, AuditReport } from "../../src/audit/types.js";
 import { startSampleService, type SampleService } from "../fixtures/sample-service/server.js";
-import { FULL, ORG, REPO, createWorld, octokitFor, type World } from "../support/world.js";
-import { runAction, workflowToken, type ActionRun } from "../action/helpers.js";
+import { FULL, ORG, REPO, createWorld, octokitFor, type World } from "../../sandbox/seed/index.js";
+import { runAction, workflowToken, type ActionRun } from "../../scripts/worlds/action-run.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 let world: World;

@@ -6,7 +6,8 @@
  * once it has checked the run; and attackers writing through the same endpoints. Timestamps are then moved into the past through the sandbox's control API.
  */
 import type { Sandbox } from "../../sandbox/index.js";
-import { appJwt, APP_PERMISSIONS } from "../sandbox/scenario.js";
+import { APP_PERMISSIONS } from "../../app/manifest.js";
+import { GITHUB_ACTIONS_PERMISSIONS, installationToken } from "../../sandbox/seed/index.js";
 
 export type Writer = "app" | "actions" | string;
 
@@ -88,15 +89,16 @@ export class Seeder {
     }
   }
 
-  /** Registers an App (slug from its name) installed on `account`; its installation token writes as `<slug>[bot]`. */
+  /**
+   * Registers an App (slug from its name) installed on `account`; its installation token writes as
+   * `<slug>[bot]`. The workflow token's App gets the workflow token's permissions, any other the
+   * Tollgate App's.
+   */
   async app(name: string, account: string, as: Writer): Promise<void> {
-    const app = await this.sb.client.registerApp({ name, permissions: { ...APP_PERMISSIONS }, events: [] });
+    const permissions = as === "actions" ? GITHUB_ACTIONS_PERMISSIONS : APP_PERMISSIONS;
+    const app = await this.sb.client.registerApp({ name, permissions: { ...permissions }, events: [] });
     const installation = await this.sb.client.installApp(app.id, account);
-    const res = await fetch(`${this.sb.apiUrl}/app/installations/${installation.id}/access_tokens`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${appJwt(app)}`, accept: "application/vnd.github+json" },
-    });
-    this.tokens[as] = ((await res.json()) as { token: string }).token;
+    this.tokens[as] = await installationToken(this.sb, app, installation.id);
   }
 
   async putFile(as: string, path: string, content: string): Promise<void> {

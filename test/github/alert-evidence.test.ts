@@ -9,9 +9,9 @@ import { gatherEvidence } from "../../src/github/evidence.js";
 import { completeEvidence, evidenceNeeds } from "../../src/github/policy-evidence.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
-import { appJwt } from "../sandbox/scenario.js";
+import { appJwt, ORG, createWorld, octokitFor, type World } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { ORG, asClient, createWorld, octokitFor, type World } from "../support/world.js";
+import { clientOf as asClient } from "../../src/github/client.js";
 
 const POLICY = `version: 1
 checklist:

@@ -6,7 +6,8 @@ import {
   writeDeploymentStatus,
 } from "../../src/github/deployments.js";
 import { approvalDescription, type DeploymentPayload } from "../../src/records/format.js";
-import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
+import { ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { clientOf as asClient } from "../../src/github/client.js";
 
 let world: World;
 let app: Octokit;

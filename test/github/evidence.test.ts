@@ -15,7 +15,8 @@ import {
 } from "../../src/github/evidence-query.js";
 import { approvalDescription, eventDescription } from "../../src/records/format.js";
 import { writeDecisionStatus } from "../../src/github/decision-status.js";
-import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
+import { ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { clientOf as asClient } from "../../src/github/client.js";
 
 const POLICY = `version: 1
 environments:

@@ -8,8 +8,18 @@ import type { Octokit } from "@octokit/rest";
 import { validate } from "@octokit/graphql-schema";
 import { gatherEvidence } from "../../src/github/evidence.js";
 import { EVIDENCE_QUERY, followUpQuery } from "../../src/github/evidence-query.js";
-import { branchHead, createCommit, moveBranch, signatureOf } from "../support/commits.js";
-import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
+import {
+  branchHead,
+  createCommit,
+  moveBranch,
+  signatureOf,
+  ORG,
+  REPO,
+  createWorld,
+  openPullRequest,
+  type World,
+} from "../../sandbox/seed/index.js";
+import { clientOf as asClient } from "../../src/github/client.js";
 
 const T = 60_000;
 const POLICY = `version: 1

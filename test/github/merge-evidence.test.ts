@@ -8,7 +8,8 @@ import type { Octokit } from "@octokit/rest";
 import { validate } from "@octokit/graphql-schema";
 import { gatherEvidence } from "../../src/github/evidence.js";
 import { ONE_POINT_REQUESTS, followUpQuery, followUpRequests } from "../../src/github/evidence-query.js";
-import { ORG, REPO, asClient, createWorld, openPullRequest, type World } from "../support/world.js";
+import { ORG, REPO, createWorld, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { clientOf as asClient } from "../../src/github/client.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const POLICY = `version: 1

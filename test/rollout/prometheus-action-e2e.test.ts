@@ -12,6 +12,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import {
+  GRAY_CANARY,
+  canaryPolicy,
+  errorRateAbove5,
+  errorRatio,
+  grayZone,
+  p99Ms,
+  timed,
+  traffic,
+} from "../../scripts/metrics/canary-policy.js";
 import { canaryScripts, type CanaryScripts } from "../../scripts/metrics/canary-scripts.js";
 import {
   PROMETHEUS_BIN,
@@ -21,16 +31,21 @@ import {
   type PrometheusServer,
 } from "../../scripts/metrics/prometheus.js";
 import { startSampleService, type SampleService } from "../../scripts/metrics/sample-service.js";
-import { actionEnv, DIST, runAction, statusesOf, workflowToken, type ActionRun } from "../action/helpers.js";
-import { createWorld, FULL, type World } from "../support/world.js";
+import {
+  actionEnv,
+  DIST,
+  runAction,
+  statusesOf,
+  workflowToken,
+  type ActionRun,
+} from "../../scripts/worlds/action-run.js";
+import { createWorld, FULL, type World } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 
 const NAME = `(requires ${PROMETHEUS_BIN})`;
 /** The error ratio and p99 latency as a team writes them: a 30-second window, nothing to dodge NaN. */
-const ERROR_RATIO =
-  'sum(rate(sample_requests_total{status="500"}[30s])) / sum(rate(sample_requests_total[30s]))';
-const P99_MS =
-  "histogram_quantile(0.99, sum(rate(sample_request_duration_seconds_bucket[30s])) by (le)) * 1000";
+const ERROR_RATIO = errorRatio("30s");
+const P99_MS = p99Ms("30s");
 /**
  * The bound holds when the first reading after the initial delay already sees the fault: 10 s of a 30 %
  * error rate in a 30-second window, less one scrape's lag, reads about 8 % > 5 %.
@@ -58,87 +73,57 @@ if (!prometheusInstalled()) {
     let dir: string;
     let scripts: CanaryScripts;
 
-    const policy = () => `version: 1
-strategies:
-  canary:
-    type: canary
-    run: ${scripts.deploy}
-    steps: [{ weight: 30, pause: 2s }, { weight: 100 }]
-    analyses: [errors, latency]
-  errors-only:
-    type: canary
-    run: ${scripts.deploy}
-    steps: [{ weight: 30, pause: 2s }, { weight: 100 }]
-    analyses: [errors]
-  latency-only:
-    type: canary
-    run: ${scripts.deploy}
-    steps: [{ weight: 30, pause: 2s }, { weight: 100 }]
-    analyses: [latency]
-  # Judged at its first step only, by a condition with a gray zone: between success and failure it pauses.
-  gray:
-    type: canary
-    run: ${scripts.deploy}
-    steps: [{ weight: 30, analyses: [gray] }, { weight: 100 }]
-  killable:
-    type: canary
-    run: ${scripts.deploy}
-    steps: [{ weight: 10 }, { weight: 30, pause: 12s }, { weight: 100 }]
-    analyses: [errors-now]
-  watched:
-    type: canary
-    run: ${scripts.deploy}
-    steps: [{ weight: 30, pause: 2s }, { weight: 100 }]
-    analyses: [traffic]
-analyses:
-  errors:
-    title: error rate
-    prometheus: { address: "${prometheus.address}", query: '${ERROR_RATIO}' }
-    failure: "> 5%"
-    initial_delay: ${INITIAL_DELAY_MS}ms
-    interval: ${INTERVAL_MS}ms
-    count: 3
-    failure_limit: ${FAILURE_LIMIT}
-  latency:
-    title: p99 latency
-    prometheus: { address: "${prometheus.address}", query: '${P99_MS}' }
-    failure: "> 200"
-    initial_delay: ${INITIAL_DELAY_MS}ms
-    interval: ${INTERVAL_MS}ms
-    count: 3
-    failure_limit: ${FAILURE_LIMIT}
-  errors-now:
-    title: error rate
-    prometheus: { address: "${prometheus.address}", query: '${ERROR_RATIO}' }
-    failure: "> 5%"
-    interval: ${INTERVAL_MS}ms
-    count: 2
-  gray:
-    title: error rate
-    prometheus: { address: "${prometheus.address}", query: '${ERROR_RATIO}' }
-    success: "<= 1%"
-    failure: "> 50%"
-    initial_delay: 4s
-    interval: ${INTERVAL_MS}ms
-    count: 1
-    inconclusive: pause
-  traffic:
-    title: traffic
-    prometheus: { address: "${doomed.address}", query: "sum(rate(sample_requests_total[30s]))" }
-    failure: "< 1"
-    interval: ${INTERVAL_MS}ms
-    count: 30
-    unreachable: inconclusive
-    inconclusive: pause
-environments:
-  production: { approval: none, strategies: [canary], rollback: { run: ${scripts.rollback} } }
-  errors: { approval: none, strategies: [errors-only], rollback: { run: ${scripts.rollback} } }
-  latency: { approval: none, strategies: [latency-only], rollback: { run: ${scripts.rollback} } }
-  resumed: { approval: none, strategies: [gray], rollback: { run: ${scripts.rollback} } }
-  aborted: { approval: none, strategies: [gray], rollback: { run: ${scripts.rollback} } }
-  killed: { approval: none, strategies: [killable], rollback: { run: ${scripts.rollback} } }
-  outage: { approval: none, strategies: [watched], rollback: { run: ${scripts.rollback} } }
-`;
+    const policy = () => {
+      const timing = {
+        initialDelayMs: INITIAL_DELAY_MS,
+        intervalMs: INTERVAL_MS,
+        count: 3,
+        failureLimit: FAILURE_LIMIT,
+      };
+      const steps = [{ weight: 30, pause: "2s" }, { weight: 100 }];
+      return canaryPolicy(scripts, {
+        strategies: {
+          canary: { steps, analyses: ["errors", "latency"] },
+          "errors-only": { steps, analyses: ["errors"] },
+          "latency-only": { steps, analyses: ["latency"] },
+          // Judged at its first step only, by a condition with a gray zone: between success and failure it pauses.
+          gray: GRAY_CANARY,
+          killable: {
+            steps: [{ weight: 10 }, { weight: 30, pause: "12s" }, { weight: 100 }],
+            analyses: ["errors-now"],
+          },
+          watched: { steps, analyses: ["traffic"] },
+        },
+        analyses: {
+          errors: errorRateAbove5(prometheus.address, "30s", timing),
+          latency: {
+            title: "p99 latency",
+            prometheus: { address: prometheus.address, query: P99_MS },
+            failure: "> 200",
+            ...timed(timing),
+          },
+          "errors-now": errorRateAbove5(prometheus.address, "30s", { intervalMs: INTERVAL_MS, count: 2 }),
+          gray: grayZone(prometheus.address),
+          traffic: {
+            title: "traffic",
+            prometheus: { address: doomed.address, query: traffic("30s") },
+            failure: "< 1",
+            ...timed({ intervalMs: INTERVAL_MS, count: 30 }),
+            unreachable: "inconclusive",
+            inconclusive: "pause",
+          },
+        },
+        environments: {
+          production: "canary",
+          errors: "errors-only",
+          latency: "latency-only",
+          resumed: "gray",
+          aborted: "gray",
+          killed: "killable",
+          outage: "watched",
+        },
+      });
+    };
 
     const deploy = (environment: string, runId: number, sha = "HEAD") =>
       runAction(world, { sha, token, runId, inputs: { environment, mode: "deploy" } });

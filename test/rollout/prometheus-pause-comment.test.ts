@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { GRAY_CANARY, canaryPolicy, errorRatio, grayZone } from "../../scripts/metrics/canary-policy.js";
 import { canaryScripts, type CanaryScripts } from "../../scripts/metrics/canary-scripts.js";
 import {
   PROMETHEUS_BIN,
@@ -20,16 +21,15 @@ import {
   type PrometheusServer,
 } from "../../scripts/metrics/prometheus.js";
 import { startSampleService, type SampleService } from "../../scripts/metrics/sample-service.js";
-import { runAction, statusesOf, workflowToken, type ActionRun } from "../action/helpers.js";
-import { comment, settled, startAppWorld, type AppWorld } from "../app/harness.js";
+import { runAction, statusesOf, workflowToken, type ActionRun } from "../../scripts/worlds/action-run.js";
+import { comment, settled, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
 import { WORKFLOW, run, runState } from "../app/fixtures.js";
-import { FULL, openPullRequest } from "../support/world.js";
+import { FULL, openPullRequest } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS, STORY_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 
 const NAME = `(requires ${PROMETHEUS_BIN})`;
 /** The error ratio as a team writes it: a 30-second window, nothing to dodge NaN. */
-const ERROR_RATIO =
-  'sum(rate(sample_requests_total{status="500"}[30s])) / sum(rate(sample_requests_total[30s]))';
+const ERROR_RATIO = errorRatio("30s");
 const SCRAPE_MS = 2_000;
 
 if (!prometheusInstalled()) {
@@ -50,26 +50,12 @@ if (!prometheusInstalled()) {
 
     // The same gray zone as the Action's resume/abort tests: judged at 30 % only, it pauses between
     // success and failure.
-    const policy = () => `version: 1
-strategies:
-  gray:
-    type: canary
-    run: ${scripts.deploy}
-    steps: [{ weight: 30, analyses: [gray] }, { weight: 100 }]
-analyses:
-  gray:
-    title: error rate
-    prometheus: { address: "${prometheus.address}", query: '${ERROR_RATIO}' }
-    success: "<= 1%"
-    failure: "> 50%"
-    initial_delay: 4s
-    interval: 1000ms
-    count: 1
-    inconclusive: pause
-environments:
-  resumed: { approval: none, strategies: [gray], rollback: { run: ${scripts.rollback} } }
-  aborted: { approval: none, strategies: [gray], rollback: { run: ${scripts.rollback} } }
-`;
+    const policy = () =>
+      canaryPolicy(scripts, {
+        strategies: { gray: GRAY_CANARY },
+        analyses: { gray: grayZone(prometheus.address) },
+        environments: { resumed: "gray", aborted: "gray" },
+      });
 
     const deploy = (environment: string, sha: string, runId: number) =>
       runAction(world, {

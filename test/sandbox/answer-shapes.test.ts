@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { answerChecker } from "../../sandbox/contracts/undocumented.js";
 import { webhookErrors } from "../../sandbox/contracts/validate.js";
 import type { Route } from "../../sandbox/router.js";
-import { createWorld, ORG, REPO, type World } from "../support/world.js";
+import { createWorld, ORG, REPO, type World } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const getRepo = { method: "GET", path: "/repos/{owner}/{repo}" } as Route;

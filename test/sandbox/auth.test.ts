@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { createSign, generateKeyPairSync } from "node:crypto";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import type { RegisteredApp } from "../../sandbox/client.js";
-import { appJwt } from "./scenario.js";
+import { appJwt } from "../../sandbox/seed/index.js";
 
 function jwtWith(pem: string, claims: Record<string, unknown>): string {
   const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString("base64url");

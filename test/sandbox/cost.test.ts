@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { authenticate } from "../../sandbox/auth.js";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { gatherEvidence } from "../../src/github/evidence.js";
-import { ORG, REPO, asClient, createWorld, openPullRequest } from "../support/world.js";
-import { appJwt } from "./scenario.js";
+import { ORG, REPO, createWorld, openPullRequest, appJwt } from "../../sandbox/seed/index.js";
+import { clientOf as asClient } from "../../src/github/client.js";
 
 const T = 30_000;
 

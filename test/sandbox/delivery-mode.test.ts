@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { SandboxError } from "../../sandbox/client.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { listen } from "./helpers.js";
+import { listen } from "../../scripts/worlds/listen.js";
 
 const COMMENTS = 10;
 

@@ -343,7 +343,7 @@ describe("answers carry only the fields GitHub documents", () => {
         events: [],
       });
       const installation = await other.client.installApp(app.id, "own");
-      const { appJwt } = await import("./scenario.js");
+      const { appJwt } = await import("../../sandbox/seed/index.js");
       const tokenRes = await fetch(`${other.apiUrl}/app/installations/${installation.id}/access_tokens`, {
         method: "POST",
         headers: { authorization: `Bearer ${appJwt(app)}` },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 import { receiver } from "./helpers.js";
-import { appJwt } from "./scenario.js";
+import { appJwt } from "../../sandbox/seed/index.js";
 
 type J = Record<string, unknown>;
 interface Answer {

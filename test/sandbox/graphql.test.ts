@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { validate } from "@octokit/graphql-schema";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
-import { appJwt } from "./scenario.js";
+import { appJwt } from "../../sandbox/seed/index.js";
 
 const READINESS = `
 query Readiness($owner: String!, $name: String!, $pr: Int!, $sha: GitObjectID!) {

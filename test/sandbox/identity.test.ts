@@ -5,8 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { validate } from "@octokit/graphql-schema";
-import { branchHead, createCommit, moveBranch, signatureOf } from "../support/commits.js";
-import { ORG, REPO, createWorld, openPullRequest, type World } from "../support/world.js";
+import {
+  branchHead,
+  createCommit,
+  moveBranch,
+  signatureOf,
+  ORG,
+  REPO,
+  createWorld,
+  openPullRequest,
+  type World,
+} from "../../sandbox/seed/index.js";
 
 const T = 30_000;
 let world: World;

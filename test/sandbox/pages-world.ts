@@ -5,7 +5,7 @@
  * staging and production with statuses (one with a `javascript:` log_url), a workflow run, and a
  * Dependabot and a code scanning alert. Every test builds its own.
  */
-import { createWorld, FULL, ORG, REPO, openPullRequest, type World } from "../support/world.js";
+import { createWorld, FULL, ORG, REPO, openPullRequest, type World } from "../../sandbox/seed/index.js";
 
 export const EVIL = {
   title: `Faster checkout <script>window.__pwned = "title"</script>`,

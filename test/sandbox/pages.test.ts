@@ -7,7 +7,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { CONTENT_SECURITY_POLICY } from "../../sandbox/pages/html.js";
 import { renderMarkdown } from "../../sandbox/pages/markdown.js";
-import { FULL } from "../support/world.js";
+import { FULL } from "../../sandbox/seed/index.js";
 import { createPagesWorld } from "./pages-world.js";
 
 const TIMEOUT = 60_000;

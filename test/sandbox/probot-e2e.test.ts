@@ -3,7 +3,7 @@ import { createHmac } from "node:crypto";
 import { createNodeMiddleware, createProbot, type Probot } from "probot";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import type { RegisteredApp } from "../../sandbox/client.js";
-import { listen } from "./helpers.js";
+import { listen } from "../../scripts/worlds/listen.js";
 
 interface Seen {
   id: string;

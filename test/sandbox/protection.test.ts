@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { validate } from "@octokit/graphql-schema";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import type { RegisteredApp } from "../../sandbox/client.js";
-import { appJwt } from "./scenario.js";
+import { appJwt } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const REPO = "owner/svc";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { receiver } from "./helpers.js";
-import { appJwt } from "./scenario.js";
+import { appJwt } from "../../sandbox/seed/index.js";
 
 type J = Record<string, unknown>;
 

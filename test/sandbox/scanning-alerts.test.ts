@@ -8,8 +8,7 @@ import { RequestError } from "@octokit/request-error";
 import { Octokit } from "@octokit/rest";
 import { responseErrors } from "../../sandbox/contracts/validate.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import { ORG, createWorld, type World } from "../support/world.js";
-import { appJwt } from "./scenario.js";
+import { ORG, createWorld, type World, appJwt } from "../../sandbox/seed/index.js";
 
 const SECRETS = "GET /repos/{owner}/{repo}/secret-scanning/alerts";
 const CODE = "GET /repos/{owner}/{repo}/code-scanning/alerts";

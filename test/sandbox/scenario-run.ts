@@ -1,5 +1,6 @@
 import type { Sandbox } from "../../sandbox/index.js";
-import { ALL_EVENTS, APP_PERMISSIONS, appJwt, Recorder, type World } from "./scenario.js";
+import { appJwt } from "../../sandbox/seed/index.js";
+import { ALL_EVENTS, APP_PERMISSIONS, Recorder, type World } from "./scenario.js";
 import { protectionScenario } from "./scenario-protection.js";
 
 type J = Record<string, unknown>;

@@ -1,4 +1,3 @@
-import { createSign } from "node:crypto";
 import type { Sandbox } from "../../sandbox/index.js";
 import type { RegisteredApp } from "../../sandbox/client.js";
 
@@ -9,12 +8,6 @@ export interface Recorded {
   query: URLSearchParams;
   status: number;
   responseBody: unknown;
-}
-
-export function appJwt(app: { id: number; pem: string }, nowSec = Math.floor(Date.now() / 1000)): string {
-  const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const head = `${enc({ alg: "RS256", typ: "JWT" })}.${enc({ iat: nowSec - 30, exp: nowSec + 540, iss: app.id })}`;
-  return `${head}.${createSign("RSA-SHA256").update(head).sign(app.pem, "base64url")}`;
 }
 
 /** Calls the sandbox by operation ("METHOD /path/{template}") and records request and response for contract checks. */

@@ -3,11 +3,11 @@
  * and mallory, a plain writer. Each test file brings its own policy and builds its own PRs.
  */
 import type { Octokit } from "@octokit/rest";
-import type { ActionRun } from "../action/helpers.js";
-import { workflowToken } from "../action/helpers.js";
-import { settled, startAppWorld, type AppWorld } from "../app/harness.js";
+import type { ActionRun } from "../../scripts/worlds/action-run.js";
+import { workflowToken } from "../../scripts/worlds/action-run.js";
+import { settled, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
 import { WORKFLOW, ciApp, ciCheck } from "../app/fixtures.js";
-import { FULL, openPullRequest } from "../support/world.js";
+import { FULL, openPullRequest } from "../../sandbox/seed/index.js";
 
 export interface AttackWorld {
   readonly world: AppWorld;

@@ -6,7 +6,7 @@ import { httpClient } from "../../src/github/audit-client.js";
 import { parsePreviousReport, type PreviousReport } from "../../src/audit/compare.js";
 import { runAudit } from "../../src/audit/run.js";
 import type { AuditReport, FindingCode } from "../../src/audit/types.js";
-import { ORG, REPO, type World } from "../support/world.js";
+import { ORG, REPO, type World } from "../../sandbox/seed/index.js";
 
 /**
  * The audit as the repository's owner would run it, trusting the world's App bot and the workflow token,

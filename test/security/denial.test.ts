@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { workflowToken } from "../action/helpers.js";
+import { workflowToken } from "../../scripts/worlds/action-run.js";
 import {
   approvalStatuses,
   comment,
@@ -15,12 +15,11 @@ import {
   settled,
   startAppWorld,
   type AppWorld,
-} from "../app/harness.js";
+} from "../../scripts/worlds/app-world.js";
 import { WORKFLOW, ciApp, ciCheck, runState } from "../app/fixtures.js";
 import { deepestAllowedPolicy } from "../../bench/authority.js";
-import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
+import { FULL, ORG, REPO, octokitFor, openPullRequest, type WorldOptions } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
-import type { WorldOptions } from "../support/world.js";
 import type { Settings } from "../../app/settings.js";
 
 const POLICY = `version: 1

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { runAction, workflowToken } from "../action/helpers.js";
+import { runAction, workflowToken } from "../../scripts/worlds/action-run.js";
 import {
   approvalStatuses,
   comment,
@@ -16,10 +16,18 @@ import {
   settled,
   startAppWorld,
   type AppWorld,
-} from "../app/harness.js";
+} from "../../scripts/worlds/app-world.js";
 import { WORKFLOW } from "../app/fixtures.js";
-import { branchHead, createCommit, moveBranch, signatureOf } from "../support/commits.js";
-import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
+import {
+  branchHead,
+  createCommit,
+  moveBranch,
+  signatureOf,
+  FULL,
+  ORG,
+  REPO,
+  openPullRequest,
+} from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const POLICY = `version: 1

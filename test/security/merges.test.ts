@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { runAction, type ActionRun } from "../action/helpers.js";
-import { answerTo, comment, settled, type AppWorld } from "../app/harness.js";
+import { runAction, type ActionRun } from "../../scripts/worlds/action-run.js";
+import { answerTo, comment, settled, type AppWorld } from "../../scripts/worlds/app-world.js";
 import { ciCheck } from "../app/fixtures.js";
-import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../support/world.js";
+import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 import { decisionOf, startAttackWorld } from "./attack-world.js";
 

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
-import { runAction } from "../action/helpers.js";
-import { comment, settled, type AppWorld } from "../app/harness.js";
+import { runAction } from "../../scripts/worlds/action-run.js";
+import { comment, settled, type AppWorld } from "../../scripts/worlds/app-world.js";
 import { ciCheck, run as workflowRun, runState } from "../app/fixtures.js";
-import { FULL, ORG, REPO, openPullRequest } from "../support/world.js";
+import { FULL, ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 import { decisionOf, greenPullRequest as openGreen, startAttackWorld } from "./attack-world.js";
 import { auditOf, findingsOf } from "./audit-of.js";

@@ -1,6 +1,6 @@
 /** Spends a token's whole GraphQL budget on the sandbox (shared by every token of an installation). */
-import type { World } from "./world.js";
-import { ORG, REPO } from "./world.js";
+import type { World } from "../../sandbox/seed/index.js";
+import { ORG, REPO } from "../../sandbox/seed/index.js";
 
 /** 1 + 100 + 10,000 connection requests: 101 points a call. */
 const HEAVY = `{ repository(owner: "${ORG}", name: "${REPO}") { pullRequests(first: 100) { nodes { commits(first: 100) { nodes { commit { deployments(first: 1) { totalCount } } } } } } } rateLimit { cost remaining resetAt } }`;

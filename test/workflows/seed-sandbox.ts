@@ -7,7 +7,7 @@
 import { appendFileSync } from "node:fs";
 import { Octokit } from "@octokit/rest";
 import { SandboxClient } from "../../sandbox/client.js";
-import { appJwt } from "../sandbox/scenario.js";
+import { appJwt } from "../../sandbox/seed/index.js";
 
 export const SMOKE_POLICY = `version: 1
 checklist:

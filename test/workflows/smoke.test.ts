@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
-import { parseOutputs } from "../action/helpers.js";
+import { parseOutputs } from "../../scripts/worlds/action-run.js";
 import { seedSandbox } from "./seed-sandbox.js";
 
 let sandbox: Sandbox;

@@ -1,4 +1,7 @@
-/** The policy the Action's end-to-end tests deploy under: staging → production (soak, approval) and a frozen "eu". */
+/**
+ * The policy the Action's end-to-end tests and the action and cost benchmarks deploy under (staging →
+ * production with soak and approval, and a frozen "eu"), and the people and teams it names.
+ */
 export const POLICY = `version: 1
 approvers:
   leads: ["@acme/leads"]

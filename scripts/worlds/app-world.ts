@@ -6,9 +6,9 @@
 import { createNodeMiddleware, createProbot, type ProbotOctokit } from "probot";
 import { tollgate } from "../../app/index.js";
 import type { Settings } from "../../app/settings.js";
-import { listen } from "../sandbox/helpers.js";
-import { PLAIN_OCTOKIT } from "../support/octokit.js";
-import { createWorld, FULL, type World, type WorldOptions } from "../support/world.js";
+import { createWorld, FULL, type World, type WorldOptions } from "../../sandbox/seed/index.js";
+import { listen } from "./listen.js";
+import { PLAIN_OCTOKIT } from "./probot-octokit.js";
 
 export interface AppWorld extends World {
   readonly webhookUrl: string;
@@ -20,7 +20,7 @@ export interface AppWorld extends World {
   appIdle(): Promise<void>;
 }
 
-export { PLAIN_OCTOKIT, RESILIENT_OCTOKIT } from "../support/octokit.js";
+export { PLAIN_OCTOKIT, RESILIENT_OCTOKIT } from "./probot-octokit.js";
 
 export async function startAppWorld(
   options: WorldOptions & {

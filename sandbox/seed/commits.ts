@@ -1,12 +1,12 @@
 /**
- * Commits made through GitHub's Git database API, as anyone with write access can make them: any author,
- * committer and message, signed or not, and branches moved to them (force-pushed where they do not
- * contain the old head).
+ * Seeds commits in acme/shop through GitHub's Git database API, as anyone with write access can make
+ * them: any author, committer and message, signed or not ("Create a tree", "Create a commit"), and
+ * branches moved to them, force-pushed where they do not contain the old head ("Update a reference").
  */
 import type { Octokit } from "@octokit/rest";
 import { ORG, REPO } from "./world.js";
 
-export interface Person {
+export interface GitIdentity {
   name: string;
   email: string;
 }
@@ -17,8 +17,8 @@ export async function createCommit(
     parent: string;
     message: string;
     files?: Record<string, string>;
-    author?: Person;
-    committer?: Person;
+    author?: GitIdentity;
+    committer?: GitIdentity;
     signature?: string;
   },
 ): Promise<string> {

@@ -1,6 +1,7 @@
 /**
- * Probot's Octokit for tests and benchmarks against the sandbox or nock. Kept apart from the App
- * harness so a light process (a benchmark's app server) can take it without loading the sandbox.
+ * Probot's Octokit for tests and benchmarks against the sandbox or nock. Kept apart from
+ * the App world (scripts/worlds/app-world.ts) so a light process (a benchmark's app server) can take it
+ * without loading the sandbox.
  */
 import { ProbotOctokit } from "probot";
 

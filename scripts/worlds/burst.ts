@@ -2,17 +2,16 @@
  * A push whose CI completes 30 check runs in 3 suites, as test/app/burst.test.ts and bench/burst.ts play
  * it on the sandbox, and what the App spent on it, read from the sandbox's request log.
  */
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import { assess, gatedEnvironments } from "../../app/assess.js";
 import type { Identity } from "../../app/settings.js";
 import { readinessCheckRun } from "../../src/github/checks.js";
 import { clientOf } from "../../src/github/client.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import type { LogEntry } from "../../sandbox/server.js";
-import { appJwt } from "../sandbox/scenario.js";
-import { ORG, REPO, octokitFor, openPullRequest, type World } from "../support/world.js";
-import { type AppWorld, settled } from "./harness.js";
-import { BODY } from "./fixtures.js";
+import { ORG, REPO, installCi, octokitFor, openPullRequest, type World } from "../../sandbox/seed/index.js";
+import { BODY } from "./app-policy.js";
+import { type AppWorld, settled } from "./app-world.js";
 
 /** Three of the push's 30 check run names matter; `e2e` only from the CI App that runs it. */
 export const POLICY = `version: 1
@@ -47,19 +46,12 @@ export interface CiRun {
   readonly name: string;
 }
 
+/** One CI App per suite, installed on the organization; an Octokit acting as each. */
 export async function ciApps(world: World): Promise<Octokit[]> {
   const apps: Octokit[] = [];
   for (const name of Object.keys(SUITES)) {
-    const app = await world.sandbox.client.registerApp({
-      name,
-      permissions: { checks: "write", metadata: "read" },
-    });
-    const installation = await world.sandbox.client.installApp(app.id, ORG);
-    const jwt = new Octokit({ auth: appJwt(app), baseUrl: world.sandbox.apiUrl });
-    const { data } = await jwt.request("POST /app/installations/{installation_id}/access_tokens", {
-      installation_id: installation.id,
-    });
-    apps.push(octokitFor(world.sandbox, data.token));
+    const ci = await installCi(world.sandbox, ORG, name);
+    apps.push(octokitFor(world.sandbox, await ci.token()));
   }
   return apps;
 }

@@ -1,7 +1,7 @@
 /**
- * Running the built Action (`node dist/index.js`) against a sandbox world the way a runner does: inputs
- * as INPUT_* variables, the run's context as GITHUB_* variables and an event file (a real payload from
- * @octokit/webhooks-examples), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY as files. The workflow token is an
+ * Running the built Action (`node dist/index.js`) against a sandbox world the way a runner does, for the
+ * tests and the benchmarks: inputs as INPUT_* variables, the run's context as GITHUB_* variables and an
+ * event file (a real payload from @octokit/webhooks-examples), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY as files. The workflow token is an
  * installation token of a "github-actions" App, so its statuses come from `github-actions[bot]`.
  */
 import { spawn } from "node:child_process";
@@ -10,8 +10,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventDescription } from "../../src/records/format.js";
-import { workflowTokens } from "./wait-helpers.js";
-import { FULL, ORG, REPO, type World } from "../support/world.js";
+import { FULL, ORG, REPO, workflowTokens, type World } from "../../sandbox/seed/index.js";
 
 export const DIST = join(process.cwd(), "dist", "index.js");
 
@@ -30,7 +29,7 @@ export function examplePayload(event: string): Record<string, unknown> {
 
 /** Registers and installs the App GitHub's workflow token belongs to; returns a token acting as it. */
 export async function workflowToken(world: World): Promise<string> {
-  return (await workflowTokens(world))();
+  return (await workflowTokens(world.sandbox, ORG))();
 }
 
 export interface ActionRun {
@@ -61,7 +60,11 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-export function actionEnv(world: World, options: RunOptions, dir: string): Record<string, string> {
+export function actionEnv(
+  world: Pick<World, "sandbox">,
+  options: RunOptions,
+  dir: string,
+): Record<string, string> {
   const event = options.event ?? "push";
   const payload = examplePayload(event);
   if (event === "push") Object.assign(payload, { after: options.sha, ref: "refs/heads/main" });
@@ -98,7 +101,7 @@ export function actionEnv(world: World, options: RunOptions, dir: string): Recor
   };
 }
 
-export async function runAction(world: World, options: RunOptions): Promise<ActionRun> {
+export async function runAction(world: Pick<World, "sandbox">, options: RunOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-action-"));
   const env = actionEnv(world, options, dir);
   const started = performance.now();

@@ -6,42 +6,7 @@ import { Octokit } from "@octokit/rest";
 import { gatePhase, type ActionDeps } from "../../src/action/gate-phase.js";
 import { readSettings, type InputName } from "../../src/action/inputs.js";
 import type { GitHubClient } from "../../src/github/client.js";
-import { appJwt } from "../sandbox/scenario.js";
-import { ORG, REPO, type World } from "../support/world.js";
-
-/**
- * GitHub's workflow token: an installation of the `github-actions` App; a new token on each call, narrowed
- * to one repository of the organization when one is named (as a workflow's token is: its own budget).
- */
-export async function workflowTokens(w: World): Promise<(repository?: string) => Promise<string>> {
-  const app = await w.sandbox.client.control<{ id: number; pem: string }>("POST", "/apps", {
-    name: "GitHub Actions",
-    slug: "github-actions",
-    permissions: {
-      // GitHub's workflow token may write contents (the environment lock is a ref) unless the workflow
-      // narrows it with \`permissions:\`.
-      contents: "write",
-      deployments: "write",
-      pull_requests: "read",
-      checks: "read",
-      statuses: "read",
-      members: "read",
-      metadata: "read",
-      vulnerability_alerts: "read",
-    },
-    events: [],
-  });
-  const installation = await w.sandbox.client.installApp(app.id, ORG);
-  return async (repository?: string) => {
-    // The sandbox checks an App's JWT against the real time, and expires the token on its own clock.
-    const jwt = new Octokit({ auth: appJwt(app), baseUrl: w.sandbox.apiUrl });
-    const { data } = await jwt.request("POST /app/installations/{installation_id}/access_tokens", {
-      installation_id: installation.id,
-      ...(repository ? { repositories: [repository] } : {}),
-    });
-    return data.token;
-  };
-}
+import { ORG, REPO, type World } from "../../sandbox/seed/index.js";
 
 /** The workflow's Octokit, without request-log's line for each 304 (expected here, hundreds of them). */
 const quiet = (world: World, token: string) =>
