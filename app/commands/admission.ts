@@ -10,12 +10,20 @@ import { tallyApprovals, type Tally } from "../../src/approvals/tally.js";
 import { membersOf, type Directory } from "../../src/approvals/authority.js";
 import { approvalCoverage } from "../../src/readiness/coverage.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
+import type { Decision } from "../../src/readiness/decision.js";
 import { exclusionReasons, separationOfDuties } from "../../src/readiness/people.js";
 import type { Evidence } from "../../src/readiness/evidence.js";
 import { own } from "../../src/policy/own.js";
 
 export type Admission =
-  | { readonly ok: true; readonly changeType: string; readonly record: ApprovalRecord; readonly tally: Tally }
+  | {
+      readonly ok: true;
+      /** The environment's decision before this one is recorded: what its record states, if one is made. */
+      readonly before: Decision;
+      readonly changeType: string;
+      readonly record: ApprovalRecord;
+      readonly tally: Tally;
+    }
   | { readonly ok: false; readonly why: string };
 
 export interface Ask {
@@ -51,7 +59,8 @@ export function admitDecision(ask: Ask): Admission {
   const unknown = unknownEnvironment(policy, ask.environment);
   if (unknown) return { ok: false, why: unknown };
   const declared = own(policy.environments, ask.environment)!;
-  const changeType = evaluate(policy, declared.name, evidence, ask.now).changeType;
+  const before = evaluate(policy, declared.name, evidence, ask.now);
+  const changeType = before.changeType;
   // The change type may set its own approval mode here (by_change_type).
   const environment = environmentFor(declared, changeType);
   if (environment.approval !== "required")
@@ -122,7 +131,7 @@ export function admitDecision(ask: Ask): Admission {
     excluded,
     directory,
   });
-  return { ok: true, changeType, record, tally };
+  return { ok: true, before, changeType, record, tally };
 }
 
 /** "2/3 of 2 of @acme/leads and every member of @acme/sre" for the status description. */

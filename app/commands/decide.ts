@@ -13,7 +13,6 @@ import {
 } from "../../src/github/deployments.js";
 import { APPROVAL_STATE, approvalDescription } from "../../src/records/format.js";
 import { deploymentPayload } from "../../src/records/payload.js";
-import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess, type Assessment } from "../assess.js";
 import { followUp, type Recorded } from "../followup.js";
 import { answerHeldRuns } from "../held-runs.js";
@@ -25,6 +24,7 @@ import { admitDecision, tallyText, unknownEnvironment } from "./admission.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
 import { own } from "../../src/policy/own.js";
 import type { Policy } from "../../src/policy/model.js";
+import type { Decision } from "../../src/readiness/decision.js";
 import type { Evidence } from "../../src/readiness/evidence.js";
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -93,8 +93,8 @@ export async function decide(cx: CommandContext, command: DecisionCommand): Prom
     policy,
     environment: environment.name,
     evidence,
+    before: admission.before,
     sha,
-    now,
     existingId: existing?.id,
     note,
   });
@@ -248,8 +248,9 @@ async function recordDecision(
     policy: Policy;
     environment: string;
     evidence: Evidence;
+    /** The environment's decision before this one, as admission judged it. */
+    before: Decision;
     sha: string;
-    now: Date;
     existingId: number | undefined;
     note: string;
   },
@@ -280,14 +281,13 @@ async function recordDecision(
 /** The App's own deployment record, made before any rollout: no strategy or override yet (the Action's record of its rollout names them). */
 async function newRecord(
   cx: CommandContext,
-  on: { policy: Policy; environment: string; evidence: Evidence; sha: string; now: Date },
+  on: { policy: Policy; environment: string; evidence: Evidence; before: Decision; sha: string },
 ): Promise<DeploymentRecord> {
   const { policy, environment, evidence, sha } = on;
-  const decision = evaluate(policy, environment, evidence, on.now);
   const pull = evidence.pull_request;
   const payload = deploymentPayload({
     requestedBy: pull?.author ?? cx.comment.login,
-    decision,
+    decision: on.before,
     policyDigest: policy.digest,
     pullRequest: pull,
   });
