@@ -21,9 +21,9 @@ import type { Decision } from "../src/readiness/decision.js";
 import { evaluate } from "../src/readiness/evaluate.js";
 import type { Evidence } from "../src/readiness/evidence.js";
 import type { Policy } from "../src/policy/model.js";
-import { writeDue } from "../src/github/due.js";
+import { deleteDue, dueRef, writeDue } from "../src/github/due.js";
 import { nextChange } from "../src/readiness/next-change.js";
-import { assess, gatedEnvironments } from "./assess.js";
+import { assess, gatedEnvironments, type Assessment } from "./assess.js";
 import { answerHeldRuns } from "./held-runs.js";
 import type { Identity, Settings } from "./settings.js";
 
@@ -45,6 +45,8 @@ export const nowOf = (settings: Settings) => (settings.now ? settings.now() : ne
 export interface RefreshOptions {
   /** Write every run even when it would show what GitHub shows already: a person asked to re-run it. */
   readonly rewrite?: boolean;
+  /** The due time a wake named (see src/github/due.ts): spent once this evaluation has judged the commit. */
+  readonly spentDue?: Date;
 }
 
 /**
@@ -73,11 +75,11 @@ async function refresh(
   pullNumber: number | undefined,
   options: RefreshOptions,
 ): Promise<Decision[]> {
-  const { client, repo, log } = deps;
+  const { client, repo } = deps;
   const target = { ...repo, sha, ...(pullNumber !== undefined ? { pullNumber } : {}) };
   // One time for the whole evaluation: which teams it reads depends on what it judges then.
   const now = nowOf(deps.settings);
-  let assessment: Awaited<ReturnType<typeof assess>>;
+  let assessment: Assessment;
   try {
     assessment = await assess(client, deps.identity, deps.settings, target, { teamsAsNeededAt: now });
   } catch (error) {
@@ -86,6 +88,23 @@ async function refresh(
     await writeRateLimited(deps, sha, pullNumber, limited);
     return [];
   }
+  const decisions = await judgeAndShow(deps, assessment, sha, options, now);
+  // A wake's due time is spent once the commit was judged after it. The App removes it, not the wake: a
+  // wake the App never heard (it was down, its delivery failed) wakes it again on the next scheduled run.
+  const spent = options.spentDue;
+  if (spent && spent.getTime() < now.getTime()) await deleteDue(client, repo, dueRef(spent, sha));
+  return decisions;
+}
+
+/** The held runs answered and the PR's check runs written, from one assessment of the commit. */
+async function judgeAndShow(
+  deps: Deps,
+  assessment: Assessment,
+  sha: string,
+  options: RefreshOptions,
+  now: Date,
+): Promise<Decision[]> {
+  const { client, repo, log } = deps;
   const { policy, evidence, gathered } = assessment;
   if (!policy) {
     log.debug({ sha }, "no policy on the default branch: nothing to show");

@@ -11,7 +11,9 @@ import { REEVALUATE } from "../../src/github/checks.js";
 import { clientOf } from "../../src/github/client.js";
 import { coalescedRefresh, policyMatters, type PerProcess } from "../coalescing.js";
 import type { Policy } from "../../src/policy/model.js";
+import { wakeDueAt } from "../../src/github/held.js";
 import {
+  WAKE_CONTEXT,
   canChangeDecision,
   labelsCanChangeDecision,
   reviewsCanChangeDecision,
@@ -158,5 +160,7 @@ export async function onStatus(context: Context<"status">, env: Env): Promise<vo
   const name = context.payload.context;
   if (!(await policyReads(context, env, d, context.payload, `the CI report "${name}"`, namesReport(name))))
     return;
-  await refresh(context, env, d, context.payload.sha);
+  // A wake names the due time it answers: judging the commit spends it (see src/github/due.ts).
+  const spentDue = name === WAKE_CONTEXT ? wakeDueAt(context.payload.description) : undefined;
+  await refresh(context, env, d, context.payload.sha, undefined, spentDue ? { spentDue } : {});
 }

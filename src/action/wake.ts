@@ -4,8 +4,9 @@
  * deadline passed. The App records each such time as a ref `refs/tollgate/due/<epoch-seconds>-<sha>`
  * (src/github/due.ts); this lists them in one request and, only for those whose time has come by GitHub's
  * own clock, writes a `tollgate/wake` commit status on the commit — an event the App already answers by
- * judging the commit again (its check runs, the runs it holds at its protection rule) — then removes the
- * ref. A run with nothing due makes that one request and nothing else; the App hears nothing.
+ * judging the commit again (its check runs, the runs it holds at its protection rule), and which it
+ * answers by removing the ref: until then every run wakes it again, so a wake lost while the App was down
+ * is not lost. A run with nothing due makes that one request and nothing else; the App hears nothing.
  *
  * A wake decides nothing: the App judges the commit from GitHub's facts whoever woke it, so anyone with
  * write access (who can write a status or a ref anyway) can cause at most an evaluation.
@@ -43,11 +44,12 @@ export async function wakeMode(deps: ActionDeps, settings: ActionSettings): Prom
   );
   for (const [sha, dues] of woken) {
     await deps.phase(`Wake the App for ${sha.slice(0, 7)}`, async () => {
-      const at = new Date(Math.min(...dues.map((d) => d.at.getTime())));
-      await writeWakeStatus(deps.client, { ...repo, sha }, { dueAt: at, url: settings.runUrl });
+      const [earliest, ...others] = [...dues].sort((a, b) => a.at.getTime() - b.at.getTime());
+      await writeWakeStatus(deps.client, { ...repo, sha }, { dueAt: earliest!.at, url: settings.runUrl });
       requests++;
-      // The App writes the next due time when it judges the commit again; this one is spent.
-      for (const due of dues) {
+      // The App removes the earliest once it has judged the commit, so a wake it never heard comes back
+      // on the next run; the later ones that have come are answered by the same judgement.
+      for (const due of others) {
         await deleteDue(deps.client, repo, due.ref);
         requests++;
       }

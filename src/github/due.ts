@@ -4,8 +4,8 @@
  * pointing at that commit. A scheduled workflow running the Action in `mode: wake` lists them all in one
  * request (`GET /git/matching-refs/tollgate/due/`), and for those whose time has come (by GitHub's clock)
  * wakes the App with a commit status on the commit, which the App answers like any status: it judges the
- * commit again, updates its check runs and releases the runs it holds there. Nothing is spent on a due time
- * still in the future.
+ * commit again, updates its check runs and releases the runs it holds there, then removes the ref (a wake
+ * it never heard wakes it again on the next run). Nothing is spent on a due time still in the future.
  *
  * A ref decides nothing: anyone with `contents: write` can create or delete one. A forged one causes one
  * evaluation of a commit (harmless, bounded by the wake's cap per run); a deleted one delays a time-based

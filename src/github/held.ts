@@ -66,6 +66,12 @@ export async function writeWakeStatus(
   });
 }
 
+/** The due time a wake status names (`due at <time>: …`), or undefined when it names none. */
+export function wakeDueAt(description: string | null | undefined): Date | undefined {
+  const match = /^due at (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)\b/.exec(description ?? "");
+  return match ? new Date(match[1]!) : undefined;
+}
+
 export interface HeldRun {
   readonly environment: string;
   readonly runId: number;

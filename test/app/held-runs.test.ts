@@ -317,16 +317,31 @@ describe("held runs and check runs follow time and CI", () => {
   );
 
   test(
-    "the check run is updated when a window opens",
+    "the check run is updated when a window opens, even when the App could not answer the first wake",
     async () => {
       const pr = await openPullRequest(world, "dave", { branch: "window", title: "Window", body: BODY });
       await settled(world);
       const before = (await latestChecks(world, pr.head)).get("Tollgate · preview")!;
       expect(before.conclusion).not.toBe("success");
       expect(before.output.summary).toContain("outside the deployment windows");
+      const due = (await dueRefs()).filter((ref) => ref.endsWith(`-${pr.head}`));
+      expect(due).toHaveLength(1);
 
       await advanceTo(windowOpensMs + 60_000);
+      // The first wake comes while GitHub fails the App's reads: its delivery fails, nothing is judged,
+      // and the due time stays recorded.
+      await world.sandbox.client.addFault({ kind: "status", status: 502, path: "/graphql" });
       await wake(pr.head);
+      await settled(world);
+      await world.sandbox.client.clearFaults();
+      expect((await latestChecks(world, pr.head)).get("Tollgate · preview")!.id).toBe(before.id);
+      expect(await dueRefs()).toEqual(expect.arrayContaining(due));
+
+      // The next scheduled run wakes the App again; judged now, the run shows the open window and the
+      // App removes the spent due time.
+      await wake(pr.head);
+      await settled(world);
+      expect(await dueRefs()).not.toEqual(expect.arrayContaining(due));
       const after = (await latestChecks(world, pr.head)).get("Tollgate · preview")!;
       expect(after.id).not.toBe(before.id);
       expect(after.output.summary).toContain("inside the deployment windows");
