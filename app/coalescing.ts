@@ -11,7 +11,7 @@ import { Coalescer } from "../src/github/coalesce.js";
 import type { Policy } from "../src/policy/model.js";
 import type { Decision } from "../src/readiness/decision.js";
 import { PolicyReader, type ConditionalClient } from "./policy-read.js";
-import { refreshReadiness, type Deps, type RefreshOptions } from "./readiness.js";
+import { refreshReadiness, type Deps, type RefreshOptions } from "./readiness-checks.js";
 
 export interface PerProcess {
   readonly evaluations: Coalescer<Decision[]>;

@@ -13,7 +13,7 @@ import { isActor } from "../src/github/evidence-query.js";
 import type { RecordStatus } from "../src/github/evidence.js";
 import type { HeldRun } from "../src/github/held.js";
 import type { Evidence } from "../src/readiness/evidence.js";
-import { nowOf, type Deps } from "./readiness.js";
+import { nowOf, type Deps } from "./readiness-checks.js";
 
 export interface Recorded {
   readonly policy: Policy;

@@ -14,7 +14,7 @@ import type { Evidence } from "../src/readiness/evidence.js";
 import { nextChange } from "../src/readiness/next-change.js";
 import { isRefusal } from "./followup.js";
 import { gateReport } from "./handlers/protection-rule.js";
-import { nowOf, type Deps } from "./readiness.js";
+import { nowOf, type Deps } from "./readiness-checks.js";
 
 export async function answerHeldRuns(
   deps: Deps,

@@ -24,19 +24,22 @@ const UNTIL = new Date(START + 120 * DAY);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 const ms = (v: number) => formatMs(v, 0);
 
+type Repo = NonNullable<ReturnType<Sandbox["state"]["repo"]>>;
+type WriteStatus = (
+  d: Deployment,
+  state: DeploymentStatus["state"],
+  at: number,
+  creator: string,
+  description?: string,
+  logUrl?: string,
+) => void;
+
 /** Writes the history into the sandbox's state: PRs, then staging and production deployments per PR. */
 function seed(sb: Sandbox, owner: string): { prs: number } {
   const repo = sb.state.repo(owner, "big")!;
   const base = repo.refs.get("refs/heads/main")!;
   const tree = repo.git.get(base, "commit")!.tree;
-  const status = (
-    d: Deployment,
-    state: DeploymentStatus["state"],
-    at: number,
-    creator: string,
-    description = "",
-    logUrl = "",
-  ) =>
+  const status: WriteStatus = (d, state, at, creator, description = "", logUrl = "") =>
     d.statuses.push({
       id: sb.state.nextId("deployment_status"),
       state,
@@ -56,108 +59,150 @@ function seed(sb: Sandbox, owner: string): { prs: number } {
   // 10,000 deployments over 120 days: a PR about every 36 minutes, staging then production 2 h later.
   for (let i = 0; count < N; i++) {
     const t = START + i * 36 * 60_000;
-    const number = i + 1;
-    const person = { name: "dev", email: "dev@example.test", date: iso(t - (6 + (i % 40)) * HOUR) };
-    const head = repo.git.commit({
-      tree,
-      parents: [base],
-      message: `change ${number}`,
-      author: person,
-      committer: person,
-    }).sha;
-    const issue: Issue = {
-      id: sb.state.nextId("issue"),
-      number,
-      title: `Change ${number}`,
-      body: "## Rollback plan\nRedeploy.",
-      user: "dev",
-      labels: [],
-      state: "closed",
-      locked: false,
-      created_at: person.date,
-      updated_at: iso(t),
-      closed_at: iso(t),
-      pull: {
-        id: sb.state.nextId("pull"),
-        headRef: `change-${number}`,
-        headSha: head,
-        baseRef: "main",
-        draft: false,
-        merged_at: iso(t),
-        merged_by: owner,
-        merge_commit_sha: null,
-        mergedBaseSha: base,
-        reviews: [],
-      },
-    };
-    repo.issues.set(number, issue);
+    const { issue, head } = mergedPull(sb, repo, { base, tree, owner, index: i, at: t });
+    repo.issues.set(issue.number, issue);
     prs++;
     for (const environment of ["staging", "production"]) {
       if (count >= N) break;
       const at = t + (environment === "production" ? 2 * HOUR : 0);
       const rollback = environment === "production" && i % 20 === 19 && last !== undefined;
-      const d: Deployment = {
-        id: sb.state.nextId("deployment"),
-        sha: head,
-        ref: `change-${number}`,
-        task: "deploy",
-        payload: {
-          tollgate: {
-            version: 1,
-            requested_by: "dev",
-            change_type: i % 25 === 0 ? "hotfix" : "minor",
-            emergency: false,
-            strategy: "canary",
-            pull_request: { number, title: issue.title, author: "dev", head_sha: head },
-            policy_digest: "0".repeat(64),
-            checklist: { "rollback-plan": "passed" },
-            ...(rollback ? { rollback_of: String(last!.id) } : {}),
-          },
-        },
+      const d = deploymentOf(sb, {
+        issue,
+        head,
         environment,
-        original_environment: environment,
-        description: null,
-        creator: "github-actions[bot]",
-        created_at: iso(at),
-        updated_at: iso(at),
-        transient_environment: false,
-        production_environment: environment === "production",
-        appId: null,
-        statuses: [],
-      };
-      if (environment === "production")
-        status(
-          d,
-          "queued",
-          at + 60_000,
-          "tollgate[bot]",
-          "Tollgate: approved by @alice: 1 of group:leads",
-          `https://example.test/c/${number}`,
-        );
-      status(d, "in_progress", at + 120_000, "github-actions[bot]", "Tollgate step: canary 25 %: ok");
-      const failed = i % 17 === 16;
-      status(
-        d,
-        failed ? "failure" : "success",
-        at + 600_000,
-        "github-actions[bot]",
-        failed ? "Tollgate outcome: failed: error rate 7 % > 5 %" : "Tollgate outcome: deployed",
-      );
-      // The App's attestation of the run behind the success, as it writes it: only that counts.
-      if (!failed)
-        status(
-          d,
-          "success",
-          at + 601_000,
-          "tollgate[bot]",
-          `Tollgate verified: success in ${environment} by run ${number} (deploy.yml, push)`,
-        );
+        at,
+        index: i,
+        rollbackOf: rollback ? last : undefined,
+      });
+      recordRollout(d, status, { at, number: issue.number, failed: i % 17 === 16 });
       repo.deployments.set(d.id, d);
       if (environment === "production") last = d;
       count++;
     }
   }
   return { prs };
+}
+
+/** The `index`-th PR, merged at `at`: one commit on the default branch's tree. */
+function mergedPull(
+  sb: Sandbox,
+  repo: Repo,
+  on: { base: string; tree: string; owner: string; index: number; at: number },
+): { issue: Issue; head: string } {
+  const number = on.index + 1;
+  const person = { name: "dev", email: "dev@example.test", date: iso(on.at - (6 + (on.index % 40)) * HOUR) };
+  const head = repo.git.commit({
+    tree: on.tree,
+    parents: [on.base],
+    message: `change ${number}`,
+    author: person,
+    committer: person,
+  }).sha;
+  const issue: Issue = {
+    id: sb.state.nextId("issue"),
+    number,
+    title: `Change ${number}`,
+    body: "## Rollback plan\nRedeploy.",
+    user: "dev",
+    labels: [],
+    state: "closed",
+    locked: false,
+    created_at: person.date,
+    updated_at: iso(on.at),
+    closed_at: iso(on.at),
+    pull: {
+      id: sb.state.nextId("pull"),
+      headRef: `change-${number}`,
+      headSha: head,
+      baseRef: "main",
+      draft: false,
+      merged_at: iso(on.at),
+      merged_by: on.owner,
+      merge_commit_sha: null,
+      mergedBaseSha: on.base,
+      reviews: [],
+    },
+  };
+  return { issue, head };
+}
+
+/** The Action's deployment record of a PR's head in one environment, as it writes it. */
+function deploymentOf(
+  sb: Sandbox,
+  on: {
+    issue: Issue;
+    head: string;
+    environment: string;
+    at: number;
+    index: number;
+    rollbackOf: Deployment | undefined;
+  },
+): Deployment {
+  const { issue, head, environment, at } = on;
+  return {
+    id: sb.state.nextId("deployment"),
+    sha: head,
+    ref: `change-${issue.number}`,
+    task: "deploy",
+    payload: {
+      tollgate: {
+        version: 1,
+        requested_by: "dev",
+        change_type: on.index % 25 === 0 ? "hotfix" : "minor",
+        emergency: false,
+        strategy: "canary",
+        pull_request: { number: issue.number, title: issue.title, author: "dev", head_sha: head },
+        policy_digest: "0".repeat(64),
+        checklist: { "rollback-plan": "passed" },
+        ...(on.rollbackOf ? { rollback_of: String(on.rollbackOf.id) } : {}),
+      },
+    },
+    environment,
+    original_environment: environment,
+    description: null,
+    creator: "github-actions[bot]",
+    created_at: iso(at),
+    updated_at: iso(at),
+    transient_environment: false,
+    production_environment: environment === "production",
+    appId: null,
+    statuses: [],
+  };
+}
+
+/** A rollout's statuses: production's approval, a step, the outcome, and the App's attestation of a success. */
+function recordRollout(
+  d: Deployment,
+  status: WriteStatus,
+  on: { at: number; number: number; failed: boolean },
+): void {
+  const { at, number, failed } = on;
+  if (d.environment === "production")
+    status(
+      d,
+      "queued",
+      at + 60_000,
+      "tollgate[bot]",
+      "Tollgate: approved by @alice: 1 of group:leads",
+      `https://example.test/c/${number}`,
+    );
+  status(d, "in_progress", at + 120_000, "github-actions[bot]", "Tollgate step: canary 25 %: ok");
+  status(
+    d,
+    failed ? "failure" : "success",
+    at + 600_000,
+    "github-actions[bot]",
+    failed ? "Tollgate outcome: failed: error rate 7 % > 5 %" : "Tollgate outcome: deployed",
+  );
+  // The App's attestation of the run behind the success, as it writes it: only that counts.
+  if (!failed)
+    status(
+      d,
+      "success",
+      at + 601_000,
+      "tollgate[bot]",
+      `Tollgate verified: success in ${d.environment} by run ${number} (deploy.yml, push)`,
+    );
 }
 
 interface ChildResult {

@@ -206,6 +206,59 @@ interface Hour {
   deliveries: number;
 }
 
+/** One repository's hour, round by round (each round runs across all repositories before the clock moves). */
+function roundsOf(
+  world: World,
+  subject: Subject,
+  ciOf: Octokit[],
+  tokens: (repository?: string) => Promise<string>,
+  deploys: { ok: number; failed: number },
+): ((pull: Pull) => Promise<unknown>)[] {
+  const owner = world.people["owner"]!;
+  return [
+    async (pull) => {
+      await push(world, pull, 1);
+      await ci(ciOf, pull);
+    },
+    (pull) =>
+      world.people["alice"]!.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+        owner: ORG,
+        repo: pull.repo,
+        pull_number: pull.number,
+        event: "APPROVE",
+      }),
+    (pull) =>
+      owner.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+        owner: ORG,
+        repo: pull.repo,
+        issue_number: pull.number,
+        labels: ["minor"],
+      }),
+    (pull) =>
+      owner.octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner: ORG,
+        repo: pull.repo,
+        pull_number: pull.number,
+        body: "Faster checkout.\n\n## Rollback plan\nRevert the PR.\n",
+      }),
+    async (pull) => {
+      await push(world, pull, 2);
+      await ci(ciOf, pull);
+    },
+    (pull) =>
+      world.people["alice"]!.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner: ORG,
+        repo: pull.repo,
+        issue_number: pull.number,
+        body: "/approve production",
+      }),
+    async (pull) => {
+      const code = await deploy(world, subject, pull, await tokens(pull.repo));
+      deploys[code === 0 ? "ok" : "failed"]++;
+    },
+  ];
+}
+
 async function hourOf(subject: Subject): Promise<Hour> {
   const world = await createWorld({
     policy: POLICY,
@@ -244,48 +297,7 @@ async function hourOf(subject: Subject): Promise<Hour> {
     const before = await sandbox.client.usage();
     const deliveriesBefore = sandbox.webhooks.deliveries.length;
     const deploys = { ok: 0, failed: 0 };
-    const rounds: ((pull: Pull) => Promise<unknown>)[] = [
-      async (pull) => {
-        await push(world, pull, 1);
-        await ci(ciOf, pull);
-      },
-      (pull) =>
-        world.people["alice"]!.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
-          owner: ORG,
-          repo: pull.repo,
-          pull_number: pull.number,
-          event: "APPROVE",
-        }),
-      (pull) =>
-        owner.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
-          owner: ORG,
-          repo: pull.repo,
-          issue_number: pull.number,
-          labels: ["minor"],
-        }),
-      (pull) =>
-        owner.octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-          owner: ORG,
-          repo: pull.repo,
-          pull_number: pull.number,
-          body: "Faster checkout.\n\n## Rollback plan\nRevert the PR.\n",
-        }),
-      async (pull) => {
-        await push(world, pull, 2);
-        await ci(ciOf, pull);
-      },
-      (pull) =>
-        world.people["alice"]!.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-          owner: ORG,
-          repo: pull.repo,
-          issue_number: pull.number,
-          body: "/approve production",
-        }),
-      async (pull) => {
-        const code = await deploy(world, subject, pull, await tokens(pull.repo));
-        deploys[code === 0 ? "ok" : "failed"]++;
-      },
-    ];
+    const rounds = roundsOf(world, subject, ciOf, tokens, deploys);
     for (const round of rounds) {
       await acrossRepositories(pulls, round);
       await sandbox.idle();

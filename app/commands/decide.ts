@@ -16,8 +16,8 @@ import { deploymentPayload } from "../../src/records/payload.js";
 import { assess, type Assessment } from "../assess.js";
 import { followUp, type Recorded } from "../followup.js";
 import { answerHeldRuns } from "../held-runs.js";
-import { pullOf, type PullFacts } from "../github.js";
-import { nowOf, writeDecisions } from "../readiness.js";
+import { pullOf, type PullFacts } from "../pull-facts.js";
+import { nowOf, writeDecisions } from "../readiness-checks.js";
 import { tollgateDeployment, type FoundDeployment } from "../deployment-lookup.js";
 import { isActor, writerLogin, type Actor } from "../../src/github/evidence-query.js";
 import { admitDecision, tallyText, unknownEnvironment } from "./admission.js";
@@ -54,15 +54,11 @@ export async function decide(cx: CommandContext, command: DecisionCommand): Prom
   const recorded = assessment.evidence.approvals.find((a) => a.url === comment.url);
   if (recorded) {
     cx.log.debug({ url: comment.url }, "already recorded (a redelivered webhook): no second effect");
-    await completeRedelivered(cx, assessment, recorded);
-    // The stop may have come before the PR's check run or a held run heard of it: they catch up now
-    // (nothing is written where GitHub shows it already).
-    await answerHeldRuns(cx, policy, assessment.evidence, sha, assessment.gathered.held);
-    if (!pr.mergeSha)
-      await writeDecisions(cx, policy, assessment.evidence, pr.headSha, {
-        only: recorded.environment,
-        shown: assessment.gathered.shownChecks,
-      });
+    await completeRedelivered(cx, assessment, recorded, {
+      policy,
+      sha,
+      show: pr.mergeSha ? undefined : pr.headSha,
+    });
     return done();
   }
 
@@ -171,11 +167,27 @@ function policyOf(assessment: Assessment): { ok: true; policy: Policy } | { ok: 
 }
 
 /**
- * A redelivered command whose deployment status is written: the App stopped between its two records, so
- * the indelible one is completed, unless the person has decided again since (rewriting this decision
- * would then hide the later one).
+ * A redelivered command whose deployment status is written: the App stopped after it, so what it had not
+ * done yet catches up (nothing is written where GitHub shows it already): the indelible record, unless the
+ * person has decided again since (rewriting this decision would then hide the later one); the runs held
+ * for the commit; the PR's check run (`show`: the head shown, before the merge).
  */
 async function completeRedelivered(
+  cx: CommandContext,
+  assessment: Assessment,
+  recorded: RecordedDecision,
+  on: { readonly policy: Policy; readonly sha: string; readonly show: string | undefined },
+): Promise<void> {
+  await completeIndelibleRecord(cx, assessment, recorded);
+  await answerHeldRuns(cx, on.policy, assessment.evidence, on.sha, assessment.gathered.held);
+  if (on.show)
+    await writeDecisions(cx, on.policy, assessment.evidence, on.show, {
+      only: recorded.environment,
+      shown: assessment.gathered.shownChecks,
+    });
+}
+
+async function completeIndelibleRecord(
   cx: CommandContext,
   assessment: Assessment,
   recorded: RecordedDecision,

@@ -3,8 +3,8 @@ import { COMMAND_HELP } from "../../src/approvals/commands.js";
 import { renderMarkdown } from "../../src/readiness/render.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess, gatedEnvironments } from "../assess.js";
-import { pullOf } from "../github.js";
-import { nowOf } from "../readiness.js";
+import { pullOf } from "../pull-facts.js";
+import { nowOf } from "../readiness-checks.js";
 import { unknownEnvironment } from "./admission.js";
 import { done, refuse, type CommandContext, type Outcome } from "./outcome.js";
 

@@ -1,6 +1,6 @@
 /** What answering a command comes to: a reaction on the comment, and a reply when there is something to say. */
-import type { PullFacts } from "../github.js";
-import type { Deps } from "../readiness.js";
+import type { PullFacts } from "../pull-facts.js";
+import type { Deps } from "../readiness-checks.js";
 
 export interface Outcome {
   readonly reaction: "+1" | "-1";

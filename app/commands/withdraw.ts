@@ -10,8 +10,8 @@ import { writeDeploymentStatus } from "../../src/github/deployments.js";
 import { APPROVAL_STATE, approvalDescription } from "../../src/records/format.js";
 import { assess } from "../assess.js";
 import { tollgateDeployment } from "../deployment-lookup.js";
-import { pullOf } from "../github.js";
-import { writeDecisions } from "../readiness.js";
+import { pullOf } from "../pull-facts.js";
+import { writeDecisions } from "../readiness-checks.js";
 import type { CommandContext } from "./outcome.js";
 
 export async function withdraw(cx: CommandContext, deletedBy: string): Promise<void> {

@@ -10,7 +10,7 @@ import { clientOf } from "../../src/github/client.js";
 import { writeDeploymentStatus } from "../../src/github/deployments.js";
 import { eventDescription, readPayload, workflowRunIdFrom } from "../../src/records/format.js";
 import { verifyDeployingRun } from "../../src/github/runs.js";
-import { repoOf } from "../github.js";
+import { repoOf } from "../pull-facts.js";
 import type { Identity } from "../settings.js";
 
 export async function attestSuccess(

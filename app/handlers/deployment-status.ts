@@ -8,10 +8,10 @@ import { parseDescription, readPayload } from "../../src/records/format.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import { assess } from "../assess.js";
 import { clientOf } from "../../src/github/client.js";
-import { repoOf } from "../github.js";
-import { nowOf } from "../readiness.js";
+import { repoOf } from "../pull-facts.js";
+import { nowOf } from "../readiness-checks.js";
 import type { Identity, Settings } from "../settings.js";
-import { awaitingComment } from "./awaiting-comment.js";
+import { awaitingComment } from "../awaiting-comment.js";
 import { own } from "../../src/policy/own.js";
 
 export async function onDeploymentStatus(

@@ -10,8 +10,8 @@ import type { Context } from "probot";
 import type { EventBudget } from "../../src/github/budget.js";
 import { clientOf } from "../../src/github/client.js";
 import { heldRuns, latestStatusContexts } from "../../src/github/held.js";
-import { repoOf } from "../github.js";
-import { refreshReadiness } from "../readiness.js";
+import { repoOf } from "../pull-facts.js";
+import { refreshReadiness } from "../readiness-checks.js";
 import type { Identity, Settings } from "../settings.js";
 
 /**

@@ -17,7 +17,7 @@ import { rollback } from "../commands/rollback.js";
 import { withdraw } from "../commands/withdraw.js";
 import { isOutOfTime, type EventBudget } from "../../src/github/budget.js";
 import { clientOf, type GitHubClient, type RepositoryRef } from "../../src/github/client.js";
-import { commandFacts, repoOf } from "../github.js";
+import { commandFacts, repoOf } from "../pull-facts.js";
 import type { Identity, Settings } from "../settings.js";
 
 const ACTING = new Set(["approve", "reject", "rollback", "resume", "abort"]);
@@ -70,19 +70,8 @@ export async function onIssueComment(
     // An edit can change what an already-answered comment says; only a new comment is a new command.
     return answer(refuse(label(command), "edited comments never count; post the command as a new comment"));
   }
-  if (author?.type === "Bot" || payload.sender.type === "Bot") {
-    // Told once per bot and PR: a bot that answers every comment must not start a conversation with us.
-    const marker = `<!-- tollgate:bot:${author?.login ?? "unknown"} -->`;
-    await react(client, repo, payload.comment.id, "-1");
-    if (await hasCommentWith(client, repo, payload.issue.number, identity.bot, marker)) return;
-    await reply(
-      client,
-      repo,
-      payload.issue.number,
-      `Tollgate ignores commands from bots: only people approve, reject or roll back.\n${marker}`,
-    );
-    return;
-  }
+  if (author?.type === "Bot" || payload.sender.type === "Bot")
+    return refuseBot(client, repo, payload, identity.bot);
   // The App's reaction marks a comment as answered, and it is added only once the command succeeded (a
   // failed attempt is retried when GitHub redelivers it). A comment the App's bot already reacted to is
   // never acted on again: a redelivery after a push, a merge or a record's deletion has no second effect.
@@ -116,6 +105,24 @@ export async function onIssueComment(
     );
   }
   return answer(outcome);
+}
+
+/** Told once per bot and PR: a bot that answers every comment must not start a conversation with us. */
+async function refuseBot(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  payload: Context<"issue_comment">["payload"],
+  bot: string,
+): Promise<void> {
+  const marker = `<!-- tollgate:bot:${payload.comment.user?.login ?? "unknown"} -->`;
+  await react(client, repo, payload.comment.id, "-1");
+  if (await hasCommentWith(client, repo, payload.issue.number, bot, marker)) return;
+  await reply(
+    client,
+    repo,
+    payload.issue.number,
+    `Tollgate ignores commands from bots: only people approve, reject or roll back.\n${marker}`,
+  );
 }
 
 async function carryOut(cx: CommandContext, command: Command): Promise<Outcome> {

@@ -18,9 +18,9 @@ import {
   labelsCanChangeDecision,
   reviewsCanChangeDecision,
 } from "../../src/policy/relevance.js";
-import { repoOf } from "../github.js";
+import { repoOf } from "../pull-facts.js";
 import type { ConditionalClient } from "../policy-read.js";
-import type { Deps, RefreshOptions } from "../readiness.js";
+import type { Deps, RefreshOptions } from "../readiness-checks.js";
 import type { Identity, Settings } from "../settings.js";
 
 type Env = { identity: Identity; settings: Settings; budget?: EventBudget; process?: PerProcess };

@@ -1,9 +1,9 @@
 /** The comment asking approvers: what would deploy, how, what is still missing, and how it would be undone. */
-import type { Environment } from "../../src/policy/model.js";
-import type { DeploymentPayload } from "../../src/records/format.js";
-import type { Decision } from "../../src/readiness/decision.js";
-import type { Evidence } from "../../src/readiness/evidence.js";
-import { sectionText, hasContent } from "../../src/readiness/markdown.js";
+import type { Environment } from "../src/policy/model.js";
+import type { DeploymentPayload } from "../src/records/format.js";
+import type { Decision } from "../src/readiness/decision.js";
+import type { Evidence } from "../src/readiness/evidence.js";
+import { sectionText, hasContent } from "../src/readiness/markdown.js";
 
 export function awaitingComment(input: {
   decision: Decision;
