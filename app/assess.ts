@@ -1,26 +1,14 @@
 /**
- * One assessment: the policy from the default branch and the evidence for one commit, in one GraphQL
- * request, plus what a gated checklist reads beyond it (the PR's patches, code and secret scanning
- * alerts: one REST request each, only when asked for).
+ * The App's assessment of a commit: the shared one (src/github/assess.ts) over every environment a PR's
+ * check runs show, with the App's identity and settings and its cache of loaded policies.
  */
-import { gatherEvidence, readDeferredTeams, type GatheredEvidence } from "../src/github/evidence.js";
-import { asksTeamMembers } from "../src/readiness/team-use.js";
-import { completeEvidence, evidenceNeeds } from "../src/github/policy-evidence.js";
+import { assessCommit, type CommitAssessment } from "../src/github/assess.js";
 import type { GitHubClient, RepositoryRef } from "../src/github/client.js";
-import type { LoadResult } from "../src/policy/load.js";
 import type { Environment, Policy } from "../src/policy/model.js";
-import type { Evidence } from "../src/readiness/evidence.js";
 import { loadPolicyCached } from "./policy-cache.js";
 import type { Identity, Settings } from "./settings.js";
 
-export interface Assessment {
-  readonly gathered: GatheredEvidence;
-  /** undefined when the default branch has no policy file: the repository does not use Tollgate. */
-  readonly policy: LoadResult | undefined;
-  readonly evidence: Evidence;
-  /** GitHub requests made for it. */
-  readonly requests: number;
-}
+export type Assessment = CommitAssessment;
 
 export interface Target extends RepositoryRef {
   readonly sha: string;
@@ -43,48 +31,30 @@ export interface AssessOptions {
   readonly teamsAsNeededAt?: Date;
 }
 
-export async function assess(
+/** The commit's assessment for the App: every gated environment judged, its policies loaded once per text. */
+export function assess(
   client: GitHubClient,
   identity: Identity,
   settings: Settings,
   target: Target,
   options: AssessOptions = {},
 ): Promise<Assessment> {
-  const gathered = await gatherEvidence(client, {
-    owner: target.owner,
-    repo: target.repo,
-    sha: target.sha,
-    ...(target.pullNumber !== undefined ? { pullNumber: target.pullNumber } : {}),
-    ...(target.initiator !== undefined ? { initiator: target.initiator } : {}),
-    policyPath: settings.policyPath,
-    appBot: identity.bot,
-    trustedWriters: identity.trustedWriters,
-    deferTeams: options.teamsAsNeededAt !== undefined,
-  });
-  const policy =
-    gathered.policyText === null ? undefined : loadPolicyCached(gathered.policyText, settings.policyPath);
-  if (policy?.ok !== true)
-    return { gathered, policy, evidence: gathered.evidence, requests: gathered.requests };
-  // What the gated checklists read beyond the query, by the same path as the Action and `explain --repo`.
-  const completed = await completeEvidence(
+  return assessCommit(
     client,
-    target,
-    gathered.evidence,
-    evidenceNeeds(gatedEnvironments(policy.policy)),
-    gathered.policyCommit,
+    {
+      owner: target.owner,
+      repo: target.repo,
+      sha: target.sha,
+      ...(target.pullNumber !== undefined ? { pullNumber: target.pullNumber } : {}),
+      ...(target.initiator !== undefined ? { initiator: target.initiator } : {}),
+      policyPath: settings.policyPath,
+      appBot: identity.bot,
+      trustedWriters: identity.trustedWriters,
+    },
+    {
+      load: loadPolicyCached,
+      environments: gatedEnvironments,
+      ...(options.teamsAsNeededAt ? { teamsAsNeededAt: options.teamsAsNeededAt } : {}),
+    },
   );
-  const environments = gatedEnvironments(policy.policy).map((env) => env.name);
-  const at = options.teamsAsNeededAt;
-  const needsTeams =
-    at !== undefined &&
-    (gathered.held.length > 0 || asksTeamMembers(policy.policy, environments, completed.evidence, at));
-  const withTeams = needsTeams
-    ? await readDeferredTeams(client, target, gathered, completed.evidence)
-    : { evidence: completed.evidence, requests: 0 };
-  return {
-    gathered,
-    policy,
-    evidence: withTeams.evidence,
-    requests: gathered.requests + completed.requests + withTeams.requests,
-  };
 }

@@ -5,7 +5,8 @@
  */
 import type { GitHubClient } from "../github/client.js";
 import { newestStatusTag } from "../github/deployments.js";
-import { gatherEvidence, type GatheredEvidence } from "../github/evidence.js";
+import { assessCommit } from "../github/assess.js";
+import type { GatheredEvidence } from "../github/evidence.js";
 import { InvalidPolicyError } from "../policy/errors.js";
 import { loadPolicy } from "../policy/load.js";
 import type { Policy } from "../policy/model.js";
@@ -13,7 +14,6 @@ import type { Decision } from "../readiness/decision.js";
 import { evaluate } from "../readiness/evaluate.js";
 import type { Evidence } from "../readiness/evidence.js";
 import type { ActionSettings } from "./inputs.js";
-import { completeEvidence, evidenceNeeds } from "../github/policy-evidence.js";
 import { own } from "../policy/own.js";
 
 /** Only these writers prove a deployment succeeded: the App, and the workflow token GitHub gives jobs. */
@@ -45,34 +45,33 @@ export async function evaluateGate(
   /** The commit a rollback replaces: the evidence's `rollback_of`, judged by the policy's rollback rules. */
   rollbackOf?: string,
 ): Promise<GateEvaluation> {
-  const gathered = await gatherEvidence(deps.client, {
-    owner: settings.owner,
-    repo: settings.repo,
-    sha: settings.sha,
-    policyPath: settings.policyPath,
-    appBot: settings.appBot,
-    trustedWriters: [settings.appBot, WORKFLOW_BOT],
-    initiator: settings.actor,
-    ...(settings.strategy !== undefined ? { strategy: settings.strategy } : {}),
-  });
+  const assessment = await assessCommit(
+    deps.client,
+    {
+      owner: settings.owner,
+      repo: settings.repo,
+      sha: settings.sha,
+      policyPath: settings.policyPath,
+      appBot: settings.appBot,
+      trustedWriters: [settings.appBot, WORKFLOW_BOT],
+      initiator: settings.actor,
+      ...(settings.strategy !== undefined ? { strategy: settings.strategy } : {}),
+    },
+    {
+      load: loadPolicy,
+      environments: (policy) => [own(policy.environments, settings.environment)],
+      ...(rollbackOf !== undefined ? { rollbackOf } : {}),
+    },
+  );
+  const { gathered, evidence, requests } = assessment;
   for (const warning of gathered.warnings) deps.log(`GitHub left out part of the evidence: ${warning}`);
-  if (gathered.policyText === null) {
+  const loaded = assessment.policy;
+  if (!loaded) {
     throw new PolicyMissingError(
       `no policy at ${settings.policyPath} on ${settings.owner}/${settings.repo}'s default branch (${gathered.defaultBranch}): add one, or set the \`policy\` input`,
     );
   }
-  const loaded = loadPolicy(gathered.policyText, settings.policyPath);
   if (!loaded.ok) throw new InvalidPolicyError(loaded.errors);
-
-  const completed = await completeEvidence(
-    deps.client,
-    settings,
-    rollbackOf === undefined ? gathered.evidence : { ...gathered.evidence, rollback_of: rollbackOf },
-    evidenceNeeds([own(loaded.policy.environments, settings.environment)]),
-    gathered.policyCommit,
-  );
-  const evidence = completed.evidence;
-  const requests = gathered.requests + completed.requests;
   const decision = evaluate(loaded.policy, settings.environment, evidence, deps.now());
   return { decision, policy: loaded.policy, evidence, gathered, requests };
 }

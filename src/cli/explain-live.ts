@@ -7,9 +7,8 @@
 import { WORKFLOW_BOT } from "../action/gate.js";
 import { wayForward } from "../action/way-forward.js";
 import { renderWayForward } from "../action/summary.js";
-import { gatherEvidence } from "../github/evidence.js";
+import { assessCommit } from "../github/assess.js";
 import { githubClient } from "../github/octokit.js";
-import { completeEvidence, evidenceNeeds } from "../github/policy-evidence.js";
 import { own } from "../policy/own.js";
 import { formatPolicyError } from "../policy/errors.js";
 import { DEFAULT_POLICY_PATH, loadPolicy } from "../policy/load.js";
@@ -70,35 +69,35 @@ export async function explainLiveCommand(
   });
   const policyPath = values["policy"]!;
   const appBot = values["app-bot"]!;
-  const gathered = await gatherEvidence(client, {
-    owner,
-    repo,
-    sha: values["sha"]!,
-    policyPath,
-    appBot,
-    trustedWriters: [appBot, WORKFLOW_BOT],
-    ...(values["initiator"] ? { initiator: values["initiator"] } : {}),
-  });
-  if (gathered.policyText === null) {
+  // The same assessment as the Action's gate: the evidence, then what the environment's checklist reads
+  // beyond it (patches for the secret scan, code and secret scanning alerts, holiday files).
+  const environment = values["environment"]!;
+  const assessment = await assessCommit(
+    client,
+    {
+      owner,
+      repo,
+      sha: values["sha"]!,
+      policyPath,
+      appBot,
+      trustedWriters: [appBot, WORKFLOW_BOT],
+      ...(values["initiator"] ? { initiator: values["initiator"] } : {}),
+    },
+    { load: loadPolicy, environments: (policy) => [own(policy.environments, environment)] },
+  );
+  const { gathered, evidence } = assessment;
+  const loaded = assessment.policy;
+  if (!loaded) {
     io.err(
       `tollgate explain: no policy at ${policyPath} on ${owner}/${repo}'s default branch (${gathered.defaultBranch})`,
     );
     return 2;
   }
-  const loaded = loadPolicy(gathered.policyText, policyPath);
   if (!loaded.ok) {
     for (const error of loaded.errors) io.err(formatPolicyError(error));
     return 2;
   }
-  // The same completion as the Action's gate: patches for the secret scan, code and secret scanning alerts.
-  const { evidence } = await completeEvidence(
-    client,
-    { owner, repo },
-    gathered.evidence,
-    evidenceNeeds([own(loaded.policy.environments, values["environment"]!)]),
-    gathered.policyCommit,
-  );
-  const decision = evaluate(loaded.policy, values["environment"]!, evidence, now);
+  const decision = evaluate(loaded.policy, environment, evidence, now);
   for (const warning of gathered.warnings)
     io.err(`warning: GitHub left out part of the evidence: ${warning}`);
   if (values["format"] === "json") io.out(JSON.stringify(decision, null, 2));
