@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { FULL, createWorld, type World } from "../../sandbox/seed/index.js";
-import { runAction, statusesOf, workflowToken, type ActionRun } from "../../scripts/worlds/action-run.js";
+import { runAction, statusesOf, workflowToken } from "../../scripts/worlds/action-run.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const ENVIRONMENTS = ["blue", "green", "teal"] as const;
@@ -34,8 +34,6 @@ beforeAll(async () => {
   token = await workflowToken(world);
 }, PROCESS_TEST_MS);
 afterAll(() => world.close());
-
-const diagnose = (run: ActionRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}\n${run.summary}`;
 
 /** A new commit on main, deployed to `name`: the deployment's id and the commit. */
 async function deployed(name: Name): Promise<{ id: number; sha: string }> {
