@@ -61,14 +61,20 @@ export async function waitOnSandbox(
     "github-token": tokens[0]!,
     "wait-for-approval": `${options.waitMs / 1000}s`,
   };
-  const settings = readSettings((name) => inputs[name] ?? "", {
-    owner: ORG,
-    repo: REPO,
-    sha: options.head,
-    actor: "dave",
-    runId: 77,
-    serverUrl: "https://github.example.test",
-  });
+  const settings = readSettings(
+    (name) => inputs[name] ?? "",
+    {
+      owner: ORG,
+      repo: REPO,
+      sha: options.head,
+      actor: "dave",
+      runId: 77,
+      serverUrl: "https://github.example.test",
+    },
+    (message) => {
+      throw new Error(`unexpected input warning: ${message}`);
+    },
+  );
   const gate = await gatePhase(deps, settings);
   const usage = (await world.sandbox.client.usage()).tokens.filter((t) => t.actor === "github-actions[bot]");
   const sum = (key: "core_points" | "graphql_points" | "not_modified" | "requests") =>

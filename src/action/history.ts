@@ -1,7 +1,7 @@
 /**
  * The environment's last good version before this one: the newest deployment of another commit whose
  * latest outcome (`statusProof`: a success only as the App's verified record) is success — one that
- * later failed (a failed validation, a rollback) is not good. It is the rollback target.
+ * later failed (a failed checkpoint, a rollback) is not good. It is the rollback target.
  * Only statuses that recorded this environment themselves count: listing deployments by environment
  * goes by their current environment, which any status writer can change, so a staging deployment of an
  * unapproved commit moved into production's history is listed here but proves nothing.

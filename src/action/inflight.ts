@@ -9,7 +9,7 @@
  *   It is marked `error` ("abandoned: …") and no longer counts. A paused rollout is never abandoned: it
  *   stopped on purpose and waits for a decision (resume, abort or rollback), however long that takes.
  * - **Live**: any other in_progress one. It holds the environment: deploy and rollback refuse with
- *   "another rollout is in progress: <its run>", validate skips.
+ *   "another rollout is in progress: <its run>", checkpoints skip.
  *
  * Reads the environment's 10 newest deployments and their statuses (1 + 10 requests at most).
  */

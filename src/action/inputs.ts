@@ -8,8 +8,23 @@ import { parseDuration } from "../policy/duration.js";
 import { DEFAULT_POLICY_PATH } from "../policy/load.js";
 import { workflowRunUrl } from "../records/format.js";
 
-export const MODES = ["gate", "deploy", "rollback", "resume", "abort", "validate", "audit", "wake"] as const;
+export const MODES = [
+  "gate",
+  "deploy",
+  "rollback",
+  "resume",
+  "abort",
+  "checkpoints",
+  "audit",
+  "wake",
+] as const;
 export type Mode = (typeof MODES)[number];
+
+/**
+ * Former names of modes, still accepted so existing workflows keep running: each behaves exactly as the
+ * mode it names, and a run using one is warned to move to the new name.
+ */
+export const DEPRECATED_MODES: Readonly<Record<string, Mode>> = { validate: "checkpoints" };
 
 export const INPUT_NAMES = [
   "environment",
@@ -96,18 +111,27 @@ export class InputError extends Error {
   override readonly name = "InputError";
 }
 
-/** Reads every input (trimmed, as `core.getInput` returns them) and the run's context into settings. */
-export function readSettings(getInput: (name: InputName) => string, context: RunContext): ActionSettings {
+/**
+ * Reads every input (trimmed, as `core.getInput` returns them) and the run's context into settings;
+ * `warn` is told about inputs that still work but should change (a deprecated mode name).
+ */
+export function readSettings(
+  getInput: (name: InputName) => string,
+  context: RunContext,
+  warn: (message: string) => void,
+): ActionSettings {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)])) as Record<
     InputName,
     string
   >;
+  const renamed = Object.hasOwn(DEPRECATED_MODES, raw.mode) ? DEPRECATED_MODES[raw.mode] : undefined;
+  if (renamed) warn(`\`mode: ${raw.mode}\` is deprecated: use \`mode: ${renamed}\`, which does the same.`);
   const withDefaults = {
     ...raw,
     // mode wake serves every commit with a due time, no one environment.
     environment: raw.environment || (raw.mode === "wake" ? "*" : ""),
     policy: raw.policy || DEFAULT_POLICY_PATH,
-    mode: raw.mode || "gate",
+    mode: renamed ?? (raw.mode || "gate"),
     ref: raw.ref || context.sha,
     "app-bot": raw["app-bot"] || "tollgate[bot]",
   };

@@ -24,7 +24,7 @@ export interface ModeOutcome {
    * code 2 (not 1), a "Tollgate CRITICAL" error annotation and the deployment status `error`.
    */
   readonly critical?: boolean;
-  /** How the rollout (deploy mode) or the rollback (rollback, validate) ended, when one ran. */
+  /** How the rollout (deploy mode) or the rollback (rollback, checkpoints) ended, when one ran. */
   readonly rollout?: RolloutOutcome;
   /** Where `mode: audit` wrote its HTML report. */
   readonly auditReport?: string;

@@ -83,11 +83,11 @@ export async function rollBack(
   policy: Policy,
   environment: Environment,
   requestsSoFar: number,
-  /** The version being replaced, when the caller knows it (validate: the deployment that failed). */
+  /** The version being replaced, when the caller knows it (checkpoints: the deployment that failed one). */
   known?: { sha: string },
   /**
    * Someone asked for it (`mode: rollback`): the policy's rollback rules apply. A rollback after a failed
-   * validation is the rollout's own, and never waits.
+   * checkpoint is the rollout's own, and never waits.
    */
   options: { gated?: boolean } = {},
 ): Promise<ModeOutcome> {

@@ -9,6 +9,7 @@ import { githubClient } from "../github/octokit.js";
 import { describeRateLimit, rateLimitOf } from "../github/rate-limit.js";
 import { InvalidPolicyError, formatPolicyError } from "../policy/errors.js";
 import { auditMode } from "./audit.js";
+import { checkpointsMode } from "./checkpoints.js";
 import { gatePhase, type ActionDeps } from "./gate-phase.js";
 import { deployMode } from "./deploy.js";
 import { readSettings, type ActionSettings, type Mode } from "./inputs.js";
@@ -16,7 +17,6 @@ import { errorResult, resultJson, type ModeOutcome } from "./outcome.js";
 import { abortMode, resumeMode } from "./paused.js";
 import { rollbackMode } from "./rollback.js";
 import { renderSummary } from "./summary.js";
-import { validateMode } from "./validate.js";
 import { wakeMode } from "./wake.js";
 import { wayForward } from "./way-forward.js";
 
@@ -40,7 +40,7 @@ const MODES: Record<Mode, (deps: ActionDeps, settings: ActionSettings) => Promis
   rollback: rollbackMode,
   resume: resumeMode,
   abort: abortMode,
-  validate: validateMode,
+  checkpoints: checkpointsMode,
   audit: auditMode,
   wake: wakeMode,
 };
@@ -49,13 +49,17 @@ export async function run(): Promise<void> {
   let settings: ActionSettings | undefined;
   try {
     const { context } = github;
-    settings = readSettings((name) => core.getInput(name), {
-      ...context.repo,
-      sha: context.sha,
-      actor: context.actor,
-      runId: context.runId,
-      serverUrl: context.serverUrl,
-    });
+    settings = readSettings(
+      (name) => core.getInput(name),
+      {
+        ...context.repo,
+        sha: context.sha,
+        actor: context.actor,
+        runId: context.runId,
+        serverUrl: context.serverUrl,
+      },
+      (message) => core.warning(message),
+    );
     core.setSecret(settings.token);
     const client = githubClient({ token: settings.token });
     const deps: ActionDeps = {

@@ -53,7 +53,7 @@ test("bad inputs fail with what to fix", async () => {
   const run = await gate("production", { mode: "ship", "wait-for-approval": "soon" });
   expect(run.code).toBe(1);
   expect(run.stdout).toContain(
-    "`mode` must be one of gate, deploy, rollback, resume, abort, validate, audit, wake",
+    "`mode` must be one of gate, deploy, rollback, resume, abort, checkpoints, audit, wake",
   );
   expect(run.stdout).toContain("`wait-for-approval` must be a duration such as 30m");
 }, 30_000);

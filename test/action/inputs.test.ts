@@ -32,13 +32,18 @@ beforeAll(async () => {
   context = { ...c.repo, sha: c.sha, actor: c.actor, runId: c.runId, serverUrl: c.serverUrl };
 });
 
+/** No input below is deprecated: any warning is a failure. */
+const noWarning = (message: string) => {
+  throw new Error(`unexpected warning: ${message}`);
+};
+
 const inputs =
   (given: Partial<Record<InputName, string>>) =>
   (name: InputName): string =>
     ({ environment: "production", "github-token": "ghs_x", ...given })[name] ?? "";
 
 test("defaults: gate the workflow's SHA under .github/tollgate.yml, fail fast, tollgate[bot]", () => {
-  expect(readSettings(inputs({}), context)).toEqual({
+  expect(readSettings(inputs({}), context, noWarning)).toEqual({
     environment: "production",
     token: "ghs_x",
     policyPath: ".github/tollgate.yml",
@@ -66,6 +71,7 @@ test("every input read and typed", () => {
       policy: "deploy/policy.yaml",
     }),
     context,
+    noWarning,
   );
   expect(settings).toMatchObject({
     mode: "deploy",
@@ -80,7 +86,7 @@ test("every input read and typed", () => {
 
 test.each([
   [{ environment: "" }, "`environment` is required"],
-  [{ mode: "ship" }, "`mode` must be one of gate, deploy, rollback, resume, abort, validate, audit, wake"],
+  [{ mode: "ship" }, "`mode` must be one of gate, deploy, rollback, resume, abort, checkpoints, audit, wake"],
   [{ ref: "main" }, "`ref` must be a full 40-character commit SHA"],
   [{ "wait-for-approval": "ten minutes" }, "`wait-for-approval` must be a duration"],
   [{ "dry-run": "yes" }, "`dry-run` must be true or false"],
@@ -88,5 +94,20 @@ test.each([
   [{ policy: "/etc/passwd" }, "`policy` must be a repository-relative .yml/.yaml path"],
   [{ "github-token": "" }, "`github-token` is empty"],
 ] as const)("%j is refused with what to fix", (given, message) => {
-  expect(() => readSettings(inputs(given), context)).toThrow(message);
+  expect(() => readSettings(inputs(given), context, noWarning)).toThrow(message);
 });
+
+test("mode validate, the former name of checkpoints, reads as checkpoints with one warning naming the new name", () => {
+  const warnings: string[] = [];
+  const settings = readSettings(inputs({ mode: "validate" }), context, (m) => warnings.push(m));
+  expect(settings).toEqual(readSettings(inputs({ mode: "checkpoints" }), context, noWarning));
+  expect(settings.mode).toBe("checkpoints");
+  expect(warnings).toEqual(["`mode: validate` is deprecated: use `mode: checkpoints`, which does the same."]);
+});
+
+test.each(["toString", "__proto__", "constructor"])(
+  "mode %s is no deprecated name: refused like any unknown mode",
+  (mode) => {
+    expect(() => readSettings(inputs({ mode }), context, noWarning)).toThrow("`mode` must be one of");
+  },
+);

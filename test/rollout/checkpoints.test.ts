@@ -5,7 +5,7 @@ import {
   dueCheckpoints,
   nextCheckpointAt,
   runCheckpoint,
-} from "../../src/rollout/validation.js";
+} from "../../src/rollout/checkpoints.js";
 import { policyFrom, scripted } from "./helpers.js";
 
 const MIN = 60_000;
@@ -59,7 +59,7 @@ environments:
 const context = { environment: "production", sha: "a".repeat(40), strategy: "direct" };
 
 describe("runCheckpoint", () => {
-  test("runs the validation analyses with the context in env; healthy passes", async () => {
+  test("runs the checkpoint's analyses (`validation.analyses`) with the context in env; healthy passes", async () => {
     let seen: Readonly<Record<string, string>> = {};
     const measure = scripted({
       smoke: [
@@ -108,7 +108,7 @@ describe("runCheckpoint", () => {
     expect(result.passed).toBe(false);
   });
 
-  test("an environment without validation is a caller error", async () => {
+  test("an environment without a `validation` schedule is a caller error", async () => {
     await expect(
       runCheckpoint(0, policy.environments.dev!, {
         context,

@@ -1,7 +1,8 @@
 /**
- * Post-deploy validation at the policy's checkpoints (`validation.at`, e.g. [0s, 5m, 30m] after the
- * deployment's success). The App keeps no state, so what is due is computed from facts GitHub holds:
- * when the deployment succeeded and which checkpoints already have a recorded status.
+ * Post-deploy checkpoints: the policy's `validation.at` offsets (e.g. [0s, 5m, 30m] after the
+ * deployment's success), each running the `validation.analyses`. Nothing keeps state between runs, so
+ * what is due is computed from facts GitHub holds: when the deployment succeeded and which checkpoints
+ * already have a recorded status.
  */
 import { formatDuration } from "../policy/duration.js";
 import type { Analysis, Environment } from "../policy/model.js";
@@ -61,11 +62,11 @@ export async function runCheckpoint(
   environment: Environment,
   deps: CheckpointDeps,
 ): Promise<CheckpointResult> {
-  const validation = environment.validation;
-  if (!validation) throw new Error(`${environment.name} has no validation schedule`);
+  const schedule = environment.validation;
+  if (!schedule) throw new Error(`${environment.name} has no validation schedule`);
   const env = { ...contextEnv(deps.context), TOLLGATE_CHECKPOINT: checkpointLabel(checkpoint) };
   const results = await Promise.all(
-    resolveAnalyses(validation.analyses, deps.analyses).map((analysis) => {
+    resolveAnalyses(schedule.analyses, deps.analyses).map((analysis) => {
       const baseline = own(deps.baselines, analysis.name);
       return runAnalysis(analysis, {
         ...measuresOf(analysis, deps.measure, env),
@@ -75,7 +76,7 @@ export async function runCheckpoint(
       });
     }),
   );
-  // Validation runs after users have the new version: anything short of healthy counts as failed.
+  // Checkpoints run after users have the new version: anything short of healthy counts as failed.
   const bad = deciding(results).filter((r) => r.outcome !== "successful");
   const shown = bad.length > 0 ? bad : results;
   return {
@@ -83,6 +84,6 @@ export async function runCheckpoint(
     passed: bad.length === 0,
     results,
     summary: `${checkpointLabel(checkpoint)}: ${shown.map((r) => r.summary).join("; ")}`,
-    action: bad.length === 0 ? "none" : validation.onFailure,
+    action: bad.length === 0 ? "none" : schedule.onFailure,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * `mode: validate` (on a schedule): runs the post-deploy checks whose time has come — the policy's
+ * `mode: checkpoints` (on a schedule): runs the post-deploy checkpoints whose time has come — the policy's
  * `validation.at` offsets after the deployment's success — and records each as a status. The facts
  * come from GitHub (when it succeeded, which checkpoints are recorded), so runs keep no state; a failed
  * checkpoint rolls back when the policy says so.
@@ -10,7 +10,7 @@ import { parseDuration } from "../policy/duration.js";
 import { realClock } from "../rollout/clock.js";
 import { execRunner } from "./exec-runner.js";
 import { providers } from "../rollout/providers/index.js";
-import { checkpointLabel, dueCheckpoints, nextCheckpointAt, runCheckpoint } from "../rollout/validation.js";
+import { checkpointLabel, dueCheckpoints, nextCheckpointAt, runCheckpoint } from "../rollout/checkpoints.js";
 import type { ActionDeps } from "./gate-phase.js";
 import { evaluateGate, WORKFLOW_BOT } from "./gate.js";
 import type { ActionSettings } from "./inputs.js";
@@ -21,12 +21,12 @@ import { rollBack } from "./rollback.js";
 import { own } from "../policy/own.js";
 import type { Environment, Policy } from "../policy/model.js";
 
-export async function validateMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
+export async function checkpointsMode(deps: ActionDeps, settings: ActionSettings): Promise<ModeOutcome> {
   const { policy, requests: read } = await deps.phase("Read the policy", () => evaluateGate(deps, settings));
   let requests = read;
   const environment = own(policy.environments, settings.environment);
-  const validation = environment?.validation;
-  if (!environment || !validation)
+  const schedule = environment?.validation;
+  if (!environment || !schedule)
     throw new Error(`${settings.environment} has no validation schedule in ${settings.policyPath}`);
 
   if (!settings.dryRun) {
@@ -36,7 +36,7 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
     requests += scan.requests;
     // Mid-rollout the analyses of the rollout itself are watching: the checkpoints wait for the next run.
     if (scan.live) {
-      deps.log(`validation skipped: ${busyText(scan.live)}`);
+      deps.log(`checkpoints skipped: ${busyText(scan.live)}`);
       return { rolledBack: false, sections: [`Validation skipped: ${busyText(scan.live)}`], requests };
     }
   }
@@ -51,11 +51,11 @@ export async function validateMode(deps: ActionDeps, settings: ActionSettings): 
       requests,
       failure: `${settings.environment} has no successful deployment to validate`,
     };
-  return runDueCheckpoints(deps, settings, policy, environment, validation, found, requests);
+  return runDueCheckpoints(deps, settings, policy, environment, schedule, found, requests);
 }
 
-/** A deployment being validated: when its rollout succeeded, and the checkpoints already recorded on it. */
-interface Validated {
+/** The deployment under checkpoints: when its rollout succeeded, and the checkpoints already recorded on it. */
+interface CheckedDeployment {
   readonly id: number;
   readonly sha: string;
   readonly deployedAt: number;
@@ -64,12 +64,12 @@ interface Validated {
 
 /**
  * The environment's current version: its newest deployment with a success from a trusted writer (the
- * App's bot or the workflow's token), and the checkpoint offsets its validation statuses recorded.
+ * App's bot or the workflow's token), and the checkpoint offsets its checkpoint statuses recorded.
  */
 async function currentDeployment(
   deps: ActionDeps,
   settings: ActionSettings,
-): Promise<{ found?: Validated; requests: number }> {
+): Promise<{ found?: CheckedDeployment; requests: number }> {
   const deployments = await listDeployments(deps.client, settings, {
     environment: settings.environment,
     perPage: 10,
@@ -80,7 +80,7 @@ async function currentDeployment(
     const statuses = await listDeploymentStatuses(deps.client, { ...settings, deploymentId: deployment.id });
     requests++;
     const ours = statuses.filter((s) => s.creator !== null && trusted.includes(s.creator.login));
-    // A rollout's own success: validation results are written as statuses too, and don't restart the clock.
+    // A rollout's own success: checkpoint results are written as statuses too, and don't restart the clock.
     const successes = ours
       .filter((s) => s.state === "success" && parseDescription(s.description)?.kind !== "validation")
       .map((s) => Date.parse(s.created_at));
@@ -108,21 +108,21 @@ async function runDueCheckpoints(
   settings: ActionSettings,
   policy: Policy,
   environment: Environment,
-  validation: NonNullable<Environment["validation"]>,
-  found: Validated,
+  schedule: NonNullable<Environment["validation"]>,
+  found: CheckedDeployment,
   requestsSoFar: number,
 ): Promise<ModeOutcome> {
   let requests = requestsSoFar;
   const now = deps.now().getTime();
-  const due = dueCheckpoints(validation.atMs, found.deployedAt, found.recorded, now);
-  const next = nextCheckpointAt(validation.atMs, found.deployedAt, [...found.recorded, ...due], now);
+  const due = dueCheckpoints(schedule.atMs, found.deployedAt, found.recorded, now);
+  const next = nextCheckpointAt(schedule.atMs, found.deployedAt, [...found.recorded, ...due], now);
   deps.log(
     `checkpoints due: ${due.length}; next: ${next === undefined ? "none" : new Date(next).toISOString()}`,
   );
   let status: DeploymentState | undefined;
-  const validated = { ...settings, sha: found.sha };
-  deps.log(`validating deployment ${found.id} of ${found.sha.slice(0, 7)}`);
-  const write = statusWriter(deps.client, validated, found.id, environment.url, (s) => {
+  const checked = { ...settings, sha: found.sha };
+  deps.log(`checkpoints for deployment ${found.id} of ${found.sha.slice(0, 7)}`);
+  const write = statusWriter(deps.client, checked, found.id, environment.url, (s) => {
     status = s;
     requests++;
   });
