@@ -17,6 +17,17 @@ function appOf(ctx: Ctx): App {
 }
 
 /** Registering, changing and installing GitHub Apps. */
+/** What the control API says of an App's settings, on registering and on every change. */
+function appSettings(app: App) {
+  return {
+    id: app.id,
+    slug: app.slug,
+    webhook_url: app.webhookUrl,
+    permissions: app.permissions,
+    events: app.events,
+  };
+}
+
 export const appRoutes: RouteDef[] = [
   {
     method: "POST",
@@ -55,15 +66,11 @@ export const appRoutes: RouteDef[] = [
       ctx.state.apps.set(app.id, app);
       createAccount(ctx.state, { login: `${slug}[bot]`, type: "Bot" });
       return created({
-        id: app.id,
-        slug,
+        ...appSettings(app),
         name,
         client_id: app.clientId,
         pem: app.privateKey,
         webhook_secret: app.webhookSecret,
-        webhook_url: app.webhookUrl,
-        permissions: app.permissions,
-        events: app.events,
       });
     },
   },
@@ -77,13 +84,7 @@ export const appRoutes: RouteDef[] = [
       if ("webhook_url" in b) app.webhookUrl = str(b, "webhook_url", "App") ?? null;
       if (b["permissions"]) app.permissions = b["permissions"] as Permissions;
       if (Array.isArray(b["events"])) app.events = (b["events"] as unknown[]).map(String);
-      return ok({
-        id: app.id,
-        slug: app.slug,
-        webhook_url: app.webhookUrl,
-        permissions: app.permissions,
-        events: app.events,
-      });
+      return ok(appSettings(app));
     },
   },
   {

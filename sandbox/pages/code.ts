@@ -7,8 +7,8 @@
 import type { Commit } from "../git.js";
 import type { Repo, State } from "../state.js";
 import { checksBox } from "./check-run.js";
-import { deploymentPath, pullsOf } from "./deployments.js";
-import { Html, badge, branchName, commitLink, markup, icon, layout, link, repoPath, when } from "./html.js";
+import { deploymentsList, pullsOf } from "./deployments.js";
+import { Html, branchName, commitLink, markup, layout, link, repoPath, when } from "./html.js";
 
 /** Splits `{ref}/{path}` where the ref may itself hold slashes: the longest branch name (or a SHA) wins. */
 export function resolveRef(r: Repo, rest: string): { ref: string; sha: string; path: string } | undefined {
@@ -49,20 +49,7 @@ export function commitPage(state: State, r: Repo, c: Commit): string {
       ${pullsOf(r, c.sha).map((i) => markup` · ${link(`${repoPath(r)}/pull/${i.number}`, `#${i.number} ${i.title}`)}`)}
     </div>
     ${checksBox(state, r, c.sha)}
-    <div class="box" id="deployments">
-      <div class="head"><strong>Deployments of this commit</strong></div>
-      ${deployments.length === 0 ? markup`<div class="empty">Not deployed.</div>` : ""}
-      <ul class="rows">
-        ${deployments.map((d) => {
-          const last = d.statuses.at(-1);
-          return markup`<li>
-            ${icon(last?.state ?? "pending")}
-            ${link(deploymentPath(r, d), `Deployment ${d.id} to ${d.environment}`)}
-            ${badge(last?.state ?? "pending")} <span class="muted">${last?.description ?? ""}</span>
-          </li>`;
-        })}
-      </ul>
-    </div>
+    ${deploymentsList(r, "Deployments of this commit", deployments, "Not deployed.")}
     <div class="box" id="files">
       <div class="head"><strong>${files.length} changed file${files.length === 1 ? "" : "s"}</strong></div>
       <ul class="rows">

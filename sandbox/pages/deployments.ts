@@ -15,6 +15,29 @@ const latest = (d: Deployment): DeploymentStatus | undefined => d.statuses.at(-1
 export const deploymentPath = (r: Repo, d: Deployment): string =>
   `${repoPath(r)}/deployments/activity_log?environments_filter=${encodeURIComponent(d.environment)}#deployment-${d.id}`;
 
+/** A box listing deployments with their latest status, as GitHub's commit and run pages show them. */
+export function deploymentsList(
+  r: Repo,
+  title: string,
+  deployments: readonly Deployment[],
+  none: string,
+): Html {
+  return markup`<div class="box" id="deployments">
+    <div class="head"><strong>${title}</strong></div>
+    ${deployments.length === 0 ? markup`<div class="empty">${none}</div>` : ""}
+    <ul class="rows">
+      ${deployments.map((d) => {
+        const last = latest(d);
+        return markup`<li>
+          ${icon(last?.state ?? "pending")}
+          ${link(deploymentPath(r, d), `Deployment ${d.id} to ${d.environment}`)}
+          ${badge(last?.state ?? "pending")} <span class="muted">${last?.description ?? ""}</span>
+        </li>`;
+      })}
+    </ul>
+  </div>`;
+}
+
 /** Pull requests whose commits (or merge commit) include the SHA. */
 export function pullsOf(r: Repo, sha: string): Issue[] {
   return [...r.issues.values()].filter(

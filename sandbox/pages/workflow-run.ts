@@ -5,9 +5,9 @@
  * protection-rule gates and comments, and the deployments it created.
  */
 import type { Repo, State, WorkflowRun } from "../state.js";
-import { deploymentPath } from "./deployments.js";
+import { deploymentsList } from "./deployments.js";
 import type { Html } from "./html.js";
-import { badge, branchName, commitLink, markup, icon, layout, link, repoPath, user, when } from "./html.js";
+import { badge, branchName, commitLink, markup, icon, layout, repoPath, user, when } from "./html.js";
 
 function jobsBox(run: WorkflowRun): Html {
   return markup`<div class="box" id="jobs">
@@ -63,20 +63,7 @@ function deploymentsBox(r: Repo, run: WorkflowRun): Html {
         [s.log_url, s.target_url].some((u) => u.endsWith(runUrl) || u.includes(`${runUrl}/`)),
       ),
   );
-  return markup`<div class="box" id="deployments">
-          <div class="head"><strong>Deployments</strong></div>
-          ${deployments.length === 0 ? markup`<div class="empty">No deployments point at this run.</div>` : ""}
-          <ul class="rows">
-            ${deployments.map((d) => {
-              const last = d.statuses.at(-1);
-              return markup`<li>
-                ${icon(last?.state ?? "pending")}
-                ${link(deploymentPath(r, d), `Deployment ${d.id} to ${d.environment}`)}
-                ${badge(last?.state ?? "pending")} <span class="muted">${last?.description ?? ""}</span>
-              </li>`;
-            })}
-          </ul>
-        </div>`;
+  return deploymentsList(r, "Deployments", deployments, "No deployments point at this run.");
 }
 
 export function workflowRunPage(state: State, r: Repo, run: WorkflowRun): string {

@@ -30,6 +30,10 @@ import { login, repoOf } from "./common.js";
 const read = { perm: ["contents", "read"] as [string, "read"] };
 const write = { perm: ["contents", "write"] as [string, "write"], role: "write" as const };
 
+/** GitHub's 422 for a ref request naming a ref or an object it will not take, with its message. */
+const invalidReference = (field: "ref" | "sha", message: string) =>
+  validationFailed([{ resource: "Reference", field, code: "invalid" }], message);
+
 function refJson(ctx: Ctx, r: Repo, ref: string, sha: string): Json {
   return {
     ref,
@@ -256,8 +260,8 @@ export const gitRoutes: RouteDef[] = [
       const ref = str(b, "ref", "Reference", true);
       const sha = str(b, "sha", "Reference", true);
       if (!ref.startsWith("refs/") || ref.split("/").length < 3)
-        throw validationFailed(
-          [{ resource: "Reference", field: "ref", code: "invalid" }],
+        throw invalidReference(
+          "ref",
           "Reference name must start with 'refs/' and have at least two slashes.",
         );
       if (r.refs.has(ref))
@@ -265,11 +269,7 @@ export const gitRoutes: RouteDef[] = [
           [{ resource: "Reference", field: "ref", code: "already_exists" }],
           "Reference already exists",
         );
-      if (!r.git.get(sha, "commit"))
-        throw validationFailed(
-          [{ resource: "Reference", field: "sha", code: "invalid" }],
-          "Object does not exist",
-        );
+      if (!r.git.get(sha, "commit")) throw invalidReference("sha", "Object does not exist");
       updateRef(ctx, r, ref, sha, login(ctx));
       return created(refJson(ctx, r, ref, sha));
     },
@@ -283,24 +283,13 @@ export const gitRoutes: RouteDef[] = [
       const r = repoOf(ctx);
       const ref = refParam(ctx);
       const current = r.refs.get(ref);
-      if (!current)
-        throw validationFailed(
-          [{ resource: "Reference", field: "ref", code: "invalid" }],
-          "Reference does not exist",
-        );
+      if (!current) throw invalidReference("ref", "Reference does not exist");
       const b = obj(ctx);
       const sha = str(b, "sha", "Reference", true);
-      if (!r.git.get(sha, "commit"))
-        throw validationFailed(
-          [{ resource: "Reference", field: "sha", code: "invalid" }],
-          "Object does not exist",
-        );
+      if (!r.git.get(sha, "commit")) throw invalidReference("sha", "Object does not exist");
       const fastForward = r.git.ancestors(sha).has(current);
       if (!(bool(b, "force", "Reference") ?? false) && !fastForward) {
-        throw validationFailed(
-          [{ resource: "Reference", field: "sha", code: "invalid" }],
-          "Update is not a fast forward",
-        );
+        throw invalidReference("sha", "Update is not a fast forward");
       }
       refuseProtectedPush(ctx, r, ref, { sha, force: !fastForward });
       updateRef(ctx, r, ref, sha, login(ctx));
@@ -315,11 +304,7 @@ export const gitRoutes: RouteDef[] = [
     handler: (ctx) => {
       const r = repoOf(ctx);
       const ref = refParam(ctx);
-      if (!r.refs.has(ref))
-        throw validationFailed(
-          [{ resource: "Reference", field: "ref", code: "invalid" }],
-          "Reference does not exist",
-        );
+      if (!r.refs.has(ref)) throw invalidReference("ref", "Reference does not exist");
       if (ref === `refs/heads/${r.defaultBranch}`) throw conflict("Cannot delete the default branch");
       refuseProtectedPush(ctx, r, ref, { sha: null, force: false });
       r.refs.delete(ref);
