@@ -1,5 +1,5 @@
 /** What answering a command comes to: a reaction on the comment, and a reply when there is something to say. */
-import type { PullFacts } from "../pull-facts.js";
+import type { PullFacts } from "../../src/github/pull-facts.js";
 import type { Deps } from "../readiness-checks.js";
 
 export interface Outcome {

@@ -8,7 +8,8 @@ import type { GatheredEvidence } from "../../src/github/evidence.js";
 import type { Environment } from "../../src/policy/model.js";
 import { own } from "../../src/policy/own.js";
 import { assess } from "../assess.js";
-import { pullOf, type PullFacts } from "../pull-facts.js";
+import { pullOf } from "../pull-facts.js";
+import type { PullFacts } from "../../src/github/pull-facts.js";
 import { unknownEnvironment } from "./admission.js";
 import { refuse, type CommandContext, type Outcome } from "./outcome.js";
 

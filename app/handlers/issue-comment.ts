@@ -17,7 +17,8 @@ import { rollback } from "../commands/rollback.js";
 import { withdraw } from "../commands/withdraw.js";
 import { isOutOfTime, type EventBudget } from "../../src/github/budget.js";
 import { clientOf, type GitHubClient, type RepositoryRef } from "../../src/github/client.js";
-import { commandFacts, repoOf } from "../pull-facts.js";
+import { commandFacts } from "../../src/github/pull-facts.js";
+import { repoOf } from "../pull-facts.js";
 import type { Identity, Settings } from "../settings.js";
 
 const ACTING = new Set(["approve", "reject", "rollback", "resume", "abort"]);

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from "node:util";
 import nock from "nock";
 import { Probot } from "probot";
 import { tollgate } from "../../app/index.js";
-import { COMMAND_QUERY } from "../../app/pull-facts.js";
+import { COMMAND_QUERY } from "../../src/github/pull-facts.js";
 import type { Settings } from "../../app/settings.js";
 import { EVIDENCE_QUERY } from "../../src/github/evidence-query.js";
 import { PLAIN_OCTOKIT } from "../../scripts/worlds/probot-octokit.js";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { validate } from "@octokit/graphql-schema";
-import { COMMAND_QUERY } from "../../app/pull-facts.js";
+import { COMMAND_QUERY } from "../../src/github/pull-facts.js";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
 
 const REACTED = `
