@@ -12,6 +12,7 @@ import {
   ourCheckRunNames,
   POLICY_CHECK,
   writeNoticeCheck,
+  writeNoticeCleared,
   writePolicyCheck,
   writeReadinessCheck,
 } from "../src/github/checks.js";
@@ -39,6 +40,12 @@ export interface Deps {
 
 /** The run written on a PR's head when a rate limit or the time budget stopped its first evaluation. */
 export const RATE_LIMITED_CHECK = `${CHECK_PREFIX}readiness`;
+
+/** How the external ids of the "not evaluated" runs begin: under a rate limit, or out of the event's time. */
+const RATE_LIMITED = "rate-limited@";
+const OUT_OF_TIME = "out-of-time@";
+const isNotEvaluatedNotice = (externalId: string | undefined) =>
+  externalId !== undefined && (externalId.startsWith(RATE_LIMITED) || externalId.startsWith(OUT_OF_TIME));
 
 export const nowOf = (settings: Settings) => (settings.now ? settings.now() : new Date());
 
@@ -125,6 +132,9 @@ async function judgeAndShow(
   // A failing policy check from before the fix would stay forever: supersede it, once.
   const stalePolicyCheck = evidence.checks.some((c) => c.name === POLICY_CHECK && c.state !== "success");
   if (stalePolicyCheck) await writePolicyCheck(client, repo, sha, []);
+  // So would the "not evaluated" run written on a PR head that had no run of Tollgate's yet.
+  if (isNotEvaluatedNotice(gathered.shownChecks.get(RATE_LIMITED_CHECK)))
+    await writeNoticeCleared(client, repo, { name: RATE_LIMITED_CHECK, headSha: sha });
   return writeDecisions(deps, policy.policy, evidence, sha, {
     now,
     ...(options.rewrite ? {} : { shown: gathered.shownChecks }),
@@ -134,7 +144,8 @@ async function judgeAndShow(
 /**
  * GitHub refused the read for its rate limit: nothing can be judged until it resets, and a run showing an
  * earlier result must not stand as if it were current. Every Tollgate run on the commit (or, on a PR's
- * head without any yet, one run) says so in words with the reset time, and is not a pass.
+ * head without any yet, one run) says so in words with the reset time, and is not a pass; the reset is
+ * recorded as a due time, so the scheduled wake has the App judge the commit again once it has passed.
  */
 async function writeRateLimited(
   deps: Deps,
@@ -146,17 +157,27 @@ async function writeRateLimited(
   deps.log.warn({ sha, reset: limited.resetAt.toISOString() }, `not evaluated: ${text}`);
   const at = limited.resetAt.toISOString().replace(/\.\d{3}Z$/, "Z");
   await writeNotEvaluated(deps, sha, pullNumber, {
-    externalId: `rate-limited@${sha}#${at}`,
+    externalId: `${RATE_LIMITED}${sha}#${at}`,
     title: `Not evaluated: rate limit until ${at.slice(11, 16)} UTC`,
     summary: [
       `**Not evaluated.** ${text}, so Tollgate could not read the evidence for ${sha.slice(0, 7)}.`,
       "",
       "Nothing was decided: an earlier result shown here no longer stands, and this run is not a pass.",
-      `Tollgate evaluates again on the next event after ${at}, or when you press **Re-evaluate** then.`,
+      `Tollgate evaluates again after ${at}: at the next scheduled wake (\`mode: wake\`), on the next event, or when you press **Re-evaluate** then.`,
       "",
       `GitHub said: ${limited.message}`,
     ].join("\n"),
   });
+  // The reset is a due time like a soak's end: the scheduled wake brings the App back to this commit then.
+  // REST has its own budget, so this write usually passes; if it does not, the next event still comes.
+  try {
+    await writeDue(deps.client, deps.repo, sha, limited.resetAt);
+  } catch (error) {
+    deps.log.warn(
+      { sha, error: error instanceof Error ? error.message : String(error) },
+      "could not record the reset as a due time",
+    );
+  }
 }
 
 /**
@@ -171,7 +192,7 @@ async function writeOutOfTime(
 ): Promise<void> {
   deps.log.warn({ sha }, `not evaluated: Tollgate ${error.message}`);
   await writeNotEvaluated(deps, sha, pullNumber, {
-    externalId: `out-of-time@${sha}#${new Date().toISOString()}`,
+    externalId: `${OUT_OF_TIME}${sha}#${new Date().toISOString()}`,
     title: "Not evaluated: GitHub answered too slowly",
     summary: [
       `**Not evaluated.** GitHub answered too slowly and Tollgate ${error.message}, so it could not finish evaluating ${sha.slice(0, 7)}.`,

@@ -118,3 +118,19 @@ export async function workflowTokens(
   });
   return (await installed(sandbox, app, org)).token;
 }
+
+/**
+ * The GITHUB_TOKEN of the scheduled wake workflow (examples/workflows/scheduled-wake.yml): its
+ * `permissions: { contents: write, statuses: write }` list the due refs, write the wake's status and
+ * remove spent refs. An App of its own here, since its grants differ from a deploy workflow's.
+ */
+export async function wakeWorkflowTokens(
+  sandbox: Sandbox,
+  org: string,
+): Promise<(repository?: string) => Promise<string>> {
+  const app = await sandbox.client.registerApp({
+    name: "wake-workflow",
+    permissions: { contents: "write", statuses: "write", metadata: "read" },
+  });
+  return (await installed(sandbox, app, org)).token;
+}

@@ -125,6 +125,29 @@ export async function writeNoticeCheck(
   });
 }
 
+/**
+ * A "not evaluated" notice superseded once the commit was evaluated: neutral (neither a pass nor a
+ * failure), pointing at the environments' own runs, which hold the result.
+ */
+export async function writeNoticeCleared(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  run: { name: string; headSha: string },
+): Promise<void> {
+  await client.request("POST /repos/{owner}/{repo}/check-runs", {
+    ...repo,
+    name: run.name,
+    head_sha: run.headSha,
+    status: "completed",
+    conclusion: "neutral",
+    external_id: "evaluated",
+    output: {
+      title: "Evaluated: see each environment's run",
+      summary: "Tollgate could evaluate this commit again; each gated environment's run shows the result.",
+    },
+  });
+}
+
 /** The policy check: failure with each error as an annotation on the file, or success once it is fixed. */
 export async function writePolicyCheck(
   client: GitHubClient,

@@ -5,9 +5,9 @@
  * `mode: wake`, run as the scheduled workflow would), with the sandbox clock moved, never waited for.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import { DUE_NAMESPACE } from "../../src/github/due.js";
-import { appJwt, FULL, ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
+import { FULL, ORG, REPO, openPullRequest, wakeWorkflowTokens } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 import { runAction, verifiedByApp, workflowToken } from "../../scripts/worlds/action-run.js";
 import {
@@ -108,18 +108,7 @@ beforeAll(async () => {
   }
   ci = await ciApp(world);
   token = await workflowToken(world);
-  const scheduled = await world.sandbox.client.registerApp({
-    name: "wake-workflow",
-    permissions: { contents: "write", statuses: "write", metadata: "read" },
-  });
-  const installation = await world.sandbox.client.installApp(scheduled.id, ORG);
-  wakeToken = async () => {
-    const jwt = new Octokit({ auth: appJwt(scheduled), baseUrl: world.sandbox.apiUrl });
-    const { data } = await jwt.request("POST /app/installations/{installation_id}/access_tokens", {
-      installation_id: installation.id,
-    });
-    return data.token;
-  };
+  wakeToken = await wakeWorkflowTokens(world.sandbox, ORG);
 }, PROCESS_TEST_MS);
 afterAll(() => world.close());
 
