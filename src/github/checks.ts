@@ -107,45 +107,68 @@ export async function ourCheckRunNames(
   ];
 }
 
-/** A run that says in words why nothing was evaluated: never a pass, with a button to try again. */
-export async function writeNoticeCheck(
+interface CompletedRun {
+  readonly name: string;
+  readonly headSha: string;
+  readonly externalId: string;
+  readonly title: string;
+  readonly summary: string;
+}
+
+/** A completed run of Tollgate's that is no environment's decision: a notice, or its retraction. */
+async function writeCompletedRun(
   client: GitHubClient,
   repo: RepositoryRef,
-  run: { name: string; headSha: string; externalId: string; title: string; summary: string },
+  run: CompletedRun,
+  conclusion: "action_required" | "neutral",
 ): Promise<void> {
   await client.request("POST /repos/{owner}/{repo}/check-runs", {
     ...repo,
     name: run.name,
     head_sha: run.headSha,
     status: "completed",
-    conclusion: "action_required",
+    conclusion,
     external_id: run.externalId,
     output: { title: run.title, summary: fitSummary(run.summary) },
-    actions: [{ label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE }],
+    ...(conclusion === "action_required"
+      ? {
+          actions: [
+            { label: "Re-evaluate", description: "Gather the evidence again", identifier: REEVALUATE },
+          ],
+        }
+      : {}),
   });
+}
+
+/** A run that says in words why nothing was evaluated: never a pass, with a button to try again. */
+export function writeNoticeCheck(
+  client: GitHubClient,
+  repo: RepositoryRef,
+  run: CompletedRun,
+): Promise<void> {
+  return writeCompletedRun(client, repo, run, "action_required");
 }
 
 /**
  * A "not evaluated" notice superseded once the commit was evaluated: neutral (neither a pass nor a
  * failure), pointing at the environments' own runs, which hold the result.
  */
-export async function writeNoticeCleared(
+export function writeNoticeCleared(
   client: GitHubClient,
   repo: RepositoryRef,
   run: { name: string; headSha: string },
 ): Promise<void> {
-  await client.request("POST /repos/{owner}/{repo}/check-runs", {
-    ...repo,
-    name: run.name,
-    head_sha: run.headSha,
-    status: "completed",
-    conclusion: "neutral",
-    external_id: "evaluated",
-    output: {
+  return writeCompletedRun(
+    client,
+    repo,
+    {
+      ...run,
+      externalId: "evaluated",
       title: "Evaluated: see each environment's run",
       summary: "Tollgate could evaluate this commit again; each gated environment's run shows the result.",
     },
-  });
+    "neutral",
+  );
 }
 
 /** The policy check: failure with each error as an annotation on the file, or success once it is fixed. */

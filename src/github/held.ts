@@ -36,16 +36,12 @@ export async function writeHeldStatus(
     readonly url: string;
   },
 ): Promise<void> {
-  await client.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
-    owner: target.owner,
-    repo: target.repo,
-    sha: target.sha,
-    state: "success",
+  await writeBookkeepingStatus(client, target, {
     context: heldContext(note.environment),
     description: note.held
       ? `held: run ${note.runId} waits for Tollgate's gate`
       : `released: run ${note.runId} was answered`,
-    ...(note.url ? { target_url: note.url } : {}),
+    url: note.url,
   });
 }
 
@@ -55,14 +51,27 @@ export async function writeWakeStatus(
   target: RepositoryRef & { readonly sha: string },
   wake: { readonly dueAt: Date; readonly url: string },
 ): Promise<void> {
+  await writeBookkeepingStatus(client, target, {
+    context: WAKE_CONTEXT,
+    description: `due at ${wake.dueAt.toISOString().replace(/\.\d{3}Z$/, "Z")}: Tollgate judges this commit again`,
+    url: wake.url,
+  });
+}
+
+/** A bookkeeping status is `success` whatever it says, so it never holds up what waits for every status. */
+async function writeBookkeepingStatus(
+  client: GitHubClient,
+  target: RepositoryRef & { readonly sha: string },
+  status: { readonly context: string; readonly description: string; readonly url: string },
+): Promise<void> {
   await client.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
     owner: target.owner,
     repo: target.repo,
     sha: target.sha,
     state: "success",
-    context: WAKE_CONTEXT,
-    description: `due at ${wake.dueAt.toISOString().replace(/\.\d{3}Z$/, "Z")}: Tollgate judges this commit again`,
-    target_url: wake.url,
+    context: status.context,
+    description: status.description,
+    ...(status.url ? { target_url: status.url } : {}),
   });
 }
 

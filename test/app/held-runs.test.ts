@@ -18,7 +18,7 @@ import {
   startAppWorld,
 } from "../../scripts/worlds/app-world.js";
 import { BODY } from "../../scripts/worlds/app-policy.js";
-import { WORKFLOW, ciApp, ciCheck, run, runState } from "./fixtures.js";
+import { WORKFLOW, ciApp, ciCheck, dueRefs, run, runState, sandboxNow } from "./fixtures.js";
 
 let world: AppWorld;
 let ci: Octokit;
@@ -70,13 +70,8 @@ environments:
 `;
 }
 
-async function sandboxNow(): Promise<number> {
-  const clock = await world.sandbox.client.control<{ now: string }>("GET", "/clock");
-  return Date.parse(clock.now);
-}
-
 async function advanceTo(ms: number): Promise<void> {
-  const seconds = Math.ceil((ms - (await sandboxNow())) / 1000);
+  const seconds = Math.ceil((ms - (await sandboxNow(world))) / 1000);
   if (seconds <= 0) return;
   await world.sandbox.client.advanceClock(seconds);
   shiftMs += seconds * 1000;
@@ -91,7 +86,7 @@ beforeAll(async () => {
     settings: { now: () => new Date(Date.now() + shiftMs) },
   });
   // Whole minutes, so the policy's "HH:MM" opens exactly then.
-  windowOpensMs = Math.ceil(((await sandboxNow()) + 30 * 60_000) / 60_000) * 60_000;
+  windowOpensMs = Math.ceil(((await sandboxNow(world)) + 30 * 60_000) / 60_000) * 60_000;
   const owner = world.people["owner"]!;
   await world.sandbox.client.putFile(owner.token, FULL, ".github/tollgate.yml", policy(windowOpensMs));
   await world.sandbox.client.putFile(owner.token, FULL, ".github/workflows/deploy.yml", WORKFLOW);
@@ -124,14 +119,6 @@ async function gateOf(id: number, environment: string) {
   return (await runState(world, id)).gates.find((g) => g.environment === environment)!;
 }
 
-async function dueRefs(): Promise<string[]> {
-  const { data } = await world.people["owner"]!.octokit.request(
-    "GET /repos/{owner}/{repo}/git/matching-refs/{ref}",
-    { owner: ORG, repo: REPO, ref: DUE_NAMESPACE.slice("refs/".length) },
-  );
-  return data.map((r) => r.ref);
-}
-
 /** The scheduled workflow's step: the built Action in mode wake, with the workflow token. */
 async function wake(sha: string) {
   const woken = await runAction(world, { sha, token: await wakeToken(), inputs: { mode: "wake" } });
@@ -149,7 +136,7 @@ describe("held runs and check runs follow time and CI", () => {
       // The PR's preview run shows the closed window, and its opening is recorded as due.
       const preview = (await latestChecks(world, pr.head)).get("Tollgate · preview")!;
       expect(preview.output.summary).toContain("outside the deployment windows");
-      const due = (await dueRefs()).filter((ref) => ref.endsWith(`-${pr.head}`));
+      const due = (await dueRefs(world)).filter((ref) => ref.endsWith(`-${pr.head}`));
       expect(due).toEqual([`${DUE_NAMESPACE}${windowOpensMs / 1000}-${pr.head}`]);
 
       const scheduledToken = await wakeToken();
@@ -163,7 +150,7 @@ describe("held runs and check runs follow time and CI", () => {
       expect(requests.map((r) => [r.actor, r.operationId])).toEqual([
         ["wake-workflow[bot]", "git/list-matching-refs"],
       ]);
-      expect(await dueRefs()).toEqual(expect.arrayContaining(due));
+      expect(await dueRefs(world)).toEqual(expect.arrayContaining(due));
     },
     PROCESS_TEST_MS,
   );
@@ -228,14 +215,14 @@ describe("held runs and check runs follow time and CI", () => {
       expect(staged.outputs["status"]).toBe("success");
       await verifiedByApp(world, Number(staged.outputs["deployment-id"]), "staging");
       await settled(world);
-      const soakedAt = await sandboxNow();
+      const soakedAt = await sandboxNow(world);
 
       const id = await heldRun(pr.head, "soak", "canary");
       const held = await gateOf(id, "canary");
       expect(held.state).toBe("waiting");
       expect(held.comments.at(-1)!.comment).toMatch(/staging has soaked .* of 10m/);
       // Its gate opens by time alone: the time is recorded, the App holds nothing in memory.
-      const due = (await dueRefs()).filter((ref) => ref.endsWith(`-${pr.head}`));
+      const due = (await dueRefs(world)).filter((ref) => ref.endsWith(`-${pr.head}`));
       expect(due.length).toBeGreaterThan(0);
 
       await settled(world);
@@ -262,7 +249,7 @@ describe("held runs and check runs follow time and CI", () => {
         "git/create-ref",
       ];
       expect(writes.map((r) => r.operationId).filter((op) => !allowed.includes(op ?? ""))).toEqual([]);
-      expect(await dueRefs()).not.toEqual(expect.arrayContaining(due));
+      expect(await dueRefs(world)).not.toEqual(expect.arrayContaining(due));
     },
     PROCESS_TEST_MS,
   );
@@ -313,7 +300,7 @@ describe("held runs and check runs follow time and CI", () => {
       const before = (await latestChecks(world, pr.head)).get("Tollgate · preview")!;
       expect(before.conclusion).not.toBe("success");
       expect(before.output.summary).toContain("outside the deployment windows");
-      const due = (await dueRefs()).filter((ref) => ref.endsWith(`-${pr.head}`));
+      const due = (await dueRefs(world)).filter((ref) => ref.endsWith(`-${pr.head}`));
       expect(due).toHaveLength(1);
 
       await advanceTo(windowOpensMs + 60_000);
@@ -324,13 +311,13 @@ describe("held runs and check runs follow time and CI", () => {
       await settled(world);
       await world.sandbox.client.clearFaults();
       expect((await latestChecks(world, pr.head)).get("Tollgate · preview")!.id).toBe(before.id);
-      expect(await dueRefs()).toEqual(expect.arrayContaining(due));
+      expect(await dueRefs(world)).toEqual(expect.arrayContaining(due));
 
       // The next scheduled run wakes the App again; judged now, the run shows the open window and the
       // App removes the spent due time.
       await wake(pr.head);
       await settled(world);
-      expect(await dueRefs()).not.toEqual(expect.arrayContaining(due));
+      expect(await dueRefs(world)).not.toEqual(expect.arrayContaining(due));
       const after = (await latestChecks(world, pr.head)).get("Tollgate · preview")!;
       expect(after.id).not.toBe(before.id);
       expect(after.output.summary).toContain("inside the deployment windows");

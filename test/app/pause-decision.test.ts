@@ -13,7 +13,7 @@ import { FULL, ORG, REPO, octokitFor, openPullRequest } from "../../sandbox/seed
 import { PROCESS_TEST_MS, STORY_TEST_MS } from "../support/timeouts.js";
 import { runAction, statusesOf, workflowToken, type ActionRun } from "../../scripts/worlds/action-run.js";
 import { comment, settled, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
-import { WORKFLOW, run, runState } from "./fixtures.js";
+import { WORKFLOW, expectPauseDecided, run, runState } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-pause-decision-"));
 const LOG = `${dir}/$TOLLGATE_ENVIRONMENT.log`;
@@ -106,15 +106,7 @@ test(
   async () => {
     const pr = await pausedPr("resumed");
     const asked = await comment(world, "alice", pr.number, "/tollgate resume resumed");
-    expect(asked).toMatchObject({ reactions: ["+1"], replies: [] });
-    const decision = (await statusesOf(world, pr.deploymentId)).at(-1)!;
-    expect(decision).toMatchObject({
-      state: "in_progress",
-      description: "Tollgate resume: by @alice",
-      log_url: asked.url,
-      creator: { login: world.bot },
-    });
-    expect((await runState(world, pr.runId)).run_attempt).toBe(2);
+    await expectPauseDecided(world, asked, pr, "resume", { state: "in_progress" });
 
     // A redelivered comment acts once.
     const [delivery] = (await world.sandbox.client.deliveries("issue_comment.created")).slice(-1);
@@ -144,13 +136,7 @@ test(
   async () => {
     const pr = await pausedPr("aborted");
     const asked = await comment(world, "alice", pr.number, "/tollgate abort aborted");
-    expect(asked).toMatchObject({ reactions: ["+1"], replies: [] });
-    expect((await statusesOf(world, pr.deploymentId)).at(-1)).toMatchObject({
-      description: "Tollgate abort: by @alice",
-      log_url: asked.url,
-      creator: { login: world.bot },
-    });
-    expect((await runState(world, pr.runId)).run_attempt).toBe(2);
+    await expectPauseDecided(world, asked, pr, "abort");
 
     const rerun = await deploy("aborted", pr.sha, pr.runId);
     expect({ code: rerun.code, rollout: rerun.outputs["rollout"], log: diagnose(rerun) }).toMatchObject({

@@ -5,11 +5,12 @@
  * the commit: the environments' runs show a fresh evaluation, and the notice no longer stands.
  */
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import { ORG, REPO, openPullRequest, wakeWorkflowTokens } from "../../sandbox/seed/index.js";
+import { ORG, openPullRequest, wakeWorkflowTokens } from "../../sandbox/seed/index.js";
 import { runAction } from "../../scripts/worlds/action-run.js";
 import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
 import { latestChecks, settled, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
 import { DUE_NAMESPACE } from "../../src/github/due.js";
+import { dueRefs, sandboxNow } from "./fixtures.js";
 import { exhaustGraphql } from "../support/exhaust.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
@@ -29,17 +30,8 @@ beforeAll(async () => {
 }, PROCESS_TEST_MS);
 afterAll(() => world.close());
 
-async function dueRefs(): Promise<string[]> {
-  const { data } = await world.people["owner"]!.octokit.request(
-    "GET /repos/{owner}/{repo}/git/matching-refs/{ref}",
-    { owner: ORG, repo: REPO, ref: DUE_NAMESPACE.slice("refs/".length) },
-  );
-  return data.map((r) => r.ref);
-}
-
 async function advanceClockTo(ms: number): Promise<void> {
-  const clock = await world.sandbox.client.control<{ now: string }>("GET", "/clock");
-  await world.sandbox.client.advanceClock(Math.ceil((ms - Date.parse(clock.now)) / 1000));
+  await world.sandbox.client.advanceClock(Math.ceil((ms - (await sandboxNow(world))) / 1000));
 }
 
 test(
@@ -59,7 +51,7 @@ test(
     expect(limited.get("Tollgate · readiness")!.output.summary).toContain(
       `Tollgate evaluates again after ${at}`,
     );
-    expect(await dueRefs()).toContain(`${DUE_NAMESPACE}${reset.getTime() / 1000}-${pr.head}`);
+    expect(await dueRefs(world)).toContain(`${DUE_NAMESPACE}${reset.getTime() / 1000}-${pr.head}`);
 
     await advanceClockTo(reset.getTime() + 60_000);
     const woken = await runAction(world, {

@@ -23,7 +23,7 @@ import {
 import { startSampleService, type SampleService } from "../../scripts/metrics/sample-service.js";
 import { runAction, statusesOf, workflowToken, type ActionRun } from "../../scripts/worlds/action-run.js";
 import { comment, settled, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
-import { WORKFLOW, run, runState } from "../app/fixtures.js";
+import { WORKFLOW, expectPauseDecided, run } from "../app/fixtures.js";
 import { FULL, openPullRequest } from "../../sandbox/seed/index.js";
 import { PROCESS_TEST_MS, STORY_TEST_MS, WAIT_MS } from "../support/timeouts.js";
 
@@ -142,14 +142,7 @@ if (!prometheusInstalled()) {
         // The approver looked at the figures and fixed the cause before deciding.
         service.setFaults({ errorRate: 0 });
         const asked = await comment(world, "alice", pr.number, "/tollgate resume resumed");
-        expect(asked).toMatchObject({ reactions: ["+1"], replies: [] });
-        expect((await statusesOf(world, pr.deploymentId)).at(-1)).toMatchObject({
-          state: "in_progress",
-          description: "Tollgate resume: by @alice",
-          log_url: asked.url,
-          creator: { login: world.bot },
-        });
-        expect((await runState(world, pr.runId)).run_attempt).toBe(2);
+        await expectPauseDecided(world, asked, pr, "resume", { state: "in_progress" });
 
         const rerun = await deploy("resumed", pr.sha, pr.runId);
         expect({ code: rerun.code, rollout: rerun.outputs["rollout"], log: diagnose(rerun) }).toMatchObject({
@@ -175,13 +168,7 @@ if (!prometheusInstalled()) {
       async () => {
         const pr = await pausedPr("aborted");
         const asked = await comment(world, "alice", pr.number, "/tollgate abort aborted");
-        expect(asked).toMatchObject({ reactions: ["+1"], replies: [] });
-        expect((await statusesOf(world, pr.deploymentId)).at(-1)).toMatchObject({
-          description: "Tollgate abort: by @alice",
-          log_url: asked.url,
-          creator: { login: world.bot },
-        });
-        expect((await runState(world, pr.runId)).run_attempt).toBe(2);
+        await expectPauseDecided(world, asked, pr, "abort");
 
         const rerun = await deploy("aborted", pr.sha, pr.runId);
         expect({ code: rerun.code, rollout: rerun.outputs["rollout"], log: diagnose(rerun) }).toMatchObject({

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { validate } from "@octokit/graphql-schema";
 import { COMMAND_QUERY } from "../../src/github/pull-facts.js";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
+import { PROCESS_TEST_MS } from "../support/timeouts.js";
 
 const REACTED = `
 query Reacted($id: ID!) {
@@ -52,7 +53,7 @@ beforeAll(async () => {
     { content: "+1" },
     dev.token,
   );
-});
+}, PROCESS_TEST_MS);
 afterAll(() => sb.close());
 
 test("the App's command query is valid against GitHub's published schema", () => {
