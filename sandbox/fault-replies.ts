@@ -3,7 +3,7 @@
  * rate limit with `Retry-After`, or a primary one (429 with `x-ratelimit-*`). Built here so the server only
  * decides when a fault applies.
  */
-import { DOCS, HttpError } from "./http.js";
+import { DOCS, HttpError } from "./errors.js";
 import { SECONDARY_MESSAGE } from "./ratelimit.js";
 
 /** The error a fault of this kind answers with; undefined for the kinds that only delay or drop. */

@@ -2,7 +2,7 @@
  * The request layer every route shares: the request context (`Ctx`: caller, state, webhooks, the REST
  * and web base URLs), the reply, and readers of a JSON body that fail as GitHub does (400 "Problems parsing
  * JSON"; 422 "Validation Failed" with `missing_field` / `invalid` field errors, per "Troubleshooting the
- * REST API"). The error answers themselves live in errors.ts and are re-exported here for the routes.
+ * REST API"). The error answers themselves live in errors.ts, which routes import directly.
  */
 import type { IncomingMessage } from "node:http";
 import type { Actor } from "./actor.js";
@@ -11,20 +11,6 @@ import type { Json } from "./json.js";
 import type { State } from "./state.js";
 import type { Webhooks } from "./webhooks.js";
 
-// The error answers and the JSON type live in leaf modules (so the state and the serializers need not
-// import this one); routes keep importing them from here.
-export {
-  DOCS,
-  HttpError,
-  conflict,
-  forbidden,
-  invalid,
-  notAccessible,
-  notFound,
-  unauthorized,
-  validationFailed,
-  type FieldError,
-} from "./errors.js";
 export type { Json } from "./json.js";
 
 export interface Reply {

@@ -3,7 +3,8 @@
  * (`/repositories/{id}/…`), and by a name it had before a rename, which GitHub redirects.
  */
 import { authorizeRepo, type Actor } from "./auth.js";
-import { HttpError, notFound, type Ctx } from "./http.js";
+import { HttpError, notFound } from "./errors.js";
+import { type Ctx } from "./http.js";
 import type { State } from "./state.js";
 
 /**

@@ -6,7 +6,7 @@
  * GitHub's routes come from contracts/github-routes.json, extracted from its OpenAPI description.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { DOCS, HttpError } from "./http.js";
+import { DOCS, HttpError } from "./errors.js";
 import { Router } from "./router.js";
 
 export type { UnmodelledHit } from "./model.js";

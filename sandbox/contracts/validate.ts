@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { DOCS, HttpError, type Ctx } from "../http.js";
+import { DOCS, HttpError } from "../errors.js";
+import { type Ctx } from "../http.js";
 import type { Route } from "../router.js";
 
 type Schema = Record<string, unknown>;

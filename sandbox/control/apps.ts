@@ -4,7 +4,8 @@
  * permissions and events, and install it on an account for all or selected repositories.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { created, invalid, notFound, obj, ok, str, validationFailed, type Ctx } from "../http.js";
+import { invalid, notFound, validationFailed } from "../errors.js";
+import { created, obj, ok, str, type Ctx } from "../http.js";
 import type { RouteDef } from "../router.js";
 import type { App, Installation, Permissions } from "../state.js";
 import { createAccount } from "../ops.js";

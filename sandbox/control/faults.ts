@@ -3,7 +3,8 @@
  * the server applies to API requests.
  */
 import type { Faults, FaultSpec } from "../faults.js";
-import { created, noContent, notFound, obj, ok } from "../http.js";
+import { notFound } from "../errors.js";
+import { created, noContent, obj, ok } from "../http.js";
 import type { RouteDef } from "../router.js";
 
 /** Managing the faults injected into API requests. */

@@ -5,7 +5,8 @@
  * `deployment` and `deployment_protection_rule` as runs.ts does). Sandbox machinery, not a GitHub API.
  */
 import { randomBytes } from "node:crypto";
-import { created, invalid, notFound, obj, ok, str } from "../http.js";
+import { invalid, notFound } from "../errors.js";
+import { created, obj, ok, str } from "../http.js";
 import type { RouteDef } from "../router.js";
 import { createRun, deployFromRun, setRunState, workflows } from "../runs.js";
 import { repoOf } from "../routes/common.js";

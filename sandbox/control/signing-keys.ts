@@ -2,7 +2,8 @@
  * Control route for commit signing keys: what a user does in their settings (GPG keys), so that a commit's
  * signature verifies as theirs.
  */
-import { created, notFound, obj, str } from "../http.js";
+import { notFound } from "../errors.js";
+import { created, obj, str } from "../http.js";
 import type { RouteDef } from "../router.js";
 
 /** Registering a user's signing key. */

@@ -2,7 +2,8 @@
  * Control routes for time: move one object's timestamp into the past (soak times, notice periods, stale
  * approvals), read the sandbox's clock, or move it forward (never back).
  */
-import { invalid, notFound, obj, ok, str } from "../http.js";
+import { invalid, notFound } from "../errors.js";
+import { obj, ok, str } from "../http.js";
 import type { RouteDef } from "../router.js";
 import type { Repo } from "../state.js";
 

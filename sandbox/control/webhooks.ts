@@ -2,7 +2,8 @@
  * Control routes for webhook deliveries: list what was delivered (after waiting for deliveries in flight),
  * redeliver one, and choose between ordered and concurrent delivery.
  */
-import { invalid, notFound, obj, ok, str, type Json } from "../http.js";
+import { invalid, notFound } from "../errors.js";
+import { obj, ok, str, type Json } from "../http.js";
 import type { RouteDef } from "../router.js";
 
 /** Reading, redelivering and pacing webhook deliveries. */

@@ -17,7 +17,8 @@ import {
 import type { Path } from "graphql/jsutils/Path.js";
 import { schema as githubSchema } from "@octokit/graphql-schema";
 import { authorizeRepo } from "../auth.js";
-import { HttpError, type Ctx, type Reply } from "../http.js";
+import { HttpError } from "../errors.js";
+import { type Ctx, type Reply } from "../http.js";
 import { actorNode } from "./actors.js";
 import { analyse, type Cost } from "./cost.js";
 import { mutationRoot } from "./mutations.js";

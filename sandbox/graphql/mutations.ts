@@ -6,7 +6,8 @@
  * Any other mutation is not on the root and so answers the sandbox's "not modelled" error.
  */
 import { authorizeRepo, type Requirement } from "../auth.js";
-import { HttpError, type Ctx } from "../http.js";
+import { HttpError } from "../errors.js";
+import { type Ctx } from "../http.js";
 import { NOT_MODELLED } from "../unmodelled.js";
 import { updateRef } from "../ops.js";
 import { addIssueComment, reactToComment } from "../routes/issues.js";

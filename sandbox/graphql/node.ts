@@ -5,7 +5,8 @@
  * resolve, as on GitHub, and any other type is not modelled and says so.
  */
 import { authorizeRepo } from "../auth.js";
-import { HttpError, type Ctx } from "../http.js";
+import { HttpError } from "../errors.js";
+import { type Ctx } from "../http.js";
 import { NOT_MODELLED } from "../unmodelled.js";
 import { commentNode } from "./issues.js";
 import { decodeId, gqlError, unresolvable } from "./node-ids.js";

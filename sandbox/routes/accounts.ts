@@ -6,22 +6,8 @@
  * "for teams": `orgs/set-membership-for-user`, `teams/create`, memberships and repository grants).
  */
 import { newToken } from "../auth.js";
-import {
-  bool,
-  created,
-  forbidden,
-  notAccessible,
-  invalid,
-  noContent,
-  notFound,
-  obj,
-  ok,
-  oneOf,
-  str,
-  validationFailed,
-  type Ctx,
-  type Json,
-} from "../http.js";
+import { forbidden, notAccessible, invalid, notFound, validationFailed } from "../errors.js";
+import { bool, created, noContent, obj, ok, oneOf, str, type Ctx, type Json } from "../http.js";
 import { createAccount } from "../ops.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";

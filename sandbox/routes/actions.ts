@@ -5,17 +5,8 @@
  * `re-run-workflow-failed-jobs`, and `review-custom-gates-for-run`, with which a custom deployment
  * protection rule App approves or rejects a waiting job (installation tokens only). Runs live in runs.ts.
  */
-import {
-  created,
-  forbidden,
-  noContent,
-  notAccessible,
-  notFound,
-  obj,
-  str,
-  validationFailed,
-  type Ctx,
-} from "../http.js";
+import { forbidden, notAccessible, notFound, validationFailed } from "../errors.js";
+import { created, noContent, obj, str, type Ctx } from "../http.js";
 import { wrappedReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { runJson, workflowJson } from "../serialize/actions.js";

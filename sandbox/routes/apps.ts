@@ -5,17 +5,8 @@
  * widened), `list-repos-accessible-to-installation`, and the App's webhook deliveries with redelivery.
  */
 import { newToken } from "../auth.js";
-import {
-  HttpError,
-  DOCS,
-  created,
-  notFound,
-  obj,
-  ok,
-  validationFailed,
-  type Ctx,
-  type Json,
-} from "../http.js";
+import { HttpError, DOCS, notFound, validationFailed } from "../errors.js";
+import { created, obj, ok, type Ctx, type Json } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { appJson, installationJson } from "../serialize/accounts.js";

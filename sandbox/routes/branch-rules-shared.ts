@@ -5,7 +5,8 @@
  * does not enforce (recorded like any unmodelled route, never stored and silently ignored).
  */
 import { roleAtLeast, roleOf } from "../auth.js";
-import { DOCS, HttpError, type Ctx, type Json } from "../http.js";
+import { DOCS, HttpError } from "../errors.js";
+import { type Ctx, type Json } from "../http.js";
 import type { Repo } from "../state.js";
 import { NOT_MODELLED } from "../unmodelled.js";
 

@@ -4,20 +4,8 @@
  * creates and updates check runs, and only its own; GitHub's documented limits on output and actions hold.
  * Announces `check_run` and `check_suite` to the owning App.
  */
-import {
-  created,
-  forbidden,
-  notAccessible,
-  notFound,
-  obj,
-  ok,
-  oneOf,
-  str,
-  validationFailed,
-  type Ctx,
-  type FieldError,
-  type Json,
-} from "../http.js";
+import { forbidden, notAccessible, notFound, validationFailed, type FieldError } from "../errors.js";
+import { created, obj, ok, oneOf, str, type Ctx, type Json } from "../http.js";
 import { branchOf, ensureSuite } from "../ops.js";
 import { wrappedReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";

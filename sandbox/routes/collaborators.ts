@@ -5,7 +5,8 @@
  * invitee's own (`list-invitations-for-authenticated-user`, `decline-invitation-for-authenticated-user`).
  */
 import { roleOf } from "../auth.js";
-import { noContent, notFound, obj, ok, oneOf, str, type Ctx } from "../http.js";
+import { notFound } from "../errors.js";
+import { noContent, obj, ok, oneOf, str, type Ctx } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { collaboratorJson, invitationJson, type Invitation } from "../serialize/collaborators.js";

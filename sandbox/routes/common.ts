@@ -4,7 +4,8 @@
  * commit-ish resolved as GitHub resolves `{ref}` (sha, branch, tag), the issues-or-pull_requests
  * permission rule for comments and labels, and a label created on first use with GitHub's defaults.
  */
-import { HttpError, DOCS, notAccessible, notFound, unauthorized, type Ctx } from "../http.js";
+import { HttpError, DOCS, notAccessible, notFound, unauthorized } from "../errors.js";
+import { type Ctx } from "../http.js";
 import type { Label, Repo } from "../state.js";
 
 /** The repository of a /repos/{owner}/{repo} route (the server already checked it exists and is visible). */

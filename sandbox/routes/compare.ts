@@ -5,7 +5,8 @@
  * owner (a fork) is not modelled: 501.
  */
 import { filesBetween, formatPatch, unifiedDiff } from "../diff.js";
-import { DOCS, HttpError, notFound, type Ctx, type Reply } from "../http.js";
+import { DOCS, HttpError, notFound } from "../errors.js";
+import { type Ctx, type Reply } from "../http.js";
 import { requestedFormat, textReply } from "../media.js";
 import { paginate } from "../paginate.js";
 import type { RouteDef } from "../router.js";

@@ -4,7 +4,8 @@
  * `create-or-update-file-contents` (the blob `sha` required to replace a file) and `delete-file`, each one
  * commit on the branch, refused on a protected branch with 409 as GitHub does (protected-push.ts).
  */
-import { conflict, created, notFound, obj, ok, str, validationFailed, type Ctx, type Json } from "../http.js";
+import { conflict, notFound, validationFailed } from "../errors.js";
+import { created, obj, ok, str, type Ctx, type Json } from "../http.js";
 import { updateRef, writeCommit } from "../ops.js";
 import { refuseProtectedPush } from "./protected-push.js";
 import type { RouteDef } from "../router.js";

@@ -5,22 +5,8 @@
  * delete (an inactive deployment, or the environment's only one), `create-deployment-status` with
  * `auto_inactive`; announces `deployment` and `deployment_status`. Any writer may do all of it.
  */
-import {
-  bool,
-  conflict,
-  created,
-  DOCS,
-  HttpError,
-  invalid,
-  noContent,
-  notFound,
-  obj,
-  ok,
-  oneOf,
-  str,
-  validationFailed,
-  type Ctx,
-} from "../http.js";
+import { conflict, DOCS, HttpError, invalid, notFound, validationFailed } from "../errors.js";
+import { bool, created, noContent, obj, ok, oneOf, str, type Ctx } from "../http.js";
 import { latestStatuses } from "../serialize/checks.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";

@@ -7,7 +7,8 @@
  * policies) are not modelled: setting one is refused with 501 naming it, never accepted and dropped, so no
  * test passes here that GitHub would hold. Their "none" values (0, [], false, null) are accepted.
  */
-import { created, noContent, notFound, obj, ok, validationFailed, type Ctx } from "../http.js";
+import { notFound, validationFailed } from "../errors.js";
+import { created, noContent, obj, ok, type Ctx } from "../http.js";
 import { wrappedReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { environmentJson } from "../serialize/deployments.js";

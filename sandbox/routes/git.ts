@@ -5,20 +5,8 @@
  * `delete-ref`. A ref move announces what a push does; a protected branch refuses it with 422.
  */
 import type { TreeEntry } from "../git.js";
-import {
-  bool,
-  conflict,
-  created,
-  invalid,
-  noContent,
-  notFound,
-  obj,
-  ok,
-  str,
-  validationFailed,
-  type Ctx,
-  type Json,
-} from "../http.js";
+import { conflict, invalid, notFound, validationFailed } from "../errors.js";
+import { bool, created, noContent, obj, ok, str, type Ctx, type Json } from "../http.js";
 import { updateRef } from "../ops.js";
 import { refuseProtectedPush } from "./protected-push.js";
 import type { RouteDef } from "../router.js";

@@ -4,7 +4,8 @@
  * `pull_request` key. Assignee, mention and milestone filters are not modelled and match no issue, never
  * every issue.
  */
-import { invalid, type Ctx } from "../http.js";
+import { invalid } from "../errors.js";
+import { type Ctx } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { issueJson } from "../serialize/issues.js";

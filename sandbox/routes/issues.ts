@@ -4,20 +4,8 @@
  * repository's labels and an issue's labels. Announces `issues`, `issue_comment` (also for GraphQL's
  * addComment, which lands here) and `labeled`/`unlabeled` actions, as GitHub does.
  */
-import {
-  created,
-  forbidden,
-  invalid,
-  noContent,
-  notFound,
-  obj,
-  ok,
-  oneOf,
-  str,
-  validationFailed,
-  type Ctx,
-  type Json,
-} from "../http.js";
+import { forbidden, invalid, notFound, validationFailed } from "../errors.js";
+import { created, noContent, obj, ok, oneOf, str, type Ctx, type Json } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { nodeId, simpleUser } from "../serialize/accounts.js";

@@ -3,17 +3,8 @@
  * the label's issues along), `delete-label`, `set-labels` and `remove-all-labels`. Names match
  * case-insensitively and colours take six hex digits with or without '#', as on GitHub.
  */
-import {
-  invalid,
-  noContent,
-  notFound,
-  obj,
-  ok,
-  str,
-  validationFailed,
-  type Ctx,
-  type Json,
-} from "../http.js";
+import { invalid, notFound, validationFailed } from "../errors.js";
+import { noContent, obj, ok, str, type Ctx, type Json } from "../http.js";
 import type { RouteDef } from "../router.js";
 import { issueJson, labelJson, pullJson } from "../serialize/issues.js";
 import type { Issue, Label, Repo } from "../state.js";

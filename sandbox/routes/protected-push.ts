@@ -3,7 +3,8 @@
  * protection and rulesets): a ref update or deletion through the git data API answers 422, a write
  * through the contents API 409.
  */
-import { DOCS, HttpError, type Ctx } from "../http.js";
+import { DOCS, HttpError } from "../errors.js";
+import { type Ctx } from "../http.js";
 import { pushRefusal } from "../protection.js";
 import type { Repo } from "../state.js";
 import { login } from "./common.js";

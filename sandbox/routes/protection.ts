@@ -4,17 +4,8 @@
  * owners, last-push approval, dismissal restrictions, bypass allowances, linear history, locked
  * branches — is refused with 501 naming it, never stored and silently ignored.
  */
-import {
-  DOCS,
-  HttpError,
-  noContent,
-  notFound,
-  obj,
-  ok,
-  validationFailed,
-  type Ctx,
-  type Json,
-} from "../http.js";
+import { DOCS, HttpError, notFound, validationFailed } from "../errors.js";
+import { noContent, obj, ok, type Ctx, type Json } from "../http.js";
 import { rulesOf, type BranchProtection, type RequiredCheck, type ReviewRule } from "../protection.js";
 import type { RouteDef } from "../router.js";
 import { protectionJson, reviewsJson, statusChecksJson } from "../serialize/protection.js";

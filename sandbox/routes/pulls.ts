@@ -6,21 +6,8 @@
  */
 import { formatPatch, mergeable, prCommits, prFiles, unifiedDiff } from "../diff.js";
 import { requestedFormat, textReply } from "../media.js";
-import {
-  bool,
-  conflict,
-  created,
-  DOCS,
-  HttpError,
-  invalid,
-  notFound,
-  obj,
-  ok,
-  oneOf,
-  str,
-  validationFailed,
-  type Ctx,
-} from "../http.js";
+import { conflict, DOCS, HttpError, invalid, notFound, validationFailed } from "../errors.js";
+import { bool, created, obj, ok, oneOf, str, type Ctx } from "../http.js";
 import { updateRef } from "../ops.js";
 import { mergeRefusal } from "../protection.js";
 import { listReply } from "../paginate.js";

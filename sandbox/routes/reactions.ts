@@ -2,7 +2,8 @@
  * `reactions/delete-for-issue-comment` ("REST API endpoints for reactions"): a reaction is its creator's
  * alone; another user's reaction is, to the caller, not there to delete (404).
  */
-import { notFound, noContent } from "../http.js";
+import { notFound } from "../errors.js";
+import { noContent } from "../http.js";
 import type { RouteDef } from "../router.js";
 import { login, repoOf, requireAnyPerm } from "./common.js";
 

@@ -4,7 +4,8 @@
  * with 501 naming it, never silently dropped.
  */
 import { roleOf } from "../auth.js";
-import { bool, invalid, obj, ok, oneOf, str, validationFailed, type Json } from "../http.js";
+import { invalid, validationFailed } from "../errors.js";
+import { bool, obj, ok, oneOf, str, type Json } from "../http.js";
 import type { RouteDef } from "../router.js";
 import { rolePermissions } from "../serialize/collaborators.js";
 import { fullRepoJson } from "../serialize/repo.js";

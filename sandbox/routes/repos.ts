@@ -8,20 +8,8 @@
 import { roleOf } from "../auth.js";
 import { commitFiles, formatPatch, unifiedDiff } from "../diff.js";
 import { requestedFormat, textReply } from "../media.js";
-import {
-  bool,
-  conflict,
-  created,
-  invalid,
-  noContent,
-  notFound,
-  obj,
-  ok,
-  oneOf,
-  str,
-  validationFailed,
-  type Ctx,
-} from "../http.js";
+import { conflict, invalid, notFound, validationFailed } from "../errors.js";
+import { bool, created, noContent, obj, ok, oneOf, str, type Ctx } from "../http.js";
 import { createRepo } from "../ops.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";

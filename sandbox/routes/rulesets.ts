@@ -5,17 +5,8 @@
  * sandbox cannot enforce — code owners, last-push approval, required reviewers, restricted merge
  * methods, bypass lists, other rule types and targets — is refused with 501 naming it.
  */
-import {
-  created,
-  noContent,
-  notFound,
-  obj,
-  ok,
-  validationFailed,
-  type Ctx,
-  type Json,
-  unauthorized,
-} from "../http.js";
+import { notFound, validationFailed, unauthorized } from "../errors.js";
+import { created, noContent, obj, ok, type Ctx, type Json } from "../http.js";
 import { listReply } from "../paginate.js";
 import { rulesetsFor, rulesOf, type Ruleset, type RulesetRule } from "../protection.js";
 import type { RouteDef } from "../router.js";

@@ -4,7 +4,7 @@
  * `secret-scanning/list-alerts-for-repo` (404 unless enabled) and `dependabot/list-alerts-for-repo`.
  * Alerts cannot be raised through the REST API; the control API seeds them.
  */
-import { DOCS, HttpError, invalid } from "../http.js";
+import { DOCS, HttpError, invalid } from "../errors.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";

@@ -4,7 +4,8 @@
  * `get-combined-status-for-ref`. Any writer may set any context — nothing ties a context to who wrote it —
  * and each status announces `status`.
  */
-import { created, notFound, obj, ok, oneOf, str, validationFailed } from "../http.js";
+import { notFound, validationFailed } from "../errors.js";
+import { created, obj, ok, oneOf, str } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { commitJson } from "../serialize/git.js";

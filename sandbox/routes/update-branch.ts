@@ -3,7 +3,8 @@
  * base branch's tip into the head branch and announces `pull_request.synchronize` like any push. GitHub
  * answers 202 and merges in the background; here the merge is done before the answer.
  */
-import { DOCS, HttpError, notFound, obj, ok, str } from "../http.js";
+import { DOCS, HttpError, notFound } from "../errors.js";
+import { obj, ok, str } from "../http.js";
 import { updateRef } from "../ops.js";
 import type { RouteDef } from "../router.js";
 import { personFor } from "../serialize/git.js";
