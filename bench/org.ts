@@ -214,44 +214,35 @@ function roundsOf(
   tokens: (repository?: string) => Promise<string>,
   deploys: { ok: number; failed: number },
 ): ((pull: Pull) => Promise<unknown>)[] {
-  const owner = world.people["owner"]!;
+  // What a person does on the pull request; GitHub's route names its number {pull_number} or {issue_number}.
+  const onPull =
+    (person: string, route: string, numberName: "pull_number" | "issue_number", body: object) =>
+    (pull: Pull) =>
+      world.people[person]!.octokit.request(route, {
+        owner: ORG,
+        repo: pull.repo,
+        [numberName]: pull.number,
+        ...body,
+      });
+  const pushThenCi = (n: number) => async (pull: Pull) => {
+    await push(world, pull, n);
+    await ci(ciOf, pull);
+  };
   return [
-    async (pull) => {
-      await push(world, pull, 1);
-      await ci(ciOf, pull);
-    },
-    (pull) =>
-      world.people["alice"]!.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
-        owner: ORG,
-        repo: pull.repo,
-        pull_number: pull.number,
-        event: "APPROVE",
-      }),
-    (pull) =>
-      owner.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
-        owner: ORG,
-        repo: pull.repo,
-        issue_number: pull.number,
-        labels: ["minor"],
-      }),
-    (pull) =>
-      owner.octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-        owner: ORG,
-        repo: pull.repo,
-        pull_number: pull.number,
-        body: "Faster checkout.\n\n## Rollback plan\nRevert the PR.\n",
-      }),
-    async (pull) => {
-      await push(world, pull, 2);
-      await ci(ciOf, pull);
-    },
-    (pull) =>
-      world.people["alice"]!.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-        owner: ORG,
-        repo: pull.repo,
-        issue_number: pull.number,
-        body: "/approve production",
-      }),
+    pushThenCi(1),
+    onPull("alice", "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", "pull_number", {
+      event: "APPROVE",
+    }),
+    onPull("owner", "POST /repos/{owner}/{repo}/issues/{issue_number}/labels", "issue_number", {
+      labels: ["minor"],
+    }),
+    onPull("owner", "PATCH /repos/{owner}/{repo}/pulls/{pull_number}", "pull_number", {
+      body: "Faster checkout.\n\n## Rollback plan\nRevert the PR.\n",
+    }),
+    pushThenCi(2),
+    onPull("alice", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", "issue_number", {
+      body: "/approve production",
+    }),
     async (pull) => {
       const code = await deploy(world, subject, pull, await tokens(pull.repo));
       deploys[code === 0 ? "ok" : "failed"]++;

@@ -57,6 +57,15 @@ function refParam(ctx: Ctx): string {
   return ref.startsWith("refs/") ? ref : `refs/${ref}`;
 }
 
+/** The repository and the ref the route's {ref} names, which must exist (422 "Reference does not exist"). */
+function existingRef(ctx: Ctx): { r: Repo; ref: string; sha: string } {
+  const r = repoOf(ctx);
+  const ref = refParam(ctx);
+  const sha = r.refs.get(ref);
+  if (!sha) throw invalidReference("ref", "Reference does not exist");
+  return { r, ref, sha };
+}
+
 export const gitRoutes: RouteDef[] = [
   {
     method: "POST",
@@ -268,10 +277,7 @@ export const gitRoutes: RouteDef[] = [
     operationId: "git/update-ref",
     need: write,
     handler: (ctx) => {
-      const r = repoOf(ctx);
-      const ref = refParam(ctx);
-      const current = r.refs.get(ref);
-      if (!current) throw invalidReference("ref", "Reference does not exist");
+      const { r, ref, sha: current } = existingRef(ctx);
       const b = obj(ctx);
       const sha = str(b, "sha", "Reference", true);
       if (!r.git.get(sha, "commit")) throw invalidReference("sha", "Object does not exist");
@@ -290,9 +296,7 @@ export const gitRoutes: RouteDef[] = [
     operationId: "git/delete-ref",
     need: write,
     handler: (ctx) => {
-      const r = repoOf(ctx);
-      const ref = refParam(ctx);
-      if (!r.refs.has(ref)) throw invalidReference("ref", "Reference does not exist");
+      const { r, ref } = existingRef(ctx);
       if (ref === `refs/heads/${r.defaultBranch}`) throw conflict("Cannot delete the default branch");
       refuseProtectedPush(ctx, r, ref, { sha: null, force: false });
       r.refs.delete(ref);

@@ -48,20 +48,24 @@ export function resolveAnalyses(
   });
 }
 
+/** A step that moves traffic (or users) to `weight` %, which its commands read from TOLLGATE_WEIGHT. */
+function trafficStep(draft: Draft): Draft {
+  return { ...draft, env: { ...draft.env, TOLLGATE_WEIGHT: String(draft.weight) } };
+}
+
 function drafts(strategy: Strategy): Draft[] {
   const { analyses } = strategy;
   switch (strategy.type) {
     case "direct":
       return [
-        {
+        trafficStep({
           label: "deploy",
           commands: strategy.run,
-          env: { TOLLGATE_WEIGHT: "100" },
           weight: 100,
           pauseMs: 0,
           analyses,
           undo: "rollback",
-        },
+        }),
       ];
     case "rolling": {
       const n = strategy.batches.length;
@@ -79,49 +83,46 @@ function drafts(strategy: Strategy): Draft[] {
     case "blue-green":
       return [
         // The idle side gets no user traffic: a failure here leaves production untouched.
-        {
+        trafficStep({
           label: "deploy idle side",
           commands: strategy.deployIdle,
-          env: { TOLLGATE_WEIGHT: "0" },
           weight: 0,
           pauseMs: 0,
           analyses,
           undo: "nothing",
-        },
-        {
+        }),
+        trafficStep({
           label: "promote",
           commands: strategy.promote,
-          env: { TOLLGATE_WEIGHT: "100" },
           weight: 100,
           pauseMs: strategy.keepOldForMs,
           analyses,
           undo: "switch-back",
-        },
+        }),
       ];
     case "canary":
-      return strategy.steps.map((step) => ({
-        label: `canary ${percent(step.weight ?? 100)}`,
-        commands: strategy.run,
-        env: { TOLLGATE_WEIGHT: String(step.weight ?? 100) },
-        weight: step.weight ?? 100,
-        pauseMs: step.pauseMs,
-        analyses: step.analyses,
-        undo: "rollback",
-      }));
+      return strategy.steps.map((step) =>
+        trafficStep({
+          label: `canary ${percent(step.weight ?? 100)}`,
+          commands: strategy.run,
+          weight: step.weight ?? 100,
+          pauseMs: step.pauseMs,
+          analyses: step.analyses,
+          undo: "rollback",
+        }),
+      );
     case "feature-flag":
-      return strategy.steps.map((step) => ({
-        label: `flag ${percent(step.percent ?? 100)}`,
-        commands: strategy.run,
-        env: {
-          TOLLGATE_FLAG: strategy.flag ?? "",
-          TOLLGATE_WEIGHT: String(step.percent ?? 100),
-          TOLLGATE_PERCENT: String(step.percent ?? 100),
-        },
-        weight: step.percent ?? 100,
-        pauseMs: step.pauseMs,
-        analyses: step.analyses,
-        undo: "rollback",
-      }));
+      return strategy.steps.map((step) =>
+        trafficStep({
+          label: `flag ${percent(step.percent ?? 100)}`,
+          commands: strategy.run,
+          env: { TOLLGATE_FLAG: strategy.flag ?? "", TOLLGATE_PERCENT: String(step.percent ?? 100) },
+          weight: step.percent ?? 100,
+          pauseMs: step.pauseMs,
+          analyses: step.analyses,
+          undo: "rollback",
+        }),
+      );
   }
 }
 
