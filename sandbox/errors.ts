@@ -30,6 +30,10 @@ export const notFound = (): HttpError =>
 export const validationFailed = (errors: (FieldError | string)[], message = "Validation Failed"): HttpError =>
   new HttpError(422, { message, errors, documentation_url: DOCS, status: "422" });
 
+/** A 422 whose message says why, with one `invalid` field error (e.g. "No commit found for SHA: …"). */
+export const invalidBecause = (resource: string, field: string, message: string): HttpError =>
+  validationFailed([{ resource, field, code: "invalid" }], message);
+
 export const invalid = (resource: string, field: string, code = "invalid", message?: string): HttpError =>
   validationFailed([{ resource, field, code, ...(message === undefined ? {} : { message }) }]);
 

@@ -4,7 +4,14 @@
  * creates and updates check runs, and only its own; GitHub's documented limits on output and actions hold.
  * Announces `check_run` and `check_suite` to the owning App.
  */
-import { forbidden, notAccessible, notFound, validationFailed, type FieldError } from "../errors.js";
+import {
+  forbidden,
+  invalidBecause,
+  notAccessible,
+  notFound,
+  validationFailed,
+  type FieldError,
+} from "../errors.js";
 import { created, obj, ok, oneOf, str, type Ctx, type Json } from "../http.js";
 import { branchOf, ensureSuite } from "../ops.js";
 import { wrappedReply } from "../paginate.js";
@@ -149,10 +156,7 @@ export const checkRoutes: RouteDef[] = [
       const b = obj(ctx);
       const headSha = commitish(r, str(b, "head_sha", "CheckRun", true));
       if (!headSha)
-        throw validationFailed(
-          [{ resource: "CheckRun", field: "head_sha", code: "invalid" }],
-          "No commit found for SHA: " + String(b["head_sha"]),
-        );
+        throw invalidBecause("CheckRun", "head_sha", "No commit found for SHA: " + String(b["head_sha"]));
       const suite = ensureSuite(ctx.state, r, appId, headSha, branchOf(r, headSha));
       const now = ctx.state.now();
       const c: CheckRun = {
@@ -223,11 +227,7 @@ export const checkRoutes: RouteDef[] = [
     handler: (ctx) => {
       const r = repoOf(ctx);
       const sha = commitish(r, ctx.params["ref"] ?? "");
-      if (!sha)
-        throw validationFailed(
-          [{ resource: "Commit", field: "sha", code: "invalid" }],
-          `No commit found for SHA: ${ctx.params["ref"] ?? ""}`,
-        );
+      if (!sha) throw invalidBecause("Commit", "sha", `No commit found for SHA: ${ctx.params["ref"] ?? ""}`);
       const name = ctx.query.get("check_name");
       const status = ctx.query.get("status");
       const appId = ctx.query.get("app_id");

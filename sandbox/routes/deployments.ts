@@ -5,7 +5,7 @@
  * delete (an inactive deployment, or the environment's only one), `create-deployment-status` with
  * `auto_inactive`; announces `deployment` and `deployment_status`. Any writer may do all of it.
  */
-import { conflict, DOCS, HttpError, invalid, notFound, validationFailed } from "../errors.js";
+import { conflict, DOCS, HttpError, invalid, invalidBecause, notFound, validationFailed } from "../errors.js";
 import { bool, created, noContent, obj, ok, oneOf, str, type Ctx } from "../http.js";
 import { latestStatuses } from "../serialize/checks.js";
 import { listReply } from "../paginate.js";
@@ -82,11 +82,7 @@ export const deploymentRoutes: RouteDef[] = [
       const b = obj(ctx);
       const ref = str(b, "ref", "Deployment", true);
       const sha = commitish(r, ref);
-      if (!sha)
-        throw validationFailed(
-          [{ resource: "Deployment", field: "ref", code: "invalid" }],
-          `No ref found for: ${ref}`,
-        );
+      if (!sha) throw invalidBecause("Deployment", "ref", `No ref found for: ${ref}`);
       let payload: unknown = b["payload"] ?? {};
       if (typeof payload === "string") {
         try {

@@ -5,7 +5,7 @@
  * `delete-ref`. A ref move announces what a push does; a protected branch refuses it with 422.
  */
 import type { TreeEntry } from "../git.js";
-import { conflict, invalid, notFound, validationFailed } from "../errors.js";
+import { conflict, invalid, invalidBecause, notFound, validationFailed } from "../errors.js";
 import { bool, created, noContent, obj, ok, str, type Ctx, type Json } from "../http.js";
 import { updateRef } from "../ops.js";
 import { refuseProtectedPush } from "./protected-push.js";
@@ -20,7 +20,7 @@ const write = { perm: ["contents", "write"] as [string, "write"], role: "write" 
 
 /** GitHub's 422 for a ref request naming a ref or an object it will not take, with its message. */
 const invalidReference = (field: "ref" | "sha", message: string) =>
-  validationFailed([{ resource: "Reference", field, code: "invalid" }], message);
+  invalidBecause("Reference", field, message);
 
 function refJson(ctx: Ctx, r: Repo, ref: string, sha: string): Json {
   return {
@@ -114,19 +114,13 @@ export const gitRoutes: RouteDef[] = [
       const baseTree = str(b, "base_tree", "Tree");
       const files = baseTree ? r.git.flatten(baseTree) : new Map<string, { sha: string; mode: string }>();
       if (baseTree && !r.git.get(baseTree, "tree"))
-        throw validationFailed(
-          [{ resource: "Tree", field: "base_tree", code: "invalid" }],
-          "Invalid tree info",
-        );
+        throw invalidBecause("Tree", "base_tree", "Invalid tree info");
       for (const raw of items as Json[]) {
         const path = str(raw, "path", "Tree", true);
         const mode = str(raw, "mode", "Tree") ?? "100644";
         const content = str(raw, "content", "Tree");
         if (!("sha" in raw) && content === undefined)
-          throw validationFailed(
-            [{ resource: "Tree", field: "tree", code: "invalid" }],
-            "Must supply either tree.sha or tree.content",
-          );
+          throw invalidBecause("Tree", "tree", "Must supply either tree.sha or tree.content");
         if (raw["sha"] === null) {
           files.delete(path);
           continue;
@@ -134,10 +128,7 @@ export const gitRoutes: RouteDef[] = [
         const sha =
           content !== undefined ? r.git.blob(Buffer.from(content)).sha : str(raw, "sha", "Tree", true);
         if (!r.git.objects.has(sha))
-          throw validationFailed(
-            [{ resource: "Tree", field: "tree.sha", code: "invalid" }],
-            `tree.sha ${sha} is not a valid blob`,
-          );
+          throw invalidBecause("Tree", "tree.sha", `tree.sha ${sha} is not a valid blob`);
         files.set(path, { sha, mode });
       }
       const tree = r.git.fromFlat(files);
@@ -170,18 +161,11 @@ export const gitRoutes: RouteDef[] = [
       const b = obj(ctx);
       const message = str(b, "message", "Commit", true);
       const tree = str(b, "tree", "Commit", true);
-      if (!r.git.get(tree, "tree"))
-        throw validationFailed(
-          [{ resource: "Commit", field: "tree", code: "invalid" }],
-          "Tree SHA does not exist",
-        );
+      if (!r.git.get(tree, "tree")) throw invalidBecause("Commit", "tree", "Tree SHA does not exist");
       const parents = Array.isArray(b["parents"]) ? (b["parents"] as unknown[]).map(String) : [];
       for (const p of parents)
         if (!r.git.get(p, "commit"))
-          throw validationFailed(
-            [{ resource: "Commit", field: "parents", code: "invalid" }],
-            "Parent SHA does not exist or is not a commit object",
-          );
+          throw invalidBecause("Commit", "parents", "Parent SHA does not exist or is not a commit object");
       const me = personFor(ctx.state, login(ctx), ctx.state.now());
       const person = (key: string): typeof me => {
         const p = b[key] as Json | undefined;

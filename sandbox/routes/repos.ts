@@ -8,7 +8,7 @@
 import { roleOf } from "../auth.js";
 import { commitFiles, formatPatch, unifiedDiff } from "../diff.js";
 import { requestedFormat, textReply } from "../media.js";
-import { conflict, invalid, notFound, validationFailed } from "../errors.js";
+import { conflict, invalid, invalidBecause, notFound, validationFailed } from "../errors.js";
 import { bool, created, noContent, obj, ok, oneOf, str, type Ctx } from "../http.js";
 import { createRepo } from "../ops.js";
 import { listReply } from "../paginate.js";
@@ -234,11 +234,7 @@ export const repoRoutes: RouteDef[] = [
       const r = repoOf(ctx);
       const sha = commitish(r, ctx.params["ref"] ?? "");
       const c = sha ? r.git.get(sha, "commit") : undefined;
-      if (!c)
-        throw validationFailed(
-          [{ resource: "Commit", field: "sha", code: "invalid" }],
-          `No commit found for SHA: ${ctx.params["ref"] ?? ""}`,
-        );
+      if (!c) throw invalidBecause("Commit", "sha", `No commit found for SHA: ${ctx.params["ref"] ?? ""}`);
       const format = requestedFormat(ctx);
       if (format === "sha") return textReply("sha", c.sha);
       const files = commitFiles(r, c);
@@ -274,10 +270,7 @@ export const repoRoutes: RouteDef[] = [
       const r = repoOf(ctx);
       const sha = commitish(r, ctx.params["commit_sha"] ?? "");
       if (!sha)
-        throw validationFailed(
-          [{ resource: "Commit", field: "sha", code: "invalid" }],
-          `No commit found for SHA: ${ctx.params["commit_sha"] ?? ""}`,
-        );
+        throw invalidBecause("Commit", "sha", `No commit found for SHA: ${ctx.params["commit_sha"] ?? ""}`);
       const prs = [...r.issues.values()].filter((i) => {
         const p = i.pull;
         if (!p) return false;

@@ -4,7 +4,7 @@
  * `get-combined-status-for-ref`. Any writer may set any context — nothing ties a context to who wrote it —
  * and each status announces `status`.
  */
-import { notFound, validationFailed } from "../errors.js";
+import { invalidBecause, notFound, validationFailed } from "../errors.js";
 import { created, obj, ok, oneOf, str } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
@@ -24,11 +24,7 @@ export const statusRoutes: RouteDef[] = [
       const r = repoOf(ctx);
       const sha = ctx.params["sha"] ?? "";
       const commit = r.git.get(sha, "commit");
-      if (!commit)
-        throw validationFailed(
-          [{ resource: "Status", field: "sha", code: "invalid" }],
-          `No commit found for SHA: ${sha}`,
-        );
+      if (!commit) throw invalidBecause("Status", "sha", `No commit found for SHA: ${sha}`);
       const b = obj(ctx);
       const state =
         oneOf(
