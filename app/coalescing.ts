@@ -8,6 +8,7 @@
  * own, and GitHub stays the only record (see README, "What a burst costs").
  */
 import { Coalescer } from "../src/github/coalesce.js";
+import { Turns } from "../src/github/turns.js";
 import type { Policy } from "../src/policy/model.js";
 import type { Decision } from "../src/readiness/decision.js";
 import { PolicyReader, type ConditionalClient } from "./policy-read.js";
@@ -16,11 +17,14 @@ import { refreshReadiness, type Deps, type RefreshOptions } from "./readiness-ch
 export interface PerProcess {
   readonly evaluations: Coalescer<Decision[]>;
   readonly policies: PolicyReader;
+  /** One comment command at a time per pull request (src/github/turns.ts). */
+  readonly commands: Turns;
 }
 
 export const perProcess = (): PerProcess => ({
   evaluations: new Coalescer<Decision[]>(),
   policies: new PolicyReader(),
+  commands: new Turns(),
 });
 
 /**

@@ -34,7 +34,8 @@ export const PULL_REQUEST_ACTIONS = [
 export function tollgate(settings: Settings) {
   return (app: Probot, _options?: ApplicationFunctionOptions): void => {
     const identity = identityResolver(app, settings);
-    // Per process, never shared between replicas: the policy validators and the evaluations in flight.
+    // Per process, never shared between replicas: the policy validators, the evaluations in flight and
+    // the comment commands' turns.
     const local = perProcess();
     const env = async () => ({ identity: await identity(), settings, process: local });
     // Every handler runs under the event's time budget (see withinBudget), inside the rate-limit answer.
@@ -63,7 +64,7 @@ export function tollgate(settings: Settings) {
     app.on("issue_comment", async (context) =>
       on(context, async (budget) => {
         const { identity: who } = await env();
-        await onIssueComment(context, who, settings, budget);
+        await onIssueComment(context, who, settings, budget, local.commands);
       }),
     );
     app.on("deployment_status.created", async (context) =>

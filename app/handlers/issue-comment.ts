@@ -19,6 +19,7 @@ import { isOutOfTime, type EventBudget } from "../../src/github/budget.js";
 import { clientOf, type GitHubClient, type RepositoryRef } from "../../src/github/client.js";
 import { commandFacts } from "../../src/github/pull-facts.js";
 import { repoOf } from "../pull-facts.js";
+import type { Turns } from "../../src/github/turns.js";
 import type { Identity, Settings } from "../settings.js";
 
 const ACTING = new Set(["approve", "reject", "rollback", "resume", "abort"]);
@@ -41,6 +42,7 @@ export async function onIssueComment(
   identity: Identity,
   settings: Settings,
   budget?: EventBudget,
+  turns?: Turns,
 ): Promise<void> {
   const { payload, log } = context;
   const author = payload.comment.user;
@@ -78,6 +80,24 @@ export async function onIssueComment(
   // never acted on again: a redelivery after a push, a merge or a record's deletion has no second effect.
   // Each command also checks its own records for the comment, for a stop between its write and the reaction.
   // On a PR, the same request reads the PR the command binds to.
+  // The commands on one PR take turns (src/github/turns.ts), from the check that the comment is unanswered
+  // to the answer: each then reads what the one before it recorded.
+  const key = `${repo.owner}/${repo.repo}#${payload.issue.number}`;
+  const inTurn = async () => {
+    const outcome = await commandInTurn(context, command, { client, repo, identity, settings });
+    if (outcome) await answer(outcome);
+  };
+  return turns ? turns.run(key, inTurn) : inTurn();
+}
+
+/** From the check that the comment is unanswered to the outcome; undefined when it was answered before. */
+async function commandInTurn(
+  context: Context<"issue_comment">,
+  command: Command,
+  on: { client: GitHubClient; repo: RepositoryRef; identity: Identity; settings: Settings },
+): Promise<Outcome | undefined> {
+  const { payload, log } = context;
+  const { client, repo, identity, settings } = on;
   const found = payload.issue.pull_request
     ? await commandFacts(
         client,
@@ -86,26 +106,23 @@ export async function onIssueComment(
         identity.slug,
       )
     : { answered: await hasReacted(client, repo, payload.comment.id, identity.bot), pull: undefined };
-  if (found.answered)
-    return log.debug(
-      { comment: payload.comment.id },
-      "already answered (a redelivered webhook): no second effect",
-    );
-  if (!found.pull) return answer(refuse(label(command), "this is not a pull request"));
+  if (found.answered) {
+    log.debug({ comment: payload.comment.id }, "already answered (a redelivered webhook): no second effect");
+    return undefined;
+  }
+  if (!found.pull) return refuse(label(command), "this is not a pull request");
 
   const cx = { ...commandContext(payload, client, repo, identity, settings, log), pull: found.pull };
-  let outcome: Outcome;
   try {
-    outcome = await carryOut(cx, command);
+    return await carryOut(cx, command);
   } catch (error) {
     if (!isOutOfTime(error)) throw error;
     log.warn({ command: command.kind }, `command not finished: Tollgate ${error.message}`);
-    outcome = refuse(
+    return refuse(
       label(command),
       `GitHub answered too slowly and Tollgate ${error.message}, so nothing was recorded; comment the command again`,
     );
   }
-  return answer(outcome);
 }
 
 /** Told once per bot and PR: a bot that answers every comment must not start a conversation with us. */
