@@ -10,7 +10,7 @@ import { type Ctx, type Reply } from "../http.js";
 import { requestedFormat, textReply } from "../media.js";
 import { paginate } from "../paginate.js";
 import type { RouteDef } from "../router.js";
-import { commitJson } from "../serialize/git.js";
+import { commitJson, diffEntryJson } from "../serialize/git.js";
 import { repoHtml, repoUrl } from "../serialize/repo.js";
 import type { Repo } from "../state.js";
 import { notModelled } from "../unmodelled.js";
@@ -97,20 +97,7 @@ function compare(ctx: Ctx): Reply {
       behind_by: behind,
       total_commits: commits.length,
       commits: page.map((c) => commitJson(ctx, r, c)),
-      files: firstPage
-        ? files.slice(0, MAX_FILES).map((f) => ({
-            sha: f.sha,
-            filename: f.filename,
-            status: f.status,
-            additions: f.additions,
-            deletions: f.deletions,
-            changes: f.additions + f.deletions,
-            blob_url: `${repoHtml(ctx, r)}/blob/${headSha}/${f.filename}`,
-            raw_url: `${repoHtml(ctx, r)}/raw/${headSha}/${f.filename}`,
-            contents_url: `${repoUrl(ctx, r)}/contents/${f.filename}?ref=${headSha}`,
-            patch: f.patch,
-          }))
-        : [],
+      files: firstPage ? files.slice(0, MAX_FILES).map((f) => diffEntryJson(ctx, r, f, headSha)) : [],
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { conflict, notFound, validationFailed } from "../errors.js";
 import { created, obj, ok, str, type Ctx, type Json } from "../http.js";
+import type { Commit } from "../git.js";
 import { updateRef, writeCommit } from "../ops.js";
 import { refuseProtectedPush } from "./protected-push.js";
 import type { RouteDef } from "../router.js";
@@ -52,6 +53,42 @@ function fileJson(ctx: Ctx, r: Repo, path: string, sha: string, ref: string): Js
     content: wrap(content.toString("base64")),
     encoding: "base64",
   };
+}
+
+/**
+ * A contents write (create, update or delete of one file): its request body, with `message` and the field the
+ * operation requires (the new `content`, or the `sha` of the file deleted) checked in that order; and where it
+ * lands: the branch the body names (the default branch if none), the file's path, the branch's head commit,
+ * and the file already at that path there.
+ */
+function contentsWrite(ctx: Ctx, r: Repo, requiredField: "content" | "sha") {
+  const request = obj(ctx);
+  const message = str(request, "message", "Content", true);
+  const required = str(request, requiredField, "Content", true);
+  const branch = str(request, "branch", "Content") ?? r.defaultBranch;
+  const path = ctx.params["path"] ?? "";
+  const ref = `refs/heads/${branch}`;
+  const parent = r.refs.get(ref);
+  const existing = parent ? r.git.lookup(r.git.get(parent, "commit")?.tree ?? "", path) : undefined;
+  return { request, message, required, branch, path, ref, parent, existing };
+}
+
+/**
+ * One commit of `change` on top of `parent`, moved onto the branch: refused with 409 (before the branch
+ * moves) where the branch's protection forbids the push, as GitHub refuses contents writes.
+ */
+function commitOnBranch(
+  ctx: Ctx,
+  r: Repo,
+  ref: string,
+  parent: string | undefined,
+  change: { path: string; content: Buffer | null },
+  message: string,
+): Commit {
+  const c = writeCommit(ctx.state, r, parent, [change], message, login(ctx));
+  refuseProtectedPush(ctx, r, ref, { sha: c.sha, force: false }, 409);
+  updateRef(ctx, r, ref, c.sha, login(ctx));
+  return c;
 }
 
 export const contentRoutes: RouteDef[] = [
@@ -101,16 +138,18 @@ export const contentRoutes: RouteDef[] = [
     need: { perm: ["contents", "write"], role: "write" },
     handler: (ctx) => {
       const r = repoOf(ctx);
-      const b = obj(ctx);
-      const message = str(b, "message", "Content", true);
-      const content = str(b, "content", "Content", true);
-      const branch = str(b, "branch", "Content") ?? r.defaultBranch;
-      const path = ctx.params["path"] ?? "";
-      const ref = `refs/heads/${branch}`;
-      const parent = r.refs.get(ref);
+      const {
+        request,
+        message,
+        required: content,
+        branch,
+        path,
+        ref,
+        parent,
+        existing,
+      } = contentsWrite(ctx, r, "content");
       if (!parent && r.refs.size > 0) throw notFound();
-      const existing = parent ? r.git.lookup(r.git.get(parent, "commit")?.tree ?? "", path) : undefined;
-      const given = str(b, "sha", "Content");
+      const given = str(request, "sha", "Content");
       if (existing && given === undefined) {
         throw validationFailed(
           [{ resource: "Content", field: "sha", code: "missing_field" }],
@@ -118,16 +157,14 @@ export const contentRoutes: RouteDef[] = [
         );
       }
       if (existing && given !== existing.sha) throw conflict(`${path} does not match ${given ?? ""}`);
-      const c = writeCommit(
-        ctx.state,
+      const c = commitOnBranch(
+        ctx,
         r,
+        ref,
         parent,
-        [{ path, content: Buffer.from(content, "base64") }],
+        { path, content: Buffer.from(content, "base64") },
         message,
-        login(ctx),
       );
-      refuseProtectedPush(ctx, r, ref, { sha: c.sha, force: false }, 409);
-      updateRef(ctx, r, ref, c.sha, login(ctx));
       const entry = r.git.lookup(c.tree, path);
       // file-commit's content is the entry without the file's content or encoding.
       const body = {
@@ -152,18 +189,10 @@ export const contentRoutes: RouteDef[] = [
     need: { perm: ["contents", "write"], role: "write" },
     handler: (ctx) => {
       const r = repoOf(ctx);
-      const b = obj(ctx);
-      const message = str(b, "message", "Content", true);
-      const given = str(b, "sha", "Content", true);
-      const branch = str(b, "branch", "Content") ?? r.defaultBranch;
-      const path = ctx.params["path"] ?? "";
-      const parent = r.refs.get(`refs/heads/${branch}`);
-      const existing = parent ? r.git.lookup(r.git.get(parent, "commit")?.tree ?? "", path) : undefined;
+      const { message, required: given, path, ref, parent, existing } = contentsWrite(ctx, r, "sha");
       if (!existing) throw notFound();
       if (existing.sha !== given) throw conflict(`${path} does not match ${given}`);
-      const c = writeCommit(ctx.state, r, parent, [{ path, content: null }], message, login(ctx));
-      refuseProtectedPush(ctx, r, `refs/heads/${branch}`, { sha: c.sha, force: false }, 409);
-      updateRef(ctx, r, `refs/heads/${branch}`, c.sha, login(ctx));
+      const c = commitOnBranch(ctx, r, ref, parent, { path, content: null }, message);
       return ok({ content: null, commit: gitCommitJson(ctx, r, c) });
     },
   },

@@ -5,7 +5,7 @@
  * addComment, which lands here) and `labeled`/`unlabeled` actions, as GitHub does.
  */
 import { forbidden, invalid, notFound, validationFailed } from "../errors.js";
-import { created, noContent, obj, ok, oneOf, str, type Ctx, type Json } from "../http.js";
+import { created, noContent, obj, ok, oneOf, str, type Ctx, type Json, type Reply } from "../http.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { nodeId, simpleUser } from "../serialize/accounts.js";
@@ -41,6 +41,27 @@ function emitComment(ctx: Ctx, r: Repo, c: IssueComment, action: string, extra: 
     { sender: login(ctx) },
   );
 }
+
+/**
+ * Announces a label added to or removed from an issue or pull request: GitHub sends it as an `issues` event
+ * for an issue and a `pull_request` event for a pull request, each with its own payload shape.
+ */
+function emitLabelChange(ctx: Ctx, r: Repo, i: Issue, action: "labeled" | "unlabeled", l: Label): void {
+  ctx.hooks.emit(
+    r,
+    i.pull ? "pull_request" : "issues",
+    action,
+    () => ({
+      ...(i.pull ? { number: i.number, pull_request: pullJson(ctx, r, i) } : { issue: issueJson(ctx, r, i) }),
+      label: labelJson(ctx, r, l),
+    }),
+    { sender: login(ctx) },
+  );
+}
+
+/** The answer of a change to an issue's labels: every label it now has. */
+const labelsReply = (ctx: Ctx, r: Repo, i: Issue): Reply =>
+  ok(i.labels.map((n) => labelJson(ctx, r, ensureLabel(ctx, r, n))));
 
 /**
  * Comments on an issue or pull request and announces issue_comment.created: REST's create-comment and
@@ -301,21 +322,9 @@ export const issueRoutes: RouteDef[] = [
         if (i.labels.some((x) => x.toLowerCase() === l.name.toLowerCase())) continue;
         i.labels.push(l.name);
         i.updated_at = ctx.state.now();
-        const event = i.pull ? "pull_request" : "issues";
-        ctx.hooks.emit(
-          r,
-          event,
-          "labeled",
-          () => ({
-            ...(i.pull
-              ? { number: i.number, pull_request: pullJson(ctx, r, i) }
-              : { issue: issueJson(ctx, r, i) }),
-            label: labelJson(ctx, r, l),
-          }),
-          { sender: login(ctx) },
-        );
+        emitLabelChange(ctx, r, i, "labeled", l);
       }
-      return ok(i.labels.map((n) => labelJson(ctx, r, ensureLabel(ctx, r, n))));
+      return labelsReply(ctx, r, i);
     },
   },
   {
@@ -330,21 +339,8 @@ export const issueRoutes: RouteDef[] = [
       const idx = i.labels.findIndex((x) => x.toLowerCase() === name);
       if (idx < 0) throw notFound();
       const [removed] = i.labels.splice(idx, 1);
-      const l = ensureLabel(ctx, r, removed ?? name);
-      const event = i.pull ? "pull_request" : "issues";
-      ctx.hooks.emit(
-        r,
-        event,
-        "unlabeled",
-        () => ({
-          ...(i.pull
-            ? { number: i.number, pull_request: pullJson(ctx, r, i) }
-            : { issue: issueJson(ctx, r, i) }),
-          label: labelJson(ctx, r, l),
-        }),
-        { sender: login(ctx) },
-      );
-      return ok(i.labels.map((n) => labelJson(ctx, r, ensureLabel(ctx, r, n))));
+      emitLabelChange(ctx, r, i, "unlabeled", ensureLabel(ctx, r, removed ?? name));
+      return labelsReply(ctx, r, i);
     },
   },
 ];

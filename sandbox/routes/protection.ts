@@ -39,6 +39,23 @@ function protectionOr404(ctx: Ctx, r: Repo): BranchProtection {
 }
 
 /**
+ * A part of a branch's protection (its required status checks, its required reviews) as the part's own GET
+ * answers it: hidden from non-administrators like the whole protection, and 404 with `whenOff` when the
+ * protection leaves that part off.
+ */
+function enabledPartOr404(
+  ctx: Ctx,
+  partJson: (v: Ctx, r: Repo, p: BranchProtection) => Json | undefined,
+  whenOff: string,
+): Json {
+  const r = repoOf(ctx);
+  if (!administers(ctx, r)) throw notFound();
+  const json = partJson(ctx, r, protectionOr404(ctx, r));
+  if (!json) throw notFoundAs(whenOff);
+  return json;
+}
+
+/**
  * Required checks as GitHub stores them: `checks` win over the deprecated `contexts`; a check without
  * `app_id` is bound to the App that most recently reported a check run of that name (any source if none
  * did), and `app_id: -1` lets any source meet it.
@@ -179,13 +196,7 @@ export const branchProtectionRoutes: RouteDef[] = [
     path: `${P}/required_status_checks`,
     operationId: "repos/get-status-checks-protection",
     need: readAdmin,
-    handler: (ctx) => {
-      const r = repoOf(ctx);
-      if (!administers(ctx, r)) throw notFound();
-      const json = statusChecksJson(ctx, r, protectionOr404(ctx, r));
-      if (!json) throw notFoundAs("Required status checks not enabled");
-      return ok(json);
-    },
+    handler: (ctx) => ok(enabledPartOr404(ctx, statusChecksJson, "Required status checks not enabled")),
   },
   {
     method: "PATCH",
@@ -222,13 +233,7 @@ export const branchProtectionRoutes: RouteDef[] = [
     path: `${P}/required_pull_request_reviews`,
     operationId: "repos/get-pull-request-review-protection",
     need: readAdmin,
-    handler: (ctx) => {
-      const r = repoOf(ctx);
-      if (!administers(ctx, r)) throw notFound();
-      const json = reviewsJson(ctx, r, protectionOr404(ctx, r));
-      if (!json) throw notFoundAs("Required pull request reviews not enabled");
-      return ok(json);
-    },
+    handler: (ctx) => ok(enabledPartOr404(ctx, reviewsJson, "Required pull request reviews not enabled")),
   },
   {
     method: "PATCH",

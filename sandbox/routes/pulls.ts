@@ -12,9 +12,8 @@ import { updateRef } from "../ops.js";
 import { mergeRefusal } from "../protection.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
-import { commitJson, personFor } from "../serialize/git.js";
+import { commitJson, diffEntryJson, personFor } from "../serialize/git.js";
 import { pullJson, reviewJson, simplePullJson } from "../serialize/issues.js";
-import { repoHtml, repoUrl } from "../serialize/repo.js";
 import type { Issue, Repo, Review } from "../state.js";
 import { login, repoOf } from "./common.js";
 
@@ -275,18 +274,7 @@ export const pullRoutes: RouteDef[] = [
       const r = repoOf(ctx);
       const p = pullOr404(ctx, r).pull;
       const head = p?.headSha ?? "";
-      return listReply(ctx, p ? prFiles(r, p) : [], (f) => ({
-        sha: f.sha,
-        filename: f.filename,
-        status: f.status,
-        additions: f.additions,
-        deletions: f.deletions,
-        changes: f.additions + f.deletions,
-        blob_url: `${repoHtml(ctx, r)}/blob/${head}/${f.filename}`,
-        raw_url: `${repoHtml(ctx, r)}/raw/${head}/${f.filename}`,
-        contents_url: `${repoUrl(ctx, r)}/contents/${f.filename}?ref=${head}`,
-        patch: f.patch,
-      }));
+      return listReply(ctx, p ? prFiles(r, p) : [], (f) => diffEntryJson(ctx, r, f, head));
     },
   },
   {

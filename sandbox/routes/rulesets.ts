@@ -137,6 +137,13 @@ function applyRuleset(ctx: Ctx, r: Repo, s: Ruleset, b: Json, creating: boolean)
   s.updated_at = ctx.state.now();
 }
 
+/** Applies the request's body to `s` and stores `s` under its id: the answer is the ruleset as its editor sees it. */
+function saveRuleset(ctx: Ctx, r: Repo, s: Ruleset, creating: boolean): Json {
+  applyRuleset(ctx, r, s, obj(ctx), creating);
+  rulesOf(r).rulesets.set(s.id, s);
+  return rulesetJson(ctx, r, s, true);
+}
+
 function rulesetOr404(ctx: Ctx, r: Repo): Ruleset {
   // `/rulesets/rule-suites` is another GitHub operation, not a ruleset id.
   if (ctx.params["ruleset_id"] === "rule-suites")
@@ -196,9 +203,7 @@ export const rulesetRoutes: RouteDef[] = [
         created_at: now,
         updated_at: now,
       };
-      applyRuleset(ctx, r, s, obj(ctx), true);
-      rulesOf(r).rulesets.set(s.id, s);
-      return created(rulesetJson(ctx, r, s, true));
+      return created(saveRuleset(ctx, r, s, true));
     },
   },
   {
@@ -222,9 +227,7 @@ export const rulesetRoutes: RouteDef[] = [
       const s = rulesetOr404(ctx, r);
       // Validate on a copy so a refused update changes nothing.
       const next: Ruleset = { ...s, include: [...s.include], exclude: [...s.exclude], rules: [...s.rules] };
-      applyRuleset(ctx, r, next, obj(ctx), false);
-      rulesOf(r).rulesets.set(s.id, next);
-      return ok(rulesetJson(ctx, r, next, true));
+      return ok(saveRuleset(ctx, r, next, false));
     },
   },
   {

@@ -1,9 +1,10 @@
 /**
- * REST representations of git data and commits (GitHub's OpenAPI schemas `git-commit`, `commit`, the
+ * REST representations of git data and commits (GitHub's OpenAPI schemas `git-commit`, `commit`, `diff-entry`, the
  * webhooks' `head_commit`), the identity GitHub gives a user committing through the API, commits linked to
  * accounts by email, and signature verification as GitHub reports it (`verification.reason`: `valid` only
  * with a key registered on the account the committer email belongs to; else `unsigned`, `unknown_key`…).
  */
+import type { FileChange } from "../diff.js";
 import { commitPayload, type Commit, type GitPerson } from "../git.js";
 import type { Json } from "../http.js";
 import type { Repo, State } from "../state.js";
@@ -96,6 +97,25 @@ export function gitCommitJson(v: View, r: Repo, c: Commit): Json {
       html_url: `${repoHtml(v, r)}/commit/${p}`,
     })),
     verification: restVerification(v.state, c),
+  };
+}
+
+/**
+ * REST `diff-entry`: one file a pull request or a comparison changes, its links pointing at the file as it
+ * stands in `headSha`.
+ */
+export function diffEntryJson(v: View, r: Repo, f: FileChange, headSha: string): Json {
+  return {
+    sha: f.sha,
+    filename: f.filename,
+    status: f.status,
+    additions: f.additions,
+    deletions: f.deletions,
+    changes: f.additions + f.deletions,
+    blob_url: `${repoHtml(v, r)}/blob/${headSha}/${f.filename}`,
+    raw_url: `${repoHtml(v, r)}/raw/${headSha}/${f.filename}`,
+    contents_url: `${repoUrl(v, r)}/contents/${f.filename}?ref=${headSha}`,
+    patch: f.patch,
   };
 }
 
