@@ -125,6 +125,27 @@ class Parser {
     return typed.expr;
   }
 
+  /** A binary operator's two sides, each of the type the operator takes (an error names the operator). */
+  private operands(
+    type: Typed["type"],
+    token: Token,
+    left: Typed,
+    right: Typed,
+  ): { left: Expr; right: Expr } {
+    const what = `"${token.text}"`;
+    return { left: this.expect(type, left, token, what), right: this.expect(type, right, token, what) };
+  }
+
+  private logic(token: Token, left: Typed, right: Typed): Typed {
+    const op = token.text as "&&" | "||";
+    return { type: "boolean", expr: { kind: "logic", op, ...this.operands("boolean", token, left, right) } };
+  }
+
+  private arith(token: Token, left: Typed, right: Typed): Typed {
+    const op = token.text as ArithOp;
+    return { type: "number", expr: { kind: "arith", op, ...this.operands("number", token, left, right) } };
+  }
+
   parse(): Expr {
     const first = this.next;
     const whole = this.or();
@@ -138,15 +159,7 @@ class Parser {
     while (this.isOp("||")) {
       const token = this.take();
       const right = this.and();
-      left = {
-        type: "boolean",
-        expr: {
-          kind: "logic",
-          op: "||",
-          left: this.expect("boolean", left, token, '"||"'),
-          right: this.expect("boolean", right, token, '"||"'),
-        },
-      };
+      left = this.logic(token, left, right);
     }
     return left;
   }
@@ -156,15 +169,7 @@ class Parser {
     while (this.isOp("&&")) {
       const token = this.take();
       const right = this.not();
-      left = {
-        type: "boolean",
-        expr: {
-          kind: "logic",
-          op: "&&",
-          left: this.expect("boolean", left, token, '"&&"'),
-          right: this.expect("boolean", right, token, '"&&"'),
-        },
-      };
+      left = this.logic(token, left, right);
     }
     return left;
   }
@@ -188,15 +193,8 @@ class Parser {
     const right = this.sum();
     if (this.isOp("<", "<=", ">", ">=", "==", "!="))
       this.fail('comparisons do not chain: write "a < b && b < c"');
-    return {
-      type: "boolean",
-      expr: {
-        kind: "compare",
-        op: token.text as CompareOp,
-        left: this.expect("number", left, token, `"${token.text}"`),
-        right: this.expect("number", right, token, `"${token.text}"`),
-      },
-    };
+    const op = token.text as CompareOp;
+    return { type: "boolean", expr: { kind: "compare", op, ...this.operands("number", token, left, right) } };
   }
 
   private sum(): Typed {
@@ -217,19 +215,6 @@ class Parser {
       left = this.arith(token, left, right);
     }
     return left;
-  }
-
-  private arith(token: Token, left: Typed, right: Typed): Typed {
-    const what = `"${token.text}"`;
-    return {
-      type: "number",
-      expr: {
-        kind: "arith",
-        op: token.text as ArithOp,
-        left: this.expect("number", left, token, what),
-        right: this.expect("number", right, token, what),
-      },
-    };
   }
 
   private unary(): Typed {
