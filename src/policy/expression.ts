@@ -11,10 +11,10 @@
  * seconds otherwise, as Prometheus does). Operators: `+ - * /`, comparisons `< <= > >= == !=`, `&&`,
  * `||`, `!`, parentheses. The whole must be a comparison (true or false), never a bare number.
  */
+import { holds, type Comparator } from "./comparator.js";
 
 export type Variable = "result" | "baseline" | "ratio";
 export type DurationUnit = "ms" | "s";
-type CompareOp = "<" | "<=" | ">" | ">=" | "==" | "!=";
 type ArithOp = "+" | "-" | "*" | "/";
 
 export type Expr =
@@ -22,7 +22,7 @@ export type Expr =
   | { readonly kind: "variable"; readonly name: Variable }
   | { readonly kind: "negate"; readonly operand: Expr }
   | { readonly kind: "arith"; readonly op: ArithOp; readonly left: Expr; readonly right: Expr }
-  | { readonly kind: "compare"; readonly op: CompareOp; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: "compare"; readonly op: Comparator; readonly left: Expr; readonly right: Expr }
   | { readonly kind: "not"; readonly operand: Expr }
   | { readonly kind: "logic"; readonly op: "&&" | "||"; readonly left: Expr; readonly right: Expr };
 
@@ -193,7 +193,7 @@ class Parser {
     const right = this.sum();
     if (this.isOp("<", "<=", ">", ">=", "==", "!="))
       this.fail('comparisons do not chain: write "a < b && b < c"');
-    const op = token.text as CompareOp;
+    const op = token.text as Comparator;
     return { type: "boolean", expr: { kind: "compare", op, ...this.operands("number", token, left, right) } };
   }
 
@@ -328,25 +328,8 @@ export function evaluate(expr: Expr, b: Bindings, durations: DurationUnit): bool
       return expr.op === "&&"
         ? evaluate(expr.left, b, durations) && evaluate(expr.right, b, durations)
         : evaluate(expr.left, b, durations) || evaluate(expr.right, b, durations);
-    case "compare": {
-      const l = number(expr.left, b, durations);
-      const r = number(expr.right, b, durations);
-      switch (expr.op) {
-        case "<":
-          return l < r;
-        case "<=":
-          return l <= r;
-        case ">":
-          return l > r;
-        case ">=":
-          return l >= r;
-        case "==":
-          return l === r;
-        case "!=":
-          return l !== r;
-      }
-      break;
-    }
+    case "compare":
+      return holds(expr.op, number(expr.left, b, durations), number(expr.right, b, durations));
   }
   throw new Error("not a condition");
 }
