@@ -7,9 +7,8 @@
  *   "> baseline * 1.5"   relative, written as a factor
  * or an expression over the reading (see expression.ts): "result < 2% && result >= 0", "ratio < 300%".
  */
+import type { Comparator } from "./comparator.js";
 import { ExpressionError, parseExpression, variablesOf, type Expr } from "./expression.js";
-
-export type Comparator = "<" | "<=" | ">" | ">=" | "==" | "!=";
 
 export type Condition = ComparatorCondition | ExpressionCondition;
 
@@ -103,21 +102,4 @@ export function threshold(condition: ComparatorCondition, baseline: number | und
   if (!condition.baseline) return condition.value;
   if (baseline === undefined || !Number.isFinite(baseline)) return undefined;
   return condition.baseline === "ratio" ? baseline * condition.value : baseline + condition.value;
-}
-
-export function holds(comparator: Comparator, measured: number, limit: number): boolean {
-  switch (comparator) {
-    case "<":
-      return measured < limit;
-    case "<=":
-      return measured <= limit;
-    case ">":
-      return measured > limit;
-    case ">=":
-      return measured >= limit;
-    case "==":
-      return measured === limit;
-    case "!=":
-      return measured !== limit;
-  }
 }

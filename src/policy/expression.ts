@@ -11,10 +11,10 @@
  * seconds otherwise, as Prometheus does). Operators: `+ - * /`, comparisons `< <= > >= == !=`, `&&`,
  * `||`, `!`, parentheses. The whole must be a comparison (true or false), never a bare number.
  */
+import { holds, type Comparator } from "./comparator.js";
 
 export type Variable = "result" | "baseline" | "ratio";
 export type DurationUnit = "ms" | "s";
-type CompareOp = "<" | "<=" | ">" | ">=" | "==" | "!=";
 type ArithOp = "+" | "-" | "*" | "/";
 
 export type Expr =
@@ -22,7 +22,7 @@ export type Expr =
   | { readonly kind: "variable"; readonly name: Variable }
   | { readonly kind: "negate"; readonly operand: Expr }
   | { readonly kind: "arith"; readonly op: ArithOp; readonly left: Expr; readonly right: Expr }
-  | { readonly kind: "compare"; readonly op: CompareOp; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: "compare"; readonly op: Comparator; readonly left: Expr; readonly right: Expr }
   | { readonly kind: "not"; readonly operand: Expr }
   | { readonly kind: "logic"; readonly op: "&&" | "||"; readonly left: Expr; readonly right: Expr };
 
@@ -125,6 +125,27 @@ class Parser {
     return typed.expr;
   }
 
+  /** A binary operator's two sides, each of the type the operator takes (an error names the operator). */
+  private operands(
+    type: Typed["type"],
+    token: Token,
+    left: Typed,
+    right: Typed,
+  ): { left: Expr; right: Expr } {
+    const what = `"${token.text}"`;
+    return { left: this.expect(type, left, token, what), right: this.expect(type, right, token, what) };
+  }
+
+  private logic(token: Token, left: Typed, right: Typed): Typed {
+    const op = token.text as "&&" | "||";
+    return { type: "boolean", expr: { kind: "logic", op, ...this.operands("boolean", token, left, right) } };
+  }
+
+  private arith(token: Token, left: Typed, right: Typed): Typed {
+    const op = token.text as ArithOp;
+    return { type: "number", expr: { kind: "arith", op, ...this.operands("number", token, left, right) } };
+  }
+
   parse(): Expr {
     const first = this.next;
     const whole = this.or();
@@ -138,15 +159,7 @@ class Parser {
     while (this.isOp("||")) {
       const token = this.take();
       const right = this.and();
-      left = {
-        type: "boolean",
-        expr: {
-          kind: "logic",
-          op: "||",
-          left: this.expect("boolean", left, token, '"||"'),
-          right: this.expect("boolean", right, token, '"||"'),
-        },
-      };
+      left = this.logic(token, left, right);
     }
     return left;
   }
@@ -156,15 +169,7 @@ class Parser {
     while (this.isOp("&&")) {
       const token = this.take();
       const right = this.not();
-      left = {
-        type: "boolean",
-        expr: {
-          kind: "logic",
-          op: "&&",
-          left: this.expect("boolean", left, token, '"&&"'),
-          right: this.expect("boolean", right, token, '"&&"'),
-        },
-      };
+      left = this.logic(token, left, right);
     }
     return left;
   }
@@ -188,15 +193,8 @@ class Parser {
     const right = this.sum();
     if (this.isOp("<", "<=", ">", ">=", "==", "!="))
       this.fail('comparisons do not chain: write "a < b && b < c"');
-    return {
-      type: "boolean",
-      expr: {
-        kind: "compare",
-        op: token.text as CompareOp,
-        left: this.expect("number", left, token, `"${token.text}"`),
-        right: this.expect("number", right, token, `"${token.text}"`),
-      },
-    };
+    const op = token.text as Comparator;
+    return { type: "boolean", expr: { kind: "compare", op, ...this.operands("number", token, left, right) } };
   }
 
   private sum(): Typed {
@@ -217,19 +215,6 @@ class Parser {
       left = this.arith(token, left, right);
     }
     return left;
-  }
-
-  private arith(token: Token, left: Typed, right: Typed): Typed {
-    const what = `"${token.text}"`;
-    return {
-      type: "number",
-      expr: {
-        kind: "arith",
-        op: token.text as ArithOp,
-        left: this.expect("number", left, token, what),
-        right: this.expect("number", right, token, what),
-      },
-    };
   }
 
   private unary(): Typed {
@@ -343,25 +328,8 @@ export function evaluate(expr: Expr, b: Bindings, durations: DurationUnit): bool
       return expr.op === "&&"
         ? evaluate(expr.left, b, durations) && evaluate(expr.right, b, durations)
         : evaluate(expr.left, b, durations) || evaluate(expr.right, b, durations);
-    case "compare": {
-      const l = number(expr.left, b, durations);
-      const r = number(expr.right, b, durations);
-      switch (expr.op) {
-        case "<":
-          return l < r;
-        case "<=":
-          return l <= r;
-        case ">":
-          return l > r;
-        case ">=":
-          return l >= r;
-        case "==":
-          return l === r;
-        case "!=":
-          return l !== r;
-      }
-      break;
-    }
+    case "compare":
+      return holds(expr.op, number(expr.left, b, durations), number(expr.right, b, durations));
   }
   throw new Error("not a condition");
 }

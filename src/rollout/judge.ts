@@ -4,12 +4,11 @@
  * inconclusive; with one condition only, the other outcome follows. The text shows what was compared,
  * with the baseline when the threshold is relative: "error rate 7.2 % > 5 %".
  */
+import { holds, type Comparator } from "../policy/comparator.js";
 import {
   conditionNeedsBaseline,
-  holds,
   isExpression,
   threshold,
-  type Comparator,
   type ComparatorCondition,
   type Condition,
 } from "../policy/condition.js";

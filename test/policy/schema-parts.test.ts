@@ -5,13 +5,8 @@
 import { describe, expect, test } from "@jest/globals";
 import { parseEvents } from "js-yaml";
 import { z } from "zod";
-import {
-  holds,
-  parseCondition,
-  threshold,
-  type Comparator,
-  type Condition,
-} from "../../src/policy/condition.js";
+import { holds, type Comparator } from "../../src/policy/comparator.js";
+import { parseCondition, threshold, type Condition } from "../../src/policy/condition.js";
 import { formatDuration, parseDuration } from "../../src/policy/duration.js";
 import {
   closest,

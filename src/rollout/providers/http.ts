@@ -6,9 +6,11 @@
  * consecutive-error limit (the analysis's `unreachable` rule may count it otherwise).
  */
 import { formatDuration } from "../../policy/duration.js";
-import { renderTemplate, type TemplateValues } from "../../policy/template.js";
+import type { TemplateValues } from "../../policy/template.js";
 import type { AnalysisProvider } from "../../policy/model.js";
 import type { MeasureFn, Measurement } from "../types.js";
+import { fetchText } from "./fetch-text.js";
+import { fillTemplate } from "./filled-template.js";
 
 type HttpProvider = Extract<AnalysisProvider, { kind: "http" }>;
 
@@ -35,49 +37,30 @@ export function httpProvider(
   fetchImpl: typeof fetch = fetch,
   values: TemplateValues = {},
 ): MeasureFn {
-  let url: string;
-  try {
-    url = renderTemplate(provider.url, values, "url");
-  } catch (error) {
-    const why = (error as Error).message;
-    return async () => ({ error: why });
-  }
+  const url = fillTemplate(provider.url, values, "url");
+  if ("why" in url) return async () => ({ error: url.why });
   return async (signal) => {
     const started = performance.now();
-    const timeout = AbortSignal.timeout(provider.timeoutMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetchImpl(url, {
-        method: provider.method,
-        signal: AbortSignal.any([signal, timeout]),
-        headers: { accept: "application/json, */*" },
-      });
-      text = await response.text();
-    } catch (error) {
-      if (timeout.aborted)
-        return { error: `no answer within ${formatDuration(provider.timeoutMs)}`, unreachable: true };
-      // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a DNS failure …).
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message;
-      return { error: `${(error as Error).message}${why ? ` (${why})` : ""}`, unreachable: true };
-    }
+    const init = { method: provider.method, headers: { accept: "application/json, */*" } };
+    const fetched = await fetchText(fetchImpl, url.filled, init, signal, provider.timeoutMs);
+    if (fetched.kind === "timed out")
+      return { error: `no answer within ${formatDuration(provider.timeoutMs)}`, unreachable: true };
+    if (fetched.kind === "failed") return { error: fetched.why, unreachable: true };
+    const { status, text } = fetched;
     const latency = performance.now() - started;
     const expected = provider.expectStatus;
-    const ok = expected
-      ? expected.includes(response.status)
-      : response.status >= 200 && response.status < 300;
-    const detail = `HTTP ${response.status} in ${Math.round(latency)} ms`;
+    const ok = expected ? expected.includes(status) : status >= 200 && status < 300;
+    const detail = `HTTP ${status} in ${Math.round(latency)} ms`;
     if (!ok) {
       const wanted = expected ? expected.join(" or ") : "2xx";
-      return { value: latency, failure: `HTTP ${response.status}, expected ${wanted}` };
+      return { value: latency, failure: `HTTP ${status}, expected ${wanted}` };
     }
     if (provider.measure === "latency") return { value: latency, detail };
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return { error: `HTTP ${response.status}: the body is not JSON` };
+      return { error: `HTTP ${status}: the body is not JSON` };
     }
     return numberAt(body, provider.jsonPath ?? "");
   };

@@ -7,9 +7,11 @@
  * is `unreachable`, judged by the analysis's `unreachable` rule.
  */
 import { formatDuration } from "../../policy/duration.js";
-import { renderTemplate, type TemplateValues } from "../../policy/template.js";
+import type { TemplateValues } from "../../policy/template.js";
 import type { AnalysisProvider } from "../../policy/model.js";
 import type { MeasureFn, Measurement } from "../types.js";
+import { fetchText } from "./fetch-text.js";
+import { fillTemplate } from "./filled-template.js";
 
 type PrometheusProvider = Extract<AnalysisProvider, { kind: "prometheus" }>;
 
@@ -49,36 +51,19 @@ export function prometheusProvider(
   fetchImpl: typeof fetch = fetch,
   values: TemplateValues = {},
 ): MeasureFn {
-  let query: string;
-  try {
-    query = renderTemplate(provider.query, values, "promql");
-  } catch (error) {
-    const why = (error as Error).message;
-    return async () => ({ error: why });
-  }
-  const url = `${provider.address.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(query)}`;
+  const query = fillTemplate(provider.query, values, "promql");
+  if ("why" in query) return async () => ({ error: query.why });
+  const url = `${provider.address.replace(/\/+$/, "")}/api/v1/query?query=${encodeURIComponent(query.filled)}`;
   return async (signal) => {
-    const timeout = AbortSignal.timeout(provider.timeoutMs);
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetchImpl(url, { signal: AbortSignal.any([signal, timeout]) });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      if (timeout.aborted)
-        return {
-          error: `Prometheus did not answer within ${formatDuration(provider.timeoutMs)}`,
-          unreachable: true,
-        };
-      // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a DNS failure …).
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message;
+    const fetched = await fetchText(fetchImpl, url, {}, signal, provider.timeoutMs);
+    if (fetched.kind === "timed out")
       return {
-        error: `Prometheus unreachable: ${(error as Error).message}${why ? ` (${why})` : ""}`,
+        error: `Prometheus did not answer within ${formatDuration(provider.timeoutMs)}`,
         unreachable: true,
       };
-    }
+    if (fetched.kind === "failed")
+      return { error: `Prometheus unreachable: ${fetched.why}`, unreachable: true };
+    const { status, text } = fetched;
     let answer: ApiAnswer;
     try {
       answer = JSON.parse(text) as ApiAnswer;
