@@ -102,33 +102,17 @@ export function reactionGroups(v: View, r: Repo, i: Issue, c: IssueComment, me: 
   });
 }
 
-/**
- * What an Issue and a PullRequest both answer about the conversation: a pull request's `id` and `databaseId`
- * are the pull request's own, not its issue's, and its page is `/pull/{number}`, not `/issues/{number}`.
- */
-function conversationFields(
-  v: View,
-  r: Repo,
-  i: Issue,
-  type: "Issue" | "PullRequest",
-  databaseId: number,
-): Obj {
-  return {
-    __typename: type,
-    id: nodeId(type, databaseId),
-    databaseId,
-    number: i.number,
-    title: i.title,
-    body: i.body ?? "",
-    url: `${v.web}/${r.owner}/${r.name}/${type === "Issue" ? "issues" : "pull"}/${i.number}`,
-    author: () => actorNode(v, i.user),
-  };
-}
-
 /** An issue (not a pull request), with the fields GitHub's cost example reads. */
 export function issueNode(v: View, r: Repo, i: Issue): Obj {
   return {
-    ...conversationFields(v, r, i, "Issue", i.id),
+    __typename: "Issue",
+    id: nodeId("Issue", i.id),
+    databaseId: i.id,
+    number: i.number,
+    title: i.title,
+    body: i.body ?? "",
+    url: `${v.web}/${r.owner}/${r.name}/issues/${i.number}`,
+    author: () => actorNode(v, i.user),
     state: up(i.state),
     closed: i.state === "closed",
     createdAt: i.created_at,
@@ -219,7 +203,14 @@ export function pullNode(v: View, r: Repo, i: Issue): Obj {
   if (!p) throw new Error("not a pull request");
   const base = r.refs.get(`refs/heads/${p.baseRef}`) ?? "";
   return {
-    ...conversationFields(v, r, i, "PullRequest", p.id),
+    __typename: "PullRequest",
+    id: nodeId("PullRequest", p.id),
+    databaseId: p.id,
+    number: i.number,
+    title: i.title,
+    body: i.body ?? "",
+    url: `${v.web}/${r.owner}/${r.name}/pull/${i.number}`,
+    author: () => actorNode(v, i.user),
     isDraft: p.draft,
     state: p.merged_at ? "MERGED" : up(i.state),
     closed: i.state === "closed",
