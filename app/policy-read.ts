@@ -12,6 +12,7 @@
 import type { LoadResult } from "../src/policy/load.js";
 import type { RepositoryRef } from "../src/github/client.js";
 import { readFileIfChanged, type ConditionalClient } from "../src/github/contents.js";
+import { Coalescer } from "../src/github/coalesce.js";
 import { loadPolicyCached } from "./policy-cache.js";
 
 export type { ConditionalClient };
@@ -28,11 +29,26 @@ export type PolicyRead = LoadResult | undefined;
 
 export class PolicyReader {
   private readonly held = new Map<string, Held>();
+  /**
+   * GitHub delivers a burst's webhooks together: without this, each of them would find no ETag yet and
+   * pay for a full read. Callers who come while a read is in flight share one read that starts after it,
+   * which then has the ETag, so it is a free 304 — and still no answer comes from a read begun before
+   * its caller asked.
+   */
+  private readonly reading = new Coalescer<PolicyRead>();
 
   constructor(private readonly size = POLICY_READS_HELD) {}
 
-  async read(client: ConditionalClient, repo: RepositoryRef, ref: string, path: string): Promise<PolicyRead> {
+  read(client: ConditionalClient, repo: RepositoryRef, ref: string, path: string): Promise<PolicyRead> {
     const key = JSON.stringify([repo.owner.toLowerCase(), repo.repo.toLowerCase(), ref, path]);
+    return this.reading.run(key, () => this.readNow(client, repo, { key, ref, path }));
+  }
+
+  private async readNow(
+    client: ConditionalClient,
+    repo: RepositoryRef,
+    { key, ref, path }: { key: string; ref: string; path: string },
+  ): Promise<PolicyRead> {
     const known = this.held.get(key);
     const read = await readFileIfChanged(client, repo, { path, ref, etag: known?.etag });
     if (read.state === "missing") {

@@ -12,25 +12,22 @@ import {
   POLICY,
   ciApps,
   complete,
+  delivered,
   fresh,
   pushWithCi,
   shown,
   spending,
 } from "../scripts/worlds/burst.js";
-import { type AppWorld, settled, startAppWorld } from "../scripts/worlds/app-world.js";
+import { type AppWorld, startAppWorld } from "../scripts/worlds/app-world.js";
 import { isDeepStrictEqual } from "node:util";
 import { machine } from "./stats.js";
 
 async function play(world: AppWorld, apps: Octokit[], branch: string, concurrent: boolean) {
   const pr = await pushWithCi(world, apps, branch);
   const spent = await spending(world);
-  if (concurrent) await world.sandbox.client.setWebhookDelivery("concurrent", DELIVERY_SPREAD_MS);
-  try {
-    await complete(pr.runs, (name) => (name === "unit" ? "failure" : "success"));
-    await settled(world);
-  } finally {
-    await world.sandbox.client.setWebhookDelivery("ordered");
-  }
+  await delivered(world, concurrent ? "concurrent" : "ordered", concurrent ? DELIVERY_SPREAD_MS : 0, () =>
+    complete(pr.runs, (name) => (name === "unit" ? "failure" : "success")),
+  );
   const cost = await spent();
   const right = isDeepStrictEqual(await shown(world, pr.head), await fresh(world, pr.head, pr.number));
   return { ...cost, right };

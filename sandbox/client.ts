@@ -212,8 +212,8 @@ export class SandboxClient {
   }
 
   /**
-   * How the repository's webhooks go out: `ordered` (default) one at a time, or `concurrent` as GitHub
-   * does, each after a seeded random delay below `max_delay_ms`, overlapping and out of order.
+   * How the repository's webhooks go out: `concurrent` as GitHub does (the default, 50 ms), each after a
+   * seeded random delay below `max_delay_ms`, overlapping and out of order; or `ordered`, one at a time.
    */
   setWebhookDelivery(mode: "ordered" | "concurrent", max_delay_ms = 0): Promise<unknown> {
     return this.control("PUT", "/webhooks/delivery", { mode, max_delay_ms });

@@ -33,7 +33,7 @@ export const webhookRoutes: RouteDef[] = [
     },
   },
   {
-    // GitHub delivers concurrently and promises no order; the default stays one at a time, in order.
+    // GitHub delivers concurrently and promises no order, and so does the sandbox unless told otherwise.
     method: "PUT",
     path: "/webhooks/delivery",
     operationId: "sandbox/set-webhook-delivery",

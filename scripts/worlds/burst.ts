@@ -9,6 +9,7 @@ import { readinessCheckRun } from "../../src/github/checks.js";
 import { clientOf } from "../../src/github/client.js";
 import { evaluate } from "../../src/readiness/evaluate.js";
 import type { LogEntry } from "../../sandbox/server.js";
+import { GITHUB_DELIVERY } from "../../sandbox/webhooks.js";
 import { ORG, REPO, installCi, octokitFor, openPullRequest, type World } from "../../sandbox/seed/index.js";
 import { BODY } from "./app-policy.js";
 import { type AppWorld, settled } from "./app-world.js";
@@ -81,10 +82,29 @@ export async function pushWithCi(
   return { ...pr, runs };
 }
 
-/** Runs `burst` with deliveries concurrent and the evidence query slow, then settles the world. */
+/**
+ * Runs `work` with the repository's webhooks delivered in `mode` (spread over `spreadMs` when concurrent),
+ * settles the world, and gives the sandbox back its GitHub-like delivery.
+ */
+export async function delivered(
+  world: AppWorld,
+  mode: "ordered" | "concurrent",
+  spreadMs: number,
+  work: () => Promise<unknown>,
+): Promise<void> {
+  const { client } = world.sandbox;
+  await client.setWebhookDelivery(mode, spreadMs);
+  try {
+    await work();
+    await settled(world);
+  } finally {
+    await client.setWebhookDelivery(GITHUB_DELIVERY.mode, GITHUB_DELIVERY.max_delay_ms);
+  }
+}
+
+/** Runs `burst` with deliveries spread concurrently and the evidence query slow, then settles the world. */
 export async function asGitHubDelivers(world: AppWorld, burst: () => Promise<unknown>): Promise<void> {
   const { client } = world.sandbox;
-  await client.setWebhookDelivery("concurrent", DELIVERY_SPREAD_MS);
   const slow = await client.addFault({
     kind: "latency",
     method: "POST",
@@ -92,11 +112,9 @@ export async function asGitHubDelivers(world: AppWorld, burst: () => Promise<unk
     latency_ms: SLOW_QUERY_MS,
   });
   try {
-    await burst();
-    await settled(world);
+    await delivered(world, "concurrent", DELIVERY_SPREAD_MS, burst);
   } finally {
     await client.control("DELETE", `/faults/${slow.id}`);
-    await client.setWebhookDelivery("ordered");
   }
 }
 

@@ -18,6 +18,7 @@ import {
   asGitHubDelivers,
   ciApps,
   complete,
+  delivered,
   fresh,
   pushWithCi,
   shown,
@@ -78,8 +79,7 @@ describe("one App process", () => {
     async () => {
       const pr = await pushWithCi(world, apps, "ordered");
       const spent = await spending(world);
-      await complete(pr.runs, () => "success");
-      await settled(world);
+      await delivered(world, "ordered", 0, () => complete(pr.runs, () => "success"));
       const cost = await spent();
       expect(cost.evaluations).toBe(3);
       expect(cost.paidReads).toBe(0);

@@ -87,6 +87,20 @@ describe("the policy read with If-None-Match", () => {
     await expect(new PolicyReader().read(client, REPO, "main", PATH)).rejects.toThrow("Not Modified");
   });
 
+  test("ten reads at once pay for one: those that came during the first share one conditional read after it", async () => {
+    const file = { text: POLICY, etag: 'W/"one"' };
+    const { client, asked } = github(file);
+    const reader = new PolicyReader();
+    const reads = await Promise.all(
+      Array.from({ length: 10 }, () => reader.read(client, REPO, "main", PATH)),
+    );
+    expect(reads.every((read) => read === reads[0] && read?.ok === true)).toBe(true);
+    expect(asked.map((parameters) => parameters["headers"])).toEqual([
+      undefined,
+      { "if-none-match": 'W/"one"' },
+    ]);
+  });
+
   test("the least recently used repository is forgotten past the size", async () => {
     const file = { text: POLICY, etag: 'W/"one"' };
     const { client, asked } = github(file);
