@@ -150,22 +150,24 @@ export class Webhooks {
       if (fault === "duplicate") await this.send(job, false);
     };
     if (this.delivery.mode === "concurrent") {
+      if (fault === "reorder") return this.holdBack(key, run);
       const delay = Math.floor(this.faults.draw() * this.delivery.max_delay_ms);
-      setTimeout(() => void run(), delay);
+      setTimeout(() => void run().then(() => this.flushHeld(key)), delay);
       return;
     }
     const prev = this.queues.get(key) ?? Promise.resolve();
     const next = prev.then(async () => {
-      if (fault === "reorder") {
-        // Held back until the next delivery for this repository has gone out (or a short timeout).
-        this.held.set(key, run);
-        setTimeout(() => void this.flushHeld(key), 250).unref();
-        return;
-      }
+      if (fault === "reorder") return this.holdBack(key, run);
       await run();
       await this.flushHeld(key);
     });
     this.queues.set(key, next);
+  }
+
+  /** A reorder fault: the delivery waits until the next one for its repository has gone out (or 250 ms). */
+  private holdBack(key: string, run: () => Promise<void>): void {
+    this.held.set(key, run);
+    setTimeout(() => void this.flushHeld(key), 250).unref();
   }
 
   private async flushHeld(key: string): Promise<void> {
