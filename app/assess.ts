@@ -54,6 +54,7 @@ export function assess(
     {
       load: loadPolicyCached,
       environments: gatedEnvironments,
+      answersHeldRuns: true,
       ...(options.teamsAsNeededAt ? { teamsAsNeededAt: options.teamsAsNeededAt } : {}),
     },
   );

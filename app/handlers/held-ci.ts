@@ -2,14 +2,15 @@
  * CI finishing on a commit that heads no open pull request (a merge commit on the default branch, a
  * deployed tag): no check run of Tollgate's shows it, so readiness-events.ts has nothing to refresh there,
  * but a run of that commit may be held at Tollgate's protection rule waiting for exactly that CI. One
- * read of the commit's statuses says whether the App noted such a run (held.ts); only then is the commit
- * judged again (refreshReadiness, which answers the held runs). A completed run on a commit with nothing
- * held costs that one request and no evaluation.
+ * read of the commit's statuses (a page of 100, more only if someone wrote more) says whether the App's
+ * own newest note names such a run (held.ts); only then is the commit judged again (refreshReadiness,
+ * which answers the held runs). A completed run on a commit with nothing held costs that one request and
+ * no evaluation.
  */
 import type { Context } from "probot";
 import type { EventBudget } from "../../src/github/budget.js";
 import { clientOf } from "../../src/github/client.js";
-import { heldRuns, latestStatusContexts } from "../../src/github/held.js";
+import { heldBeneath } from "../../src/github/held.js";
 import { repoOf } from "../pull-facts.js";
 import { refreshReadiness } from "../readiness-checks.js";
 import type { Identity, Settings } from "../settings.js";
@@ -30,7 +31,7 @@ export async function onCheckRunOfNoPullRequest(
   if ((run.pull_requests as { head: { sha: string } }[]).some((p) => p.head.sha === sha)) return;
   const client = clientOf(context.octokit);
   const repo = repoOf(context.payload);
-  const held = heldRuns(await latestStatusContexts(client, { ...repo, sha }), env.identity.bot);
+  const { held } = await heldBeneath(client, { ...repo, sha }, env.identity.bot);
   if (held.length === 0) return context.log.debug({ sha }, "no run held here");
   await refreshReadiness(
     {

@@ -16,6 +16,7 @@ import {
   type EvidenceRequest,
   type GatheredEvidence,
 } from "./evidence.js";
+import { heldBeneath } from "./held.js";
 import { completeEvidence, evidenceNeeds } from "./policy-evidence.js";
 
 export interface CommitAssessment {
@@ -39,6 +40,11 @@ export interface Judging {
    * run held at the protection rule is to be judged): most evaluations never do, and that saves a query.
    */
   readonly teamsAsNeededAt?: Date;
+  /**
+   * The caller answers runs held at its protection rule (the App): where someone wrote over the App's held
+   * note, its own notes are read beneath (one request, only then).
+   */
+  readonly answersHeldRuns?: boolean;
 }
 
 export async function assessCommit(
@@ -47,7 +53,11 @@ export async function assessCommit(
   judging: Judging,
 ): Promise<CommitAssessment> {
   const lazyTeams = judging.teamsAsNeededAt !== undefined;
-  const gathered = await gatherEvidence(client, { ...request, deferTeams: lazyTeams });
+  const found = await gatherEvidence(client, { ...request, deferTeams: lazyTeams });
+  const gathered =
+    judging.answersHeldRuns && found.heldNoteOverwritten
+      ? await withHeldBeneath(client, request, found)
+      : found;
   const policy =
     gathered.policyText === null ? undefined : judging.load(gathered.policyText, request.policyPath);
   const read = judging.rollbackOf
@@ -76,4 +86,15 @@ export async function assessCommit(
     evidence: withTeams.evidence,
     requests: gathered.requests + completed.requests + withTeams.requests,
   };
+}
+
+/** The App's held notes read beneath whatever someone wrote over them (held.ts). */
+async function withHeldBeneath(
+  client: GitHubClient,
+  request: EvidenceRequest,
+  gathered: GatheredEvidence,
+): Promise<GatheredEvidence> {
+  const target = { owner: request.owner, repo: request.repo, sha: gathered.evidence.sha };
+  const beneath = await heldBeneath(client, target, request.appBot);
+  return { ...gathered, held: beneath.held, requests: gathered.requests + beneath.requests };
 }

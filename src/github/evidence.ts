@@ -29,7 +29,7 @@ import {
   type PullRequestNode,
 } from "./evidence-query.js";
 import { permissionsOf, securityAlertsOf } from "./evidence-repository.js";
-import { heldRuns, type HeldRun } from "./held.js";
+import { heldNoteOverwritten, heldRuns, type HeldRun } from "./held.js";
 
 export interface EvidenceRequest extends RepositoryRef {
   /** The commit judged: the PR head before merge, the deployed commit after. */
@@ -80,6 +80,8 @@ export interface GatheredEvidence {
   readonly hasDecisionStatus: (url: string) => boolean;
   /** The runs the App's bot noted it holds at its protection rule on this commit (see held.ts). */
   readonly held: readonly HeldRun[];
+  /** Someone else wrote a held context after the App: its notes are read beneath (held.ts, `heldBeneath`). */
+  readonly heldNoteOverwritten: boolean;
   /**
    * Tollgate's deployment records of this commit (with its payload), newest first: reusing one saves a
    * request. All of them unless the evidence lists `deployments` as incomplete.
@@ -183,6 +185,7 @@ export async function gatherEvidence(
     hasDecisionStatus: (url) =>
       decisionCommits.some((c) => hasDecisionStatus(c.status?.contexts ?? [], url, request.appBot)),
     held: heldRuns(commit.status?.contexts ?? [], request.appBot),
+    heldNoteOverwritten: heldNoteOverwritten(commit.status?.contexts ?? [], request.appBot),
     records: recordsOf(ownDeployments),
     ...(deferredTeams ? { deferredTeams } : {}),
   };

@@ -8,8 +8,11 @@
  *
  * The note decides nothing: anyone with `statuses: write` can write the same context, but only the App's
  * bot's count, and releasing a run always judges its gate afresh. A forged note can at most make the App
- * look (one request), never release anything. The state is `success` whatever it says, so the note never
- * holds up a deployment or merge that waits for every commit status to pass.
+ * look (one request), never release anything. Nor can a note be hidden: GitHub shows the latest status
+ * per context, so someone writing the context after the App would mask its note there, and where a held
+ * context's latest status is not the App's bot's, the App reads its own newest note from the commit's
+ * whole list of statuses (`heldBeneath`). The state is `success` whatever it says, so the note never holds
+ * up a deployment or merge that waits for every commit status to pass.
  */
 import type { GitHubClient, RepositoryRef } from "./client.js";
 import { WAKE_CONTEXT } from "../policy/relevance.js";
@@ -98,21 +101,59 @@ export function heldRuns(contexts: readonly StatusContextNode[], appBot: string)
   });
 }
 
-/** A commit's statuses as REST lists them (newest first), read as the GraphQL contexts heldRuns takes: the latest per context. */
-export async function latestStatusContexts(
+/** Whether someone other than the App's bot wrote a held context last, masking whatever note it left. */
+export function heldNoteOverwritten(contexts: readonly StatusContextNode[], appBot: string): boolean {
+  return contexts.some(
+    (node) => node.context.startsWith(HELD_CONTEXT_PREFIX) && !isActor(node.creator, appBot),
+  );
+}
+
+/**
+ * The runs the App's bot holds on a commit by its own newest notes, read from the commit's whole list of
+ * statuses: for a note someone may have written over (`heldNoteOverwritten`).
+ */
+export async function heldBeneath(
   client: GitHubClient,
   target: RepositoryRef & { readonly sha: string },
-): Promise<StatusContextNode[]> {
-  // The list (not the combined status, which names no creator), newest first: the latest per context counts.
-  const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
-    owner: target.owner,
-    repo: target.repo,
-    ref: target.sha,
-    per_page: 100,
-  });
-  const latest = new Map<string, RestCommitStatus>();
-  for (const s of data as RestCommitStatus[]) if (!latest.has(s.context)) latest.set(s.context, s);
-  return [...latest.values()].map((s) => ({
+  appBot: string,
+): Promise<{ readonly held: HeldRun[]; readonly requests: number }> {
+  const read = await latestStatusContexts(client, target, appBot);
+  return { held: heldRuns(read.contexts, appBot), requests: read.requests };
+}
+
+/** GitHub keeps at most 1,000 statuses per commit and context; that many pages are read at most. */
+const STATUS_PAGES = 10;
+
+/**
+ * A commit's statuses as REST lists them (newest first, every page), read as the GraphQL contexts heldRuns
+ * takes: the latest per context of those `writtenBy` wrote.
+ */
+async function latestStatusContexts(
+  client: GitHubClient,
+  target: RepositoryRef & { readonly sha: string },
+  writtenBy: string,
+): Promise<{ contexts: StatusContextNode[]; requests: number }> {
+  const latest = new Map<string, StatusContextNode>();
+  let page = 1;
+  for (; page <= STATUS_PAGES; page++) {
+    // The list (not the combined status, which names no creator), newest first: the latest per context counts.
+    const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
+      owner: target.owner,
+      repo: target.repo,
+      ref: target.sha,
+      per_page: 100,
+      ...(page > 1 ? { page } : {}),
+    });
+    const statuses = data as RestCommitStatus[];
+    for (const node of statuses.map(statusContextNode))
+      if (!latest.has(node.context) && isActor(node.creator, writtenBy)) latest.set(node.context, node);
+    if (statuses.length < 100) break;
+  }
+  return { contexts: [...latest.values()], requests: Math.min(page, STATUS_PAGES) };
+}
+
+function statusContextNode(s: RestCommitStatus): StatusContextNode {
+  return {
     context: s.context,
     state: s.state,
     description: s.description,
@@ -121,7 +162,7 @@ export async function latestStatusContexts(
     creator: s.creator
       ? { __typename: s.creator.type === "Bot" ? "Bot" : "User", login: s.creator.login }
       : null,
-  }));
+  };
 }
 
 interface RestCommitStatus {

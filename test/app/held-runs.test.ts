@@ -255,6 +255,43 @@ describe("held runs and check runs follow time and CI", () => {
   );
 
   test(
+    "a held note someone wrote over still has its run answered when the gate passes",
+    async () => {
+      const pr = await openPullRequest(world, "dave", { branch: "masked", title: "Masked", body: BODY });
+      await ciCheck(ci, pr.head, "success");
+      const id = await heldRun(pr.head, "masked", "production");
+      expect(await gateOf(id, "production")).toMatchObject({ state: "waiting" });
+
+      // GitHub shows the latest status per context: mallory's now stands where the App's note stood.
+      const mallory = world.people["mallory"]!.octokit;
+      await mallory.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
+        owner: ORG,
+        repo: REPO,
+        sha: pr.head,
+        state: "success",
+        context: "tollgate/held: production",
+        description: `released: run ${id} was answered`,
+      });
+      const { data: combined } = await mallory.request("GET /repos/{owner}/{repo}/commits/{ref}/status", {
+        owner: ORG,
+        repo: REPO,
+        ref: pr.head,
+      });
+      expect(combined.statuses.find((s) => s.context === "tollgate/held: production")?.description).toBe(
+        `released: run ${id} was answered`,
+      );
+
+      await comment(world, "alice", pr.number, "/approve production");
+      await comment(world, "bob", pr.number, "/approve production");
+      await settled(world);
+      const gate = await gateOf(id, "production");
+      expect(gate.state).toBe("approved");
+      expect(gate.comments.at(-1)).toMatchObject({ state: "approved", actor: world.bot });
+    },
+    PROCESS_TEST_MS,
+  );
+
+  test(
     "a forged held note and due ref release nothing whose gate is not met",
     async () => {
       const pr = await openPullRequest(world, "dave", { branch: "forged", title: "Forged", body: BODY });
