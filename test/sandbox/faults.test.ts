@@ -187,32 +187,43 @@ describe("seeded probability and webhook faults", () => {
   test("duplicated and out-of-order deliveries", async () => {
     const sb = await startSandbox();
     const hook = await receiver();
-    const dev = await sb.client.createUser("dev");
-    await sb.client.createRepo(dev.token, "web");
-    const app = await sb.client.registerApp({
-      name: "Faulty",
-      webhook_url: hook.url,
-      permissions: { issues: "write" },
-      events: ["issue_comment"],
-    });
-    await sb.client.installApp(app.id, "dev");
-    await sb.client.rest("POST", "/repos/dev/web/issues", { title: "t" }, dev.token);
-    await sb.client.addFault({ kind: "duplicate", event: "issue_comment.created", count: 1 });
-    await sb.client.rest("POST", "/repos/dev/web/issues/1/comments", { body: "one" }, dev.token);
-    await sb.idle();
-    const guids = hook.received.map((r) => r.headers["x-github-delivery"]);
-    expect(guids).toHaveLength(2);
-    expect(guids[0]).toBe(guids[1]);
-
-    await sb.client.addFault({ kind: "reorder", event: "issue_comment", count: 1 });
-    await sb.client.rest("POST", "/repos/dev/web/issues/1/comments", { body: "two" }, dev.token);
-    await sb.client.rest("POST", "/repos/dev/web/issues/1/comments", { body: "three" }, dev.token);
-    await sb.idle();
-    const bodies = hook.received
-      .slice(2)
-      .map((r) => (JSON.parse(r.body) as { comment: { body: string } }).comment.body);
-    expect(bodies).toEqual(["three", "two"]);
-    await hook.close();
-    await sb.close();
+    try {
+      await duplicatedThenReordered(sb, hook);
+    } finally {
+      await hook.close();
+      await sb.close();
+    }
   });
 });
+
+/** One comment delivered twice under the same GUID, then two comments delivered the other way round. */
+async function duplicatedThenReordered(
+  sb: Sandbox,
+  hook: Awaited<ReturnType<typeof receiver>>,
+): Promise<void> {
+  const dev = await sb.client.createUser("dev");
+  await sb.client.createRepo(dev.token, "web");
+  const app = await sb.client.registerApp({
+    name: "Faulty",
+    webhook_url: hook.url,
+    permissions: { issues: "write" },
+    events: ["issue_comment"],
+  });
+  await sb.client.installApp(app.id, "dev");
+  await sb.client.rest("POST", "/repos/dev/web/issues", { title: "t" }, dev.token);
+  await sb.client.addFault({ kind: "duplicate", event: "issue_comment.created", count: 1 });
+  await sb.client.rest("POST", "/repos/dev/web/issues/1/comments", { body: "one" }, dev.token);
+  await sb.idle();
+  const guids = hook.received.map((r) => r.headers["x-github-delivery"]);
+  expect(guids).toHaveLength(2);
+  expect(guids[0]).toBe(guids[1]);
+
+  await sb.client.addFault({ kind: "reorder", event: "issue_comment", count: 1 });
+  await sb.client.rest("POST", "/repos/dev/web/issues/1/comments", { body: "two" }, dev.token);
+  await sb.client.rest("POST", "/repos/dev/web/issues/1/comments", { body: "three" }, dev.token);
+  await sb.idle();
+  const bodies = hook.received
+    .slice(2)
+    .map((r) => (JSON.parse(r.body) as { comment: { body: string } }).comment.body);
+  expect(bodies).toEqual(["three", "two"]);
+}
