@@ -294,27 +294,30 @@ describe("REST behaviour GitHub documents", () => {
 describe("strict mode", () => {
   test("refuses with 422 what GitHub's contract refuses, before any effect", async () => {
     const sb = await startSandbox({ strict: true });
-    const dev = await sb.client.createUser("dev");
-    await sb.client.createRepo(dev.token, "svc");
-    const post = (path: string, body: unknown): Promise<Response> =>
-      fetch(`${sb.apiUrl}${path}`, {
-        method: "POST",
-        headers: { authorization: `token ${dev.token}` },
-        body: JSON.stringify(body),
+    try {
+      const dev = await sb.client.createUser("dev");
+      await sb.client.createRepo(dev.token, "svc");
+      const post = (path: string, body: unknown): Promise<Response> =>
+        fetch(`${sb.apiUrl}${path}`, {
+          method: "POST",
+          headers: { authorization: `token ${dev.token}` },
+          body: JSON.stringify(body),
+        });
+      const noRef = await post("/repos/dev/svc/deployments", { environment: "x" });
+      expect(noRef.status).toBe(422);
+      expect(await noRef.json()).toMatchObject({
+        message: expect.stringContaining(`"ref" wasn't supplied.`),
+        documentation_url: expect.any(String),
       });
-    const noRef = await post("/repos/dev/svc/deployments", { environment: "x" });
-    expect(noRef.status).toBe(422);
-    expect(await noRef.json()).toMatchObject({
-      message: expect.stringContaining(`"ref" wasn't supplied.`),
-      documentation_url: expect.any(String),
-    });
-    const badState = await post("/repos/dev/svc/statuses/main", { state: "great" });
-    expect(badState.status).toBe(422);
-    const badQuery = await fetch(`${sb.apiUrl}/repos/dev/svc/pulls?state=merged`, {
-      headers: { authorization: `token ${dev.token}` },
-    });
-    expect(badQuery.status).toBe(422);
-    expect(sb.state.repo("dev", "svc")?.deployments.size).toBe(0);
-    await sb.close();
+      const badState = await post("/repos/dev/svc/statuses/main", { state: "great" });
+      expect(badState.status).toBe(422);
+      const badQuery = await fetch(`${sb.apiUrl}/repos/dev/svc/pulls?state=merged`, {
+        headers: { authorization: `token ${dev.token}` },
+      });
+      expect(badQuery.status).toBe(422);
+      expect(sb.state.repo("dev", "svc")?.deployments.size).toBe(0);
+    } finally {
+      await sb.close();
+    }
   });
 });
