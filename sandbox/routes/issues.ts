@@ -46,7 +46,13 @@ function emitComment(ctx: Ctx, r: Repo, c: IssueComment, action: string, extra: 
  * Announces a label added to or removed from an issue or pull request: GitHub sends it as an `issues` event
  * for an issue and a `pull_request` event for a pull request, each with its own payload shape.
  */
-function emitLabelChange(ctx: Ctx, r: Repo, i: Issue, action: "labeled" | "unlabeled", l: Label): void {
+export function emitLabelChange(
+  ctx: Ctx,
+  r: Repo,
+  i: Issue,
+  action: "labeled" | "unlabeled",
+  l: Label,
+): void {
   ctx.hooks.emit(
     r,
     i.pull ? "pull_request" : "issues",

@@ -6,9 +6,10 @@
 import { invalid, notFound, validationFailed } from "../errors.js";
 import { noContent, obj, ok, str, type Ctx, type Json } from "../http.js";
 import type { RouteDef } from "../router.js";
-import { issueJson, labelJson, pullJson } from "../serialize/issues.js";
+import { labelJson } from "../serialize/issues.js";
 import type { Issue, Label, Repo } from "../state.js";
-import { ensureLabel, login, repoOf, requireAnyPerm } from "./common.js";
+import { ensureLabel, repoOf, requireAnyPerm } from "./common.js";
+import { emitLabelChange } from "./issues.js";
 
 /** A label by the {name} of the route; GitHub matches label names case-insensitively. */
 function labelOr404(ctx: Ctx, r: Repo): Label {
@@ -47,19 +48,6 @@ function namesIn(ctx: Ctx): string[] {
         : null;
   if (!raw) throw invalid("Label", "labels", "missing_field");
   return raw.map((x) => (typeof x === "string" ? x : String((x as Json)["name"] ?? "")));
-}
-
-function emitLabelChange(ctx: Ctx, r: Repo, i: Issue, action: "labeled" | "unlabeled", l: Label): void {
-  ctx.hooks.emit(
-    r,
-    i.pull ? "pull_request" : "issues",
-    action,
-    () => ({
-      ...(i.pull ? { number: i.number, pull_request: pullJson(ctx, r, i) } : { issue: issueJson(ctx, r, i) }),
-      label: labelJson(ctx, r, l),
-    }),
-    { sender: login(ctx) },
-  );
 }
 
 function onIssue(ctx: Ctx, r: Repo, i: Issue): Json[] {

@@ -14,7 +14,7 @@ import { createRepo } from "../ops.js";
 import { listReply } from "../paginate.js";
 import type { RouteDef } from "../router.js";
 import { simpleUser } from "../serialize/accounts.js";
-import { commitJson, loginForEmail } from "../serialize/git.js";
+import { commitJson, diffEntryJson, loginForEmail } from "../serialize/git.js";
 import type { Commit } from "../git.js";
 import { simplePullJson } from "../serialize/issues.js";
 import { branchProtectionSummary } from "../serialize/protection.js";
@@ -242,22 +242,10 @@ export const repoRoutes: RouteDef[] = [
       if (format === "patch") return textReply("patch", formatPatch(r, [c]));
       const additions = files.reduce((n, f) => n + f.additions, 0);
       const deletions = files.reduce((n, f) => n + f.deletions, 0);
-      const url = `${ctx.api}/repos/${r.owner}/${r.name}`;
       return ok({
         ...commitJson(ctx, r, c),
         stats: { total: additions + deletions, additions, deletions },
-        files: files.map((f) => ({
-          sha: f.sha,
-          filename: f.filename,
-          status: f.status,
-          additions: f.additions,
-          deletions: f.deletions,
-          changes: f.additions + f.deletions,
-          blob_url: `${ctx.web}/${r.owner}/${r.name}/blob/${c.sha}/${f.filename}`,
-          raw_url: `${ctx.web}/${r.owner}/${r.name}/raw/${c.sha}/${f.filename}`,
-          contents_url: `${url}/contents/${f.filename}?ref=${c.sha}`,
-          patch: f.patch,
-        })),
+        files: files.map((f) => diffEntryJson(ctx, r, f, c.sha)),
       });
     },
   },

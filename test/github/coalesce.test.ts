@@ -1,18 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { Coalescer } from "../../src/github/coalesce.js";
-
-/** A piece of work the test finishes by hand, recording when it started. */
-function gate() {
-  let open!: () => void;
-  let fail!: (e: Error) => void;
-  const done = new Promise<void>((res, rej) => {
-    open = res;
-    fail = rej;
-  });
-  return { done, open, fail };
-}
-
-const tick = () => new Promise((r) => setImmediate(r));
+import { gate, tick } from "../support/gate.js";
 
 describe("Coalescer: one run in flight per key, one trailing run for everyone who came meanwhile", () => {
   test("a lone caller runs at once and gets its own result", async () => {

@@ -1,18 +1,6 @@
 import { expect, test } from "@jest/globals";
 import { Turns } from "../../src/github/turns.js";
-
-/** A piece of work the test finishes by hand. */
-function gate() {
-  let open!: () => void;
-  let fail!: (e: Error) => void;
-  const done = new Promise<void>((res, rej) => {
-    open = res;
-    fail = rej;
-  });
-  return { done, open, fail };
-}
-
-const tick = () => new Promise((r) => setImmediate(r));
+import { gate, tick } from "../support/gate.js";
 
 test("work for one key runs one at a time, in the order it came, each with its own result", async () => {
   const turns = new Turns();
