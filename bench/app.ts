@@ -23,7 +23,7 @@ import { availableParallelism } from "node:os";
 import type { Octokit } from "@octokit/rest";
 import type { Sandbox } from "../sandbox/index.js";
 import type { RegisteredApp } from "../sandbox/client.js";
-import { POLICY } from "../scripts/worlds/app-policy.js";
+import { POLICY, POLICY_WORLD } from "../scripts/worlds/app-policy.js";
 import { createWorld, ORG, REPO, openPullRequest, type World } from "../sandbox/seed/index.js";
 import { machine, median, ms, percentile } from "./stats.js";
 
@@ -110,9 +110,7 @@ export async function benchApp(): Promise<string> {
   const pinned = cores();
   if (pinned) spawnSync("taskset", ["-a", "-p", "-c", pinned.sandbox, String(process.pid)]);
   const world = await createWorld({
-    policy: POLICY,
-    people: ["dave", "alice", "bob"],
-    teams: { leads: ["alice", "bob"] },
+    ...POLICY_WORLD,
     strict: false,
     // Hundreds of events a second at a few requests each would spend GitHub's 5,000 requests an hour for
     // one installation in seconds: a rate like that is an App serving many installations, each its own.

@@ -41,8 +41,8 @@ export async function onIssueComment(
   context: Context<"issue_comment">,
   identity: Identity,
   settings: Settings,
-  budget?: EventBudget,
-  turns?: Turns,
+  budget: EventBudget | undefined,
+  turns: Turns,
 ): Promise<void> {
   const { payload, log } = context;
   const author = payload.comment.user;
@@ -87,7 +87,7 @@ export async function onIssueComment(
     const outcome = await commandInTurn(context, command, { client, repo, identity, settings });
     if (outcome) await answer(outcome);
   };
-  return turns ? turns.run(key, inTurn) : inTurn();
+  return turns.run(key, inTurn);
 }
 
 /** From the check that the comment is unanswered to the outcome; undefined when it was answered before. */

@@ -17,7 +17,6 @@ function appOf(ctx: Ctx): App {
   return app;
 }
 
-/** Registering, changing and installing GitHub Apps. */
 /** What the control API says of an App's settings, on registering and on every change. */
 function appSettings(app: App) {
   return {
@@ -29,6 +28,7 @@ function appSettings(app: App) {
   };
 }
 
+/** Registering, changing and installing GitHub Apps. */
 export const appRoutes: RouteDef[] = [
   {
     method: "POST",

@@ -18,3 +18,10 @@ environments:
 `;
 
 export const BODY = "Faster checkout.\n\n## Rollback plan\nRevert the PR.\n";
+
+/** The people POLICY is written for: dave opens the PRs, alice and bob are the leads who approve them. */
+export const POLICY_WORLD = {
+  policy: POLICY,
+  people: ["dave", "alice", "bob"],
+  teams: { leads: ["alice", "bob"] },
+};

@@ -121,7 +121,10 @@ export async function heldBeneath(
   return { held: heldRuns(read.contexts, appBot), requests: read.requests };
 }
 
-/** GitHub keeps at most 1,000 statuses per commit and context; that many pages are read at most. */
+/**
+ * At most this many pages of 100 are read (GitHub keeps up to 1,000 statuses per commit and context): a
+ * note pushed further back goes unread, and its run then waits as it would with no note (never released).
+ */
 const STATUS_PAGES = 10;
 
 /**
@@ -134,8 +137,9 @@ async function latestStatusContexts(
   writtenBy: string,
 ): Promise<{ contexts: StatusContextNode[]; requests: number }> {
   const latest = new Map<string, StatusContextNode>();
-  let page = 1;
-  for (; page <= STATUS_PAGES; page++) {
+  let requests = 0;
+  for (let page = 1; page <= STATUS_PAGES; page++) {
+    requests++;
     // The list (not the combined status, which names no creator), newest first: the latest per context counts.
     const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
       owner: target.owner,
@@ -149,7 +153,7 @@ async function latestStatusContexts(
       if (!latest.has(node.context) && isActor(node.creator, writtenBy)) latest.set(node.context, node);
     if (statuses.length < 100) break;
   }
-  return { contexts: [...latest.values()], requests: Math.min(page, STATUS_PAGES) };
+  return { contexts: [...latest.values()], requests };
 }
 
 function statusContextNode(s: RestCommitStatus): StatusContextNode {

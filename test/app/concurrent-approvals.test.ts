@@ -13,17 +13,13 @@ import {
   settled,
   startAppWorld,
 } from "../../scripts/worlds/app-world.js";
-import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
+import { BODY, POLICY_WORLD } from "../../scripts/worlds/app-policy.js";
 import { PROCESS_TEST_MS, STORY_TEST_MS } from "../support/timeouts.js";
 
 let world: AppWorld;
 
 beforeAll(async () => {
-  world = await startAppWorld({
-    policy: POLICY,
-    people: ["dave", "alice", "bob"],
-    teams: { leads: ["alice", "bob"] },
-  });
+  world = await startAppWorld(POLICY_WORLD);
   await world.sandbox.client.setWebhookDelivery("concurrent", 0);
 }, PROCESS_TEST_MS);
 afterAll(() => world.close());

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { ORG, openPullRequest, wakeWorkflowTokens } from "../../sandbox/seed/index.js";
 import { runAction } from "../../scripts/worlds/action-run.js";
-import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
+import { BODY, POLICY_WORLD } from "../../scripts/worlds/app-policy.js";
 import { latestChecks, settled, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
 import { DUE_NAMESPACE } from "../../src/github/due.js";
 import { dueRefs, sandboxNow } from "./fixtures.js";
@@ -20,9 +20,7 @@ let wakeToken: () => Promise<string>;
 
 beforeAll(async () => {
   world = await startAppWorld({
-    policy: POLICY,
-    people: ["dave", "alice", "bob"],
-    teams: { leads: ["alice", "bob"] },
+    ...POLICY_WORLD,
     // Small budgets, so spending one takes a few calls; every authenticated caller gets this many.
     rateLimit: 400,
   });

@@ -6,16 +6,14 @@ import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { exhaustGraphql } from "../support/exhaust.js";
 import { PROCESS_TEST_MS } from "../support/timeouts.js";
 import { ORG, REPO, openPullRequest } from "../../sandbox/seed/index.js";
-import { BODY, POLICY } from "../../scripts/worlds/app-policy.js";
+import { BODY, POLICY_WORLD } from "../../scripts/worlds/app-policy.js";
 import { latestChecks, startAppWorld, type AppWorld } from "../../scripts/worlds/app-world.js";
 
 let world: AppWorld;
 
 beforeAll(async () => {
   world = await startAppWorld({
-    policy: POLICY,
-    people: ["dave", "alice", "bob"],
-    teams: { leads: ["alice", "bob"] },
+    ...POLICY_WORLD,
     // Small budgets, so spending one takes a few calls; every authenticated caller gets this many.
     rateLimit: 400,
   });
